@@ -1,0 +1,11 @@
+//! Bitcoin-family chains (Bitcoin, Litecoin): networks, addresses, WIF, taproot
+//! tweaks. One code path for every chain: the network is a parameter.
+
+mod address;
+mod network;
+pub mod taproot;
+mod wif;
+
+pub use address::{p2wpkh_script, Address, AddressType, Payload};
+pub use network::{Chain, Network, NetworkParams};
+pub use wif::Wif;

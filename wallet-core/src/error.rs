@@ -1,0 +1,316 @@
+//! The one error type of the SDK and its stable [`ErrorKind`].
+//!
+//! Every failure the SDK reports is an [`Error`]. Each variant maps to an
+//! [`ErrorKind`], a coarse category whose string form (`ErrorKind::as_str`) is
+//! part of the public contract: the CLI prints it in `--json` errors and the C
+//! FFI returns it as a status code. Messages say what was wrong and, where it
+//! helps, what to do; they never contain key material or passwords.
+
+use crate::mnemonic::Language;
+
+/// Result alias used throughout the SDK.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// A stable category for an [`Error`]; its string form never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Malformed input: bad syntax, bad hex or base58, wrong length, out of range.
+    InvalidInput,
+    /// A mnemonic phrase with an unknown word, a wrong word count or a foreign word.
+    InvalidMnemonic,
+    /// A checksum did not match (mnemonic, base58check, bech32, EIP-55).
+    BadChecksum,
+    /// A version/prefix byte that is not known (extended keys, addresses, files).
+    UnknownVersion,
+    /// Valid data, but for another network or chain than the one asked for.
+    WrongNetwork,
+    /// Key material that is not a valid secp256k1 key.
+    InvalidKey,
+    /// A BIP32 derivation path that cannot be parsed or used.
+    InvalidPath,
+    /// An address that cannot be parsed.
+    InvalidAddress,
+    /// Valid input asking for something this SDK does not do.
+    Unsupported,
+    /// The password does not open the file.
+    WrongPassword,
+    /// A file was modified: its authentication failed.
+    Tampered,
+    /// Key-derivation parameters below the safe floor.
+    WeakParameters,
+    /// A wallet or file that does not exist.
+    NotFound,
+    /// A wallet or file that already exists and would be overwritten.
+    AlreadyExists,
+    /// Another process holds the keystore lock.
+    Locked,
+    /// The operating system refused a file operation.
+    Io,
+    /// The user declined a confirmation.
+    Cancelled,
+    /// The node could not be reached (refused, DNS, TLS).
+    NodeUnreachable,
+    /// The node did not answer in time.
+    Timeout,
+    /// The node answered something that is not a valid JSON-RPC response.
+    BadResponse,
+    /// The node returned a JSON-RPC error.
+    NodeError,
+    /// The node refused a transaction (with its reason).
+    Rejected,
+    /// The node refused our credentials.
+    AuthFailed,
+    /// Not enough funds for the payment and its fee.
+    InsufficientFunds,
+    /// The node serves another chain than the one expected.
+    WrongChain,
+    /// A bug: an invariant of the SDK did not hold.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::InvalidInput,
+        ErrorKind::InvalidMnemonic,
+        ErrorKind::BadChecksum,
+        ErrorKind::UnknownVersion,
+        ErrorKind::WrongNetwork,
+        ErrorKind::InvalidKey,
+        ErrorKind::InvalidPath,
+        ErrorKind::InvalidAddress,
+        ErrorKind::Unsupported,
+        ErrorKind::WrongPassword,
+        ErrorKind::Tampered,
+        ErrorKind::WeakParameters,
+        ErrorKind::NotFound,
+        ErrorKind::AlreadyExists,
+        ErrorKind::Locked,
+        ErrorKind::Io,
+        ErrorKind::Cancelled,
+        ErrorKind::NodeUnreachable,
+        ErrorKind::Timeout,
+        ErrorKind::BadResponse,
+        ErrorKind::NodeError,
+        ErrorKind::Rejected,
+        ErrorKind::AuthFailed,
+        ErrorKind::InsufficientFunds,
+        ErrorKind::WrongChain,
+        ErrorKind::Internal,
+    ];
+
+    /// The stable snake_case name (used by `--json` output and documentation).
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::InvalidMnemonic => "invalid_mnemonic",
+            ErrorKind::BadChecksum => "bad_checksum",
+            ErrorKind::UnknownVersion => "unknown_version",
+            ErrorKind::WrongNetwork => "wrong_network",
+            ErrorKind::InvalidKey => "invalid_key",
+            ErrorKind::InvalidPath => "invalid_path",
+            ErrorKind::InvalidAddress => "invalid_address",
+            ErrorKind::Unsupported => "unsupported",
+            ErrorKind::WrongPassword => "wrong_password",
+            ErrorKind::Tampered => "tampered",
+            ErrorKind::WeakParameters => "weak_parameters",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::AlreadyExists => "already_exists",
+            ErrorKind::Locked => "locked",
+            ErrorKind::Io => "io",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::NodeUnreachable => "node_unreachable",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::BadResponse => "bad_response",
+            ErrorKind::NodeError => "node_error",
+            ErrorKind::Rejected => "rejected",
+            ErrorKind::AuthFailed => "auth_failed",
+            ErrorKind::InsufficientFunds => "insufficient_funds",
+            ErrorKind::WrongChain => "wrong_chain",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// True for failures of the network or the node (CLI exit code 3).
+    #[must_use]
+    pub const fn is_network(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::NodeUnreachable
+                | ErrorKind::Timeout
+                | ErrorKind::BadResponse
+                | ErrorKind::NodeError
+                | ErrorKind::Rejected
+                | ErrorKind::AuthFailed
+                | ErrorKind::WrongChain
+        )
+    }
+}
+
+impl core::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every error the SDK reports.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Generic malformed input; the message says what and where.
+    #[error("{0}")]
+    InvalidInput(String),
+
+    /// A mnemonic word that is in no list (or not in the chosen one).
+    #[error("word {position} '{word}' is not in the {language} word list{}", suggestion_text(suggestions))]
+    UnknownWord {
+        /// 1-based position of the word in the phrase.
+        position: usize,
+        /// The word as typed (after normalisation).
+        word: String,
+        /// The language the phrase was read in.
+        language: Language,
+        /// The nearest valid words by edit distance, best first.
+        suggestions: Vec<&'static str>,
+    },
+
+    /// A mnemonic word that belongs to another language than the rest of the phrase.
+    #[error("word {position} '{word}' is a {found} word, but the phrase is {expected}; mnemonics cannot mix languages")]
+    ForeignWord {
+        /// 1-based position of the word in the phrase.
+        position: usize,
+        /// The word as typed (after normalisation).
+        word: String,
+        /// The language the word belongs to.
+        found: Language,
+        /// The language of the rest of the phrase.
+        expected: Language,
+    },
+
+    /// A mnemonic with a word count BIP39 does not allow.
+    #[error("the phrase has {0} words; a BIP39 mnemonic has 12, 15, 18, 21 or 24")]
+    WordCount(usize),
+
+    /// A mnemonic whose words are valid but whose checksum is not.
+    #[error("the mnemonic checksum does not match: a word is wrong or the words are out of order")]
+    MnemonicChecksum,
+
+    /// A checksum failed in an encoded string (base58check, bech32, EIP-55).
+    #[error("{what}: checksum mismatch (a character is wrong)")]
+    Checksum {
+        /// What was being decoded.
+        what: &'static str,
+    },
+
+    /// A version/prefix that is not known.
+    #[error("{what}: unknown version {version}")]
+    UnknownVersion {
+        /// What was being decoded.
+        what: &'static str,
+        /// The version seen, as text (hex or prefix).
+        version: String,
+    },
+
+    /// Data for another network than the one asked for.
+    #[error("{what} is for {found}, not {expected}")]
+    WrongNetwork {
+        /// What was being decoded.
+        what: &'static str,
+        /// The network the data is for.
+        found: String,
+        /// The network that was asked for.
+        expected: String,
+    },
+
+    /// An invalid secp256k1 key or extended key.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+
+    /// A derivation path that cannot be parsed or used.
+    #[error("invalid derivation path: {0}")]
+    InvalidPath(String),
+
+    /// An address that cannot be parsed.
+    #[error("invalid address: {0}")]
+    InvalidAddress(String),
+
+    /// Something valid that is not supported.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+
+    /// A bug.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn suggestion_text(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!("; did you mean '{one}'?"),
+        many => {
+            let quoted: Vec<String> = many.iter().map(|w| format!("'{w}'")).collect();
+            format!("; did you mean one of {}?", quoted.join(", "))
+        }
+    }
+}
+
+impl Error {
+    /// The stable category of this error.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::UnknownWord { .. } | Error::ForeignWord { .. } | Error::WordCount(_) => {
+                ErrorKind::InvalidMnemonic
+            }
+            Error::MnemonicChecksum | Error::Checksum { .. } => ErrorKind::BadChecksum,
+            Error::UnknownVersion { .. } => ErrorKind::UnknownVersion,
+            Error::WrongNetwork { .. } => ErrorKind::WrongNetwork,
+            Error::InvalidKey(_) => ErrorKind::InvalidKey,
+            Error::InvalidPath(_) => ErrorKind::InvalidPath,
+            Error::InvalidAddress(_) => ErrorKind::InvalidAddress,
+            Error::Unsupported(_) => ErrorKind::Unsupported,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    pub(crate) fn input(msg: impl Into<String>) -> Self {
+        Error::InvalidInput(msg.into())
+    }
+
+    pub(crate) fn key(msg: impl Into<String>) -> Self {
+        Error::InvalidKey(msg.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kind_names_are_unique_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ErrorKind::ALL {
+            let name = kind.as_str();
+            assert!(seen.insert(name), "duplicate kind {name}");
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+    }
+
+    #[test]
+    fn unknown_word_message_suggests() {
+        let e = Error::UnknownWord {
+            position: 7,
+            word: "abandn".into(),
+            language: Language::English,
+            suggestions: vec!["abandon"],
+        };
+        assert_eq!(
+            e.to_string(),
+            "word 7 'abandn' is not in the English word list; did you mean 'abandon'?"
+        );
+        assert_eq!(e.kind(), ErrorKind::InvalidMnemonic);
+    }
+}

@@ -1,0 +1,5 @@
+//! Ethereum: EIP-55 addresses.
+
+mod address;
+
+pub use address::Address;

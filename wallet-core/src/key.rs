@@ -1,0 +1,254 @@
+//! Single secp256k1 keys: a [`PrivateKey`] (hex, PEM) and a [`PublicKey`].
+//!
+//! WIF lives with the Bitcoin code (`bitcoin::wif`) because its version byte
+//! names a Bitcoin-family network.
+
+use crate::error::{Error, Result};
+use crate::hash;
+use crate::secret::{SecretBytes, SecretString};
+use core::fmt;
+use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use zeroize::Zeroizing;
+
+/// A secp256k1 private key. Zeroized on drop; `Debug` is redacted.
+#[derive(Clone)]
+pub struct PrivateKey(k256::SecretKey);
+
+impl PrivateKey {
+    /// From 32 big-endian bytes; must be in `1..n-1`.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self> {
+        k256::SecretKey::from_slice(bytes)
+            .map(Self)
+            .map_err(|_| Error::key("private key is not in the range 1..n-1 of secp256k1"))
+    }
+
+    /// From a slice that must be exactly 32 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| {
+            Error::key(format!("a private key is 32 bytes, not {}", bytes.len()))
+        })?;
+        let arr = Zeroizing::new(arr);
+        Self::from_bytes(&arr)
+    }
+
+    /// From 64 hex digits, with or without `0x`; surrounding whitespace ignored.
+    pub fn from_hex(s: &str) -> Result<Self> {
+        let t = s.trim();
+        let t = t
+            .strip_prefix("0x")
+            .or_else(|| t.strip_prefix("0X"))
+            .unwrap_or(t);
+        if t.len() != 64 {
+            return Err(Error::key(format!(
+                "a hex private key is 64 hex digits, not {}",
+                t.len()
+            )));
+        }
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        hex::decode_to_slice(t, &mut bytes[..])
+            .map_err(|_| Error::key("the private key is not valid hex"))?;
+        Self::from_bytes(&bytes)
+    }
+
+    /// From a PEM document: SEC1 (`EC PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`) on secp256k1.
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        let t = pem.trim();
+        if t.contains("-----BEGIN EC PRIVATE KEY-----") {
+            k256::SecretKey::from_sec1_pem(t)
+                .map(Self)
+                .map_err(|_| Error::key("not a valid SEC1 secp256k1 private key (EC PRIVATE KEY)"))
+        } else if t.contains("-----BEGIN PRIVATE KEY-----") {
+            k256::SecretKey::from_pkcs8_pem(t).map(Self).map_err(|_| {
+                Error::key("not a valid PKCS#8 secp256k1 private key (wrong curve or malformed)")
+            })
+        } else if t.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            Err(Error::Unsupported(
+                "encrypted PKCS#8 PEM; decrypt it first (openssl pkcs8 -in FILE)".into(),
+            ))
+        } else {
+            Err(Error::input(
+                "not a PEM private key: expected '-----BEGIN EC PRIVATE KEY-----' or '-----BEGIN PRIVATE KEY-----'",
+            ))
+        }
+    }
+
+    /// The 32 big-endian bytes.
+    #[must_use]
+    pub fn to_bytes(&self) -> SecretBytes<32> {
+        let mut b: [u8; 32] = self.0.to_bytes().into();
+        let out = SecretBytes::new(b);
+        zeroize::Zeroize::zeroize(&mut b);
+        out
+    }
+
+    /// 64 lowercase hex digits, no prefix.
+    #[must_use]
+    pub fn to_hex(&self) -> SecretString {
+        SecretString::new(hex::encode(self.to_bytes().expose()))
+    }
+
+    /// SEC1 PEM (`EC PRIVATE KEY`, with the curve OID and the public key), as `openssl ec` writes it.
+    pub fn to_sec1_pem(&self) -> Result<SecretString> {
+        self.0
+            .to_sec1_pem(LineEnding::LF)
+            .map(SecretString::from)
+            .map_err(|e| Error::Internal(format!("SEC1 encoding failed: {e}")))
+    }
+
+    /// PKCS#8 PEM (`PRIVATE KEY`), as `openssl pkey` writes it.
+    pub fn to_pkcs8_pem(&self) -> Result<SecretString> {
+        self.0
+            .to_pkcs8_pem(LineEnding::LF)
+            .map(SecretString::from)
+            .map_err(|e| Error::Internal(format!("PKCS#8 encoding failed: {e}")))
+    }
+
+    /// The matching public key.
+    #[must_use]
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.0.public_key())
+    }
+
+    /// The scalar, for signing code inside the crate.
+    pub(crate) fn secret_key(&self) -> &k256::SecretKey {
+        &self.0
+    }
+
+    pub(crate) fn from_secret_key(k: k256::SecretKey) -> Self {
+        Self(k)
+    }
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PrivateKey([REDACTED])")
+    }
+}
+
+impl PartialEq for PrivateKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_bytes() == other.to_bytes()
+    }
+}
+
+impl Eq for PrivateKey {}
+
+/// A secp256k1 public key (a valid curve point).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(k256::PublicKey);
+
+impl PublicKey {
+    /// From SEC1 bytes: 33 (compressed) or 65 (uncompressed).
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        match bytes.len() {
+            33 | 65 => k256::PublicKey::from_sec1_bytes(bytes)
+                .map(Self)
+                .map_err(|_| Error::key("public key is not a point on secp256k1")),
+            n => Err(Error::key(format!(
+                "a public key is 33 (compressed) or 65 (uncompressed) bytes, not {n}"
+            ))),
+        }
+    }
+
+    /// From hex SEC1 bytes, with or without `0x`.
+    pub fn from_hex(s: &str) -> Result<Self> {
+        let t = s.trim();
+        let t = t.strip_prefix("0x").unwrap_or(t);
+        let bytes = hex::decode(t).map_err(|_| Error::key("the public key is not valid hex"))?;
+        Self::from_slice(&bytes)
+    }
+
+    /// 33-byte compressed SEC1 encoding.
+    #[must_use]
+    pub fn to_compressed(&self) -> [u8; 33] {
+        let mut out = [0u8; 33];
+        out.copy_from_slice(self.0.to_encoded_point(true).as_bytes());
+        out
+    }
+
+    /// 65-byte uncompressed SEC1 encoding (`04 || x || y`).
+    #[must_use]
+    pub fn to_uncompressed(&self) -> [u8; 65] {
+        let mut out = [0u8; 65];
+        out.copy_from_slice(self.0.to_encoded_point(false).as_bytes());
+        out
+    }
+
+    /// The 32-byte x coordinate (BIP340 x-only key of the even-y point).
+    #[must_use]
+    pub fn x_only(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&self.to_compressed()[1..]);
+        out
+    }
+
+    /// HASH160 of the compressed encoding.
+    #[must_use]
+    pub fn hash160(&self) -> [u8; 20] {
+        hash::hash160(&self.to_compressed())
+    }
+
+    /// The k256 point, for code inside the crate.
+    pub(crate) fn inner(&self) -> &k256::PublicKey {
+        &self.0
+    }
+
+    pub(crate) fn from_inner(k: k256::PublicKey) -> Self {
+        Self(k)
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", hex::encode(self.to_compressed()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = "0000000000000000000000000000000000000000000000000000000000000001";
+
+    #[test]
+    fn hex_round_trip_and_range() {
+        let k = PrivateKey::from_hex(&format!("0x{ONE}")).unwrap();
+        assert_eq!(k.to_hex().expose(), ONE);
+        assert_eq!(
+            hex::encode(k.public_key().to_compressed()),
+            "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"
+        );
+        assert!(PrivateKey::from_hex(&"00".repeat(32)).is_err());
+        let n = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+        assert!(PrivateKey::from_hex(n).is_err());
+        assert!(PrivateKey::from_hex("abcd").is_err());
+        assert!(PrivateKey::from_hex(&"zz".repeat(32)).is_err());
+    }
+
+    #[test]
+    fn pem_round_trips() {
+        let k = PrivateKey::from_hex(ONE).unwrap();
+        let sec1 = k.to_sec1_pem().unwrap();
+        assert!(sec1.expose().starts_with("-----BEGIN EC PRIVATE KEY-----"));
+        assert_eq!(PrivateKey::from_pem(sec1.expose()).unwrap(), k);
+        let p8 = k.to_pkcs8_pem().unwrap();
+        assert!(p8.expose().starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert_eq!(PrivateKey::from_pem(p8.expose()).unwrap(), k);
+        assert!(PrivateKey::from_pem("hello").is_err());
+    }
+
+    #[test]
+    fn public_key_encodings() {
+        let k = PrivateKey::from_hex(ONE).unwrap().public_key();
+        assert_eq!(PublicKey::from_slice(&k.to_uncompressed()).unwrap(), k);
+        assert_eq!(PublicKey::from_slice(&k.to_compressed()).unwrap(), k);
+        assert!(PublicKey::from_slice(&[2u8; 12]).is_err());
+    }
+
+    #[test]
+    fn debug_redacted() {
+        let k = PrivateKey::from_hex(ONE).unwrap();
+        assert_eq!(format!("{k:?}"), "PrivateKey([REDACTED])");
+    }
+}

@@ -1,0 +1,30 @@
+//! # wallet-core
+//!
+//! The SDK behind the `wallet` command and the C library: BIP39 mnemonics,
+//! BIP32 derivation, secp256k1 keys, Bitcoin-family and Ethereum addresses.
+//!
+//! Layers point one way: [`hd`] builds on [`mnemonic`]; [`bitcoin`] and
+//! [`ethereum`] build on [`hd`] and [`key`] and never import each other;
+//! [`error`] and [`secret`] sit at the bottom. Nothing here prints or reads
+//! the terminal.
+//!
+//! ```
+//! use wallet_core::{mnemonic::Mnemonic, hd, ethereum};
+//! let m = Mnemonic::parse("test test test test test test test test test test test junk").unwrap();
+//! let master = hd::ExtendedPrivateKey::from_seed(&m.to_seed("")).unwrap();
+//! let key = master.derive_path(&hd::ethereum_path(0, 0).unwrap()).unwrap();
+//! let addr = ethereum::Address::from_public_key(&key.private_key().public_key());
+//! assert_eq!(addr.to_string(), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+//! ```
+
+pub mod account;
+pub mod bitcoin;
+pub mod error;
+pub mod ethereum;
+pub mod hash;
+pub mod hd;
+pub mod key;
+pub mod mnemonic;
+pub mod secret;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,571 @@
+//! BIP39 mnemonics: generate, parse with precise errors, and turn into a seed.
+//!
+//! Word lists and checksum arithmetic come from the `bip39` crate; this module
+//! adds what a user needs on top: language detection, errors that name the
+//! wrong word and suggest the nearest valid ones, NFKD normalisation of the
+//! phrase and of the passphrase, and secret hygiene (the phrase only ever
+//! leaves as a [`SecretString`]).
+//!
+//! ```
+//! use wallet_core::mnemonic::{Language, Mnemonic};
+//! let m = Mnemonic::parse("abandon abandon abandon abandon abandon abandon \
+//!                          abandon abandon abandon abandon abandon about").unwrap();
+//! assert_eq!(m.language(), Language::English);
+//! let seed = m.to_seed("TREZOR");
+//! assert_eq!(hex::encode(&seed.expose()[..4]), "c55257c3");
+//! ```
+
+use crate::error::{Error, Result};
+use crate::secret::{SecretString, SecretVec, Seed};
+use core::fmt;
+use core::str::FromStr;
+use unicode_normalization::UnicodeNormalization;
+use zeroize::Zeroizing;
+
+/// Word counts BIP39 allows.
+pub const WORD_COUNTS: [usize; 5] = [12, 15, 18, 21, 24];
+
+/// The ten BIP39 word lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// English.
+    English,
+    /// Chinese, simplified characters.
+    ChineseSimplified,
+    /// Chinese, traditional characters.
+    ChineseTraditional,
+    /// Japanese (phrases are written with U+3000 IDEOGRAPHIC SPACE between words).
+    Japanese,
+    /// Korean.
+    Korean,
+    /// Spanish.
+    Spanish,
+    /// French.
+    French,
+    /// Italian.
+    Italian,
+    /// Czech.
+    Czech,
+    /// Portuguese.
+    Portuguese,
+}
+
+impl Language {
+    /// All languages, English first (the order used to break ties when detecting).
+    pub const ALL: [Language; 10] = [
+        Language::English,
+        Language::ChineseSimplified,
+        Language::ChineseTraditional,
+        Language::Japanese,
+        Language::Korean,
+        Language::Spanish,
+        Language::French,
+        Language::Italian,
+        Language::Czech,
+        Language::Portuguese,
+    ];
+
+    /// The stable machine name (`english`, `chinese-simplified`, …), as the CLI accepts it.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Language::English => "english",
+            Language::ChineseSimplified => "chinese-simplified",
+            Language::ChineseTraditional => "chinese-traditional",
+            Language::Japanese => "japanese",
+            Language::Korean => "korean",
+            Language::Spanish => "spanish",
+            Language::French => "french",
+            Language::Italian => "italian",
+            Language::Czech => "czech",
+            Language::Portuguese => "portuguese",
+        }
+    }
+
+    /// The word separator used when the phrase is written out.
+    #[must_use]
+    pub const fn separator(self) -> &'static str {
+        match self {
+            Language::Japanese => "\u{3000}",
+            _ => " ",
+        }
+    }
+
+    /// The 2048 words of the list (NFKD-normalised).
+    #[must_use]
+    pub fn word_list(self) -> &'static [&'static str; 2048] {
+        self.to_bip39().word_list()
+    }
+
+    /// Index of `word` (NFKD-normalised) in the list.
+    #[must_use]
+    pub fn find_word(self, word: &str) -> Option<u16> {
+        self.to_bip39().find_word(word)
+    }
+
+    fn to_bip39(self) -> bip39::Language {
+        match self {
+            Language::English => bip39::Language::English,
+            Language::ChineseSimplified => bip39::Language::SimplifiedChinese,
+            Language::ChineseTraditional => bip39::Language::TraditionalChinese,
+            Language::Japanese => bip39::Language::Japanese,
+            Language::Korean => bip39::Language::Korean,
+            Language::Spanish => bip39::Language::Spanish,
+            Language::French => bip39::Language::French,
+            Language::Italian => bip39::Language::Italian,
+            Language::Czech => bip39::Language::Czech,
+            Language::Portuguese => bip39::Language::Portuguese,
+        }
+    }
+
+    /// True when the list's words are single characters (edit distance is meaningless there).
+    fn is_ideographic(self) -> bool {
+        matches!(
+            self,
+            Language::ChineseSimplified | Language::ChineseTraditional
+        )
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Language::English => "English",
+            Language::ChineseSimplified => "Chinese (simplified)",
+            Language::ChineseTraditional => "Chinese (traditional)",
+            Language::Japanese => "Japanese",
+            Language::Korean => "Korean",
+            Language::Spanish => "Spanish",
+            Language::French => "French",
+            Language::Italian => "Italian",
+            Language::Czech => "Czech",
+            Language::Portuguese => "Portuguese",
+        })
+    }
+}
+
+impl FromStr for Language {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let norm = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+        let lang = match norm.as_str() {
+            "english" | "en" => Language::English,
+            "chinese-simplified" | "zh-hans" | "zh-cn" | "zh" | "simplified-chinese" => {
+                Language::ChineseSimplified
+            }
+            "chinese-traditional" | "zh-hant" | "zh-tw" | "traditional-chinese" => {
+                Language::ChineseTraditional
+            }
+            "japanese" | "ja" | "jp" => Language::Japanese,
+            "korean" | "ko" => Language::Korean,
+            "spanish" | "es" => Language::Spanish,
+            "french" | "fr" => Language::French,
+            "italian" | "it" => Language::Italian,
+            "czech" | "cs" => Language::Czech,
+            "portuguese" | "pt" => Language::Portuguese,
+            _ => {
+                let names: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+                return Err(Error::input(format!(
+                    "unknown language '{s}'; expected one of {}",
+                    names.join(", ")
+                )));
+            }
+        };
+        Ok(lang)
+    }
+}
+
+/// A valid BIP39 mnemonic (checksum verified). Zeroized on drop; `Debug` shows no words.
+#[derive(Clone)]
+pub struct Mnemonic {
+    inner: bip39::Mnemonic,
+    language: Language,
+}
+
+impl Mnemonic {
+    /// Generates a fresh mnemonic of `words` words from the operating system's CSPRNG.
+    pub fn generate(words: usize, language: Language) -> Result<Self> {
+        check_word_count(words)?;
+        let mut entropy = Zeroizing::new([0u8; 32]);
+        let len = words / 3 * 4;
+        rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut entropy[..len])
+            .map_err(|e| Error::Internal(format!("the OS random generator failed: {e}")))?;
+        Self::from_entropy(&entropy[..len], language)
+    }
+
+    /// Builds the mnemonic that encodes `entropy` (16, 20, 24, 28 or 32 bytes).
+    pub fn from_entropy(entropy: &[u8], language: Language) -> Result<Self> {
+        if !matches!(entropy.len(), 16 | 20 | 24 | 28 | 32) {
+            return Err(Error::input(format!(
+                "entropy must be 16, 20, 24, 28 or 32 bytes, not {}",
+                entropy.len()
+            )));
+        }
+        let inner = bip39::Mnemonic::from_entropy_in(language.to_bip39(), entropy)
+            .map_err(|e| Error::Internal(format!("bip39 rejected valid entropy: {e}")))?;
+        Ok(Self { inner, language })
+    }
+
+    /// Parses a phrase, detecting its language. Any Unicode form, any
+    /// whitespace between words, upper or lower case.
+    pub fn parse(phrase: &str) -> Result<Self> {
+        Self::parse_impl(phrase, None)
+    }
+
+    /// Parses a phrase that must be in `language`.
+    pub fn parse_in(phrase: &str, language: Language) -> Result<Self> {
+        Self::parse_impl(phrase, Some(language))
+    }
+
+    fn parse_impl(phrase: &str, language: Option<Language>) -> Result<Self> {
+        let normalized: Zeroizing<String> = Zeroizing::new(phrase.nfkd().collect());
+        let lowered: Zeroizing<String> = Zeroizing::new(normalized.to_lowercase());
+        let words: Vec<&str> = lowered.split_whitespace().collect();
+        if words.is_empty() {
+            return Err(Error::WordCount(0));
+        }
+
+        let candidates: Vec<Language> = match language {
+            Some(lang) => {
+                check_words_in(&words, lang)?;
+                vec![lang]
+            }
+            None => detect_languages(&words)?,
+        };
+        check_word_count(words.len())?;
+
+        let joined = Zeroizing::new(words.join(" "));
+        let mut first_error = None;
+        for lang in candidates {
+            match bip39::Mnemonic::parse_in_normalized(lang.to_bip39(), &joined) {
+                Ok(inner) => {
+                    return Ok(Self {
+                        inner,
+                        language: lang,
+                    })
+                }
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(match first_error {
+            Some(bip39::Error::InvalidChecksum) | None => Error::MnemonicChecksum,
+            Some(bip39::Error::BadWordCount(n)) => Error::WordCount(n),
+            Some(other) => Error::input(format!("invalid mnemonic: {other}")),
+        })
+    }
+
+    /// The language of the word list.
+    #[must_use]
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Number of words.
+    #[must_use]
+    pub fn word_count(&self) -> usize {
+        self.inner.word_count()
+    }
+
+    /// The phrase, words joined by the language's separator (U+3000 for Japanese).
+    /// Words are the NFKD forms of the official list, as the reference implementation writes them.
+    #[must_use]
+    pub fn phrase(&self) -> SecretString {
+        let mut out = String::with_capacity(self.word_count() * 9);
+        for (i, w) in self.inner.words().enumerate() {
+            if i > 0 {
+                out.push_str(self.language.separator());
+            }
+            out.push_str(w);
+        }
+        SecretString::new(out)
+    }
+
+    /// The word at 0-based `index`, if any (used to verify a written-down backup).
+    #[must_use]
+    pub fn word(&self, index: usize) -> Option<&'static str> {
+        self.inner.words().nth(index)
+    }
+
+    /// The entropy the phrase encodes.
+    #[must_use]
+    pub fn entropy(&self) -> SecretVec {
+        let (bytes, len) = self.inner.to_entropy_array();
+        let bytes = Zeroizing::new(bytes);
+        SecretVec::new(bytes[..len].to_vec())
+    }
+
+    /// The BIP39 seed: PBKDF2-HMAC-SHA512(NFKD(phrase), "mnemonic" + NFKD(passphrase), 2048).
+    /// The passphrase is used exactly as given (no trimming); only NFKD is applied.
+    #[must_use]
+    pub fn to_seed(&self, passphrase: &str) -> Seed {
+        let normalized: Zeroizing<String> = Zeroizing::new(passphrase.nfkd().collect());
+        let bytes = Zeroizing::new(self.inner.to_seed_normalized(&normalized));
+        Seed::new(*bytes)
+    }
+}
+
+impl fmt::Debug for Mnemonic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mnemonic")
+            .field("language", &self.language)
+            .field("words", &self.word_count())
+            .field("phrase", &"[REDACTED]")
+            .finish()
+    }
+}
+
+impl PartialEq for Mnemonic {
+    fn eq(&self, other: &Self) -> bool {
+        self.language == other.language && self.inner == other.inner
+    }
+}
+
+impl Eq for Mnemonic {}
+
+fn check_word_count(n: usize) -> Result<()> {
+    if WORD_COUNTS.contains(&n) {
+        Ok(())
+    } else {
+        Err(Error::WordCount(n))
+    }
+}
+
+/// Every word must be in `lang`; the first one that is not becomes the error.
+fn check_words_in(words: &[&str], lang: Language) -> Result<()> {
+    for (i, word) in words.iter().enumerate() {
+        if lang.find_word(word).is_none() {
+            return Err(word_error(i, word, lang));
+        }
+    }
+    Ok(())
+}
+
+fn word_error(index: usize, word: &str, expected: Language) -> Error {
+    if let Some(found) = Language::ALL
+        .iter()
+        .copied()
+        .find(|l| *l != expected && l.find_word(word).is_some())
+    {
+        return Error::ForeignWord {
+            position: index + 1,
+            word: word.to_owned(),
+            found,
+            expected,
+        };
+    }
+    Error::UnknownWord {
+        position: index + 1,
+        word: word.to_owned(),
+        language: expected,
+        suggestions: suggest(word, expected),
+    }
+}
+
+/// The languages every word of the phrase belongs to, in [`Language::ALL`] order.
+/// When none has them all, the error names the first stray word of the best match.
+fn detect_languages(words: &[&str]) -> Result<Vec<Language>> {
+    let mut best = (Language::English, 0usize);
+    let mut complete = Vec::new();
+    for lang in Language::ALL {
+        let hits = words.iter().filter(|w| lang.find_word(w).is_some()).count();
+        if hits == words.len() {
+            complete.push(lang);
+        }
+        if hits > best.1 {
+            best = (lang, hits);
+        }
+    }
+    if !complete.is_empty() {
+        return Ok(complete);
+    }
+    check_words_in(words, best.0)?;
+    Err(Error::Internal("language detection disagreed with itself".into()))
+}
+
+/// The valid words nearest to `word` (optimal string alignment distance),
+/// best first, at most five. Empty when nothing is plausibly close.
+#[must_use]
+pub fn suggest(word: &str, language: Language) -> Vec<&'static str> {
+    if language.is_ideographic() {
+        return Vec::new();
+    }
+    let typed: Vec<char> = word.nfkd().collect();
+    let limit = match typed.len() {
+        0..=2 => 1,
+        3..=5 => 2,
+        _ => 3,
+    };
+    let mut scored: Vec<(usize, usize, &'static str)> = Vec::new();
+    let mut buf = Vec::new();
+    for (i, w) in language.word_list().iter().enumerate() {
+        let candidate: Vec<char> = w.chars().collect();
+        let mut d = osa_distance(&typed, &candidate, &mut buf);
+        // A unique-looking prefix ("aband") is as good as one edit.
+        if typed.len() >= 3 && candidate.starts_with(&typed) {
+            d = d.min(1);
+        }
+        if d <= limit {
+            scored.push((d, i, w));
+        }
+    }
+    scored.sort_unstable();
+    let Some(&(best, _, _)) = scored.first() else {
+        return Vec::new();
+    };
+    scored
+        .into_iter()
+        .take_while(|(d, _, _)| *d <= best + 1)
+        .take(5)
+        .map(|(_, _, w)| w)
+        .collect()
+}
+
+/// Optimal string alignment distance: insertions, deletions, substitutions and
+/// adjacent transpositions each cost one.
+fn osa_distance(a: &[char], b: &[char], buf: &mut Vec<usize>) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let width = m + 1;
+    buf.clear();
+    buf.resize((n + 1) * width, 0);
+    for i in 0..=n {
+        buf[i * width] = i;
+    }
+    for (j, cell) in buf.iter_mut().enumerate().take(m + 1) {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (buf[(i - 1) * width + j] + 1)
+                .min(buf[i * width + j - 1] + 1)
+                .min(buf[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(buf[(i - 2) * width + j - 2] + 1);
+            }
+            buf[i * width + j] = v;
+        }
+    }
+    buf[n * width + m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+    #[test]
+    fn parses_and_seeds() {
+        let m = Mnemonic::parse(ABANDON).unwrap();
+        assert_eq!(m.word_count(), 12);
+        assert_eq!(m.phrase().expose(), ABANDON);
+        assert_eq!(
+            hex::encode(m.to_seed("TREZOR").expose()),
+            "c55257c360c07c72029aebc1b53c05ed0362ada38ead3e3e9efa3708e53495531f09a6987599d18264c1e1c92f2cf141630c7a3c4ab7c81b2f001698e7463b04"
+        );
+    }
+
+    #[test]
+    fn tolerant_whitespace_and_case() {
+        let messy = format!("  {}\n", ABANDON.to_uppercase().replace(' ', " \t "));
+        assert_eq!(Mnemonic::parse(&messy).unwrap(), Mnemonic::parse(ABANDON).unwrap());
+    }
+
+    #[test]
+    fn typo_gets_suggestion() {
+        let bad = ABANDON.replacen("abandon", "abandn", 1);
+        let err = Mnemonic::parse(&bad).unwrap_err();
+        match &err {
+            Error::UnknownWord {
+                position,
+                suggestions,
+                language,
+                ..
+            } => {
+                assert_eq!(*position, 1);
+                assert_eq!(*language, Language::English);
+                assert_eq!(suggestions.first(), Some(&"abandon"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(err.to_string().contains("did you mean"));
+    }
+
+    #[test]
+    fn transposition_is_one_edit() {
+        assert!(suggest("abnadon", Language::English).contains(&"abandon"));
+        assert!(suggest("zzzzzzzzzzzz", Language::English).is_empty());
+    }
+
+    #[test]
+    fn checksum_and_count_errors() {
+        let bad = ABANDON.replace("about", "abandon");
+        assert_eq!(
+            Mnemonic::parse(&bad).unwrap_err().kind(),
+            ErrorKind::BadChecksum
+        );
+        let short = "abandon abandon abandon";
+        assert!(matches!(
+            Mnemonic::parse(short).unwrap_err(),
+            Error::WordCount(3)
+        ));
+        assert!(matches!(Mnemonic::parse("  ").unwrap_err(), Error::WordCount(0)));
+    }
+
+    #[test]
+    fn foreign_word_is_named() {
+        // "abeille" is French; the rest is English.
+        let mixed = ABANDON.replacen("abandon", "abeille", 1);
+        match Mnemonic::parse(&mixed).unwrap_err() {
+            Error::ForeignWord {
+                position,
+                found,
+                expected,
+                ..
+            } => {
+                assert_eq!(position, 1);
+                assert_eq!(found, Language::French);
+                assert_eq!(expected, Language::English);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        // An English phrase read as Spanish names the first word.
+        assert!(matches!(
+            Mnemonic::parse_in(ABANDON, Language::Spanish).unwrap_err(),
+            Error::ForeignWord { position: 1, .. } | Error::UnknownWord { position: 1, .. }
+        ));
+    }
+
+    #[test]
+    fn generate_every_language_and_length() {
+        for lang in Language::ALL {
+            for n in WORD_COUNTS {
+                let m = Mnemonic::generate(n, lang).unwrap();
+                assert_eq!(m.word_count(), n);
+                let again = Mnemonic::parse(m.phrase().expose()).unwrap();
+                assert_eq!(again.entropy().expose(), m.entropy().expose());
+            }
+        }
+        assert!(Mnemonic::generate(13, Language::English).is_err());
+    }
+
+    #[test]
+    fn language_names_round_trip() {
+        for lang in Language::ALL {
+            assert_eq!(lang.code().parse::<Language>().unwrap(), lang);
+        }
+        assert_eq!("zh_hant".parse::<Language>().unwrap(), Language::ChineseTraditional);
+        assert!("klingon".parse::<Language>().is_err());
+    }
+
+    #[test]
+    fn debug_hides_words() {
+        let m = Mnemonic::parse(ABANDON).unwrap();
+        let d = format!("{m:?}");
+        assert!(!d.contains("abandon"), "{d}");
+    }
+}
