@@ -1,1 +1,62 @@
-fn main(){}
+//! `wallet`: parse the command line, run one command, render the result or the error.
+
+mod args;
+mod commands;
+mod error;
+mod output;
+mod prompt;
+
+use clap::Parser;
+use error::{CliError, EXIT_OK};
+
+fn main() {
+    let wants_json = std::env::args_os().any(|a| a == "--json");
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind as K;
+            if matches!(
+                e.kind(),
+                K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                let code = if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand {
+                    2
+                } else {
+                    0
+                };
+                std::process::exit(code);
+            }
+            if wants_json {
+                let msg = e.render().to_string();
+                let first = msg.lines().next().unwrap_or("invalid command line");
+                let err = CliError::usage(first.trim_start_matches("error: ").to_owned());
+                output::print_error(
+                    &output::Ctx {
+                        json: true,
+                        ..Default::default()
+                    },
+                    &err,
+                );
+                std::process::exit(err.exit_code);
+            }
+            let _ = e.print();
+            std::process::exit(error::EXIT_USAGE);
+        }
+    };
+    let ctx = output::Ctx {
+        json: cli.json,
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        keystore_dir: cli.keystore_dir.clone(),
+        password_file: cli.password_file.clone(),
+    };
+    let code = match commands::run(cli, &ctx) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            output::print_error(&ctx, &e);
+            e.exit_code
+        }
+    };
+    std::process::exit(code);
+}

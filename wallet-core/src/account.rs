@@ -112,17 +112,19 @@ pub fn derive_addresses(
             public_key: pk,
         }]);
     };
-    start
-        .checked_add(count - 1)
-        .ok_or_else(|| Error::InvalidPath(format!(
+    start.checked_add(count - 1).ok_or_else(|| {
+        Error::InvalidPath(format!(
             "{count} addresses from index {start} run past the last index 2147483647"
-        )))?;
+        ))
+    })?;
     let parent = master.derive_path(&parent_path)?;
     if start.is_hardened() {
         // Hardened leaves need the private key for every address.
         return (0..count)
             .map(|i| {
-                let child = start.checked_add(i).ok_or_else(|| Error::Internal("index overflow".into()))?;
+                let child = start
+                    .checked_add(i)
+                    .ok_or_else(|| Error::Internal("index overflow".into()))?;
                 let pk = *parent.derive_child(child)?.public_key().public_key();
                 Ok(DerivedAddress {
                     path: parent_path.child(child)?,
@@ -132,7 +134,13 @@ pub fn derive_addresses(
             })
             .collect();
     }
-    walk(&parent.public_key(), &parent_path, format, start.index(), count)
+    walk(
+        &parent.public_key(),
+        &parent_path,
+        format,
+        start.index(),
+        count,
+    )
 }
 
 /// Derives `count` addresses below an extended public key (`parent`, which
@@ -150,7 +158,11 @@ pub fn walk(
         )));
     }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-    let threads = if count >= PARALLEL_THRESHOLD { threads.clamp(1, 64) } else { 1 };
+    let threads = if count >= PARALLEL_THRESHOLD {
+        threads.clamp(1, 64)
+    } else {
+        1
+    };
     if threads == 1 {
         return walk_range(parent, parent_path, format, start, count);
     }
@@ -207,7 +219,8 @@ mod tests {
     use crate::mnemonic::Mnemonic;
 
     fn master() -> ExtendedPrivateKey {
-        let m = Mnemonic::parse("test test test test test test test test test test test junk").unwrap();
+        let m =
+            Mnemonic::parse("test test test test test test test test test test test junk").unwrap();
         ExtendedPrivateKey::from_seed(&m.to_seed("")).unwrap()
     }
 
@@ -244,6 +257,11 @@ mod tests {
         let top: DerivationPath = "m/0/2147483647".parse().unwrap();
         assert!(derive_addresses(&master(), &f, &top, 2).is_err());
         assert!(derive_addresses(&master(), &f, &DerivationPath::master(), 2).is_err());
-        assert_eq!(derive_addresses(&master(), &f, &DerivationPath::master(), 1).unwrap().len(), 1);
+        assert_eq!(
+            derive_addresses(&master(), &f, &DerivationPath::master(), 1)
+                .unwrap()
+                .len(),
+            1
+        );
     }
 }

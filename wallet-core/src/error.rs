@@ -164,7 +164,10 @@ pub enum Error {
     InvalidInput(String),
 
     /// A mnemonic word that is in no list (or not in the chosen one).
-    #[error("word {position} '{word}' is not in the {language} word list{}", suggestion_text(suggestions))]
+    #[error(
+        "word {position} '{word}' is not in the {language} word list{}",
+        suggestion_text(suggestions)
+    )]
     UnknownWord {
         /// 1-based position of the word in the phrase.
         position: usize,

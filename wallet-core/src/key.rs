@@ -25,9 +25,9 @@ impl PrivateKey {
 
     /// From a slice that must be exactly 32 bytes.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        let arr: [u8; 32] = bytes.try_into().map_err(|_| {
-            Error::key(format!("a private key is 32 bytes, not {}", bytes.len()))
-        })?;
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::key(format!("a private key is 32 bytes, not {}", bytes.len())))?;
         let arr = Zeroizing::new(arr);
         Self::from_bytes(&arr)
     }
@@ -88,10 +88,20 @@ impl PrivateKey {
         SecretString::new(hex::encode(self.to_bytes().expose()))
     }
 
-    /// SEC1 PEM (`EC PRIVATE KEY`, with the curve OID and the public key), as `openssl ec` writes it.
+    /// SEC1 PEM (`EC PRIVATE KEY`, with the curve OID and the uncompressed
+    /// public key), byte for byte as `openssl ec` writes it.
     pub fn to_sec1_pem(&self) -> Result<SecretString> {
-        self.0
-            .to_sec1_pem(LineEnding::LF)
+        use der::EncodePem;
+        use k256::elliptic_curve::sec1::ToEncodedPoint as _;
+        use k256::pkcs8::AssociatedOid;
+        let secret = self.to_bytes();
+        let public = self.0.public_key().to_encoded_point(false);
+        let doc = sec1::EcPrivateKey {
+            private_key: secret.expose(),
+            parameters: Some(sec1::EcParameters::NamedCurve(k256::Secp256k1::OID)),
+            public_key: Some(public.as_bytes()),
+        };
+        doc.to_pem(LineEnding::LF)
             .map(SecretString::from)
             .map_err(|e| Error::Internal(format!("SEC1 encoding failed: {e}")))
     }
@@ -141,11 +151,14 @@ pub struct PublicKey(k256::PublicKey);
 impl PublicKey {
     /// From SEC1 bytes: 33 (compressed) or 65 (uncompressed).
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        match bytes.len() {
-            33 | 65 => k256::PublicKey::from_sec1_bytes(bytes)
+        match (bytes.len(), bytes.first()) {
+            (33, Some(0x02 | 0x03)) | (65, Some(0x04)) => k256::PublicKey::from_sec1_bytes(bytes)
                 .map(Self)
                 .map_err(|_| Error::key("public key is not a point on secp256k1")),
-            n => Err(Error::key(format!(
+            (33 | 65, Some(tag)) => Err(Error::key(format!(
+                "public key prefix 0x{tag:02x} does not match its length (0x02/0x03 for 33 bytes, 0x04 for 65)"
+            ))),
+            (n, _) => Err(Error::key(format!(
                 "a public key is 33 (compressed) or 65 (uncompressed) bytes, not {n}"
             ))),
         }

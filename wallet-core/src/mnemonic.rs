@@ -290,11 +290,28 @@ impl Mnemonic {
     }
 
     /// The entropy the phrase encodes.
+    ///
+    /// Rebuilt from the word indexes here: `bip39::Mnemonic::to_entropy`
+    /// re-detects the language and panics on phrases whose every word is in
+    /// both Chinese lists.
     #[must_use]
     pub fn entropy(&self) -> SecretVec {
-        let (bytes, len) = self.inner.to_entropy_array();
-        let bytes = Zeroizing::new(bytes);
-        SecretVec::new(bytes[..len].to_vec())
+        let mut out = Zeroizing::new(Vec::with_capacity(32));
+        let mut acc: u32 = 0;
+        let mut bits = 0u32;
+        for idx in self.inner.word_indices() {
+            acc = (acc << 11) | (idx as u32 & 0x7ff);
+            bits += 11;
+            while bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+            }
+            acc &= (1 << bits) - 1;
+        }
+        let len = self.word_count() / 3 * 4;
+        out.truncate(len);
+        zeroize::Zeroize::zeroize(&mut acc);
+        SecretVec::from(out)
     }
 
     /// The BIP39 seed: PBKDF2-HMAC-SHA512(NFKD(phrase), "mnemonic" + NFKD(passphrase), 2048).
@@ -382,7 +399,9 @@ fn detect_languages(words: &[&str]) -> Result<Vec<Language>> {
         return Ok(complete);
     }
     check_words_in(words, best.0)?;
-    Err(Error::Internal("language detection disagreed with itself".into()))
+    Err(Error::Internal(
+        "language detection disagreed with itself".into(),
+    ))
 }
 
 /// The valid words nearest to `word` (optimal string alignment distance),
@@ -472,7 +491,10 @@ mod tests {
     #[test]
     fn tolerant_whitespace_and_case() {
         let messy = format!("  {}\n", ABANDON.to_uppercase().replace(' ', " \t "));
-        assert_eq!(Mnemonic::parse(&messy).unwrap(), Mnemonic::parse(ABANDON).unwrap());
+        assert_eq!(
+            Mnemonic::parse(&messy).unwrap(),
+            Mnemonic::parse(ABANDON).unwrap()
+        );
     }
 
     #[test]
@@ -513,7 +535,10 @@ mod tests {
             Mnemonic::parse(short).unwrap_err(),
             Error::WordCount(3)
         ));
-        assert!(matches!(Mnemonic::parse("  ").unwrap_err(), Error::WordCount(0)));
+        assert!(matches!(
+            Mnemonic::parse("  ").unwrap_err(),
+            Error::WordCount(0)
+        ));
     }
 
     #[test]
@@ -558,7 +583,10 @@ mod tests {
         for lang in Language::ALL {
             assert_eq!(lang.code().parse::<Language>().unwrap(), lang);
         }
-        assert_eq!("zh_hant".parse::<Language>().unwrap(), Language::ChineseTraditional);
+        assert_eq!(
+            "zh_hant".parse::<Language>().unwrap(),
+            Language::ChineseTraditional
+        );
         assert!("klingon".parse::<Language>().is_err());
     }
 

@@ -201,12 +201,14 @@ impl Address {
         match &self.payload {
             Payload::PubkeyHash(_) => Some(AddressType::P2pkh),
             Payload::ScriptHash(_) => Some(AddressType::P2shP2wpkh),
-            Payload::Witness { version: 0, program } if program.len() == 20 => {
-                Some(AddressType::P2wpkh)
-            }
-            Payload::Witness { version: 1, program } if program.len() == 32 => {
-                Some(AddressType::P2tr)
-            }
+            Payload::Witness {
+                version: 0,
+                program,
+            } if program.len() == 20 => Some(AddressType::P2wpkh),
+            Payload::Witness {
+                version: 1,
+                program,
+            } if program.len() == 32 => Some(AddressType::P2tr),
             Payload::Witness { .. } => None,
         }
     }
@@ -289,7 +291,10 @@ fn parse_segwit(s: &str, hrp: &str, params: NetworkParams) -> Result<Address> {
         let found = NetworkParams::ALL
             .iter()
             .find(|p| p.hrp() == hrp)
-            .map_or_else(|| format!("an unknown network (prefix '{hrp}')"), |p| p.to_string());
+            .map_or_else(
+                || format!("an unknown network (prefix '{hrp}')"),
+                |p| p.to_string(),
+            );
         return Err(Error::WrongNetwork {
             what: "address",
             found,
@@ -297,9 +302,9 @@ fn parse_segwit(s: &str, hrp: &str, params: NetworkParams) -> Result<Address> {
         });
     }
     let (_, version, program) = bech32::segwit::decode(s).map_err(|e| match e.0 {
-        SegwitHrpstringError::Checksum(bech32::primitives::decode::ChecksumError::InvalidResidue) => {
-            Error::Checksum { what: "address" }
-        }
+        SegwitHrpstringError::Checksum(
+            bech32::primitives::decode::ChecksumError::InvalidResidue,
+        ) => Error::Checksum { what: "address" },
         other => Error::InvalidAddress(format!("'{s}': {other}")),
     })?;
     let version = version.to_u8();
@@ -374,11 +379,15 @@ mod tests {
 
     #[test]
     fn bip84_first_address() {
-        let a = Address::from_public_key(&pk(), AddressType::P2wpkh, NetworkParams::BITCOIN).unwrap();
+        let a =
+            Address::from_public_key(&pk(), AddressType::P2wpkh, NetworkParams::BITCOIN).unwrap();
         assert_eq!(a.to_string(), "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu");
         let back = Address::parse(&a.to_string(), NetworkParams::BITCOIN).unwrap();
         assert_eq!(back, a);
-        assert_eq!(Address::parse(&a.to_string().to_uppercase(), NetworkParams::BITCOIN).unwrap(), a);
+        assert_eq!(
+            Address::parse(&a.to_string().to_uppercase(), NetworkParams::BITCOIN).unwrap(),
+            a
+        );
     }
 
     #[test]
@@ -396,14 +405,22 @@ mod tests {
     #[test]
     fn litecoin_prefixes() {
         let ltc = NetworkParams::new(Chain::Litecoin, Network::Mainnet).unwrap();
-        let p2pkh = Address::from_public_key(&pk(), AddressType::P2pkh, ltc).unwrap().to_string();
-        let p2sh = Address::from_public_key(&pk(), AddressType::P2shP2wpkh, ltc).unwrap().to_string();
-        let wpkh = Address::from_public_key(&pk(), AddressType::P2wpkh, ltc).unwrap().to_string();
+        let p2pkh = Address::from_public_key(&pk(), AddressType::P2pkh, ltc)
+            .unwrap()
+            .to_string();
+        let p2sh = Address::from_public_key(&pk(), AddressType::P2shP2wpkh, ltc)
+            .unwrap()
+            .to_string();
+        let wpkh = Address::from_public_key(&pk(), AddressType::P2wpkh, ltc)
+            .unwrap()
+            .to_string();
         assert!(p2pkh.starts_with('L'), "{p2pkh}");
         assert!(p2sh.starts_with('M'), "{p2sh}");
         assert!(wpkh.starts_with("ltc1"), "{wpkh}");
         let rt = NetworkParams::new(Chain::Litecoin, Network::Regtest).unwrap();
-        let r = Address::from_public_key(&pk(), AddressType::P2wpkh, rt).unwrap().to_string();
+        let r = Address::from_public_key(&pk(), AddressType::P2wpkh, rt)
+            .unwrap()
+            .to_string();
         assert!(r.starts_with("rltc1"), "{r}");
     }
 
@@ -412,15 +429,29 @@ mod tests {
         let main = NetworkParams::BITCOIN;
         let test = NetworkParams::new(Chain::Bitcoin, Network::Testnet).unwrap();
         let s = "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu";
-        assert_eq!(Address::parse(s, test).unwrap_err().kind(), ErrorKind::WrongNetwork);
+        assert_eq!(
+            Address::parse(s, test).unwrap_err().kind(),
+            ErrorKind::WrongNetwork
+        );
         let typo = s.replace("306fyu", "306fyv");
-        assert_eq!(Address::parse(&typo, main).unwrap_err().kind(), ErrorKind::BadChecksum);
-        let legacy = Address::from_public_key(&pk(), AddressType::P2pkh, main).unwrap().to_string();
-        assert_eq!(Address::parse(&legacy, test).unwrap_err().kind(), ErrorKind::WrongNetwork);
+        assert_eq!(
+            Address::parse(&typo, main).unwrap_err().kind(),
+            ErrorKind::BadChecksum
+        );
+        let legacy = Address::from_public_key(&pk(), AddressType::P2pkh, main)
+            .unwrap()
+            .to_string();
+        assert_eq!(
+            Address::parse(&legacy, test).unwrap_err().kind(),
+            ErrorKind::WrongNetwork
+        );
         let mut bad = legacy.clone();
         let last = if bad.ends_with('1') { "2" } else { "1" };
         bad.replace_range(bad.len() - 1.., last);
-        assert_eq!(Address::parse(&bad, main).unwrap_err().kind(), ErrorKind::BadChecksum);
+        assert_eq!(
+            Address::parse(&bad, main).unwrap_err().kind(),
+            ErrorKind::BadChecksum
+        );
         assert!(Address::parse("", main).is_err());
         assert!(Address::parse("hello world", main).is_err());
         // bech32 (v0 checksum) used for a v1 program must fail (BIP350).

@@ -278,7 +278,10 @@ mod tests {
     #[test]
     fn litecoin_constants() {
         let ltc = NetworkParams::new(Chain::Litecoin, Network::Mainnet).unwrap();
-        assert_eq!((ltc.p2pkh_prefix(), ltc.p2sh_prefix(), ltc.hrp()), (0x30, 0x32, "ltc"));
+        assert_eq!(
+            (ltc.p2pkh_prefix(), ltc.p2sh_prefix(), ltc.hrp()),
+            (0x30, 0x32, "ltc")
+        );
         assert_eq!(ltc.coin_type(), 2);
         let rt = NetworkParams::new(Chain::Litecoin, Network::Regtest).unwrap();
         assert_eq!(rt.hrp(), "rltc");

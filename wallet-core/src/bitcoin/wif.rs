@@ -142,7 +142,8 @@ mod tests {
         assert!(w.compressed);
         assert_eq!(w.version, 0x80);
         assert_eq!(w.to_wif().expose(), s);
-        let test = NetworkParams::new(super::super::Chain::Bitcoin, super::super::Network::Testnet).unwrap();
+        let test = NetworkParams::new(super::super::Chain::Bitcoin, super::super::Network::Testnet)
+            .unwrap();
         assert_eq!(
             Wif::decode_for(s, test).unwrap_err().kind(),
             crate::ErrorKind::WrongNetwork

@@ -46,7 +46,11 @@ impl Address {
         let h = keccak256(&lower);
         out.push_str("0x");
         for (i, c) in lower.iter().enumerate() {
-            let nibble = if i % 2 == 0 { h[i / 2] >> 4 } else { h[i / 2] & 0x0f };
+            let nibble = if i % 2 == 0 {
+                h[i / 2] >> 4
+            } else {
+                h[i / 2] & 0x0f
+            };
             let ch = if c.is_ascii_alphabetic() && nibble >= 8 {
                 c.to_ascii_uppercase()
             } else {
@@ -121,7 +125,9 @@ mod tests {
             crate::ErrorKind::BadChecksum
         );
         assert!("0x1234".parse::<Address>().is_err());
-        assert!("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed".parse::<Address>().is_err());
+        assert!("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+            .parse::<Address>()
+            .is_err());
     }
 
     #[test]

@@ -35,7 +35,11 @@ pub fn address_path(account: &DerivationPath, change: bool, index: u32) -> Resul
 
 /// Ethereum's `m/44'/60'/account'/0/index` (MetaMask, Foundry, ethers).
 pub fn ethereum_path(account: u32, index: u32) -> Result<DerivationPath> {
-    address_path(&account_path(44, ETHEREUM_COIN_TYPE, account)?, false, index)
+    address_path(
+        &account_path(44, ETHEREUM_COIN_TYPE, account)?,
+        false,
+        index,
+    )
 }
 
 #[cfg(test)]

@@ -220,7 +220,10 @@ mod tests {
         assert_eq!(p.hardened_prefix_len(), 3);
         assert_eq!("m".parse::<DerivationPath>().unwrap().depth(), 0);
         assert_eq!(
-            "44'/60'/0'/0/0".parse::<DerivationPath>().unwrap().to_string(),
+            "44'/60'/0'/0/0"
+                .parse::<DerivationPath>()
+                .unwrap()
+                .to_string(),
             "m/44'/60'/0'/0/0"
         );
         assert_eq!(

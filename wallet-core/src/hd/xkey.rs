@@ -122,15 +122,63 @@ macro_rules! version {
 
 impl KeyVersion {
     // Values: BIP32 (xprv/tprv), SLIP-0132 (y/z/u/v, Ltub/Mtub, ttub).
-    version!(XPRV, "xprv", "xpub", 0x0488_ADE4, 0x0488_B21E, BitcoinMain, Bip44);
-    version!(YPRV, "yprv", "ypub", 0x049D_7878, 0x049D_7CB2, BitcoinMain, Bip49);
-    version!(ZPRV, "zprv", "zpub", 0x04B2_430C, 0x04B2_4746, BitcoinMain, Bip84);
+    version!(
+        XPRV,
+        "xprv",
+        "xpub",
+        0x0488_ADE4,
+        0x0488_B21E,
+        BitcoinMain,
+        Bip44
+    );
+    version!(
+        YPRV,
+        "yprv",
+        "ypub",
+        0x049D_7878,
+        0x049D_7CB2,
+        BitcoinMain,
+        Bip49
+    );
+    version!(
+        ZPRV,
+        "zprv",
+        "zpub",
+        0x04B2_430C,
+        0x04B2_4746,
+        BitcoinMain,
+        Bip84
+    );
     version!(TPRV, "tprv", "tpub", 0x0435_8394, 0x0435_87CF, Test, Bip44);
     version!(UPRV, "uprv", "upub", 0x044A_4E28, 0x044A_5262, Test, Bip49);
     version!(VPRV, "vprv", "vpub", 0x045F_18BC, 0x045F_1CF6, Test, Bip84);
-    version!(LTPV, "Ltpv", "Ltub", 0x019D_9CFE, 0x019D_A462, LitecoinMain, Bip44);
-    version!(MTPV, "Mtpv", "Mtub", 0x01B2_6792, 0x01B2_6EF6, LitecoinMain, Bip49);
-    version!(TTPV, "ttpv", "ttub", 0x0436_EF7D, 0x0436_F6E1, LitecoinTest, Bip44);
+    version!(
+        LTPV,
+        "Ltpv",
+        "Ltub",
+        0x019D_9CFE,
+        0x019D_A462,
+        LitecoinMain,
+        Bip44
+    );
+    version!(
+        MTPV,
+        "Mtpv",
+        "Mtub",
+        0x01B2_6792,
+        0x01B2_6EF6,
+        LitecoinMain,
+        Bip49
+    );
+    version!(
+        TTPV,
+        "ttpv",
+        "ttub",
+        0x0436_EF7D,
+        0x0436_F6E1,
+        LitecoinTest,
+        Bip44
+    );
 
     /// Every version this SDK reads and writes.
     pub const ALL: [KeyVersion; 9] = [
@@ -257,14 +305,17 @@ impl ExtendedKey {
         };
         let depth = body[4];
         let parent = Fingerprint([body[5], body[6], body[7], body[8]]);
-        let child = ChildIndex::from_raw(u32::from_be_bytes([body[9], body[10], body[11], body[12]]));
+        let child =
+            ChildIndex::from_raw(u32::from_be_bytes([body[9], body[10], body[11], body[12]]));
         if depth == 0 && parent != Fingerprint::default() {
             return Err(Error::key(
                 "depth 0 (a master key) with a non-zero parent fingerprint",
             ));
         }
         if depth == 0 && child.raw() != 0 {
-            return Err(Error::key("depth 0 (a master key) with a non-zero child index"));
+            return Err(Error::key(
+                "depth 0 (a master key) with a non-zero child index",
+            ));
         }
         let chain_code = SecretBytes::from_slice(&body[13..45])
             .ok_or_else(|| Error::Internal("chain code slice".into()))?;
@@ -335,7 +386,9 @@ fn split_tweak(i: &[u8; 64]) -> Result<(Scalar, SecretBytes<32>)> {
     let tweak: Option<Scalar> = Scalar::from_repr(il.into()).into();
     il.zeroize();
     let tweak = tweak.ok_or_else(|| {
-        Error::key("this index yields an invalid key (probability below 2^-127); use the next index")
+        Error::key(
+            "this index yields an invalid key (probability below 2^-127); use the next index",
+        )
     })?;
     let chain = SecretBytes::from_slice(&i[32..])
         .ok_or_else(|| Error::Internal("chain code slice".into()))?;
@@ -357,8 +410,9 @@ impl ExtendedPrivateKey {
             )));
         }
         let i = hash::hmac_sha512(b"Bitcoin seed", &[seed]);
-        let key = PrivateKey::from_slice(&i[..32])
-            .map_err(|_| Error::key("this seed gives an invalid master key (probability below 2^-127)"))?;
+        let key = PrivateKey::from_slice(&i[..32]).map_err(|_| {
+            Error::key("this seed gives an invalid master key (probability below 2^-127)")
+        })?;
         let chain_code = SecretBytes::from_slice(&i[32..])
             .ok_or_else(|| Error::Internal("chain code slice".into()))?;
         Ok(Self {
@@ -385,9 +439,10 @@ impl ExtendedPrivateKey {
 
     /// Derives one level (CKDpriv).
     pub fn derive_child(&self, child: ChildIndex) -> Result<Self> {
-        let depth = self.meta.depth.checked_add(1).ok_or_else(|| {
-            Error::InvalidPath("a key at depth 255 cannot have children".into())
-        })?;
+        let depth =
+            self.meta.depth.checked_add(1).ok_or_else(|| {
+                Error::InvalidPath("a key at depth 255 cannot have children".into())
+            })?;
         let public = self.key.public_key().to_compressed();
         let index = child.raw().to_be_bytes();
         let i = if child.is_hardened() {
@@ -404,7 +459,9 @@ impl ExtendedPrivateKey {
         let sum = parent_scalar + tweak;
         let nz: Option<NonZeroScalar> = NonZeroScalar::new(sum).into();
         let nz = nz.ok_or_else(|| {
-            Error::key("this index yields an invalid key (probability below 2^-127); use the next index")
+            Error::key(
+                "this index yields an invalid key (probability below 2^-127); use the next index",
+            )
         })?;
         Ok(Self {
             key: PrivateKey::from_secret_key(k256::SecretKey::from(nz)),
@@ -542,9 +599,10 @@ impl ExtendedPublicKey {
 
     /// Derives one non-hardened level (CKDpub).
     pub fn derive_child(&self, child: ChildIndex) -> Result<Self> {
-        let depth = self.meta.depth.checked_add(1).ok_or_else(|| {
-            Error::InvalidPath("a key at depth 255 cannot have children".into())
-        })?;
+        let depth =
+            self.meta.depth.checked_add(1).ok_or_else(|| {
+                Error::InvalidPath("a key at depth 255 cannot have children".into())
+            })?;
         let (tweak, chain_code) = self.ckd(child)?;
         let key = self.add_tweak(&tweak)?;
         Ok(Self::from_parts(
@@ -657,7 +715,10 @@ fn first4(h: &[u8; 20]) -> [u8; 4] {
 }
 
 /// Adds `tweak` (reduced mod n) times G to `point`; used by taproot tweaking.
-pub(crate) fn tweak_add_point(point: &k256::PublicKey, tweak: &[u8; 32]) -> Option<k256::PublicKey> {
+pub(crate) fn tweak_add_point(
+    point: &k256::PublicKey,
+    tweak: &[u8; 32],
+) -> Option<k256::PublicKey> {
     let t = <Scalar as Reduce<U256>>::reduce_bytes(&(*tweak).into());
     let p = ProjectivePoint::mul_by_generator(&t) + point.to_projective();
     k256::PublicKey::from_affine(p.to_affine()).ok()
@@ -694,7 +755,11 @@ mod tests {
         for v in KeyVersion::ALL {
             let k = m.clone().with_version(v);
             let s = k.to_base58();
-            assert!(s.expose().starts_with(v.private_prefix), "{}", v.private_prefix);
+            assert!(
+                s.expose().starts_with(v.private_prefix),
+                "{}",
+                v.private_prefix
+            );
             let back = ExtendedPrivateKey::parse(s.expose()).unwrap();
             assert_eq!(back.version(), v);
             assert_eq!(back.to_base58().expose(), s.expose());

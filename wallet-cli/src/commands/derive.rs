@@ -1,0 +1,183 @@
+//! `wallet derive`: addresses from a mnemonic on stdin, no keystore involved.
+
+use crate::args::{DeriveArgs, Selector};
+use crate::error::CliError;
+use crate::output::Ctx;
+use crate::prompt;
+use serde::ser::{Serialize, SerializeSeq, Serializer};
+use serde::Serialize as DeriveSerialize;
+use std::io::Write;
+use wallet_core::account::{self, AddressFormat, DerivedAddress};
+use wallet_core::bitcoin::{AddressType, Chain, Network, NetworkParams};
+use wallet_core::hd::{DerivationPath, ExtendedPrivateKey};
+use wallet_core::mnemonic::Mnemonic;
+use wallet_core::secret::SecretString;
+
+/// What a [`Selector`] asks for, checked.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// Encoding.
+    pub format: AddressFormat,
+    /// Path of the first address.
+    pub first: DerivationPath,
+    /// How many.
+    pub count: u32,
+    /// The account path when the selection was by account.
+    pub account_path: Option<DerivationPath>,
+}
+
+/// Checks the selector flags and works out the first path.
+pub fn resolve(sel: &Selector) -> Result<Resolved, CliError> {
+    let path = match &sel.path {
+        Some(p) => Some(p.parse::<DerivationPath>()?),
+        None => None,
+    };
+    let format = match sel.chain.as_str() {
+        "eth" => {
+            if sel.kind.is_some() {
+                return Err(CliError::usage(
+                    "--type applies to --chain btc and ltc only",
+                ));
+            }
+            if sel.network.is_some() {
+                return Err(CliError::usage(
+                    "--network applies to --chain btc and ltc only (Ethereum addresses are the same on every network)",
+                ));
+            }
+            AddressFormat::Ethereum
+        }
+        chain => {
+            let chain: Chain = chain.parse()?;
+            let network: Network = sel.network.as_deref().unwrap_or("mainnet").parse()?;
+            let params = NetworkParams::new(chain, network)?;
+            let kind = match (&sel.kind, &path) {
+                (Some(k), _) => k.parse::<AddressType>()?,
+                (None, Some(p)) => AddressFormat::type_for_path(p).unwrap_or(AddressType::P2wpkh),
+                (None, None) => AddressType::P2wpkh,
+            };
+            AddressFormat::Bitcoin { params, kind }
+        }
+    };
+    let (first, account_path) = match path {
+        Some(p) => (p, None),
+        None => {
+            let account = sel.account.unwrap_or(0);
+            let acct = format.account_path(account)?;
+            let first = format.address_path(account, sel.change, sel.index.unwrap_or(0))?;
+            (first, Some(acct))
+        }
+    };
+    Ok(Resolved {
+        format,
+        first,
+        count: sel.count,
+        account_path,
+    })
+}
+
+/// The JSON shape shared by `derive` and `address`.
+#[derive(DeriveSerialize)]
+pub struct AddressesOut<'a> {
+    /// `btc`, `ltc` or `eth`.
+    pub chain: &'static str,
+    /// Network for btc/ltc.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<&'static str>,
+    /// Address type for btc/ltc.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// Fingerprint of the master key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_fingerprint: Option<String>,
+    /// Account path when selected by account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_path: Option<String>,
+    /// Account extended public key when selected by account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_xpub: Option<String>,
+    /// The addresses.
+    pub addresses: AddressList<'a>,
+}
+
+/// Serialises derived addresses without building an intermediate tree.
+pub struct AddressList<'a>(pub &'a [DerivedAddress]);
+
+impl Serialize for AddressList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(DeriveSerialize)]
+        struct One<'b> {
+            index: u32,
+            path: String,
+            address: &'b str,
+            public_key: String,
+        }
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for a in self.0 {
+            seq.serialize_element(&One {
+                index: a.path.last().map_or(0, |c| c.index()),
+                path: a.path.to_string(),
+                address: &a.address,
+                public_key: hex::encode(a.public_key.to_compressed()),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// Labels of a format for the JSON output.
+pub fn labels(
+    format: &AddressFormat,
+) -> (&'static str, Option<&'static str>, Option<&'static str>) {
+    match format {
+        AddressFormat::Ethereum => ("eth", None, None),
+        AddressFormat::Bitcoin { params, kind } => (
+            params.chain().code(),
+            Some(params.network().code()),
+            Some(kind.code()),
+        ),
+    }
+}
+
+/// Prints `path  address` lines.
+pub fn print_lines(w: &mut dyn Write, list: &[DerivedAddress]) -> std::io::Result<()> {
+    for a in list {
+        writeln!(w, "{}  {}", a.path, a.address)?;
+    }
+    Ok(())
+}
+
+/// Runs `wallet derive`.
+pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let resolved = resolve(&args.selector)?;
+    let passphrase = match &args.passphrase_file {
+        Some(p) => prompt::read_secret_file(p, "passphrase file")?,
+        None => SecretString::default(),
+    };
+    let phrase = prompt::read_stdin_secret("Mnemonic: ", "mnemonic")?;
+    let mnemonic = Mnemonic::parse(phrase.expose())?;
+    drop(phrase);
+    let master = ExtendedPrivateKey::from_seed(&mnemonic.to_seed(passphrase.expose()))?;
+    let list =
+        account::derive_addresses(&master, &resolved.format, &resolved.first, resolved.count)?;
+    let (chain, network, kind) = labels(&resolved.format);
+    let account_xpub = match &resolved.account_path {
+        Some(p) if ctx.json => Some(
+            master
+                .derive_path(p)?
+                .with_version(resolved.format.key_version())
+                .public_key()
+                .to_base58(),
+        ),
+        _ => None,
+    };
+    let out = AddressesOut {
+        chain,
+        network,
+        kind,
+        master_fingerprint: Some(master.fingerprint().to_string()),
+        account_path: resolved.account_path.as_ref().map(ToString::to_string),
+        account_xpub,
+        addresses: AddressList(&list),
+    };
+    ctx.emit(&out, |w| print_lines(w, &list))
+}

@@ -1,0 +1,24 @@
+//! One file per command group; each turns parsed arguments into one core call
+//! and one rendered result.
+
+pub mod derive;
+pub mod mnemonic;
+
+use crate::args::{Cli, Command};
+use crate::error::CliError;
+use crate::output::Ctx;
+use clap::CommandFactory;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
+    match cli.command {
+        Command::Mnemonic(cmd) => mnemonic::run(cmd, ctx),
+        Command::Derive(args) => derive::run(&args, ctx),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            let mut out = std::io::stdout();
+            clap_complete::generate(shell, &mut cmd, "wallet", &mut out);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The two renderers: text for people, one JSON object for scripts.
+
+use crate::error::CliError;
+use serde::Serialize;
+use std::io::{self, BufWriter, Write};
+
+/// Settings every command sees.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    /// `--json`
+    pub json: bool,
+    /// `-q`
+    pub quiet: bool,
+    /// `-v` count
+    pub verbose: u8,
+    /// `--keystore-dir` / `WALLET_KEYSTORE_DIR`
+    #[allow(dead_code)] // read by the keystore commands
+    pub keystore_dir: Option<std::path::PathBuf>,
+    /// `--password-file` / `WALLET_PASSWORD_FILE`
+    #[allow(dead_code)] // read by the keystore commands
+    pub password_file: Option<std::path::PathBuf>,
+}
+
+impl Ctx {
+    /// Writes the command's result: `value` as JSON, or `human` as text.
+    pub fn emit<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), CliError> {
+        let stdout = io::stdout();
+        let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let r = if self.json {
+            serde_json::to_writer(&mut w, value)
+                .map_err(io::Error::other)
+                .and_then(|()| writeln!(w))
+        } else {
+            human(&mut w)
+        };
+        r.and_then(|()| w.flush()).or_else(ignore_broken_pipe)
+    }
+
+    /// A note for people on stderr (suppressed by `-q` and `--json`).
+    pub fn note(&self, msg: &str) {
+        if !self.quiet && !self.json {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+/// `wallet … | head` closes stdout early; that is not an error.
+fn ignore_broken_pipe(e: io::Error) -> Result<(), CliError> {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(CliError::user(
+            wallet_core::ErrorKind::Io,
+            format!("cannot write the output: {e}"),
+        ))
+    }
+}
+
+/// Prints an error the way the user asked for (`-v` adds the kind and exit code).
+pub fn print_error(ctx: &Ctx, e: &CliError) {
+    if ctx.json {
+        eprintln!("{}", e.to_json());
+    } else if ctx.verbose > 0 {
+        eprintln!(
+            "error[{}]: {} (exit code {})",
+            e.kind, e.message, e.exit_code
+        );
+    } else {
+        eprintln!("error: {}", e.message);
+    }
+}
