@@ -28,6 +28,10 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Accept wallet files whose argon2id parameters are below the safe floor.
+    #[arg(long, global = true)]
+    pub allow_weak_kdf: bool,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -42,6 +46,39 @@ pub enum Command {
 
     /// Derive addresses from a mnemonic read on stdin (no keystore needed).
     Derive(DeriveArgs),
+
+    /// Create a new HD wallet: shows the phrase once, then verifies the backup.
+    Create(CreateArgs),
+
+    /// Import a mnemonic, xprv, WIF, hex key, PEM file or Ethereum keystore.
+    Import(ImportArgs),
+
+    /// List the wallets (no password needed).
+    List,
+
+    /// Show a wallet's kind, fingerprint, account xpubs and addresses (no password needed).
+    Info {
+        /// Wallet name.
+        name: String,
+    },
+
+    /// Show a wallet's addresses (no password needed for the stored accounts).
+    Address(AddressArgs),
+
+    /// Export an xpub, or (after the password and a confirmation) a secret.
+    Export(ExportArgs),
+
+    /// Change a wallet's password (atomic re-encryption).
+    Passwd(PasswdArgs),
+
+    /// Delete a wallet file.
+    Delete {
+        /// Wallet name.
+        name: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 
     /// Print a shell completion script.
     Completions {
@@ -74,9 +111,9 @@ pub enum MnemonicCommand {
 /// Which addresses to derive (shared by `derive` and `address`).
 #[derive(Debug, Args, Clone)]
 pub struct Selector {
-    /// Chain: btc, ltc or eth.
-    #[arg(long, default_value = "btc", value_parser = ["btc", "ltc", "eth"])]
-    pub chain: String,
+    /// Chain: btc (default), ltc or eth.
+    #[arg(long, value_parser = ["btc", "ltc", "eth"])]
+    pub chain: Option<String>,
 
     /// Address type (btc/ltc): p2pkh, p2sh-p2wpkh, p2wpkh, p2tr (default p2wpkh, or the path's purpose).
     #[arg(long = "type", value_name = "TYPE", value_parser = ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"])]
@@ -119,6 +156,207 @@ pub struct DeriveArgs {
     pub selector: Selector,
 }
 
+/// argon2id cost for new files.
+#[derive(Debug, Args, Clone)]
+pub struct KdfArgs {
+    /// argon2id memory in KiB.
+    #[arg(long, value_name = "KIB", default_value_t = wallet_core::keystore::KdfParams::DEFAULT.m_cost_kib)]
+    pub kdf_memory: u32,
+    /// argon2id passes.
+    #[arg(long, value_name = "N", default_value_t = wallet_core::keystore::KdfParams::DEFAULT.t_cost)]
+    pub kdf_iterations: u32,
+    /// argon2id lanes.
+    #[arg(long, value_name = "N", default_value_t = wallet_core::keystore::KdfParams::DEFAULT.p_cost)]
+    pub kdf_parallelism: u32,
+}
+
+/// `wallet create …`
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Wallet name.
+    pub name: String,
+    /// Number of words.
+    #[arg(long, default_value = "12", value_parser = ["12", "15", "18", "21", "24"])]
+    pub words: String,
+    /// Word list.
+    #[arg(long, default_value = "english", value_parser = parse_language)]
+    pub language: Language,
+    /// File holding an optional BIP39 passphrase.
+    #[arg(long, value_name = "F")]
+    pub passphrase_file: Option<PathBuf>,
+    /// KDF cost.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// `wallet import …`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore"])))]
+pub struct ImportArgs {
+    /// Wallet name.
+    pub name: String,
+    /// A BIP39 mnemonic, read from stdin or a hidden prompt.
+    #[arg(long)]
+    pub mnemonic: bool,
+    /// A BIP32 master key (xprv/tprv/yprv/zprv…), read from stdin or a hidden prompt.
+    #[arg(long)]
+    pub xprv: bool,
+    /// A WIF private key, read from stdin or a hidden prompt.
+    #[arg(long)]
+    pub wif: bool,
+    /// A hex private key, read from stdin or a hidden prompt.
+    #[arg(long)]
+    pub private_key: bool,
+    /// A PEM private key file (SEC1 or PKCS#8).
+    #[arg(long, value_name = "FILE")]
+    pub pem: Option<PathBuf>,
+    /// An Ethereum V3 keystore file; its password is read from stdin or a hidden prompt.
+    #[arg(long, value_name = "FILE")]
+    pub eth_keystore: Option<PathBuf>,
+    /// Word list of the mnemonic (default: detect).
+    #[arg(long, value_parser = parse_language, requires = "mnemonic")]
+    pub language: Option<Language>,
+    /// File holding the BIP39 passphrase of the mnemonic.
+    #[arg(long, value_name = "F", requires = "mnemonic")]
+    pub passphrase_file: Option<PathBuf>,
+    /// KDF cost.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// `wallet address …`
+#[derive(Debug, Args)]
+pub struct AddressArgs {
+    /// Wallet name.
+    pub name: String,
+    /// Which addresses.
+    #[command(flatten)]
+    pub selector: Selector,
+}
+
+/// `wallet export …`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["xpub", "mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore"])))]
+pub struct ExportArgs {
+    /// Wallet name.
+    pub name: String,
+    /// The account extended public key (no password needed).
+    #[arg(long)]
+    pub xpub: bool,
+    /// The mnemonic (and BIP39 passphrase).
+    #[arg(long)]
+    pub mnemonic: bool,
+    /// The master extended private key (or the one at --path).
+    #[arg(long)]
+    pub xprv: bool,
+    /// A private key in WIF.
+    #[arg(long)]
+    pub wif: bool,
+    /// A private key in hex.
+    #[arg(long)]
+    pub private_key: bool,
+    /// A private key as PEM (SEC1; --pkcs8 for PKCS#8).
+    #[arg(long)]
+    pub pem: bool,
+    /// Write PKCS#8 instead of SEC1 with --pem.
+    #[arg(long, requires = "pem")]
+    pub pkcs8: bool,
+    /// Write an Ethereum V3 keystore file to OUT (never overwritten).
+    #[arg(long, value_name = "OUT")]
+    pub eth_keystore: Option<PathBuf>,
+    /// Password of the exported V3 file (default: the wallet's password).
+    #[arg(long, value_name = "F", requires = "eth_keystore")]
+    pub export_password_file: Option<PathBuf>,
+    /// Write the BIP39 passphrase (if any) to this new file with --mnemonic.
+    #[arg(long, value_name = "F", requires = "mnemonic")]
+    pub passphrase_out: Option<PathBuf>,
+    /// xpub/tpub version bytes instead of SLIP-132 (ypub/zpub…).
+    #[arg(long)]
+    pub plain_xpub: bool,
+    /// Do not ask for confirmation before printing a secret.
+    #[arg(long)]
+    pub yes: bool,
+    /// Which key or account.
+    #[command(flatten)]
+    pub selector: Selector,
+}
+
+/// `wallet passwd …`
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Wallet name.
+    pub name: String,
+    /// Read the new password from this file instead of prompting twice.
+    #[arg(long, value_name = "F")]
+    pub new_password_file: Option<PathBuf>,
+    /// KDF cost of the re-encrypted file.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
 fn parse_language(s: &str) -> Result<Language, String> {
     s.parse::<Language>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every option that takes a value is on this list, and none of them is
+    /// a secret: secrets come from stdin, a terminal prompt or a file. A new
+    /// value-taking option must be added here consciously.
+    const VALUE_ARGS: &[&str] = &[
+        "keystore_dir",
+        "password_file",
+        "words",
+        "language",
+        "chain",
+        "kind",
+        "network",
+        "account",
+        "index",
+        "count",
+        "path",
+        "passphrase_file",
+        "name",
+        "shell",
+        "kdf_memory",
+        "kdf_iterations",
+        "kdf_parallelism",
+        "pem",
+        "eth_keystore",
+        "export_password_file",
+        "passphrase_out",
+        "new_password_file",
+    ];
+
+    fn walk(cmd: &clap::Command, seen: &mut usize) {
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if arg.get_action().takes_values() && id != "help" && id != "version" {
+                assert!(
+                    VALUE_ARGS.contains(&id),
+                    "`{} --{id}` takes a value: make sure it is not a secret, then list it",
+                    cmd.get_name()
+                );
+                *seen += 1;
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, seen);
+        }
+    }
+
+    #[test]
+    fn no_secret_is_taken_from_argv() {
+        let mut seen = 0;
+        walk(&Cli::command(), &mut seen);
+        assert!(seen > 10);
+    }
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

@@ -50,6 +50,7 @@ fn main() {
         verbose: cli.verbose,
         keystore_dir: cli.keystore_dir.clone(),
         password_file: cli.password_file.clone(),
+        allow_weak_kdf: cli.allow_weak_kdf,
     };
     let code = match commands::run(cli, &ctx) {
         Ok(()) => EXIT_OK,

@@ -14,11 +14,11 @@ pub struct Ctx {
     /// `-v` count
     pub verbose: u8,
     /// `--keystore-dir` / `WALLET_KEYSTORE_DIR`
-    #[allow(dead_code)] // read by the keystore commands
     pub keystore_dir: Option<std::path::PathBuf>,
     /// `--password-file` / `WALLET_PASSWORD_FILE`
-    #[allow(dead_code)] // read by the keystore commands
     pub password_file: Option<std::path::PathBuf>,
+    /// `--allow-weak-kdf`
+    pub allow_weak_kdf: bool,
 }
 
 impl Ctx {

@@ -243,6 +243,55 @@ pub enum Error {
     #[error("unsupported: {0}")]
     Unsupported(String),
 
+    /// The password does not decrypt the file.
+    #[error("wrong password for {0}")]
+    WrongPassword(String),
+
+    /// A file failed authentication or is structurally corrupt.
+    #[error("{0}")]
+    Tampered(String),
+
+    /// A file format version this build cannot read.
+    #[error("{what} has format version {version}, which this version of wallet cannot read; upgrade wallet")]
+    UnsupportedFileVersion {
+        /// Which file.
+        what: String,
+        /// The version found.
+        version: String,
+    },
+
+    /// KDF parameters below the safe floor.
+    #[error("{0}")]
+    WeakKdf(String),
+
+    /// A wallet that does not exist.
+    #[error("no wallet named '{0}' in the keystore (see `wallet list`)")]
+    WalletNotFound(String),
+
+    /// A wallet name that is taken.
+    #[error("a wallet named '{0}' already exists; choose another name or delete it first")]
+    WalletExists(String),
+
+    /// A file that would be overwritten.
+    #[error("'{0}' already exists; refusing to overwrite it")]
+    FileExists(String),
+
+    /// Another process holds the keystore lock.
+    #[error("the keystore '{0}' is locked by another wallet process; try again")]
+    Locked(String),
+
+    /// A file-system operation failed.
+    #[error("{op} '{path}': {source}")]
+    Io {
+        /// What was being done.
+        op: &'static str,
+        /// On which path.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -275,6 +324,17 @@ impl Error {
             Error::InvalidPath(_) => ErrorKind::InvalidPath,
             Error::InvalidAddress(_) => ErrorKind::InvalidAddress,
             Error::Unsupported(_) => ErrorKind::Unsupported,
+            Error::WrongPassword(_) => ErrorKind::WrongPassword,
+            Error::Tampered(_) => ErrorKind::Tampered,
+            Error::UnsupportedFileVersion { .. } => ErrorKind::UnknownVersion,
+            Error::WeakKdf(_) => ErrorKind::WeakParameters,
+            Error::WalletNotFound(_) => ErrorKind::NotFound,
+            Error::WalletExists(_) | Error::FileExists(_) => ErrorKind::AlreadyExists,
+            Error::Locked(_) => ErrorKind::Locked,
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                ErrorKind::NotFound
+            }
+            Error::Io { .. } => ErrorKind::Io,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -285,6 +345,14 @@ impl Error {
 
     pub(crate) fn key(msg: impl Into<String>) -> Self {
         Error::InvalidKey(msg.into())
+    }
+
+    pub(crate) fn io(op: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Error::Io {
+            op,
+            path: path.display().to_string(),
+            source,
+        }
     }
 }
 

@@ -24,6 +24,7 @@ pub mod ethereum;
 pub mod hash;
 pub mod hd;
 pub mod key;
+pub mod keystore;
 pub mod mnemonic;
 pub mod secret;
 

@@ -289,6 +289,33 @@ impl Mnemonic {
         self.inner.words().nth(index)
     }
 
+    /// `n` distinct random word positions (0-based, ascending) to ask back
+    /// when verifying that the user wrote the phrase down.
+    pub fn quiz_positions(&self, n: usize) -> Result<Vec<usize>> {
+        let total = self.word_count();
+        let mut picks = Vec::with_capacity(n);
+        while picks.len() < n.min(total) {
+            let mut b = [0u8; 4];
+            rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut b)
+                .map_err(|e| Error::Internal(format!("the OS random generator failed: {e}")))?;
+            let i = (u32::from_le_bytes(b) as usize) % total;
+            if !picks.contains(&i) {
+                picks.push(i);
+            }
+        }
+        picks.sort_unstable();
+        Ok(picks)
+    }
+
+    /// Whether `typed` (any case, any Unicode form, surrounding spaces ignored)
+    /// is the word at 0-based `index`.
+    #[must_use]
+    pub fn is_word_at(&self, index: usize, typed: &str) -> bool {
+        let norm: Zeroizing<String> =
+            Zeroizing::new(typed.trim().nfkd().collect::<String>().to_lowercase());
+        self.word(index).is_some_and(|w| w == norm.as_str())
+    }
+
     /// The entropy the phrase encodes.
     ///
     /// Rebuilt from the word indexes here: `bip39::Mnemonic::to_entropy`

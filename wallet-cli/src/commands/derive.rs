@@ -26,13 +26,14 @@ pub struct Resolved {
     pub account_path: Option<DerivationPath>,
 }
 
-/// Checks the selector flags and works out the first path.
-pub fn resolve(sel: &Selector) -> Result<Resolved, CliError> {
+/// Checks the selector flags and works out the first path (`default_chain`
+/// when no `--chain` is given).
+pub fn resolve(sel: &Selector, default_chain: &str) -> Result<Resolved, CliError> {
     let path = match &sel.path {
         Some(p) => Some(p.parse::<DerivationPath>()?),
         None => None,
     };
-    let format = match sel.chain.as_str() {
+    let format = match sel.chain.as_deref().unwrap_or(default_chain) {
         "eth" => {
             if sel.kind.is_some() {
                 return Err(CliError::usage(
@@ -148,7 +149,7 @@ pub fn print_lines(w: &mut dyn Write, list: &[DerivedAddress]) -> std::io::Resul
 
 /// Runs `wallet derive`.
 pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let resolved = resolve(&args.selector)?;
+    let resolved = resolve(&args.selector, "btc")?;
     let passphrase = match &args.passphrase_file {
         Some(p) => prompt::read_secret_file(p, "passphrase file")?,
         None => SecretString::default(),

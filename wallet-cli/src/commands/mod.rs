@@ -1,7 +1,9 @@
 //! One file per command group; each turns parsed arguments into one core call
 //! and one rendered result.
 
+pub mod address;
 pub mod derive;
+pub mod keys;
 pub mod mnemonic;
 
 use crate::args::{Cli, Command};
@@ -14,6 +16,14 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
     match cli.command {
         Command::Mnemonic(cmd) => mnemonic::run(cmd, ctx),
         Command::Derive(args) => derive::run(&args, ctx),
+        Command::Create(args) => keys::create(&args, ctx),
+        Command::Import(args) => keys::import(&args, ctx),
+        Command::List => keys::list(ctx),
+        Command::Info { name } => keys::info(&name, ctx),
+        Command::Address(args) => address::run(&args, ctx),
+        Command::Export(args) => keys::export(&args, ctx),
+        Command::Passwd(args) => keys::passwd(&args, ctx),
+        Command::Delete { name, yes } => keys::delete(&name, yes, ctx),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut out = std::io::stdout();

@@ -1,0 +1,901 @@
+//! The keystore end to end through the `wallet` binary: every wallet kind
+//! round-trips, passwords and tampering give distinct errors, permissions,
+//! concurrency, crashes (SIGKILL) and write failures never lose a wallet,
+//! Ethereum V3 interop with the official vectors and with cast.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// Fast argon2id for tests (the default parameters are tested separately).
+const FAST: [&str; 7] = [
+    "--allow-weak-kdf",
+    "--kdf-memory",
+    "256",
+    "--kdf-iterations",
+    "1",
+    "--kdf-parallelism",
+    "1",
+];
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pw"), "correct horse\n").unwrap();
+        std::fs::write(dir.path().join("pw2"), "battery staple\n").unwrap();
+        Env { dir }
+    }
+    fn ks(&self) -> PathBuf {
+        self.dir.path().join("ks")
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn file(&self, name: &str) -> PathBuf {
+        self.ks().join(format!("{name}.json"))
+    }
+    /// Runs wallet with this keystore and password file.
+    fn run_pw(&self, pw: &str, args: &[&str], stdin: &str) -> Run {
+        let ks = self.ks();
+        let pwf = self.path(pw);
+        let mut full = vec![
+            "--keystore-dir",
+            ks.to_str().unwrap(),
+            "--password-file",
+            pwf.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        wallet_with(&full, stdin.as_bytes(), &[])
+    }
+    fn run(&self, args: &[&str], stdin: &str) -> Run {
+        self.run_pw("pw", args, stdin)
+    }
+    fn create_fast(&self, name: &str) -> Run {
+        let mut a = vec!["--json", "create", name];
+        a.extend_from_slice(&FAST);
+        let r = self.run(&a, "");
+        r.assert_ok();
+        r
+    }
+    fn import_fast(&self, name: &str, how: &[&str], stdin: &str) -> Run {
+        let mut a = vec!["--json", "import", name];
+        a.extend_from_slice(how);
+        a.extend_from_slice(&FAST);
+        self.run(&a, stdin)
+    }
+    fn export(&self, name: &str, what: &[&str]) -> Run {
+        let mut a = vec!["--allow-weak-kdf", "export", name, "--yes"];
+        a.extend_from_slice(what);
+        self.run(&a, "")
+    }
+}
+
+#[test]
+fn create_list_address_export_round_trip() {
+    let e = Env::new();
+    let created = e.create_fast("alice").json();
+    let phrase = created["mnemonic"].as_str().unwrap().to_owned();
+    assert_eq!(created["kind"], "mnemonic");
+    assert_eq!(created["backup_verified"], false);
+    // list and info need no password.
+    let l = wallet(
+        &["--json", "--keystore-dir", e.ks().to_str().unwrap(), "list"],
+        "",
+    )
+    .json();
+    assert_eq!(l["wallets"][0]["name"], "alice");
+    assert_eq!(l["wallets"][0]["fingerprint"], created["fingerprint"]);
+    let i = wallet(
+        &[
+            "--json",
+            "--keystore-dir",
+            e.ks().to_str().unwrap(),
+            "info",
+            "alice",
+        ],
+        "",
+    )
+    .json();
+    assert_eq!(i["accounts"].as_array().unwrap().len(), 13);
+    // Addresses without a password equal `derive` from the phrase.
+    for sel in [
+        vec!["--count", "3"],
+        vec!["--chain", "eth", "--index", "7"],
+        vec![
+            "--type",
+            "p2tr",
+            "--network",
+            "regtest",
+            "--change",
+            "--count",
+            "2",
+        ],
+        vec!["--chain", "ltc", "--type", "p2sh-p2wpkh"],
+    ] {
+        let ks = e.ks();
+        let mut a = vec![
+            "--json",
+            "--keystore-dir",
+            ks.to_str().unwrap(),
+            "address",
+            "alice",
+        ];
+        a.extend_from_slice(&sel);
+        let ours = wallet(&a, "");
+        ours.assert_ok();
+        let mut d = vec!["--json", "derive"];
+        d.extend_from_slice(&sel);
+        let want = wallet(&d, &phrase);
+        assert_eq!(
+            ours.json()["addresses"],
+            want.json()["addresses"],
+            "{sel:?}"
+        );
+    }
+    // A selection outside the stored accounts needs the password, and works with it.
+    let r = e.run(
+        &[
+            "--allow-weak-kdf",
+            "--json",
+            "address",
+            "alice",
+            "--account",
+            "5",
+        ],
+        "",
+    );
+    r.assert_ok();
+    let want = wallet(&["--json", "derive", "--account", "5"], &phrase).json();
+    assert_eq!(r.json()["addresses"], want["addresses"]);
+    // The xpub needs no password; it matches derive's account xpub.
+    let x = wallet(
+        &[
+            "--json",
+            "--keystore-dir",
+            e.ks().to_str().unwrap(),
+            "export",
+            "alice",
+            "--xpub",
+        ],
+        "",
+    );
+    x.assert_ok();
+    assert_eq!(x.json()["xpub"], want_xpub(&phrase));
+    // The mnemonic comes back identical.
+    let m = e.export("alice", &["--mnemonic"]);
+    m.assert_ok();
+    assert_eq!(m.stdout.trim(), phrase);
+}
+
+fn want_xpub(phrase: &str) -> serde_json::Value {
+    wallet(&["--json", "derive"], phrase).json()["account_xpub"].clone()
+}
+
+#[test]
+fn every_kind_imports_and_re_exports_byte_identically() {
+    let e = Env::new();
+    // Mnemonic.
+    e.import_fast("m", &["--mnemonic"], ANVIL_MNEMONIC)
+        .assert_ok();
+    assert_eq!(e.export("m", &["--mnemonic"]).stdout.trim(), ANVIL_MNEMONIC);
+    // xprv (master).
+    let xprv = "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi";
+    e.import_fast("x", &["--xprv"], xprv).assert_ok();
+    assert_eq!(e.export("x", &["--xprv"]).stdout.trim(), xprv);
+    // WIF, compressed and uncompressed, mainnet and testnet.
+    for (i, wif) in [
+        "KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWn",
+        "5HpHagT65TZzG1PH3CSu63k8DbpvD8s5ip4nEB3kEsreAnchuDf",
+        "cMahea7zqjxrtgAbB7LSGbcQUr1uX1ojuat9jZodMN87JcbXMTcA",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let name = format!("w{i}");
+        e.import_fast(&name, &["--wif"], wif).assert_ok();
+        assert_eq!(e.export(&name, &["--wif"]).stdout.trim(), *wif);
+    }
+    // The uncompressed key's Bitcoin address is its P2PKH one.
+    let a = e.run(&["address", "w1"], "");
+    assert_eq!(a.stdout.trim(), "1EHNa6Q4Jz2uvNExL497mE43ikXhwF6kZm");
+    e.run(&["address", "w1", "--type", "p2wpkh"], "")
+        .assert_fails(1);
+    // Hex.
+    let hex_key = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+    e.import_fast("h", &["--private-key"], &format!("0x{hex_key}\n"))
+        .assert_ok();
+    assert_eq!(e.export("h", &["--private-key"]).stdout.trim(), hex_key);
+    let addr = e.run(&["address", "h", "--chain", "eth"], "");
+    assert_eq!(
+        addr.stdout.trim(),
+        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    );
+    // PEM (as OpenSSL writes it), SEC1 and PKCS#8.
+    let fixtures = root().join("tests/fixtures/pem");
+    for (name, file, extra) in [
+        ("p1", "openssl_sec1.pem", vec![]),
+        ("p8", "openssl_pkcs8.pem", vec!["--pkcs8"]),
+    ] {
+        let f = fixtures.join(file);
+        e.import_fast(name, &["--pem", f.to_str().unwrap()], "")
+            .assert_ok();
+        let mut what = vec!["--pem"];
+        what.extend(extra);
+        let out = e.export(name, &what);
+        out.assert_ok();
+        assert_eq!(out.stdout, std::fs::read_to_string(&f).unwrap());
+    }
+    // Listing shows them all.
+    let l = e.run(&["--json", "list"], "").json();
+    assert_eq!(l["wallets"].as_array().unwrap().len(), 8);
+    assert!(l["unreadable"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn bip39_passphrase_survives_export_and_rederive() {
+    let e = Env::new();
+    std::fs::write(e.path("pp"), "  spaced passphrase \n").unwrap();
+    let pp = e.path("pp");
+    let r = e.import_fast(
+        "pp",
+        &["--mnemonic", "--passphrase-file", pp.to_str().unwrap()],
+        ABANDON,
+    );
+    r.assert_ok();
+    let addr = e
+        .run(&["--json", "address", "pp", "--chain", "eth"], "")
+        .json();
+    let out = e.path("pp-out");
+    let ex = e.export(
+        "pp",
+        &["--mnemonic", "--passphrase-out", out.to_str().unwrap()],
+    );
+    ex.assert_ok();
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let re = wallet(
+        &[
+            "--json",
+            "derive",
+            "--chain",
+            "eth",
+            "--passphrase-file",
+            out.to_str().unwrap(),
+        ],
+        &ex.stdout,
+    );
+    assert_eq!(re.json()["addresses"], addr["addresses"]);
+    // Without the passphrase the addresses differ.
+    let without = wallet(&["--json", "derive", "--chain", "eth"], &ex.stdout).json();
+    assert_ne!(without["addresses"], addr["addresses"]);
+    // JSON export carries it.
+    let j = e
+        .run(
+            &[
+                "--allow-weak-kdf",
+                "--json",
+                "export",
+                "pp",
+                "--mnemonic",
+                "--yes",
+            ],
+            "",
+        )
+        .json();
+    assert_eq!(j["passphrase"], "  spaced passphrase ");
+}
+
+#[test]
+fn wrong_password_tampering_and_versions_are_distinct_errors() {
+    let e = Env::new();
+    e.create_fast("w");
+    let r = e.run_pw(
+        "pw2",
+        &[
+            "--allow-weak-kdf",
+            "--json",
+            "export",
+            "w",
+            "--mnemonic",
+            "--yes",
+        ],
+        "",
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "wrong_password");
+    // Weak parameters are refused unless asked for.
+    let r = e.run(&["--json", "export", "w", "--mnemonic", "--yes"], "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "weak_parameters");
+    // Flip bytes through the whole file: always a clean "tampered".
+    let path = e.file("w");
+    let orig = std::fs::read(&path).unwrap();
+    let step = (orig.len() / 60).max(1);
+    for i in (0..orig.len()).step_by(step) {
+        let mut b = orig.clone();
+        b[i] ^= 0x01;
+        std::fs::write(&path, &b).unwrap();
+        let r = e.run(
+            &[
+                "--allow-weak-kdf",
+                "--json",
+                "export",
+                "w",
+                "--mnemonic",
+                "--yes",
+            ],
+            "",
+        );
+        r.assert_fails(1);
+        let kind = r.err_json()["kind"].as_str().unwrap().to_owned();
+        assert!(
+            kind == "tampered" || kind == "unknown_version",
+            "byte {i}: {}",
+            r.stderr
+        );
+    }
+    // A newer format version.
+    let mut v: serde_json::Value = serde_json::from_slice(&orig).unwrap();
+    v["version"] = serde_json::json!(2);
+    std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
+    let r = e.run(&["--json", "info", "w"], "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "unknown_version");
+    // Missing wallet, existing name, bad names.
+    std::fs::write(&path, &orig).unwrap();
+    let r = e.run(&["--json", "info", "nobody"], "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "not_found");
+    let mut a = vec!["--json", "create", "w"];
+    a.extend_from_slice(&FAST);
+    let r = e.run(&a, "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "already_exists");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        orig,
+        "the existing file is untouched"
+    );
+    for bad in ["../x", ".hidden", "a/b", "-x", ""] {
+        let mut a = vec!["--json", "create", bad];
+        a.extend_from_slice(&FAST);
+        let r = e.run(&a, "");
+        assert_ne!(r.code, 0, "{bad}");
+        assert!(!r.stderr.contains("panicked"));
+    }
+    // Unreadable files are listed as such, not fatal.
+    std::fs::write(e.file("junk"), b"{not json").unwrap();
+    let l = e.run(&["--json", "list"], "").json();
+    assert_eq!(l["unreadable"][0]["name"], "junk");
+    assert_eq!(l["unreadable"][0]["kind"], "tampered");
+}
+
+#[test]
+fn default_kdf_parameters_and_permissions() {
+    let e = Env::new();
+    let r = e.run(&["--json", "create", "strong"], "");
+    r.assert_ok();
+    let info = e.run(&["--json", "info", "strong"], "").json();
+    assert_eq!(info["kdf"]["m_cost_kib"], 65536);
+    assert_eq!(info["kdf"]["t_cost"], 3);
+    assert_eq!(info["kdf"]["p_cost"], 4);
+    assert_eq!(info["kdf"]["safe"], true);
+    let phrase = r.json()["mnemonic"].as_str().unwrap().to_owned();
+    let m = e.run(&["export", "strong", "--mnemonic", "--yes"], "");
+    assert_eq!(m.stdout.trim(), phrase);
+    let dir_mode = std::fs::metadata(e.ks()).unwrap().permissions().mode() & 0o777;
+    let file_mode = std::fs::metadata(e.file("strong"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(dir_mode, 0o700);
+    assert_eq!(file_mode, 0o600);
+    // An existing wider directory is tightened.
+    std::fs::set_permissions(e.ks(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    e.create_fast("second");
+    assert_eq!(
+        std::fs::metadata(e.ks()).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    // Weak parameters are refused at creation too unless asked for.
+    let r = e.run(&["--json", "create", "weak", "--kdf-memory", "1024"], "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "weak_parameters");
+}
+
+#[test]
+fn passwd_re_encrypts_atomically() {
+    let e = Env::new();
+    let created = e.create_fast("p");
+    let phrase = created.json()["mnemonic"].as_str().unwrap().to_owned();
+    let pw2 = e.path("pw2");
+    let mut a = vec!["passwd", "p", "--new-password-file", pw2.to_str().unwrap()];
+    a.extend_from_slice(&FAST);
+    e.run(&a, "").assert_ok();
+    let r = e.run(
+        &[
+            "--allow-weak-kdf",
+            "--json",
+            "export",
+            "p",
+            "--mnemonic",
+            "--yes",
+        ],
+        "",
+    );
+    assert_eq!(r.err_json()["kind"], "wrong_password");
+    let r = e.run_pw(
+        "pw2",
+        &["--allow-weak-kdf", "export", "p", "--mnemonic", "--yes"],
+        "",
+    );
+    assert_eq!(r.stdout.trim(), phrase);
+    assert_eq!(
+        std::fs::metadata(e.file("p")).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // A wrong old password changes nothing.
+    let before = std::fs::read(e.file("p")).unwrap();
+    let mut a = vec!["passwd", "p", "--new-password-file", pw2.to_str().unwrap()];
+    a.extend_from_slice(&FAST);
+    e.run(&a, "").assert_fails(1);
+    assert_eq!(std::fs::read(e.file("p")).unwrap(), before);
+    // No temporary files are left behind.
+    let stray: Vec<_> = std::fs::read_dir(e.ks())
+        .unwrap()
+        .flatten()
+        .filter(|d| d.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(stray.is_empty());
+}
+
+#[test]
+fn delete_needs_confirmation() {
+    let e = Env::new();
+    e.create_fast("d");
+    let r = e.run(&["--json", "delete", "d"], "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "cancelled");
+    assert!(e.file("d").exists());
+    e.run(&["delete", "d", "--yes"], "").assert_ok();
+    assert!(!e.file("d").exists());
+    let r = e.run(&["--json", "delete", "d", "--yes"], "");
+    assert_eq!(r.err_json()["kind"], "not_found");
+    // Secrets are not printed without confirmation either.
+    e.create_fast("s");
+    let r = e.run(
+        &["--allow-weak-kdf", "--json", "export", "s", "--mnemonic"],
+        "",
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "cancelled");
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn concurrent_creates_of_one_name_exactly_one_wins() {
+    for round in 0..5 {
+        let e = Env::new();
+        // Create the directory first so both processes race on the file.
+        e.create_fast("other");
+        let name = format!("race{round}");
+        let spawn = || {
+            let ks = e.ks();
+            let pw = e.path("pw");
+            let mut args = vec![
+                "--json".to_owned(),
+                "--keystore-dir".into(),
+                ks.to_str().unwrap().into(),
+                "--password-file".into(),
+                pw.to_str().unwrap().into(),
+                "create".into(),
+                name.clone(),
+            ];
+            args.extend(FAST.iter().map(|s| s.to_string()));
+            Command::new(wallet_bin())
+                .args(&args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let a = spawn();
+        let b = spawn();
+        let (oa, ob) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let wins = [&oa, &ob].iter().filter(|o| o.status.success()).count();
+        assert_eq!(wins, 1, "round {round}: {oa:?} {ob:?}");
+        let loser = if oa.status.success() { &ob } else { &oa };
+        let err: serde_json::Value = serde_json::from_slice(&loser.stderr).unwrap();
+        assert_eq!(err["kind"], "already_exists");
+        let winner = if oa.status.success() { &oa } else { &ob };
+        let phrase = serde_json::from_slice::<serde_json::Value>(&winner.stdout).unwrap()
+            ["mnemonic"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let m = e.export(&name, &["--mnemonic"]);
+        assert_eq!(
+            m.stdout.trim(),
+            phrase,
+            "the file holds the winner's wallet"
+        );
+    }
+}
+
+fn kill_after(mut child: std::process::Child, delay: Duration) {
+    std::thread::sleep(delay);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn wallet_cmd(e: &Env, pw: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(wallet_bin());
+    c.arg("--keystore-dir")
+        .arg(e.ks())
+        .arg("--password-file")
+        .arg(e.path(pw))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    c
+}
+
+/// Pseudo-random delays without a dependency: a xorshift seeded by time.
+fn delays(n: usize, max_ms: u64) -> Vec<Duration> {
+    let mut x = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            Duration::from_micros(x % (max_ms * 1000))
+        })
+        .collect()
+}
+
+const MEDIUM: [&str; 7] = [
+    "--allow-weak-kdf",
+    "--kdf-memory",
+    "8192",
+    "--kdf-iterations",
+    "1",
+    "--kdf-parallelism",
+    "1",
+];
+
+#[test]
+fn sigkill_during_create_and_passwd_never_breaks_a_wallet() {
+    let e = Env::new();
+    e.create_fast("base");
+    let base = e.export("base", &["--mnemonic"]).stdout;
+    for (round, delay) in delays(50, 120).into_iter().enumerate() {
+        // create: afterwards the wallet is absent or complete.
+        let name = format!("k{round}");
+        let mut args = vec!["create", name.as_str()];
+        args.extend_from_slice(&MEDIUM);
+        let child = wallet_cmd(&e, "pw", &args).spawn().unwrap();
+        kill_after(child, delay);
+        if e.file(&name).exists() {
+            let r = e.export(&name, &["--mnemonic"]);
+            assert_eq!(
+                r.code, 0,
+                "round {round}: a created file must be complete: {r:?}"
+            );
+        }
+        // passwd: afterwards the wallet opens with the old or the new password.
+        let (old, new) = if round % 2 == 0 {
+            ("pw", "pw2")
+        } else {
+            ("pw2", "pw")
+        };
+        let current = if e
+            .run_pw(
+                old,
+                &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
+                "",
+            )
+            .code
+            == 0
+        {
+            old
+        } else {
+            new
+        };
+        let other = if current == "pw" { "pw2" } else { "pw" };
+        let newf = e.path(other);
+        let mut args = vec![
+            "passwd",
+            "base",
+            "--new-password-file",
+            newf.to_str().unwrap(),
+        ];
+        args.extend_from_slice(&MEDIUM);
+        let child = wallet_cmd(&e, current, &args).spawn().unwrap();
+        kill_after(child, delay);
+        let with_current = e.run_pw(
+            current,
+            &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
+            "",
+        );
+        let with_other = e.run_pw(
+            other,
+            &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
+            "",
+        );
+        let opened: Vec<&Run> = [&with_current, &with_other]
+            .into_iter()
+            .filter(|r| r.code == 0)
+            .collect();
+        assert_eq!(
+            opened.len(),
+            1,
+            "round {round}: {with_current:?} {with_other:?}"
+        );
+        assert_eq!(opened[0].stdout, base, "round {round}");
+    }
+    let l = e.run(&["--json", "list"], "").json();
+    assert!(l["unreadable"].as_array().unwrap().is_empty(), "{l}");
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_file_intact() {
+    let e = Env::new();
+    e.create_fast("f");
+    let before = std::fs::read(e.file("f")).unwrap();
+    // RLIMIT_FSIZE makes every write beyond 512 bytes fail (EFBIG), like a full disk.
+    let wallet = wallet_bin();
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 1; exec '{}' --keystore-dir '{}' --password-file '{}' --json passwd f --new-password-file '{}' {}",
+        wallet.display(),
+        e.ks().display(),
+        e.path("pw").display(),
+        e.path("pw2").display(),
+        FAST.join(" ")
+    );
+    let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    assert!(!out.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["kind"], "io", "{err}");
+    assert_eq!(std::fs::read(e.file("f")).unwrap(), before);
+    e.export("f", &["--mnemonic"]).assert_ok();
+    // Same for a create into a full disk: nothing appears.
+    let script = format!(
+        "trap '' XFSZ; ulimit -f 1; exec '{}' --keystore-dir '{}' --password-file '{}' --json create g {}",
+        wallet.display(),
+        e.ks().display(),
+        e.path("pw").display(),
+        FAST.join(" ")
+    );
+    let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    assert!(!out.status.success());
+    assert!(!e.file("g").exists());
+    let stray: Vec<_> = std::fs::read_dir(e.ks())
+        .unwrap()
+        .flatten()
+        .filter(|d| d.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(stray.is_empty(), "temporary files are cleaned up");
+}
+
+fn v3_vectors() -> serde_json::Value {
+    vector("keystore_v3.json")
+}
+
+#[test]
+fn ethereum_v3_official_vectors_import() {
+    let e = Env::new();
+    let v = v3_vectors();
+    for (i, t) in v["vectors"].as_array().unwrap().iter().enumerate() {
+        let f = e.path(&format!("v3-{i}.json"));
+        std::fs::write(&f, serde_json::to_vec(&t["json"]).unwrap()).unwrap();
+        let name = format!("v{i}");
+        let r = e.import_fast(
+            &name,
+            &["--eth-keystore", f.to_str().unwrap()],
+            t["password"].as_str().unwrap(),
+        );
+        r.assert_ok();
+        let k = e.export(&name, &["--private-key"]);
+        assert_eq!(
+            k.stdout.trim(),
+            t["priv"].as_str().unwrap(),
+            "{}",
+            t["name"]
+        );
+    }
+    for t in v["invalid"].as_array().unwrap() {
+        let f = e.path("bad.json");
+        std::fs::write(&f, serde_json::to_vec(&t["json"]).unwrap()).unwrap();
+        let r = e.import_fast(
+            "bad",
+            &["--eth-keystore", f.to_str().unwrap()],
+            t["password"].as_str().unwrap(),
+        );
+        r.assert_fails(1);
+        assert!(!e.file("bad").exists());
+    }
+    for t in v["known_inconsistent_upstream"].as_array().unwrap() {
+        let f = e.path("wrong.json");
+        std::fs::write(&f, serde_json::to_vec(&t["json"]).unwrap()).unwrap();
+        let r = e.import_fast(
+            "wrong",
+            &["--eth-keystore", f.to_str().unwrap()],
+            t["password"].as_str().unwrap(),
+        );
+        assert!(
+            r.code != 0
+                || e.export("wrong", &["--private-key"]).stdout.trim()
+                    != t["priv"].as_str().unwrap_or("")
+        );
+        let _ = std::fs::remove_file(e.file("wrong"));
+    }
+    // Malformed files.
+    for (i, junk) in [
+        "",
+        "{}",
+        "[1,2]",
+        "{\"crypto\":{}}",
+        "{\"version\":2,\"crypto\":{}}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let f = e.path(&format!("junk{i}.json"));
+        std::fs::write(&f, junk).unwrap();
+        let r = e.import_fast(
+            &format!("j{i}"),
+            &["--eth-keystore", f.to_str().unwrap()],
+            "pw",
+        );
+        r.assert_fails(1);
+    }
+}
+
+fn cast_decrypt(cast: &Path, file: &Path, password: &str) -> String {
+    let out = Command::new(cast)
+        .args(["wallet", "decrypt-keystore", "-k"])
+        .arg(file.parent().unwrap())
+        .arg(file.file_name().unwrap())
+        .env("CAST_UNSAFE_PASSWORD", password)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = String::from_utf8(out.stdout).unwrap();
+    s.trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("0x")
+        .to_owned()
+}
+
+#[test]
+fn v3_interop_with_cast() {
+    let Some(cast) = cast() else { return };
+    let e = Env::new();
+    e.import_fast("k", &["--mnemonic"], ANVIL_MNEMONIC)
+        .assert_ok();
+    // Ours → cast, with the wallet password and with another one.
+    let out1 = e.path("exported1.json");
+    let r = e.export(
+        "k",
+        &["--eth-keystore", out1.to_str().unwrap(), "--index", "3"],
+    );
+    r.assert_ok();
+    let want = e
+        .export("k", &["--private-key", "--chain", "eth", "--index", "3"])
+        .stdout
+        .trim()
+        .to_owned();
+    assert_eq!(cast_decrypt(&cast, &out1, "correct horse"), want);
+    assert_eq!(
+        std::fs::metadata(&out1).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let out2 = e.path("exported2.json");
+    std::fs::write(e.path("exp-pw"), "another one").unwrap();
+    let ep = e.path("exp-pw");
+    e.export(
+        "k",
+        &[
+            "--eth-keystore",
+            out2.to_str().unwrap(),
+            "--export-password-file",
+            ep.to_str().unwrap(),
+        ],
+    )
+    .assert_ok();
+    let want0 = e
+        .export("k", &["--private-key", "--chain", "eth"])
+        .stdout
+        .trim()
+        .to_owned();
+    assert_eq!(cast_decrypt(&cast, &out2, "another one"), want0);
+    // Never overwrites.
+    let r = e.export("k", &["--eth-keystore", out2.to_str().unwrap()]);
+    r.assert_fails(1);
+    // cast → ours.
+    let dir = e.path("castdir");
+    std::fs::create_dir(&dir).unwrap();
+    let out = Command::new(&cast)
+        .args(["wallet", "new"])
+        .arg(&dir)
+        .env("CAST_PASSWORD", "cast password")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let addr = text
+        .split_whitespace()
+        .find(|w| w.starts_with("0x") && w.len() == 42)
+        .expect("cast prints the address")
+        .to_owned();
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    e.import_fast(
+        "fromcast",
+        &["--eth-keystore", file.to_str().unwrap()],
+        "cast password\n",
+    )
+    .assert_ok();
+    let a = e.run(&["address", "fromcast", "--chain", "eth"], "");
+    assert_eq!(a.stdout.trim().to_lowercase(), addr.to_lowercase());
+    // Wrong password for the cast file.
+    let r = e.import_fast(
+        "nope",
+        &["--eth-keystore", file.to_str().unwrap()],
+        "not it",
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "wrong_password");
+}
+
+#[test]
+fn depth_nonzero_xprv_is_refused_clearly() {
+    let e = Env::new();
+    let acct = "xprv9xgqHN7yz9MwCkxsBPN5qetuNdQSUttZNKw1dcYTV4mkaAFiBVGQziHs3NRSWMkCzvgjEe3n9xV8oYywvM8at9yRqyaZVz6TYYhX98VjsUk";
+    let r = e.import_fast("acct", &["--xprv"], acct);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "unsupported");
+    for (how, input) in [
+        ("--wif", "not a wif"),
+        ("--private-key", "1234"),
+        ("--mnemonic", "abandon abandon"),
+        ("--xprv", "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8"),
+    ] {
+        let r = e.import_fast("bad", &[how], input);
+        r.assert_fails(1);
+        assert!(!e.file("bad").exists(), "{how}");
+    }
+}

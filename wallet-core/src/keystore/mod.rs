@@ -1,0 +1,436 @@
+//! The keystore: one encrypted file per wallet in a private directory.
+//!
+//! - The directory is mode 0700, files 0600.
+//! - Every write goes to a temporary file in the same directory, is fsynced,
+//!   read back and decrypted, and only then linked (new wallets: never
+//!   overwriting) or renamed (password change) into place; the directory is
+//!   fsynced after. A crash leaves the old file or the new one, never half.
+//! - Mutations hold an advisory lock on `.lock`, so two processes cannot
+//!   interleave.
+//!
+//! Ethereum V3 files are read and written by [`v3`].
+
+mod format;
+mod secret;
+pub mod v3;
+
+pub use format::{now_rfc3339, KdfParams, Keys, WalletFile, FORMAT_VERSION};
+pub use secret::{
+    single_key_address, wif_for, AccountInfo, KeySource, PublicInfo, WalletKind, WalletSecret,
+};
+
+use crate::error::{Error, Result};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How long a mutation waits for another process's lock.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// Wallet files larger than this are not read (they are a few KiB).
+const MAX_FILE_SIZE: u64 = 1 << 20;
+
+/// A keystore directory.
+#[derive(Debug, Clone)]
+pub struct Keystore {
+    dir: PathBuf,
+}
+
+/// One entry of [`Keystore::list`].
+#[derive(Debug)]
+pub struct ListEntry {
+    /// The wallet name (the file stem).
+    pub name: String,
+    /// The parsed file, or why it could not be read.
+    pub file: Result<WalletFile>,
+}
+
+impl Keystore {
+    /// The default directory: `$XDG_DATA_HOME/wallet/keystore`, else
+    /// `$HOME/.local/share/wallet/keystore`.
+    pub fn default_dir() -> Result<PathBuf> {
+        if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            let p = PathBuf::from(x);
+            if p.is_absolute() {
+                return Ok(p.join("wallet").join("keystore"));
+            }
+        }
+        match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+            Some(h) => Ok(PathBuf::from(h).join(".local/share/wallet/keystore")),
+            None => Err(Error::input(
+                "cannot find a home directory: set --keystore-dir or WALLET_KEYSTORE_DIR",
+            )),
+        }
+    }
+
+    /// Opens `dir`, creating it (mode 0700) if needed and tightening its mode to 0700.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Self> {
+        let dir = dir.into();
+        if !dir.exists() {
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(&dir)
+                .map_err(|e| Error::io("cannot create the keystore directory", &dir, e))?;
+        }
+        let meta = fs::metadata(&dir).map_err(|e| Error::io("cannot read", &dir, e))?;
+        if !meta.is_dir() {
+            return Err(Error::input(format!(
+                "'{}' is not a directory",
+                dir.display()
+            )));
+        }
+        if meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| Error::io("cannot make private (0700)", &dir, e))?;
+        }
+        Ok(Self { dir })
+    }
+
+    /// Opens the keystore without creating anything (read-only commands).
+    pub fn open_existing(dir: impl Into<PathBuf>) -> Result<Self> {
+        let dir = dir.into();
+        if !dir.is_dir() {
+            return Err(Error::io(
+                "no keystore at",
+                &dir,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+        Ok(Self { dir })
+    }
+
+    /// The directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The file path of wallet `name` (the name is validated).
+    pub fn path_of(&self, name: &str) -> Result<PathBuf> {
+        validate_name(name)?;
+        Ok(self.dir.join(format!("{name}.json")))
+    }
+
+    /// Every wallet file, sorted by name; unreadable files are listed with their error.
+    pub fn list(&self) -> Result<Vec<ListEntry>> {
+        let rd = fs::read_dir(&self.dir).map_err(|e| Error::io("cannot list", &self.dir, e))?;
+        let mut out = Vec::new();
+        for entry in rd {
+            let entry = entry.map_err(|e| Error::io("cannot list", &self.dir, e))?;
+            let file_name = entry.file_name();
+            let Some(fname) = file_name.to_str() else {
+                continue;
+            };
+            let Some(stem) = fname.strip_suffix(".json") else {
+                continue;
+            };
+            if validate_name(stem).is_err() {
+                continue;
+            }
+            out.push(ListEntry {
+                name: stem.to_owned(),
+                file: self.load(stem),
+            });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Reads and parses wallet `name` (no password needed, nothing decrypted).
+    pub fn load(&self, name: &str) -> Result<WalletFile> {
+        let path = self.path_of(name)?;
+        let bytes = match read_limited(&path) {
+            Ok(b) => b,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::WalletNotFound(name.to_owned()))
+            }
+            Err(e) => return Err(e),
+        };
+        let file = WalletFile::parse(&bytes)?;
+        if file.name() != name {
+            return Err(Error::Tampered(format!(
+                "file '{}' holds a wallet named '{}'; the name inside must match the file name",
+                path.display(),
+                file.name()
+            )));
+        }
+        Ok(file)
+    }
+
+    /// Loads and decrypts wallet `name`.
+    pub fn unlock(
+        &self,
+        name: &str,
+        password: &[u8],
+        allow_weak: bool,
+    ) -> Result<(WalletFile, WalletSecret)> {
+        let file = self.load(name)?;
+        let secret = file.unlock(password, allow_weak)?;
+        Ok((file, secret))
+    }
+
+    /// Creates wallet `name`; fails if it exists. The file appears complete or not at all.
+    pub fn create(
+        &self,
+        name: &str,
+        secret: &WalletSecret,
+        password: &[u8],
+        kdf: KdfParams,
+    ) -> Result<WalletFile> {
+        let path = self.path_of(name)?;
+        check_password(password)?;
+        let _lock = self.lock()?;
+        if path.exists() {
+            return Err(Error::WalletExists(name.to_owned()));
+        }
+        let (file, key) = WalletFile::seal(name, &now_rfc3339(), secret, password, kdf)?;
+        let bytes = file.to_bytes()?;
+        self.write_atomic(&path, &bytes, Placement::New, |b| {
+            WalletFile::parse(b)?.unlock_with_key(&key).map(|_| ())
+        })
+        .map_err(|e| match e {
+            Error::FileExists(_) => Error::WalletExists(name.to_owned()),
+            other => other,
+        })?;
+        Ok(file)
+    }
+
+    /// Re-encrypts wallet `name` under `new_password`. The old file stays
+    /// valid until the new one has replaced it in one rename.
+    pub fn change_password(
+        &self,
+        name: &str,
+        old_password: &[u8],
+        new_password: &[u8],
+        kdf: KdfParams,
+        allow_weak: bool,
+    ) -> Result<WalletFile> {
+        let path = self.path_of(name)?;
+        check_password(new_password)?;
+        let _lock = self.lock()?;
+        let old = self.load(name)?;
+        let secret = old.unlock(old_password, allow_weak)?;
+        let (file, key) = WalletFile::seal(name, old.created(), &secret, new_password, kdf)?;
+        let bytes = file.to_bytes()?;
+        self.write_atomic(&path, &bytes, Placement::Replace, |b| {
+            WalletFile::parse(b)?.unlock_with_key(&key).map(|_| ())
+        })?;
+        Ok(file)
+    }
+
+    /// Removes wallet `name`.
+    pub fn delete(&self, name: &str) -> Result<()> {
+        let path = self.path_of(name)?;
+        let _lock = self.lock()?;
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::WalletNotFound(name.to_owned()))
+            }
+            Err(e) => return Err(Error::io("cannot delete", &path, e)),
+        }
+        self.sync_dir()
+    }
+
+    /// Writes a file that is not a wallet (an exported key) next to nothing
+    /// in particular: mode 0600, never overwriting, atomically.
+    pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = Keystore { dir };
+        tmp.write_atomic(path, bytes, Placement::New, |b| {
+            if b == bytes {
+                Ok(())
+            } else {
+                Err(Error::Internal("read-back mismatch".into()))
+            }
+        })
+    }
+
+    fn lock(&self) -> Result<FileLock> {
+        let path = self.dir.join(".lock");
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Error::io("cannot open the lock file", &path, e))?;
+        let start = Instant::now();
+        loop {
+            match f.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if start.elapsed() > LOCK_TIMEOUT {
+                        return Err(Error::Locked(self.dir.display().to_string()));
+                    }
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(Error::io("cannot lock", &path, e))
+                }
+            }
+        }
+        self.remove_stale_temporaries();
+        Ok(FileLock(f))
+    }
+
+    /// Under the lock no temporary file can be in use: any left is from a
+    /// process that died mid-write.
+    fn remove_stale_temporaries(&self) {
+        if let Ok(rd) = fs::read_dir(&self.dir) {
+            for e in rd.flatten() {
+                let n = e.file_name();
+                if n.to_str()
+                    .is_some_and(|s| s.starts_with('.') && s.contains(".tmp-"))
+                {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+
+    fn write_atomic(
+        &self,
+        target: &Path,
+        bytes: &[u8],
+        placement: Placement,
+        verify: impl Fn(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        let mut rnd = [0u8; 8];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut rnd);
+        let base = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("file");
+        let tmp = self.dir.join(format!(
+            ".{base}.tmp-{}-{}",
+            std::process::id(),
+            hex::encode(rnd)
+        ));
+        let result = (|| {
+            let mut f = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&tmp)
+                .map_err(|e| Error::io("cannot create", &tmp, e))?;
+            f.write_all(bytes)
+                .map_err(|e| Error::io("cannot write", &tmp, e))?;
+            f.sync_all()
+                .map_err(|e| Error::io("cannot sync", &tmp, e))?;
+            drop(f);
+            let back = read_limited(&tmp)?;
+            if back != bytes {
+                return Err(Error::Internal(format!(
+                    "'{}' read back differently than written",
+                    tmp.display()
+                )));
+            }
+            verify(&back)?;
+            match placement {
+                Placement::New => match fs::hard_link(&tmp, target) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Err(Error::FileExists(target.display().to_string()))
+                    }
+                    Err(e) => Err(Error::io("cannot create", target, e)),
+                },
+                Placement::Replace => {
+                    fs::rename(&tmp, target).map_err(|e| Error::io("cannot replace", target, e))
+                }
+            }
+        })();
+        let _ = fs::remove_file(&tmp);
+        result?;
+        self.sync_dir()
+    }
+
+    fn sync_dir(&self) -> Result<()> {
+        File::open(&self.dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| Error::io("cannot sync the directory", &self.dir, e))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Placement {
+    New,
+    Replace,
+}
+
+/// Holds the advisory lock until dropped.
+struct FileLock(File);
+
+impl Drop for FileLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>> {
+    let f = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let mut buf = Vec::new();
+    f.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io("cannot read", path, e))?;
+    if buf.len() as u64 > MAX_FILE_SIZE {
+        return Err(Error::Tampered(format!(
+            "'{}' is larger than 1 MiB; it is not a wallet file",
+            path.display()
+        )));
+    }
+    Ok(buf)
+}
+
+/// Wallet names: 1–64 characters from `A-Z a-z 0-9 . _ -`, not starting
+/// with `.` or `-` (no hidden files, no options, no path separators).
+pub fn validate_name(name: &str) -> Result<()> {
+    let ok_chars = name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if name.is_empty() || name.len() > 64 || !ok_chars || name.starts_with(['.', '-']) {
+        return Err(Error::input(format!(
+            "invalid wallet name '{}': use 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' or '-'",
+            name.escape_debug()
+        )));
+    }
+    Ok(())
+}
+
+fn check_password(password: &[u8]) -> Result<()> {
+    if password.is_empty() {
+        return Err(Error::input("the password must not be empty"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for good in ["alice", "a", "Main-1", "x.y_z", &"a".repeat(64)] {
+            assert!(validate_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            ".hidden",
+            "-x",
+            "a/b",
+            "../a",
+            "a b",
+            "é",
+            &"a".repeat(65),
+            "a\0",
+        ] {
+            assert!(validate_name(bad).is_err(), "{bad}");
+        }
+    }
+}
