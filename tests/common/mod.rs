@@ -124,3 +124,173 @@ pub fn vector(name: &str) -> serde_json::Value {
 pub const ANVIL_MNEMONIC: &str = "test test test test test test test test test test test junk";
 pub const ABANDON: &str =
     "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+
+/// A running anvil on 127.0.0.1 (random port), stopped by PID on drop.
+pub struct Anvil {
+    child: std::process::Child,
+    pub port: u16,
+    pub url: String,
+}
+
+impl Anvil {
+    /// Starts anvil with the dev mnemonic and chain id 31337; `None` (skip)
+    /// when anvil is not installed and the devnet is not required.
+    pub fn start() -> Option<Anvil> {
+        let bin = devnet_tool("eth/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")?;
+        let mut child = Command::new(bin)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--chain-id",
+                "31337",
+                "--mnemonic",
+                ANVIL_MNEMONIC,
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn anvil");
+        let stdout = child.stdout.take().expect("anvil stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut sent = false;
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if !sent {
+                    if let Some(rest) = line.split("Listening on 127.0.0.1:").nth(1) {
+                        let _ = tx.send(rest.trim().parse::<u16>().unwrap_or(0));
+                        sent = true;
+                    }
+                }
+            }
+        });
+        let port = match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(p) if p > 0 => p,
+            _ => {
+                let _ = child.kill();
+                panic!("anvil did not start");
+            }
+        };
+        Some(Anvil {
+            child,
+            port,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    /// Stops the node now (tests of "node down").
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// One raw JSON-RPC call.
+    pub fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        http_post_json(
+            self.port,
+            &serde_json::json!({"jsonrpc":"2.0","id":1,"method":method,"params":params}),
+        )["result"]
+            .clone()
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A minimal blocking HTTP POST of a JSON body to 127.0.0.1:port.
+pub fn http_post_json(port: u16, body: &serde_json::Value) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let b = body.to_string();
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
+        b.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let body = resp.split("\r\n\r\n").nth(1).unwrap_or("");
+    // anvil may answer chunked; take the JSON part.
+    let start = body.find(['{', '[']).unwrap_or(0);
+    let end = body.rfind(['}', ']']).map_or(body.len(), |e| e + 1);
+    serde_json::from_str(&body[start..end]).unwrap_or(serde_json::Value::Null)
+}
+
+/// An HTTP forwarder on 127.0.0.1 that records every request body it passes
+/// on to `upstream` (to count round trips).
+pub struct RecordingProxy {
+    pub url: String,
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl RecordingProxy {
+    pub fn start(upstream: u16) -> RecordingProxy {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let rec = requests.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let rec = rec.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut conn = conn;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let mut len = 0usize;
+                        loop {
+                            let mut h = String::new();
+                            if reader.read_line(&mut h).unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if h == "\r\n" {
+                                break;
+                            }
+                            if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:")
+                            {
+                                len = v.trim().parse().unwrap_or(0);
+                            }
+                        }
+                        let mut body = vec![0u8; len];
+                        if reader.read_exact(&mut body).is_err() {
+                            return;
+                        }
+                        let text = String::from_utf8_lossy(&body).into_owned();
+                        rec.lock().unwrap().push(text.clone());
+                        let answer = http_post_json(
+                            upstream,
+                            &serde_json::from_str(&text).unwrap_or_default(),
+                        )
+                        .to_string();
+                        let _ = write!(
+                            conn,
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{answer}",
+                            answer.len()
+                        );
+                    }
+                });
+            }
+        });
+        RecordingProxy {
+            url: format!("http://127.0.0.1:{port}"),
+            requests,
+        }
+    }
+
+    pub fn bodies(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}

@@ -80,6 +80,16 @@ pub enum Command {
         yes: bool,
     },
 
+    /// Ethereum: sign, send, balances.
+    #[command(subcommand)]
+    Eth(EthCommand),
+
+    /// Sign a message with a wallet key (EIP-191 for eth, BIP137 for btc/ltc).
+    SignMessage(SignMessageArgs),
+
+    /// Verify a signed message against an address.
+    VerifyMessage(VerifyMessageArgs),
+
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -294,6 +304,191 @@ pub struct PasswdArgs {
     pub kdf: KdfArgs,
 }
 
+/// Which key of a wallet signs (HD wallets; a single key ignores these).
+#[derive(Debug, Args, Clone, Default)]
+pub struct KeyArgs {
+    /// Account number (third path level).
+    #[arg(long, value_name = "A", conflicts_with = "path")]
+    pub account: Option<u32>,
+    /// Address index.
+    #[arg(long, value_name = "I", conflicts_with = "path")]
+    pub index: Option<u32>,
+    /// Full derivation path of the key.
+    #[arg(long, value_name = "P")]
+    pub path: Option<String>,
+}
+
+/// Fields of an Ethereum transaction.
+#[derive(Debug, Args, Clone)]
+pub struct EthTxArgs {
+    /// Recipient; omit to create a contract.
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: Option<String>,
+    /// Value: 1.5ether, 1500000gwei, 21000wei, or a bare number of ether.
+    #[arg(long, value_name = "V", default_value = "0")]
+    pub value: String,
+    /// Call data or init code, hex.
+    #[arg(long, value_name = "HEX")]
+    pub data: Option<String>,
+    /// EIP-1559 max fee per gas (unit suffix, or wei).
+    #[arg(long, value_name = "F", conflicts_with = "gas_price")]
+    pub max_fee: Option<String>,
+    /// EIP-1559 max priority fee per gas (unit suffix, or wei).
+    #[arg(long, value_name = "P", conflicts_with = "gas_price")]
+    pub priority_fee: Option<String>,
+    /// Gas price (unit suffix, or wei): EIP-2930, or legacy with --legacy.
+    #[arg(long, value_name = "P")]
+    pub gas_price: Option<String>,
+    /// A legacy (EIP-155) transaction.
+    #[arg(long, conflicts_with_all = ["max_fee", "priority_fee", "access_list"])]
+    pub legacy: bool,
+    /// EIP-2930 access list, the standard JSON form.
+    #[arg(long, value_name = "FILE")]
+    pub access_list: Option<PathBuf>,
+}
+
+/// `wallet eth …`
+#[derive(Debug, Subcommand)]
+pub enum EthCommand {
+    /// Sign a transaction offline; prints the raw transaction and its hash.
+    SignTx {
+        /// Wallet name.
+        name: String,
+        /// Transaction fields.
+        #[command(flatten)]
+        tx: EthTxArgs,
+        /// Nonce.
+        #[arg(long, value_name = "N")]
+        nonce: u64,
+        /// Gas limit.
+        #[arg(long, value_name = "G")]
+        gas: u64,
+        /// Chain id.
+        #[arg(long, value_name = "C")]
+        chain_id: u64,
+        /// Which key.
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Sign EIP-712 typed data (the standard JSON form) from FILE.
+    SignTypedData {
+        /// Wallet name.
+        name: String,
+        /// The typed data JSON file (`-` for stdin).
+        file: PathBuf,
+        /// Which key.
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Fill in nonce, fees, gas and chain id from a node, sign, send.
+    Send {
+        /// Wallet name.
+        name: String,
+        /// Node URL.
+        #[arg(long, value_name = "URL")]
+        rpc_url: String,
+        /// Transaction fields.
+        #[command(flatten)]
+        tx: EthTxArgs,
+        /// Expected chain id: refuse a node on another chain.
+        #[arg(long, value_name = "C")]
+        chain_id: Option<u64>,
+        /// Nonce (default: the node's pending nonce).
+        #[arg(long, value_name = "N")]
+        nonce: Option<u64>,
+        /// Gas limit (default: the node's estimate + 20%, 21000 for plain transfers).
+        #[arg(long, value_name = "G")]
+        gas: Option<u64>,
+        /// Wait for the receipt.
+        #[arg(long)]
+        wait: bool,
+        /// Seconds to wait for the node (each request) and for the receipt.
+        #[arg(long, value_name = "S", default_value_t = 120)]
+        timeout: u64,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// Which key.
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Send an already signed transaction.
+    Broadcast {
+        /// Node URL.
+        #[arg(long, value_name = "URL")]
+        rpc_url: String,
+        /// The raw transaction, hex (`-` or nothing: stdin).
+        raw: Option<String>,
+        /// Wait for the receipt.
+        #[arg(long)]
+        wait: bool,
+        /// Seconds to wait.
+        #[arg(long, value_name = "S", default_value_t = 120)]
+        timeout: u64,
+    },
+    /// Balance of a wallet (its first address, or --index/--path) or of an address.
+    Balance {
+        /// Wallet name or 0x address.
+        target: String,
+        /// Node URL.
+        #[arg(long, value_name = "URL")]
+        rpc_url: String,
+        /// Which key.
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Decode a raw signed transaction and recover its sender (offline).
+    DecodeTx {
+        /// The raw transaction, hex (`-` or nothing: stdin).
+        raw: Option<String>,
+    },
+}
+
+/// `wallet sign-message …`
+#[derive(Debug, Args)]
+pub struct SignMessageArgs {
+    /// Wallet name.
+    pub name: String,
+    /// The message (text; for eth, 0x-prefixed hex is signed as bytes, like cast).
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub message: Option<String>,
+    /// Sign the bytes of this file instead.
+    #[arg(long, value_name = "F")]
+    pub file: Option<PathBuf>,
+    /// Sign MESSAGE as text even if it starts with 0x.
+    #[arg(long)]
+    pub text: bool,
+    /// Which key.
+    #[command(flatten)]
+    pub selector: Selector,
+}
+
+/// `wallet verify-message …`
+#[derive(Debug, Args)]
+pub struct VerifyMessageArgs {
+    /// Chain: eth, btc or ltc.
+    #[arg(long, value_parser = ["btc", "ltc", "eth"])]
+    pub chain: String,
+    /// Network (btc/ltc).
+    #[arg(long, value_parser = ["mainnet", "testnet", "signet", "regtest"])]
+    pub network: Option<String>,
+    /// The address that supposedly signed.
+    #[arg(long, value_name = "A")]
+    pub address: String,
+    /// The signature (hex for eth, base64 for btc).
+    #[arg(long, value_name = "S")]
+    pub signature: String,
+    /// The message.
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub message: Option<String>,
+    /// The message is the bytes of this file.
+    #[arg(long, value_name = "F")]
+    pub file: Option<PathBuf>,
+    /// Read MESSAGE as text even if it starts with 0x.
+    #[arg(long)]
+    pub text: bool,
+}
+
 fn parse_language(s: &str) -> Result<Language, String> {
     s.parse::<Language>().map_err(|e| e.to_string())
 }
@@ -329,6 +524,24 @@ mod tests {
         "export_password_file",
         "passphrase_out",
         "new_password_file",
+        "to",
+        "value",
+        "data",
+        "max_fee",
+        "priority_fee",
+        "gas_price",
+        "access_list",
+        "nonce",
+        "gas",
+        "chain_id",
+        "file",
+        "rpc_url",
+        "timeout",
+        "raw",
+        "target",
+        "message",
+        "address",
+        "signature",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -65,6 +65,8 @@ pub enum ErrorKind {
     InsufficientFunds,
     /// The node serves another chain than the one expected.
     WrongChain,
+    /// A signature that does not verify for the given key, address or message.
+    BadSignature,
     /// A bug: an invariant of the SDK did not hold.
     Internal,
 }
@@ -97,6 +99,7 @@ impl ErrorKind {
         ErrorKind::AuthFailed,
         ErrorKind::InsufficientFunds,
         ErrorKind::WrongChain,
+        ErrorKind::BadSignature,
         ErrorKind::Internal,
     ];
 
@@ -129,6 +132,7 @@ impl ErrorKind {
             ErrorKind::AuthFailed => "auth_failed",
             ErrorKind::InsufficientFunds => "insufficient_funds",
             ErrorKind::WrongChain => "wrong_chain",
+            ErrorKind::BadSignature => "bad_signature",
             ErrorKind::Internal => "internal",
         }
     }
@@ -292,6 +296,64 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The node could not be reached.
+    #[error("cannot reach the node at {url}: {reason}")]
+    NodeUnreachable {
+        /// The endpoint (credentials removed).
+        url: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// The node did not answer in time.
+    #[error("the node at {url} did not answer within {seconds} s")]
+    Timeout {
+        /// The endpoint (credentials removed).
+        url: String,
+        /// The timeout.
+        seconds: u64,
+    },
+
+    /// The answer was not a valid JSON-RPC response.
+    #[error("the node at {url} gave an invalid answer: {reason}")]
+    BadResponse {
+        /// The endpoint (credentials removed).
+        url: String,
+        /// What was wrong.
+        reason: String,
+    },
+
+    /// The node returned a JSON-RPC error.
+    #[error("the node refused {method}: {message} (code {code})")]
+    NodeError {
+        /// The method called.
+        method: String,
+        /// JSON-RPC error code.
+        code: i64,
+        /// The node's message.
+        message: String,
+    },
+
+    /// The node rejected a transaction.
+    #[error("the node rejected the transaction: {0}")]
+    Rejected(String),
+
+    /// The node refused the credentials.
+    #[error("the node at {0} refused the credentials (check --rpc-user/--rpc-password-file or the cookie file)")]
+    AuthFailed(String),
+
+    /// Not enough funds.
+    #[error("insufficient funds: {0}")]
+    InsufficientFunds(String),
+
+    /// The node serves another chain than expected.
+    #[error("wrong chain: {0}")]
+    WrongChain(String),
+
+    /// A signature that does not verify.
+    #[error("{0}")]
+    BadSignature(String),
+
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -335,6 +397,15 @@ impl Error {
                 ErrorKind::NotFound
             }
             Error::Io { .. } => ErrorKind::Io,
+            Error::NodeUnreachable { .. } => ErrorKind::NodeUnreachable,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::BadResponse { .. } => ErrorKind::BadResponse,
+            Error::NodeError { .. } => ErrorKind::NodeError,
+            Error::Rejected(_) => ErrorKind::Rejected,
+            Error::AuthFailed(_) => ErrorKind::AuthFailed,
+            Error::InsufficientFunds(_) => ErrorKind::InsufficientFunds,
+            Error::WrongChain(_) => ErrorKind::WrongChain,
+            Error::BadSignature(_) => ErrorKind::BadSignature,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -19,6 +19,7 @@
 
 pub mod account;
 pub mod bitcoin;
+pub mod ecdsa;
 pub mod error;
 pub mod ethereum;
 pub mod hash;
@@ -26,6 +27,7 @@ pub mod hd;
 pub mod key;
 pub mod keystore;
 pub mod mnemonic;
+pub mod rpc;
 pub mod secret;
 
 pub use error::{Error, ErrorKind, Result};

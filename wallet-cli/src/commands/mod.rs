@@ -3,7 +3,9 @@
 
 pub mod address;
 pub mod derive;
+pub mod eth;
 pub mod keys;
+pub mod message;
 pub mod mnemonic;
 
 use crate::args::{Cli, Command};
@@ -24,6 +26,9 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
         Command::Export(args) => keys::export(&args, ctx),
         Command::Passwd(args) => keys::passwd(&args, ctx),
         Command::Delete { name, yes } => keys::delete(&name, yes, ctx),
+        Command::Eth(cmd) => eth::run(cmd, ctx),
+        Command::SignMessage(args) => message::sign(&args, ctx),
+        Command::VerifyMessage(args) => message::verify(&args, ctx),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut out = std::io::stdout();

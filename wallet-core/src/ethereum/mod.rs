@@ -1,5 +1,12 @@
-//! Ethereum: EIP-55 addresses.
+//! Ethereum: EIP-55 addresses, typed quantities, transactions (legacy/EIP-155,
+//! EIP-2930, EIP-1559), EIP-191 messages and EIP-712 typed data.
 
 mod address;
+pub mod message;
+pub mod transaction;
+pub mod units;
 
 pub use address::Address;
+pub use message::{Signature, TypedData};
+pub use transaction::{AccessListItem, Fees, SignedTransaction, Transaction};
+pub use units::{ChainId, Gas, Nonce, Unit, Wei};

@@ -1,0 +1,359 @@
+//! Ethereum and ECDSA vectors: EIP-155, EIP-191, EIP-712 (Mail), eth-account's
+//! documented legacy/2930/1559 examples, RFC 6979 on secp256k1 with low-S.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use alloy_primitives::U256;
+use k256::elliptic_curve::ops::MulByGenerator;
+use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::PrimeField;
+use serde_json::Value;
+use wallet_core::ecdsa;
+use wallet_core::ethereum::{
+    message, transaction, Address, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction,
+    TypedData, Wei,
+};
+use wallet_core::hash::{keccak256, sha256};
+use wallet_core::key::PrivateKey;
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap()
+}
+
+fn u256(v: &Value) -> U256 {
+    match v {
+        Value::Number(n) => U256::from(n.as_u64().unwrap()),
+        Value::String(t) if t.starts_with("0x") => U256::from_str_radix(&t[2..], 16).unwrap(),
+        Value::String(t) => U256::from_str_radix(t, 10).unwrap(),
+        _ => panic!("not a number: {v}"),
+    }
+}
+
+fn dec32(v: &Value) -> [u8; 32] {
+    u256(v).to_be_bytes::<32>()
+}
+
+#[test]
+fn eip155_example() {
+    let v = load("eip155.json");
+    let t = &v["tx"];
+    let tx = Transaction {
+        chain_id: Some(ChainId(t["chainId"].as_u64().unwrap())),
+        nonce: Nonce(t["nonce"].as_u64().unwrap()),
+        gas: Gas(t["gas"].as_u64().unwrap()),
+        fees: Fees::Legacy {
+            gas_price: Wei(u256(&t["gasPrice"])),
+        },
+        to: Some(s(&t["to"]).parse().unwrap()),
+        value: Wei(u256(&t["value"])),
+        data: vec![],
+        access_list: vec![],
+    };
+    assert_eq!(
+        format!("0x{}", hex::encode(tx.signing_payload().unwrap())),
+        s(&v["signing_data"])
+    );
+    assert_eq!(
+        format!("0x{}", hex::encode(tx.signing_hash().unwrap())),
+        s(&v["signing_hash"])
+    );
+    let key = PrivateKey::from_hex(s(&v["private_key"])).unwrap();
+    let signed = tx.sign(&key).unwrap();
+    assert_eq!(signed.v(), v["v"].as_u64().unwrap());
+    assert_eq!(signed.signature.r, dec32(&v["r"]));
+    assert_eq!(signed.signature.s, dec32(&v["s"]));
+    assert_eq!(
+        format!("0x{}", hex::encode(signed.to_raw())),
+        s(&v["signed_tx"])
+    );
+    let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
+    assert_eq!(
+        back.sender().unwrap(),
+        Address::from_public_key(&key.public_key())
+    );
+}
+
+#[test]
+fn eth_account_documented_examples() {
+    let v = load("eth_tx_doc_examples.json");
+    let list = v["vectors"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    for t in list {
+        let tx = &t["tx"];
+        let ty = tx["type"].as_u64().unwrap_or(0);
+        let access_list = match tx.get("accessList") {
+            Some(a) => transaction::parse_access_list(&a.to_string()).unwrap(),
+            None => vec![],
+        };
+        let fees = match ty {
+            2 => Fees::Eip1559 {
+                max_fee: Wei(u256(&tx["maxFeePerGas"])),
+                max_priority_fee: Wei(u256(&tx["maxPriorityFeePerGas"])),
+            },
+            1 => Fees::AccessList {
+                gas_price: Wei(u256(&tx["gasPrice"])),
+            },
+            _ => Fees::Legacy {
+                gas_price: Wei(u256(&tx["gasPrice"])),
+            },
+        };
+        let unsigned = Transaction {
+            chain_id: Some(ChainId(tx["chainId"].as_u64().unwrap())),
+            nonce: Nonce(tx["nonce"].as_u64().unwrap()),
+            gas: Gas(tx["gas"].as_u64().unwrap()),
+            fees,
+            to: Some(s(&tx["to"]).parse().unwrap()),
+            value: Wei(u256(&tx["value"])),
+            data: hex::decode(
+                tx.get("data")
+                    .and_then(Value::as_str)
+                    .unwrap_or("0x")
+                    .trim_start_matches("0x"),
+            )
+            .unwrap(),
+            access_list,
+        };
+        let key = PrivateKey::from_hex(s(&t["private_key"])).unwrap();
+        let signed = unsigned.sign(&key).unwrap();
+        let name = s(&t["name"]);
+        assert_eq!(
+            format!("0x{}", hex::encode(signed.hash())),
+            s(&t["hash"]),
+            "{name}"
+        );
+        assert_eq!(signed.signature.r, dec32(&t["r"]), "{name}");
+        assert_eq!(signed.signature.s, dec32(&t["s"]), "{name}");
+        assert_eq!(signed.v(), t["v"].as_u64().unwrap(), "{name}");
+        // The documented (truncated) raw transaction's head and tail.
+        let raw = format!("0x{}", hex::encode(signed.to_raw()));
+        let (head, tail) = s(&t["raw_transaction_truncated"])
+            .split_once("...")
+            .unwrap();
+        assert!(
+            raw.starts_with(head) && raw.ends_with(tail),
+            "{name}: {raw}"
+        );
+        let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
+        assert_eq!(back, signed);
+        assert_eq!(
+            back.sender().unwrap(),
+            Address::from_public_key(&key.public_key())
+        );
+    }
+}
+
+#[test]
+fn eip191_example() {
+    let v = load("eip191.json");
+    for t in v["vectors"].as_array().unwrap() {
+        let key = PrivateKey::from_hex(s(&t["private_key"])).unwrap();
+        let msg = s(&t["message_text"]).as_bytes();
+        assert_eq!(
+            format!("0x{}", hex::encode(message::personal_hash(msg))),
+            s(&t["message_hash"])
+        );
+        let sig = message::sign_message(&key, msg).unwrap();
+        assert_eq!(sig.to_string(), s(&t["signature"]));
+        assert_eq!(sig.0.r, dec32(&t["r"]));
+        assert_eq!(sig.0.s, dec32(&t["s"]));
+        assert_eq!(u64::from(sig.to_bytes()[64]), t["v"].as_u64().unwrap());
+        let who = message::recover_message(
+            msg,
+            &message::Signature::from_hex(s(&t["signature"])).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(who.to_checksum(), s(&t["signer_address"]));
+    }
+}
+
+#[test]
+fn eip712_mail_example() {
+    let v = load("eip712.json");
+    let td = TypedData::from_json(&v["typed_data"].to_string()).unwrap();
+    let e = &v["expected"];
+    assert_eq!(td.encode_type().unwrap(), s(&e["encodeType_Mail"]));
+    assert_eq!(
+        format!("0x{}", hex::encode(td.type_hash().unwrap())),
+        s(&e["typeHash_Mail"])
+    );
+    assert_eq!(
+        format!("0x{}", hex::encode(td.hash_struct().unwrap())),
+        s(&e["hashStruct_message"])
+    );
+    assert_eq!(
+        format!("0x{}", hex::encode(td.domain_separator())),
+        s(&e["domain_separator"])
+    );
+    assert_eq!(
+        format!("0x{}", hex::encode(td.signing_hash().unwrap())),
+        s(&e["digest"])
+    );
+    let key = PrivateKey::from_slice(&keccak256(b"cow")).unwrap();
+    assert_eq!(
+        format!(
+            "{:?}",
+            Address::from_public_key(&key.public_key())
+                .to_checksum()
+                .to_lowercase()
+        ),
+        format!("{:?}", s(&e["signer_address"]))
+    );
+    let sig = td.sign(&key).unwrap();
+    assert_eq!(format!("0x{}", hex::encode(sig.0.r)), s(&e["r"]));
+    assert_eq!(format!("0x{}", hex::encode(sig.0.s)), s(&e["s"]));
+    assert_eq!(u64::from(sig.to_bytes()[64]), e["v"].as_u64().unwrap());
+    assert_eq!(
+        td.recover(&sig).unwrap(),
+        Address::from_public_key(&key.public_key())
+    );
+    // Malformed typed data is an error, not a panic.
+    for bad in [
+        "{}",
+        "not json",
+        r#"{"types":{"EIP712Domain":[]},"primaryType":"Nope","domain":{},"message":{}}"#,
+        r#"{"types":{"EIP712Domain":[],"A":[{"name":"x","type":"uint8"}]},"primaryType":"A","domain":{},"message":{"x":300}}"#,
+    ] {
+        assert!(TypedData::from_json(bad).is_err(), "{bad}");
+    }
+}
+
+fn d_key(d: &str) -> PrivateKey {
+    PrivateKey::from_hex(&format!("{d:0>64}")).unwrap()
+}
+
+#[test]
+fn rfc6979_low_s_signatures() {
+    let v = load("rfc6979_secp256k1.json");
+    let cases = v["bitcoinjs"]["valid"]["ecdsa"].as_array().unwrap();
+    assert_eq!(cases.len(), 7);
+    for t in cases {
+        let key = d_key(s(&t["d"]));
+        let digest = sha256(s(&t["message"]).as_bytes());
+        let sig = ecdsa::sign_prehash(&key, &digest).unwrap();
+        assert!(sig.is_low_s());
+        assert_eq!(
+            hex::encode(sig.to_der().unwrap()),
+            s(&t["signature"]),
+            "{}",
+            s(&t["message"])
+        );
+        assert_eq!(u64::from(sig.recovery_id), t["i"].as_u64().unwrap());
+        assert_eq!(ecdsa::recover(&digest, &sig).unwrap(), key.public_key());
+        // r is the x coordinate of k·G for the documented k.
+        assert_eq!(sig.r, x_of_k(s(&t["k"])));
+    }
+    // Nonces only (python-ecdsa's RFC 6979 tests): r = x(k·G) mod n.
+    for t in v["python_ecdsa"].as_array().unwrap() {
+        let key = d_key(s(&t["d"]));
+        let digest = sha256(s(&t["message"]).as_bytes());
+        let sig = ecdsa::sign_prehash(&key, &digest).unwrap();
+        assert_eq!(sig.r, x_of_k(s(&t["k"])), "{}", s(&t["test"]));
+    }
+    // Signatures that must not verify.
+    for t in v["bitcoinjs"]["invalid"]["verify"].as_array().unwrap() {
+        let key = d_key(s(&t["d"]));
+        let digest = sha256(s(&t["message"]).as_bytes());
+        let ok = if let Some(der) = t.get("signature") {
+            let (r, s_) = ecdsa::parse_der(&hex::decode(s(der)).unwrap()).unwrap();
+            ecdsa::verify_prehash(&key.public_key(), &digest, &r, &s_)
+        } else {
+            let raw = &t["signatureRaw"];
+            let (r, s_) = (s(&raw["r"]), s(&raw["s"]));
+            if r.starts_with('-') || s_.starts_with('-') {
+                false
+            } else {
+                let rb: [u8; 32] = hex::decode(format!("{r:0>64}"))
+                    .unwrap()
+                    .try_into()
+                    .unwrap();
+                let sb: [u8; 32] = hex::decode(format!("{s_:0>64}"))
+                    .unwrap()
+                    .try_into()
+                    .unwrap();
+                ecdsa::verify_prehash(&key.public_key(), &digest, &rb, &sb)
+            }
+        };
+        assert!(!ok, "{}", s(&t["description"]));
+    }
+}
+
+fn x_of_k(k: &str) -> [u8; 32] {
+    let kb: [u8; 32] = hex::decode(k).unwrap().try_into().unwrap();
+    let scalar = Option::<k256::Scalar>::from(k256::Scalar::from_repr(kb.into())).unwrap();
+    let p = k256::ProjectivePoint::mul_by_generator(&scalar).to_affine();
+    let enc = p.to_encoded_point(false);
+    let mut x = [0u8; 32];
+    x.copy_from_slice(enc.x().unwrap());
+    // x mod n: x < p and p - n is tiny, so a reduction only matters for x ≥ n.
+    let xs =
+        <k256::Scalar as k256::elliptic_curve::ops::Reduce<k256::U256>>::reduce_bytes(&x.into());
+    xs.to_bytes().into()
+}
+
+#[test]
+fn transaction_round_trips_and_rejections() {
+    let key = PrivateKey::from_hex(&"11".repeat(32)).unwrap();
+    let base = Transaction {
+        chain_id: Some(ChainId(31337)),
+        nonce: Nonce(0),
+        gas: Gas(53_000),
+        fees: Fees::Eip1559 {
+            max_fee: Wei::from_gwei(3),
+            max_priority_fee: Wei::from_gwei(1),
+        },
+        to: None,
+        value: Wei::ZERO,
+        data: vec![0x60, 0x80, 0x60, 0x40],
+        access_list: vec![],
+    };
+    for fees in [
+        base.fees.clone(),
+        Fees::AccessList {
+            gas_price: Wei::from_gwei(2),
+        },
+        Fees::Legacy {
+            gas_price: Wei::from_gwei(2),
+        },
+    ] {
+        for nonce in [
+            0u64,
+            1,
+            127,
+            128,
+            255,
+            256,
+            u64::from(u32::MAX),
+            u64::MAX - 1,
+        ] {
+            let mut tx = base.clone();
+            tx.fees = fees.clone();
+            tx.nonce = Nonce(nonce);
+            let signed = tx.sign(&key).unwrap();
+            let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
+            assert_eq!(back, signed);
+        }
+    }
+    // Priority fee above the max fee.
+    let mut bad = base.clone();
+    bad.fees = Fees::Eip1559 {
+        max_fee: Wei::from_gwei(1),
+        max_priority_fee: Wei::from_gwei(2),
+    };
+    assert!(bad.sign(&key).is_err());
+    // A high-S signature is refused on decode.
+    let signed = base.sign(&key).unwrap();
+    let mut high = signed.clone();
+    let n = U256::from_str_radix(
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+        16,
+    )
+    .unwrap();
+    high.signature.s = (n - U256::from_be_bytes(signed.signature.s)).to_be_bytes::<32>();
+    high.signature.recovery_id ^= 1;
+    assert!(SignedTransaction::decode(&high.to_raw()).is_err());
+}

@@ -1,0 +1,831 @@
+//! Ethereum through the `wallet` binary: transactions and signatures checked
+//! against Foundry's cast (an independent implementation), and a real anvil
+//! node: every transaction type, contract creation, receipts, balances and
+//! nonces, one batched round trip to fill a transaction, and every failure
+//! (wrong chain, no funds, stale nonce, node down, not a node) with its kind.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEV_ADDR: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const FAST: [&str; 7] = [
+    "--allow-weak-kdf",
+    "--kdf-memory",
+    "256",
+    "--kdf-iterations",
+    "1",
+    "--kdf-parallelism",
+    "1",
+];
+
+struct Ks {
+    dir: tempfile::TempDir,
+}
+
+impl Ks {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pw"), "pw\n").unwrap();
+        Ks { dir }
+    }
+    fn run(&self, args: &[&str], stdin: &str) -> Run {
+        let ks = self.dir.path().join("ks");
+        let pw = self.dir.path().join("pw");
+        let mut full = vec![
+            "--allow-weak-kdf",
+            "--keystore-dir",
+            ks.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        wallet_with(&full, stdin.as_bytes(), &[])
+    }
+    fn import(&self, name: &str, how: &str, secret: &str) {
+        let mut a = vec!["import", name, how];
+        a.extend_from_slice(&FAST);
+        self.run(&a, secret).assert_ok();
+    }
+    fn path(&self, f: &str) -> PathBuf {
+        self.dir.path().join(f)
+    }
+}
+
+fn cast_out(cast: &Path, args: &[&str]) -> String {
+    let out = Command::new(cast).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "cast {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// xorshift64: reproducible pseudo-random transactions.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[test]
+fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
+    let Some(cast) = cast() else { return };
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let al = r#"[{"address":"0x0000000000000000000000000000000000000001","storageKeys":["0x0100000000000000000000000000000000000000000000000000000000000000"]}]"#;
+    std::fs::write(ks.path("al.json"), al).unwrap();
+    let alf = ks.path("al.json");
+    let mut compared = 0;
+    for round in 0..24 {
+        let kind = round % 4; // 0 legacy, 1 eip-1559, 2 eip-1559 + access list, 3 creation
+        let width = 8 * (1 + rng.below(4));
+        let nonce = rng.below(1 << width).to_string();
+        let gas = (21_000 + rng.below(500_000)).to_string();
+        let value = rng.below(1 << 60).to_string();
+        let price = (1 + rng.below(300_000_000_000)).to_string();
+        let prio = rng.below(price.parse::<u64>().unwrap()).to_string();
+        let chain = ["1", "31337", "137", "11155111"][rng.below(4) as usize];
+        let data = format!(
+            "0x{}",
+            hex::encode(
+                (0..rng.below(40))
+                    .map(|_| rng.next() as u8)
+                    .collect::<Vec<_>>()
+            )
+        );
+        let to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+        let value_wei = format!("{value}wei");
+        let mut ours: Vec<&str> = vec![
+            "--json",
+            "eth",
+            "sign-tx",
+            "dev",
+            "--nonce",
+            &nonce,
+            "--gas",
+            &gas,
+            "--chain-id",
+            chain,
+            "--value",
+            &value_wei,
+            "--data",
+            &data,
+        ];
+        let mut theirs: Vec<&str> = vec![
+            "mktx",
+            "--private-key",
+            DEV_KEY,
+            "--chain",
+            chain,
+            "--nonce",
+            &nonce,
+            "--gas-limit",
+            &gas,
+            "--value",
+            &value,
+            "--rpc-url",
+            "http://127.0.0.1:9",
+        ];
+        match kind {
+            0 => {
+                ours.extend(["--to", to, "--gas-price", &price, "--legacy"]);
+                theirs.extend(["--gas-price", &price, "--legacy", to, &data]);
+            }
+            1 => {
+                ours.extend(["--to", to, "--max-fee", &price, "--priority-fee", &prio]);
+                theirs.extend([
+                    "--gas-price",
+                    &price,
+                    "--priority-gas-price",
+                    &prio,
+                    to,
+                    &data,
+                ]);
+            }
+            2 => {
+                ours.extend([
+                    "--to",
+                    to,
+                    "--max-fee",
+                    &price,
+                    "--priority-fee",
+                    &prio,
+                    "--access-list",
+                    alf.to_str().unwrap(),
+                ]);
+                theirs.extend([
+                    "--gas-price",
+                    &price,
+                    "--priority-gas-price",
+                    &prio,
+                    "--access-list",
+                    al,
+                    to,
+                    &data,
+                ]);
+            }
+            _ => {
+                ours.extend(["--max-fee", &price, "--priority-fee", &prio]);
+                let code = if data == "0x" { "0x00" } else { data.as_str() };
+                ours.retain(|a| *a != data);
+                ours.retain(|a| *a != "--data");
+                ours.extend(["--data", code]);
+                theirs.extend([
+                    "--gas-price",
+                    &price,
+                    "--priority-gas-price",
+                    &prio,
+                    "--create",
+                    code,
+                ]);
+            }
+        }
+        let r = ks.run(&ours, "");
+        r.assert_ok();
+        let j = r.json();
+        let raw = j["raw"].as_str().unwrap();
+        assert_eq!(raw, cast_out(&cast, &theirs), "round {round} kind {kind}");
+        // cast decodes it to the same signer, nonce and hash.
+        let decoded: Value = serde_json::from_str(&cast_out(&cast, &["decode-tx", raw])).unwrap();
+        let decoded: Value = match decoded {
+            Value::String(s) => serde_json::from_str(&s).unwrap(),
+            v => v,
+        };
+        assert_eq!(
+            decoded["signer"].as_str().unwrap().to_lowercase(),
+            DEV_ADDR.to_lowercase()
+        );
+        assert_eq!(decoded["hash"], j["hash"]);
+        assert_eq!(
+            u64::from_str_radix(
+                decoded["nonce"].as_str().unwrap().trim_start_matches("0x"),
+                16
+            )
+            .unwrap()
+            .to_string(),
+            nonce
+        );
+        compared += 1;
+    }
+    // EIP-2930 (cast cannot build it offline): cast decodes ours.
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "sign-tx",
+            "dev",
+            "--to",
+            DEV_ADDR,
+            "--value",
+            "1gwei",
+            "--nonce",
+            "7",
+            "--gas",
+            "30000",
+            "--chain-id",
+            "31337",
+            "--gas-price",
+            "2gwei",
+            "--access-list",
+            alf.to_str().unwrap(),
+        ],
+        "",
+    );
+    r.assert_ok();
+    let raw = r.json()["raw"].as_str().unwrap().to_owned();
+    assert!(raw.starts_with("0x01"));
+    let decoded: Value = serde_json::from_str(&cast_out(&cast, &["decode-tx", &raw])).unwrap();
+    let decoded: Value = match decoded {
+        Value::String(s) => serde_json::from_str(&s).unwrap(),
+        v => v,
+    };
+    assert_eq!(decoded["type"], "0x1");
+    assert_eq!(
+        decoded["signer"].as_str().unwrap().to_lowercase(),
+        DEV_ADDR.to_lowercase()
+    );
+    assert_eq!(decoded["gasPrice"], "0x77359400");
+    assert_eq!(
+        decoded["accessList"][0]["address"],
+        "0x0000000000000000000000000000000000000001"
+    );
+    // Our own decoder agrees.
+    let ours = ks.run(&["--json", "eth", "decode-tx", &raw], "").json();
+    assert_eq!(ours["from"], DEV_ADDR);
+    assert_eq!(ours["type"], 1);
+    assert!(compared >= 24);
+}
+
+#[test]
+fn sign_tx_bad_inputs() {
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    let base = [
+        "eth",
+        "sign-tx",
+        "dev",
+        "--nonce",
+        "0",
+        "--gas",
+        "21000",
+        "--chain-id",
+        "1",
+    ];
+    let cases: &[(&[&str], i32)] = &[
+        (&["--to", "0x1234", "--gas-price", "1"], 1),
+        (
+            &[
+                "--to",
+                "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",
+                "--gas-price",
+                "1",
+            ],
+            1,
+        ),
+        (
+            &["--to", DEV_ADDR, "--value", "1.5wei", "--gas-price", "1"],
+            1,
+        ),
+        (&["--to", DEV_ADDR, "--value", "abc", "--gas-price", "1"], 1),
+        (&["--to", DEV_ADDR, "--data", "0xzz", "--gas-price", "1"], 1),
+        (
+            &["--to", DEV_ADDR, "--max-fee", "1", "--priority-fee", "2"],
+            1,
+        ),
+        (&["--to", DEV_ADDR], 2),
+        (&["--to", DEV_ADDR, "--max-fee", "1"], 2),
+        (
+            &[
+                "--to",
+                DEV_ADDR,
+                "--max-fee",
+                "1",
+                "--priority-fee",
+                "1",
+                "--gas-price",
+                "1",
+            ],
+            2,
+        ),
+        (
+            &[
+                "--to",
+                DEV_ADDR,
+                "--legacy",
+                "--max-fee",
+                "1",
+                "--priority-fee",
+                "1",
+            ],
+            2,
+        ),
+    ];
+    for (extra, code) in cases {
+        let mut a: Vec<&str> = vec!["--json"];
+        a.extend_from_slice(&base);
+        a.extend_from_slice(extra);
+        let r = ks.run(&a, "");
+        r.assert_fails(*code);
+        assert!(r.err_json()["kind"].is_string());
+    }
+    std::fs::write(ks.path("bad-al.json"), "[{\"address\": 5}]").unwrap();
+    let bad = ks.path("bad-al.json");
+    let mut a: Vec<&str> = base.to_vec();
+    a.extend([
+        "--to",
+        DEV_ADDR,
+        "--gas-price",
+        "1",
+        "--access-list",
+        bad.to_str().unwrap(),
+    ]);
+    ks.run(&a, "").assert_fails(1);
+    for raw in ["0x", "zz", "0x02c0", "0xf86c", "0x05c0"] {
+        let r = ks.run(&["--json", "eth", "decode-tx", raw], "");
+        r.assert_fails(1);
+    }
+}
+
+#[test]
+fn messages_and_typed_data_equal_cast() {
+    let Some(cast) = cast() else { return };
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    for msg in ["hello", "I♥SF", "", "0xdeadbeef", "multi\nline"] {
+        let ours = ks.run(
+            &["--json", "sign-message", "dev", "--chain", "eth", msg],
+            "",
+        );
+        ours.assert_ok();
+        let sig = ours.json()["signature"].as_str().unwrap().to_owned();
+        let pk = format!("0x{DEV_KEY}");
+        assert_eq!(
+            sig,
+            cast_out(&cast, &["wallet", "sign", "--private-key", &pk, msg]),
+            "{msg:?}"
+        );
+        cast_out(
+            &cast,
+            &["wallet", "verify", "--address", DEV_ADDR, msg, &sig],
+        );
+        ks.run(
+            &[
+                "verify-message",
+                "--chain",
+                "eth",
+                "--address",
+                DEV_ADDR,
+                "--signature",
+                &sig,
+                msg,
+            ],
+            "",
+        )
+        .assert_ok();
+        let wrong = ks.run(
+            &[
+                "--json",
+                "verify-message",
+                "--chain",
+                "eth",
+                "--address",
+                "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+                "--signature",
+                &sig,
+                msg,
+            ],
+            "",
+        );
+        wrong.assert_fails(1);
+        assert_eq!(wrong.err_json()["kind"], "bad_signature");
+    }
+    // EIP-712: the Mail example and a richer one (arrays, bytes, intN, bool, nested).
+    let mail = vector("eip712.json")["typed_data"].clone();
+    let rich = json!({
+        "types": {
+            "EIP712Domain": [{"name": "name", "type": "string"}, {"name": "chainId", "type": "uint256"}],
+            "Item": [{"name": "id", "type": "uint64"}, {"name": "tag", "type": "bytes4"}],
+            "Order": [
+                {"name": "maker", "type": "address"}, {"name": "items", "type": "Item[]"},
+                {"name": "delta", "type": "int128"}, {"name": "blob", "type": "bytes"},
+                {"name": "ok", "type": "bool"}, {"name": "names", "type": "string[]"}
+            ]
+        },
+        "primaryType": "Order",
+        "domain": {"name": "Test", "chainId": 31337},
+        "message": {
+            "maker": DEV_ADDR, "items": [{"id": 1, "tag": "0x01020304"}, {"id": 2, "tag": "0xa0b0c0d0"}],
+            "delta": -42, "blob": "0xdeadbeef", "ok": true, "names": ["a", "b"]
+        }
+    });
+    for (i, td) in [mail, rich].iter().enumerate() {
+        let f = ks.path(&format!("td{i}.json"));
+        std::fs::write(&f, td.to_string()).unwrap();
+        let ours = ks.run(
+            &[
+                "--json",
+                "eth",
+                "sign-typed-data",
+                "dev",
+                f.to_str().unwrap(),
+            ],
+            "",
+        );
+        ours.assert_ok();
+        let sig = ours.json()["signature"].as_str().unwrap().to_owned();
+        let pk = format!("0x{DEV_KEY}");
+        let theirs = cast_out(
+            &cast,
+            &[
+                "wallet",
+                "sign",
+                "--private-key",
+                &pk,
+                "--data",
+                "--from-file",
+                f.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(sig, theirs, "typed data {i}");
+        cast_out(
+            &cast,
+            &[
+                "wallet",
+                "verify",
+                "--address",
+                DEV_ADDR,
+                "--data",
+                "--from-file",
+                f.to_str().unwrap(),
+                &sig,
+            ],
+        );
+    }
+    let bad = ks.path("bad.json");
+    std::fs::write(&bad, "{\"types\": 1}").unwrap();
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "sign-typed-data",
+            "dev",
+            bad.to_str().unwrap(),
+        ],
+        "",
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "invalid_input");
+}
+
+fn balance(anvil: &Anvil, addr: &str) -> u128 {
+    let v = anvil.rpc("eth_getBalance", json!([addr, "latest"]));
+    u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+fn nonce(anvil: &Anvil, addr: &str) -> u64 {
+    let v = anvil.rpc("eth_getTransactionCount", json!([addr, "latest"]));
+    u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+#[test]
+fn send_every_type_to_a_real_node() {
+    let Some(anvil) = Anvil::start() else { return };
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    // A fresh HD wallet, funded by the dev account.
+    let mut a = vec!["--json", "create", "fresh"];
+    a.extend_from_slice(&FAST);
+    let created = ks.run(&a, "");
+    created.assert_ok();
+    let fresh = created.json()["addresses"]["eth"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "send",
+            "dev",
+            "--rpc-url",
+            &anvil.url,
+            "--to",
+            &fresh,
+            "--value",
+            "10",
+            "--yes",
+            "--wait",
+        ],
+        "",
+    );
+    r.assert_ok();
+    assert_eq!(r.json()["status"], 1);
+    assert_eq!(balance(&anvil, &fresh), 10_000_000_000_000_000_000);
+    let bal = ks
+        .run(
+            &["--json", "eth", "balance", "fresh", "--rpc-url", &anvil.url],
+            "",
+        )
+        .json();
+    assert_eq!(bal["ether"], "10");
+    let target = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+    let before = balance(&anvil, target);
+    let mut spent_value = 0u128;
+    for (i, flags) in [vec!["--legacy"], vec!["--gas-price", "3gwei"], vec![]]
+        .iter()
+        .enumerate()
+    {
+        let mut args = vec![
+            "--json",
+            "eth",
+            "send",
+            "fresh",
+            "--rpc-url",
+            &anvil.url,
+            "--to",
+            target,
+            "--value",
+            "0.25",
+            "--yes",
+            "--wait",
+            "--chain-id",
+            "31337",
+        ];
+        args.extend(flags.iter().copied());
+        let r = ks.run(&args, "");
+        r.assert_ok();
+        let j = r.json();
+        assert_eq!(j["status"], 1, "{flags:?}");
+        assert_eq!(j["type"], [0, 1, 2][i]);
+        assert_eq!(j["nonce"], i as u64);
+        spent_value += 250_000_000_000_000_000;
+    }
+    assert_eq!(balance(&anvil, target) - before, spent_value);
+    assert_eq!(nonce(&anvil, &fresh), 3);
+    // Contract creation: init code that returns a 1-byte runtime.
+    let init = "0x600a600c600039600a6000f3602a60005260206000f3";
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "send",
+            "fresh",
+            "--rpc-url",
+            &anvil.url,
+            "--data",
+            init,
+            "--yes",
+            "--wait",
+        ],
+        "",
+    );
+    r.assert_ok();
+    let j = r.json();
+    assert_eq!(j["status"], 1);
+    assert!(j["to"].is_null());
+    let contract = j["contract_address"].as_str().unwrap().to_owned();
+    let code = anvil.rpc("eth_getCode", json!([contract, "latest"]));
+    assert_eq!(code, "0x602a60005260206000f3");
+    assert_eq!(nonce(&anvil, &fresh), 4);
+    // A signed transaction can be broadcast separately.
+    let signed = ks.run(
+        &[
+            "--json",
+            "eth",
+            "sign-tx",
+            "fresh",
+            "--to",
+            target,
+            "--value",
+            "1wei",
+            "--nonce",
+            "4",
+            "--gas",
+            "21000",
+            "--chain-id",
+            "31337",
+            "--max-fee",
+            "10gwei",
+            "--priority-fee",
+            "1gwei",
+        ],
+        "",
+    );
+    let raw = signed.json()["raw"].as_str().unwrap().to_owned();
+    let b = ks.run(
+        &[
+            "--json",
+            "eth",
+            "broadcast",
+            "--rpc-url",
+            &anvil.url,
+            &raw,
+            "--wait",
+        ],
+        "",
+    );
+    b.assert_ok();
+    assert_eq!(b.json()["status"], 1);
+    assert_eq!(nonce(&anvil, &fresh), 5);
+}
+
+#[test]
+fn fill_in_is_one_batched_round_trip() {
+    let Some(anvil) = Anvil::start() else { return };
+    let proxy = RecordingProxy::start(anvil.port);
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "send",
+            "dev",
+            "--rpc-url",
+            &proxy.url,
+            "--to",
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+            "--value",
+            "1",
+            "--data",
+            "0x",
+            "--yes",
+        ],
+        "",
+    );
+    r.assert_ok();
+    let bodies = proxy.bodies();
+    assert_eq!(
+        bodies.len(),
+        2,
+        "one batch of reads, then the send: {bodies:#?}"
+    );
+    let batch: Value = serde_json::from_str(&bodies[0]).unwrap();
+    let methods: Vec<&str> = batch
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["method"].as_str().unwrap())
+        .collect();
+    for m in [
+        "eth_chainId",
+        "eth_getTransactionCount",
+        "eth_getBalance",
+        "eth_gasPrice",
+    ] {
+        assert!(methods.contains(&m), "{methods:?}");
+    }
+    let send: Value = serde_json::from_str(&bodies[1]).unwrap();
+    assert_eq!(send["method"], "eth_sendRawTransaction");
+    // A contract call also estimates gas in the same batch.
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "send",
+            "dev",
+            "--rpc-url",
+            &proxy.url,
+            "--data",
+            "0x600a600c600039600a6000f3602a60005260206000f3",
+            "--yes",
+        ],
+        "",
+    );
+    r.assert_ok();
+    let bodies = proxy.bodies();
+    assert_eq!(bodies.len(), 4);
+    assert!(bodies[2].contains("eth_estimateGas") && bodies[2].starts_with('['));
+}
+
+#[test]
+fn failures_have_the_right_kind_and_nothing_is_sent_twice() {
+    let Some(mut anvil) = Anvil::start() else {
+        return;
+    };
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    ks.import("poor", "--private-key", &"77".repeat(32));
+    let to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    let send = |name: &str, url: &str, extra: &[&str]| {
+        let mut a = vec![
+            "--json",
+            "eth",
+            "send",
+            name,
+            "--rpc-url",
+            url,
+            "--to",
+            to,
+            "--value",
+            "1",
+            "--yes",
+        ];
+        a.extend_from_slice(extra);
+        ks.run(&a, "")
+    };
+    // Wrong chain id.
+    let r = send("dev", &anvil.url, &["--chain-id", "1"]);
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "wrong_chain");
+    // Not enough funds.
+    let r = send("poor", &anvil.url, &[]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "insufficient_funds");
+    // A stale nonce, after one good send.
+    send("dev", &anvil.url, &["--wait"]).assert_ok();
+    let r = send("dev", &anvil.url, &["--nonce", "0"]);
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected");
+    assert!(e["message"].as_str().unwrap().contains("nonce"), "{e}");
+    // A raw transaction for another chain, broadcast to this node.
+    let other = ks.run(
+        &[
+            "--json",
+            "eth",
+            "sign-tx",
+            "dev",
+            "--to",
+            to,
+            "--nonce",
+            "1",
+            "--gas",
+            "21000",
+            "--chain-id",
+            "5",
+            "--gas-price",
+            "5gwei",
+            "--legacy",
+        ],
+        "",
+    );
+    let raw = other.json()["raw"].as_str().unwrap().to_owned();
+    let r = ks.run(
+        &["--json", "eth", "broadcast", "--rpc-url", &anvil.url, &raw],
+        "",
+    );
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "wrong_chain");
+    // Exactly one transaction went through.
+    assert_eq!(nonce(&anvil, DEV_ADDR), 1);
+    // A URL that is not a node: an HTTP server answering HTML, and a 404.
+    let (html, _h1) = fake_http("200 OK", "text/html", "<html>hello</html>");
+    let r = send("dev", &html, &[]);
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "bad_response");
+    let (nf, _h2) = fake_http("404 Not Found", "text/plain", "nope");
+    let r = send("dev", &nf, &[]);
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "bad_response");
+    // A stopped node.
+    let url = anvil.url.clone();
+    anvil.stop();
+    let r = send("dev", &url, &[]);
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "node_unreachable");
+    let r = ks.run(
+        &["--json", "eth", "balance", DEV_ADDR, "--rpc-url", &url],
+        "",
+    );
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "node_unreachable");
+    // Not a URL at all.
+    let r = send("dev", "not-a-url", &[]);
+    r.assert_fails(1);
+}
+
+/// An HTTP server on loopback that answers every request the same way.
+fn fake_http(
+    status: &'static str,
+    ctype: &'static str,
+    body: &'static str,
+) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let h = std::thread::spawn(move || {
+        for mut c in l.incoming().flatten() {
+            let mut buf = [0u8; 65536];
+            let _ = c.read(&mut buf);
+            let _ = write!(c, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+        }
+    });
+    (format!("http://127.0.0.1:{port}"), h)
+}

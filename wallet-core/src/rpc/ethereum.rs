@@ -1,0 +1,302 @@
+//! An Ethereum node over JSON-RPC: the reads needed to fill a transaction
+//! (one batch), sending a raw transaction, and waiting for its receipt.
+
+use super::{hex_u256, hex_u64, RpcClient};
+use crate::error::{Error, Result};
+use crate::ethereum::{Address, ChainId, Gas, Nonce, Wei};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// An Ethereum JSON-RPC node.
+#[derive(Debug)]
+pub struct EthNode {
+    rpc: RpcClient,
+}
+
+/// What the node says about an account and the fee market, read in one batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkState {
+    /// `eth_chainId`.
+    pub chain_id: ChainId,
+    /// `eth_getTransactionCount(from, "pending")`.
+    pub nonce: Nonce,
+    /// `eth_getBalance(from, "pending")`.
+    pub balance: Wei,
+    /// `eth_estimateGas` of the call, if it was asked for and succeeded.
+    pub gas_estimate: Option<Result<Gas, String>>,
+    /// Base fee of the latest block (absent before London).
+    pub base_fee: Option<Wei>,
+    /// `eth_maxPriorityFeePerGas`, when the node has it.
+    pub priority_fee: Option<Wei>,
+    /// `eth_gasPrice`.
+    pub gas_price: Wei,
+}
+
+/// The call to estimate gas for.
+#[derive(Debug, Clone, Default)]
+pub struct CallRequest {
+    /// Sender.
+    pub from: Option<Address>,
+    /// Recipient (`None`: contract creation).
+    pub to: Option<Address>,
+    /// Value.
+    pub value: Wei,
+    /// Data.
+    pub data: Vec<u8>,
+}
+
+impl CallRequest {
+    fn to_json(&self) -> Value {
+        let mut v = json!({
+            "value": format!("{:#x}", self.value.0),
+            "input": format!("0x{}", hex::encode(&self.data)),
+        });
+        if let Some(f) = self.from {
+            v["from"] = json!(f.to_checksum());
+        }
+        if let Some(t) = self.to {
+            v["to"] = json!(t.to_checksum());
+        }
+        v
+    }
+}
+
+/// A transaction receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// Transaction hash.
+    pub hash: [u8; 32],
+    /// 1 success, 0 revert.
+    pub status: u64,
+    /// Block number.
+    pub block_number: u64,
+    /// Gas used by this transaction.
+    pub gas_used: u64,
+    /// Price paid per gas.
+    pub effective_gas_price: Option<Wei>,
+    /// The created contract, for creations.
+    pub contract_address: Option<Address>,
+}
+
+impl EthNode {
+    /// A node at the other end of `rpc`.
+    #[must_use]
+    pub fn new(rpc: RpcClient) -> Self {
+        Self { rpc }
+    }
+
+    /// The transport.
+    #[must_use]
+    pub fn rpc(&self) -> &RpcClient {
+        &self.rpc
+    }
+
+    /// `eth_chainId`.
+    pub fn chain_id(&self) -> Result<ChainId> {
+        hex_u64(&self.rpc.call("eth_chainId", json!([]))?, "chainId").map(ChainId)
+    }
+
+    /// `eth_getBalance(address, "latest")`.
+    pub fn balance(&self, address: &Address) -> Result<Wei> {
+        let v = self
+            .rpc
+            .call("eth_getBalance", json!([address.to_checksum(), "latest"]))?;
+        hex_u256(&v, "balance").map(Wei)
+    }
+
+    /// `eth_getTransactionCount(address, "pending")`.
+    pub fn pending_nonce(&self, address: &Address) -> Result<Nonce> {
+        let v = self.rpc.call(
+            "eth_getTransactionCount",
+            json!([address.to_checksum(), "pending"]),
+        )?;
+        hex_u64(&v, "nonce").map(Nonce)
+    }
+
+    /// Everything needed to fill a transaction from `from`, in **one** HTTP
+    /// round trip: chain id, pending nonce, balance, gas estimate (when
+    /// `call` is given), latest base fee, priority fee and gas price.
+    pub fn network_state(
+        &self,
+        from: &Address,
+        call: Option<&CallRequest>,
+    ) -> Result<NetworkState> {
+        let mut calls: Vec<(&str, Value)> = vec![
+            ("eth_chainId", json!([])),
+            (
+                "eth_getTransactionCount",
+                json!([from.to_checksum(), "pending"]),
+            ),
+            ("eth_getBalance", json!([from.to_checksum(), "pending"])),
+            ("eth_getBlockByNumber", json!(["latest", false])),
+            ("eth_gasPrice", json!([])),
+            ("eth_maxPriorityFeePerGas", json!([])),
+        ];
+        if let Some(c) = call {
+            calls.push(("eth_estimateGas", json!([c.to_json()])));
+        }
+        let mut results = self.rpc.batch(&calls)?.into_iter();
+        let mut next = || {
+            results
+                .next()
+                .ok_or_else(|| Error::Internal("batch result count".into()))
+        };
+        let chain_id = ChainId(hex_u64(&next()??, "chainId")?);
+        let nonce = Nonce(hex_u64(&next()??, "nonce")?);
+        let balance = Wei(hex_u256(&next()??, "balance")?);
+        let block = next()??;
+        let base_fee = match block.get("baseFeePerGas") {
+            Some(v) if !v.is_null() => Some(Wei(hex_u256(v, "baseFeePerGas")?)),
+            _ => None,
+        };
+        let gas_price = Wei(hex_u256(&next()??, "gasPrice")?);
+        let priority_fee = match next()? {
+            Ok(v) => Some(Wei(hex_u256(&v, "maxPriorityFeePerGas")?)),
+            Err(_) => None,
+        };
+        let gas_estimate = if call.is_some() {
+            Some(match next()? {
+                Ok(v) => Ok(Gas(hex_u64(&v, "gas estimate")?)),
+                Err(Error::NodeError { message, .. }) => Err(message),
+                Err(e) => return Err(e),
+            })
+        } else {
+            None
+        };
+        Ok(NetworkState {
+            chain_id,
+            nonce,
+            balance,
+            gas_estimate,
+            base_fee,
+            priority_fee,
+            gas_price,
+        })
+    }
+
+    /// `eth_sendRawTransaction`; node refusals become typed errors
+    /// (insufficient funds, wrong chain, or a rejection with the node's text).
+    pub fn send_raw(&self, raw: &[u8]) -> Result<[u8; 32]> {
+        let v = self
+            .rpc
+            .call(
+                "eth_sendRawTransaction",
+                json!([format!("0x{}", hex::encode(raw))]),
+            )
+            .map_err(classify_send_error)?;
+        parse_hash(&v)
+    }
+
+    /// `eth_getTransactionReceipt`; `None` while pending.
+    pub fn receipt(&self, hash: &[u8; 32]) -> Result<Option<Receipt>> {
+        let v = self.rpc.call(
+            "eth_getTransactionReceipt",
+            json!([format!("0x{}", hex::encode(hash))]),
+        )?;
+        if v.is_null() {
+            return Ok(None);
+        }
+        let num = |k: &str| hex_u64(v.get(k).unwrap_or(&Value::Null), k);
+        let contract_address = match v.get("contractAddress") {
+            Some(Value::String(s)) => Some(
+                s.parse::<Address>()
+                    .map_err(|_| super::bad_field("contractAddress"))?,
+            ),
+            _ => None,
+        };
+        let effective_gas_price = match v.get("effectiveGasPrice") {
+            Some(p) if !p.is_null() => Some(Wei(hex_u256(p, "effectiveGasPrice")?)),
+            _ => None,
+        };
+        Ok(Some(Receipt {
+            hash: *hash,
+            status: num("status")?,
+            block_number: num("blockNumber")?,
+            gas_used: num("gasUsed")?,
+            effective_gas_price,
+            contract_address,
+        }))
+    }
+
+    /// Polls for the receipt until `timeout`; `progress` is called with the
+    /// elapsed time between polls.
+    pub fn wait_for_receipt(
+        &self,
+        hash: &[u8; 32],
+        timeout: Duration,
+        mut progress: impl FnMut(Duration),
+    ) -> Result<Receipt> {
+        let start = Instant::now();
+        let mut delay = Duration::from_millis(20);
+        loop {
+            if let Some(r) = self.receipt(hash)? {
+                return Ok(r);
+            }
+            let elapsed = start.elapsed();
+            if elapsed >= timeout {
+                return Err(Error::Timeout {
+                    url: format!(
+                        "{} (transaction 0x{} still pending; it may be mined later)",
+                        self.rpc.url(),
+                        hex::encode(hash)
+                    ),
+                    seconds: timeout.as_secs(),
+                });
+            }
+            progress(elapsed);
+            std::thread::sleep(delay.min(timeout.saturating_sub(elapsed)));
+            delay = (delay * 2).min(Duration::from_millis(1000));
+        }
+    }
+}
+
+fn parse_hash(v: &Value) -> Result<[u8; 32]> {
+    let s = v
+        .as_str()
+        .ok_or_else(|| super::bad_field("transaction hash"))?;
+    let mut h = [0u8; 32];
+    hex::decode_to_slice(s.trim_start_matches("0x"), &mut h)
+        .map_err(|_| super::bad_field("transaction hash"))?;
+    Ok(h)
+}
+
+/// Maps a node's refusal of a transaction to the error a user can act on.
+fn classify_send_error(e: Error) -> Error {
+    let Error::NodeError { message, .. } = &e else {
+        return e;
+    };
+    let m = message.to_ascii_lowercase();
+    if m.contains("insufficient funds") {
+        Error::InsufficientFunds(format!("the node says: {message}"))
+    } else if m.contains("chain id") || m.contains("chainid") {
+        Error::WrongChain(format!("the node says: {message}"))
+    } else {
+        Error::Rejected(message.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_errors_are_classified() {
+        let mk = |m: &str| Error::NodeError {
+            method: "eth_sendRawTransaction".into(),
+            code: -32003,
+            message: m.into(),
+        };
+        assert_eq!(
+            classify_send_error(mk("Insufficient funds for gas * price + value")).kind(),
+            crate::ErrorKind::InsufficientFunds
+        );
+        assert_eq!(
+            classify_send_error(mk("invalid chain id for signer")).kind(),
+            crate::ErrorKind::WrongChain
+        );
+        assert_eq!(
+            classify_send_error(mk("nonce too low")).kind(),
+            crate::ErrorKind::Rejected
+        );
+    }
+}

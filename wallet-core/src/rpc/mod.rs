@@ -1,0 +1,329 @@
+//! JSON-RPC 2.0 over HTTP(S): single calls and batches, timeouts, a capped
+//! response size, no redirects, and typed errors for every way a node can fail.
+//!
+//! [`ethereum`] builds a node API on this transport.
+
+pub mod ethereum;
+
+use crate::error::{Error, Result};
+use crate::secret::SecretString;
+use serde_json::{json, Value};
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Default timeout of one HTTP exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Responses larger than this are refused.
+pub const MAX_RESPONSE_BYTES: u64 = 32 << 20;
+
+/// Transport settings.
+#[derive(Debug, Clone)]
+pub struct RpcConfig {
+    /// Timeout of one request (connect + answer).
+    pub timeout: Duration,
+    /// HTTP Basic credentials.
+    pub basic_auth: Option<(String, SecretString)>,
+    /// Response size cap in bytes.
+    pub max_response_bytes: u64,
+}
+
+impl Default for RpcConfig {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+            basic_auth: None,
+            max_response_bytes: MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+/// A JSON-RPC 2.0 client for one endpoint.
+#[derive(Debug)]
+pub struct RpcClient {
+    url: reqwest::Url,
+    shown: String,
+    http: reqwest::blocking::Client,
+    config: RpcConfig,
+    next_id: AtomicU64,
+}
+
+impl RpcClient {
+    /// A client for `url` (http or https). Credentials in the URL are used as
+    /// HTTP Basic auth and never shown in errors.
+    pub fn new(url: &str, mut config: RpcConfig) -> Result<Self> {
+        let mut parsed = reqwest::Url::parse(url.trim())
+            .map_err(|e| Error::input(format!("invalid RPC URL: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::input(format!(
+                "RPC URL scheme '{}' is not http or https",
+                parsed.scheme()
+            )));
+        }
+        if parsed.host_str().is_none() {
+            return Err(Error::input("the RPC URL has no host"));
+        }
+        if !parsed.username().is_empty() && config.basic_auth.is_none() {
+            let user = percent_decode(parsed.username());
+            let pass = SecretString::new(percent_decode(parsed.password().unwrap_or("")));
+            config.basic_auth = Some((user, pass));
+        }
+        let _ = parsed.set_username("");
+        let _ = parsed.set_password(None);
+        let shown = parsed.to_string();
+        let http = reqwest::blocking::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("wallet/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            url: parsed,
+            shown,
+            http,
+            config,
+            next_id: AtomicU64::new(1),
+        })
+    }
+
+    /// The endpoint, without credentials.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.shown
+    }
+
+    /// Calls `method` with `params`.
+    pub fn call(&self, method: &str, params: Value) -> Result<Value> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        let answer = self.post(&body)?;
+        self.take_result(method, id, answer)
+    }
+
+    /// Sends every call in one HTTP request (a JSON-RPC batch); results come
+    /// back in the order of `calls`, each its own `Result`.
+    pub fn batch(&self, calls: &[(&str, Value)]) -> Result<Vec<Result<Value>>> {
+        if calls.is_empty() {
+            return Ok(Vec::new());
+        }
+        let first = self
+            .next_id
+            .fetch_add(calls.len() as u64, Ordering::Relaxed);
+        let body: Vec<Value> = calls
+            .iter()
+            .enumerate()
+            .map(|(i, (m, p))| json!({"jsonrpc": "2.0", "id": first + i as u64, "method": m, "params": p}))
+            .collect();
+        let answer = self.post(&Value::Array(body))?;
+        let Value::Array(items) = answer else {
+            // Some nodes answer a whole batch with one error object.
+            if let Some(err) = answer.get("error") {
+                return Err(node_error("batch", err));
+            }
+            return Err(self.bad("a batch request was not answered with an array"));
+        };
+        let mut out: Vec<Option<Result<Value>>> = (0..calls.len()).map(|_| None).collect();
+        for item in items {
+            let id = item.get("id").and_then(Value::as_u64);
+            let Some(slot) = id
+                .and_then(|id| id.checked_sub(first))
+                .and_then(|i| usize::try_from(i).ok())
+                .filter(|i| *i < calls.len())
+            else {
+                return Err(self.bad("a batch answer has an id that was not asked for"));
+            };
+            if out[slot].is_some() {
+                return Err(self.bad("a batch answer repeats an id"));
+            }
+            let method = calls[slot].0;
+            out[slot] = Some(self.take_result(method, first + slot as u64, item));
+        }
+        out.into_iter()
+            .map(|r| r.ok_or_else(|| self.bad("a batch answer is missing a response")))
+            .collect()
+    }
+
+    fn take_result(&self, method: &str, id: u64, answer: Value) -> Result<Value> {
+        let Value::Object(mut obj) = answer else {
+            return Err(self.bad("the answer is not a JSON object"));
+        };
+        match obj.get("id") {
+            Some(v) if v.as_u64() == Some(id) => {}
+            Some(Value::Null) if obj.get("error").is_some_and(|e| !e.is_null()) => {}
+            _ => return Err(self.bad("the answer's id does not match the request")),
+        }
+        if let Some(err) = obj.get("error").filter(|e| !e.is_null()) {
+            return Err(node_error(method, err));
+        }
+        obj.remove("result")
+            .ok_or_else(|| self.bad("the answer has neither 'result' nor 'error'"))
+    }
+
+    fn post(&self, body: &Value) -> Result<Value> {
+        let mut req = self.http.post(self.url.clone()).json(body);
+        if let Some((u, p)) = &self.config.basic_auth {
+            req = req.basic_auth(u, Some(p.expose()));
+        }
+        let resp = req.send().map_err(|e| self.transport_error(&e))?;
+        let status = resp.status();
+        if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
+            return Err(Error::AuthFailed(self.shown.clone()));
+        }
+        if status.is_redirection() {
+            return Err(self.bad(&format!(
+                "HTTP {} redirect refused (redirects are never followed)",
+                status.as_u16()
+            )));
+        }
+        let mut buf = Vec::new();
+        resp.take(self.config.max_response_bytes + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| {
+                if e.to_string().contains("timed out") || e.kind() == std::io::ErrorKind::TimedOut {
+                    self.timeout()
+                } else {
+                    self.bad(&format!("the answer was cut off ({e})"))
+                }
+            })?;
+        if buf.len() as u64 > self.config.max_response_bytes {
+            return Err(self.bad(&format!(
+                "the answer is larger than {} MiB",
+                self.config.max_response_bytes >> 20
+            )));
+        }
+        match serde_json::from_slice::<Value>(&buf) {
+            Ok(v) => Ok(v),
+            Err(_) if !status.is_success() => Err(self.bad(&format!(
+                "HTTP {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            ))),
+            Err(_) => Err(self.bad(&format!(
+                "the answer is not JSON (is {} a JSON-RPC node?)",
+                self.shown
+            ))),
+        }
+    }
+
+    fn transport_error(&self, e: &reqwest::Error) -> Error {
+        if e.is_timeout() {
+            return self.timeout();
+        }
+        let mut reason = String::new();
+        let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+        while let Some(s) = src {
+            reason = s.to_string();
+            src = s.source();
+        }
+        if reason.is_empty() {
+            reason = "connection failed".into();
+        }
+        if e.is_connect() || e.is_request() {
+            Error::NodeUnreachable {
+                url: self.shown.clone(),
+                reason,
+            }
+        } else {
+            self.bad(&reason)
+        }
+    }
+
+    fn timeout(&self) -> Error {
+        Error::Timeout {
+            url: self.shown.clone(),
+            seconds: self.config.timeout.as_secs().max(1),
+        }
+    }
+
+    fn bad(&self, reason: &str) -> Error {
+        Error::BadResponse {
+            url: self.shown.clone(),
+            reason: reason.to_owned(),
+        }
+    }
+}
+
+fn node_error(method: &str, err: &Value) -> Error {
+    let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
+    let message = err
+        .get("message")
+        .and_then(Value::as_str)
+        .map_or_else(|| err.to_string(), str::to_owned);
+    Error::NodeError {
+        method: method.to_owned(),
+        code,
+        message,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(Ok(b)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses a `0x…` quantity into a u64.
+pub(crate) fn hex_u64(v: &Value, what: &str) -> Result<u64> {
+    let s = v.as_str().ok_or_else(|| bad_field(what))?;
+    let h = s.strip_prefix("0x").ok_or_else(|| bad_field(what))?;
+    if h.is_empty() || h.len() > 16 {
+        return Err(bad_field(what));
+    }
+    u64::from_str_radix(h, 16).map_err(|_| bad_field(what))
+}
+
+/// Parses a `0x…` quantity into a U256.
+pub(crate) fn hex_u256(v: &Value, what: &str) -> Result<alloy_primitives::U256> {
+    let s = v.as_str().ok_or_else(|| bad_field(what))?;
+    let h = s.strip_prefix("0x").ok_or_else(|| bad_field(what))?;
+    if h.is_empty() || h.len() > 64 {
+        return Err(bad_field(what));
+    }
+    alloy_primitives::U256::from_str_radix(h, 16).map_err(|_| bad_field(what))
+}
+
+pub(crate) fn bad_field(what: &str) -> Error {
+    Error::BadResponse {
+        url: "the node".into(),
+        reason: format!("'{what}' is not a valid value"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_checks() {
+        assert!(RpcClient::new("ftp://x", RpcConfig::default()).is_err());
+        assert!(RpcClient::new("not a url", RpcConfig::default()).is_err());
+        let c = RpcClient::new("http://user:p%40ss@127.0.0.1:1/", RpcConfig::default()).unwrap();
+        assert_eq!(c.url(), "http://127.0.0.1:1/");
+        let (u, p) = c.config.basic_auth.clone().unwrap();
+        assert_eq!(u, "user");
+        assert_eq!(p.expose(), "p@ss");
+    }
+
+    #[test]
+    fn closed_port_is_unreachable() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        let c = RpcClient::new(&format!("http://127.0.0.1:{port}"), RpcConfig::default()).unwrap();
+        let e = c.call("eth_chainId", json!([])).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::NodeUnreachable, "{e}");
+    }
+}
