@@ -28,6 +28,7 @@ pub mod key;
 pub mod keystore;
 pub mod mnemonic;
 pub mod rpc;
+pub mod schnorr;
 pub mod secret;
 
 pub use error::{Error, ErrorKind, Result};

@@ -3,6 +3,7 @@
 
 mod address;
 mod network;
+pub mod psbt;
 pub mod taproot;
 mod wif;
 

@@ -1,0 +1,291 @@
+//! Bitcoin signing vectors: BIP143 (P2WPKH, P2SH-P2WPKH), BIP341 key-path
+//! spends (all 7 inputs, every hash type), BIP340 Schnorr, and BIP174: its
+//! invalid PSBTs, signer checks, and the signer/combiner/finalizer/extractor
+//! workflow.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use bitcoin::hashes::Hash;
+use bitcoin::psbt::Psbt;
+use bitcoin::{Amount, ScriptBuf, Transaction, TxOut};
+use serde_json::Value;
+use wallet_core::bitcoin::psbt::{self, InputStatus, KeyRing};
+use wallet_core::bitcoin::Wif;
+use wallet_core::key::PrivateKey;
+use wallet_core::schnorr::{self, AuxRand};
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap()
+}
+
+fn btc_to_sat(v: &str) -> u64 {
+    let (i, f) = v.split_once('.').unwrap_or((v, ""));
+    let f = format!("{f:0<8}");
+    i.parse::<u64>().unwrap() * 100_000_000 + f.parse::<u64>().unwrap()
+}
+
+fn tx(hex_str: &str) -> Transaction {
+    bitcoin::consensus::encode::deserialize(&hex::decode(hex_str).unwrap()).unwrap()
+}
+
+#[test]
+fn bip143_examples_sighash_and_signed_tx() {
+    let v = load("bip143.json");
+    for ex in v["examples"].as_array().unwrap() {
+        let name = s(&ex["name"]);
+        let unsigned = tx(s(&ex["unsigned_tx"]));
+        let signed_tx = tx(s(&ex["signed_tx"]));
+        let mut p = Psbt::from_unsigned_tx(unsigned).unwrap();
+        let idx = ex["signed_input_index"].as_u64().unwrap() as usize;
+        let mut keys = Vec::new();
+        for inp in ex["inputs"].as_array().unwrap() {
+            let i = inp["index"].as_u64().unwrap() as usize;
+            let out = TxOut {
+                value: Amount::from_sat(btc_to_sat(s(&inp["value_btc"]))),
+                script_pubkey: ScriptBuf::from_bytes(hex::decode(s(&inp["scriptPubKey"])).unwrap()),
+            };
+            if i == idx {
+                p.inputs[i].witness_utxo = Some(out);
+                if let Some(r) = inp.get("redeemScript") {
+                    p.inputs[i].redeem_script =
+                        Some(ScriptBuf::from_bytes(hex::decode(s(r)).unwrap()));
+                }
+                keys.push(PrivateKey::from_hex(s(&inp["private_key"])).unwrap());
+            } else {
+                // Not the subject of BIP143: take its final scriptSig from the signed transaction.
+                p.inputs[i].final_script_sig = Some(signed_tx.input[i].script_sig.clone());
+            }
+        }
+        let ring = KeyRing::from_keys(keys);
+        let report = psbt::sign(&mut p, &ring, AuxRand::Random).unwrap();
+        assert!(
+            matches!(report.inputs[idx], InputStatus::Signed(_)),
+            "{name}: {:?}",
+            report.inputs
+        );
+        let (_, sig) = p.inputs[idx].partial_sigs.iter().next().unwrap();
+        assert_eq!(
+            hex::encode(sig.to_vec()),
+            s(&ex["signature_der_with_hashtype"]),
+            "{name}"
+        );
+        // The sighash itself, through the bitcoin crate's BIP143 cache.
+        let mut cache = bitcoin::sighash::SighashCache::new(&p.unsigned_tx);
+        let wu = p.inputs[idx].witness_utxo.clone().unwrap();
+        let code = p.inputs[idx]
+            .redeem_script
+            .clone()
+            .unwrap_or(wu.script_pubkey.clone());
+        let h = cache
+            .p2wpkh_signature_hash(
+                idx,
+                &code,
+                wu.value,
+                bitcoin::sighash::EcdsaSighashType::All,
+            )
+            .unwrap();
+        assert_eq!(hex::encode(h.to_byte_array()), s(&ex["sigHash"]), "{name}");
+        psbt::finalize(&mut p).unwrap();
+        let raw = psbt::extract(&p).unwrap();
+        assert_eq!(hex::encode(raw), s(&ex["signed_tx"]), "{name}");
+    }
+}
+
+#[test]
+fn bip341_key_path_spends_every_hash_type() {
+    let v = load("bip341_wallet.json");
+    let kp = &v["keyPathSpending"][0];
+    let given = &kp["given"];
+    let unsigned = tx(s(&given["rawUnsignedTx"]));
+    let utxos: Vec<TxOut> = given["utxosSpent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| TxOut {
+            value: Amount::from_sat(u["amountSats"].as_u64().unwrap()),
+            script_pubkey: ScriptBuf::from_bytes(hex::decode(s(&u["scriptPubKey"])).unwrap()),
+        })
+        .collect();
+    let spends = kp["inputSpending"].as_array().unwrap();
+    assert_eq!(spends.len(), 7);
+    let mut hash_types = std::collections::BTreeSet::new();
+    for sp in spends {
+        let g = &sp["given"];
+        let i = g["txinIndex"].as_u64().unwrap() as usize;
+        let ht = g["hashType"].as_u64().unwrap() as u32;
+        hash_types.insert(ht);
+        let mut p = Psbt::from_unsigned_tx(unsigned.clone()).unwrap();
+        for (j, u) in utxos.iter().enumerate() {
+            p.inputs[j].witness_utxo = Some(u.clone());
+        }
+        if ht != 0 {
+            p.inputs[i].sighash_type = Some(psbt::sighash_type(ht));
+        }
+        if let Some(root) = g["merkleRoot"].as_str() {
+            let r: [u8; 32] = hex::decode(root).unwrap().try_into().unwrap();
+            p.inputs[i].tap_merkle_root = Some(bitcoin::taproot::TapNodeHash::from_byte_array(r));
+        }
+        let key = PrivateKey::from_hex(s(&g["internalPrivkey"])).unwrap();
+        // The tweaked key of the vectors.
+        let root: Option<[u8; 32]> = g["merkleRoot"]
+            .as_str()
+            .map(|r| hex::decode(r).unwrap().try_into().unwrap());
+        let tweaked = schnorr::tweak_private_key(&key, root.as_ref()).unwrap();
+        assert_eq!(
+            tweaked.to_hex().expose(),
+            s(&sp["intermediary"]["tweakedPrivkey"])
+        );
+        let ring = KeyRing::from_keys(vec![key]);
+        let report = psbt::sign(&mut p, &ring, AuxRand::Fixed([0u8; 32])).unwrap();
+        assert_eq!(
+            report.inputs[i],
+            InputStatus::Signed("p2tr".into()),
+            "input {i}"
+        );
+        let sig = p.inputs[i].tap_key_sig.unwrap().to_vec();
+        let want = s(&sp["expected"]["witness"][0]);
+        // Signatures are over the sighash; check it, and that ours verifies.
+        let sighash: [u8; 32] = hex::decode(s(&sp["intermediary"]["sigHash"]))
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let out_key: [u8; 32] = tweaked.public_key().x_only();
+        let sig64: [u8; 64] = sig[..64].try_into().unwrap();
+        assert!(schnorr::verify(&out_key, &sighash, &sig64), "input {i}");
+        assert_eq!(hex::encode(&sig), want, "input {i} hash type {ht}");
+        psbt::finalize(&mut p).unwrap();
+        assert_eq!(p.inputs[i].final_script_witness.as_ref().unwrap().len(), 1);
+    }
+    assert!(hash_types.len() >= 5, "{hash_types:?}");
+}
+
+#[test]
+fn bip340_vectors() {
+    let path = format!("{}/../tests/vectors/bip340.csv", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut n = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.splitn(8, ',').collect();
+        let pk: [u8; 32] = match hex::decode(f[2]).ok().and_then(|b| b.try_into().ok()) {
+            Some(p) => p,
+            None => continue,
+        };
+        let msg = hex::decode(f[4]).unwrap();
+        let sig: [u8; 64] = hex::decode(f[5]).unwrap().try_into().unwrap();
+        let valid = f[6] == "TRUE";
+        assert_eq!(schnorr::verify(&pk, &msg, &sig), valid, "vector {}", f[0]);
+        if !f[1].is_empty() {
+            let key = PrivateKey::from_hex(f[1]).unwrap();
+            let aux: [u8; 32] = hex::decode(f[3]).unwrap().try_into().unwrap();
+            let m: [u8; 32] = msg.clone().try_into().unwrap();
+            let ours = schnorr::sign(&key, &m, AuxRand::Fixed(aux)).unwrap();
+            assert_eq!(hex::encode_upper(ours), f[5], "vector {}", f[0]);
+        }
+        n += 1;
+    }
+    assert!(n >= 15);
+}
+
+#[test]
+fn bip174_parse_cases() {
+    let v = load("bip174_psbt.json");
+    let mut counts = [0; 3];
+    for case in v["cases"].as_array().unwrap() {
+        let d = s(&case["description"]);
+        let from_b64 = psbt::parse(s(&case["base64"]).as_bytes());
+        let from_hex = psbt::parse(s(&case["hex"]).as_bytes());
+        let from_bin = psbt::parse(&hex::decode(s(&case["hex"])).unwrap());
+        match s(&case["verdict"]) {
+            "invalid" => {
+                for r in [&from_b64, &from_hex, &from_bin] {
+                    let e = r.as_ref().expect_err(d);
+                    assert!(e.to_string().starts_with("invalid PSBT: "), "{d}: {e}");
+                }
+                counts[0] += 1;
+            }
+            "valid" => {
+                let p = from_b64.unwrap();
+                assert_eq!(psbt::to_base64(&p), s(&case["base64"]), "{d}");
+                assert_eq!(from_hex.unwrap(), p);
+                assert_eq!(from_bin.unwrap(), p);
+                counts[1] += 1;
+            }
+            "fails_signer_checks" => {
+                let mut p = from_b64.unwrap();
+                let ring =
+                    KeyRing::from_keys(vec![PrivateKey::from_hex(&"01".repeat(32)).unwrap()]);
+                let report = psbt::sign(&mut p, &ring, AuxRand::Random).unwrap();
+                assert_eq!(report.signed, 0, "{d}");
+                assert!(
+                    report.inputs.iter().any(
+                        |st| matches!(st, InputStatus::Refused(r) if r.contains("refusing to sign"))
+                    ),
+                    "{d}: {:?}",
+                    report.inputs
+                );
+                counts[2] += 1;
+            }
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(counts, [20, 10, 4]);
+}
+
+fn wifs(context: &Value) -> Vec<PrivateKey> {
+    let text = context.to_string();
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() == 52 && w.starts_with('c'))
+        .map(|w| Wif::decode(w).unwrap().key)
+        .collect()
+}
+
+#[test]
+fn bip174_signer_combiner_finalizer_extractor_workflow() {
+    let v = load("bip174_psbt.json");
+    let w = v["workflow"].as_array().unwrap();
+    let step = |i: usize| psbt::parse(s(&w[i]["base64"]).as_bytes()).unwrap();
+    let updated = step(2);
+    let mut signed = Vec::new();
+    for i in [3, 4] {
+        let keys = wifs(&w[i]["context"]);
+        assert_eq!(keys.len(), 2);
+        let mut p = updated.clone();
+        let report = psbt::sign(&mut p, &KeyRing::from_keys(keys), AuxRand::Random).unwrap();
+        assert_eq!(report.signed, 2, "signer {i}: {:?}", report.inputs);
+        assert_eq!(p, step(i), "signer {i}");
+        signed.push(p);
+    }
+    let mut combined = signed[0].clone();
+    combined.combine(signed[1].clone()).unwrap();
+    assert_eq!(combined, step(5));
+    let n = psbt::finalize(&mut combined).unwrap();
+    assert_eq!(n, 2);
+    assert_eq!(combined, step(6));
+    assert_eq!(
+        hex::encode(psbt::extract(&combined).unwrap()),
+        s(&w[7]["hex"])
+    );
+    // The master key of the vectors signs everything in one go.
+    let master = wallet_core::hd::ExtendedPrivateKey::parse(
+        "tprv8ZgxMBicQKsPd9TeAdPADNnSyH9SSUUbTVeFszDE23Ki6TBB5nCefAdHkK8Fm3qMQR6sHwA56zqRmKmxnHk37JkiFzvncDqoKmPWubu7hDF",
+    )
+    .unwrap();
+    let params = wallet_core::bitcoin::NetworkParams::new(
+        wallet_core::bitcoin::Chain::Bitcoin,
+        wallet_core::bitcoin::Network::Testnet,
+    )
+    .unwrap();
+    let ring = KeyRing::from_master(master, params, 2).unwrap();
+    let mut p = updated.clone();
+    let report = psbt::sign(&mut p, &ring, AuxRand::Random).unwrap();
+    assert_eq!(report.signed, 2);
+    psbt::finalize(&mut p).unwrap();
+    assert_eq!(hex::encode(psbt::extract(&p).unwrap()), s(&w[7]["hex"]));
+    // Extraction before finalization is refused.
+    assert!(psbt::extract(&updated).is_err());
+}
