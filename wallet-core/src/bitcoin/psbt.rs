@@ -40,7 +40,7 @@ pub fn parse(input: &[u8]) -> Result<Psbt> {
     if t.is_empty() {
         return Err(bad("empty input".into()));
     }
-    if t.len() % 2 == 0 && t.starts_with("70736274ff") && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if t.len().is_multiple_of(2) && t.starts_with("70736274ff") && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         let bytes = hex::decode(&t).map_err(|e| bad(e.to_string()))?;
         return Psbt::deserialize(&bytes).map_err(|e| bad(e.to_string()));
     }
@@ -369,8 +369,8 @@ pub fn sign(psbt: &mut Psbt, ring: &KeyRing, aux: AuxRand) -> Result<SignReport>
     let mut cache = SighashCache::new(&tx);
     let mut statuses = Vec::with_capacity(n);
     let mut signed = 0;
-    for i in 0..n {
-        let status = match &problems[i] {
+    for (i, problem) in problems.iter().enumerate() {
+        let status = match problem {
             Some(p) => InputStatus::Refused(format!("{p}; refusing to sign")),
             None => sign_input(psbt, i, &utxos, ring, &mut cache, aux)?,
         };
