@@ -289,3 +289,101 @@ fn bip174_signer_combiner_finalizer_extractor_workflow() {
     // Extraction before finalization is refused.
     assert!(psbt::extract(&updated).is_err());
 }
+
+#[test]
+fn bip137_message_signatures() {
+    use wallet_core::bitcoin::message;
+    use wallet_core::bitcoin::{AddressType, Chain, NetworkParams};
+    let v = load("bip137_message_signing.json");
+    let mut n = 0;
+    for t in v["valid"]["magicHash"].as_array().unwrap() {
+        if s(&t["network"]) != "bitcoin" {
+            continue;
+        }
+        assert_eq!(
+            hex::encode(message::magic_hash(
+                Chain::Bitcoin,
+                s(&t["message"]).as_bytes()
+            )),
+            s(&t["magicHash"])
+        );
+        n += 1;
+    }
+    for t in v["valid"]["sign"].as_array().unwrap() {
+        if s(&t["network"]) != "bitcoin" {
+            continue;
+        }
+        let key = PrivateKey::from_hex(s(&t["d"])).unwrap();
+        let msg = s(&t["message"]).as_bytes();
+        assert_eq!(
+            message::sign(&key, msg, AddressType::P2pkh, false, Chain::Bitcoin).unwrap(),
+            s(&t["signature"])
+        );
+        assert_eq!(
+            message::sign(&key, msg, AddressType::P2pkh, true, Chain::Bitcoin).unwrap(),
+            s(&t["compressed"]["signature"])
+        );
+        assert_eq!(
+            message::sign(&key, msg, AddressType::P2shP2wpkh, true, Chain::Bitcoin).unwrap(),
+            s(&t["segwit"]["P2SH_P2WPKH"]["signature"])
+        );
+        assert_eq!(
+            message::sign(&key, msg, AddressType::P2wpkh, true, Chain::Bitcoin).unwrap(),
+            s(&t["segwit"]["P2WPKH"]["signature"])
+        );
+        n += 1;
+    }
+    for t in v["valid"]["verify"].as_array().unwrap() {
+        if s(&t["network"]) != "bitcoin" {
+            continue;
+        }
+        let msg = s(&t["message"]).as_bytes();
+        message::verify(
+            s(&t["address"]),
+            msg,
+            s(&t["signature"]),
+            NetworkParams::BITCOIN,
+        )
+        .unwrap();
+        message::verify(
+            s(&t["compressed"]["address"]),
+            msg,
+            s(&t["compressed"]["signature"]),
+            NetworkParams::BITCOIN,
+        )
+        .unwrap();
+        for k in ["P2SH_P2WPKH", "P2WPKH"] {
+            let x = &t["segwit"][k];
+            message::verify(
+                s(&x["address"]),
+                msg,
+                s(&x["signature"]),
+                NetworkParams::BITCOIN,
+            )
+            .unwrap();
+        }
+        n += 1;
+    }
+    for t in v["invalid"]["verify"].as_array().unwrap() {
+        let r = message::verify(
+            s(&t["address"]),
+            s(&t["message"]).as_bytes(),
+            s(&t["signature"]),
+            NetworkParams::BITCOIN,
+        );
+        assert!(r.is_err(), "{}", s(&t["description"]));
+    }
+    for t in v["invalid"]["signature"].as_array().unwrap() {
+        use bitcoin::base64::Engine;
+        let b64 = bitcoin::base64::engine::general_purpose::STANDARD
+            .encode(hex::decode(s(&t["hex"])).unwrap());
+        assert!(message::verify(
+            "1PMycacnJaSqwwJqjawXBErnLsZ7RkXUAs",
+            b"x",
+            &b64,
+            NetworkParams::BITCOIN
+        )
+        .is_err());
+    }
+    assert!(n >= 5);
+}

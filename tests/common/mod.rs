@@ -294,3 +294,228 @@ impl RecordingProxy {
         self.requests.lock().unwrap().clone()
     }
 }
+
+/// A minimal blocking HTTP POST with Basic auth; returns the parsed body
+/// (JSON-RPC answers come back even with HTTP 500).
+pub fn http_post_auth(
+    port: u16,
+    user: &str,
+    pass: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let b = body.to_string();
+    let token = base64_encode(format!("{user}:{pass}").as_bytes());
+    write!(
+        s,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
+        b.len()
+    )
+    .unwrap();
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).unwrap();
+    let resp = String::from_utf8_lossy(&resp).into_owned();
+    let body = resp.split("\r\n\r\n").nth(1).unwrap_or("");
+    let start = body.find(['{', '[']).unwrap_or(0);
+    let end = body.rfind(['}', ']']).map_or(body.len(), |e| e + 1);
+    serde_json::from_str(&body[start..end]).unwrap_or(serde_json::Value::Null)
+}
+
+/// A minimal blocking HTTP GET with Basic auth.
+pub fn http_get_auth(port: u16, user: &str, pass: &str, path: &str) -> serde_json::Value {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let token = base64_encode(format!("{user}:{pass}").as_bytes());
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {token}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut resp = Vec::new();
+    s.read_to_end(&mut resp).unwrap();
+    let resp = String::from_utf8_lossy(&resp).into_owned();
+    let body = resp.split("\r\n\r\n").nth(1).unwrap_or("");
+    let start = body.find(['{', '[']).unwrap_or(0);
+    let end = body.rfind(['}', ']']).map_or(body.len(), |e| e + 1);
+    serde_json::from_str(&body[start..end]).unwrap_or(serde_json::Value::Null)
+}
+
+fn base64_encode(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// A Bitcoin Core-style node (litecoind or bcoin) on 127.0.0.1, stopped by PID on drop.
+pub struct Node {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    pub port: u16,
+    pub url: String,
+    pub user: String,
+    pub pass: String,
+    /// A file holding `pass` (for --rpc-password-file).
+    pub pass_file: PathBuf,
+}
+
+impl Node {
+    /// One JSON-RPC call; panics on a JSON-RPC error.
+    pub fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        let v = self.rpc_raw(method, params);
+        assert!(v["error"].is_null(), "{method}: {v}");
+        v["result"].clone()
+    }
+
+    /// One JSON-RPC call; the whole answer.
+    pub fn rpc_raw(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        http_post_auth(
+            self.port,
+            &self.user,
+            &self.pass,
+            &serde_json::json!({"jsonrpc": "1.0", "id": 1, "method": method, "params": params}),
+        )
+    }
+
+    fn wait_ready(&mut self) {
+        for _ in 0..400 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("node exited early: {status}");
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                let v = self.rpc_raw("getblockchaininfo", serde_json::json!([]));
+                if v["result"].is_object() {
+                    return;
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("node did not become ready");
+    }
+
+    /// litecoind -regtest (Bitcoin Core 0.21 RPC), from the Debian package.
+    pub fn litecoind() -> Option<Node> {
+        let bin = PathBuf::from("/usr/lib/litecoin/litecoind");
+        if !bin.exists() {
+            if std::env::var_os("WALLET_REQUIRE_DEVNET").is_some() {
+                panic!("litecoind is missing: run scripts/devnet/install ltc");
+            }
+            eprintln!("SKIPPED: litecoind not installed (run scripts/devnet/install ltc)");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let pass = format!("pw{}", std::process::id());
+        let child = Command::new(bin)
+            .args([
+                "-regtest",
+                &format!("-datadir={}", dir.path().display()),
+                "-server=1",
+                "-listen=0",
+                "-dnsseed=0",
+                "-discover=0",
+                "-upnp=0",
+                "-rpcbind=127.0.0.1",
+                "-rpcallowip=127.0.0.1",
+                &format!("-rpcport={port}"),
+                "-rpcuser=test",
+                &format!("-rpcpassword={pass}"),
+                "-txindex=1",
+                "-disablewallet=1",
+                "-printtoconsole=0",
+                "-fallbackfee=0.0001",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn litecoind");
+        let pass_file = dir.path().join("rpcpass");
+        std::fs::write(&pass_file, &pass).unwrap();
+        let mut n = Node {
+            child,
+            _dir: dir,
+            port,
+            url: format!("http://127.0.0.1:{port}"),
+            user: "test".into(),
+            pass,
+            pass_file,
+        };
+        n.wait_ready();
+        Some(n)
+    }
+
+    /// bcoin regtest (Bitcoin's own regtest, Core's prefixes after the install patch).
+    pub fn bcoin() -> Option<Node> {
+        let bin = devnet_tool("btc/node_modules/bcoin/bin/node")?;
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let key = format!("key{}", std::process::id());
+        let child = Command::new("node")
+            .arg(bin)
+            .args([
+                "--network=regtest",
+                "--memory=true",
+                "--workers=false",
+                "--no-wallet",
+                "--listen=false",
+                &format!("--prefix={}", dir.path().display()),
+                "--http-host=127.0.0.1",
+                &format!("--http-port={port}"),
+                &format!("--api-key={key}"),
+                "--index-tx=true",
+                "--index-address=true",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn bcoin");
+        let pass_file = dir.path().join("rpcpass");
+        std::fs::write(&pass_file, &key).unwrap();
+        let mut n = Node {
+            child,
+            _dir: dir,
+            port,
+            url: format!("http://127.0.0.1:{port}"),
+            user: "x".into(),
+            pass: key,
+            pass_file,
+        };
+        n.wait_ready();
+        Some(n)
+    }
+
+    /// `--rpc-url URL --rpc-user U --rpc-password-file F`.
+    pub fn cli_args(&self) -> Vec<String> {
+        vec![
+            "--rpc-url".into(),
+            self.url.clone(),
+            "--rpc-user".into(),
+            self.user.clone(),
+            "--rpc-password-file".into(),
+            self.pass_file.to_str().unwrap().into(),
+        ]
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

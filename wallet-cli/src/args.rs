@@ -84,6 +84,10 @@ pub enum Command {
     #[command(subcommand)]
     Eth(EthCommand),
 
+    /// Bitcoin and Litecoin: PSBTs, payments, balances, broadcast.
+    #[command(subcommand)]
+    Btc(BtcCommand),
+
     /// Sign a message with a wallet key (EIP-191 for eth, BIP137 for btc/ltc).
     SignMessage(SignMessageArgs),
 
@@ -444,6 +448,113 @@ pub enum EthCommand {
     },
 }
 
+/// Which Bitcoin-family network.
+#[derive(Debug, Args, Clone)]
+pub struct BtcNet {
+    /// Chain: btc or ltc.
+    #[arg(long, default_value = "btc", value_parser = ["btc", "ltc"])]
+    pub chain: String,
+    /// Network: mainnet, testnet, signet, regtest.
+    #[arg(long, default_value = "mainnet", value_parser = ["mainnet", "testnet", "signet", "regtest"])]
+    pub network: String,
+}
+
+/// How to reach a Bitcoin Core-style node.
+#[derive(Debug, Args, Clone)]
+pub struct NodeArgs {
+    /// Node URL, e.g. http://127.0.0.1:8332.
+    #[arg(long, value_name = "URL")]
+    pub rpc_url: String,
+    /// RPC user name (with --rpc-password-file).
+    #[arg(long, value_name = "U", requires = "rpc_password_file")]
+    pub rpc_user: Option<String>,
+    /// File holding the RPC password.
+    #[arg(long, value_name = "F", requires = "rpc_user")]
+    pub rpc_password_file: Option<PathBuf>,
+    /// The node's cookie file (instead of user and password).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["rpc_user", "rpc_password_file"])]
+    pub rpc_cookie: Option<PathBuf>,
+    /// Seconds to wait for each node request.
+    #[arg(long, value_name = "S", default_value_t = 60)]
+    pub timeout: u64,
+}
+
+/// `wallet btc …`
+#[derive(Debug, Subcommand)]
+pub enum BtcCommand {
+    /// Sign a PSBT's inputs that belong to the wallet; prints the PSBT (base64)
+    /// or, with --finalize, the final transaction (hex).
+    SignPsbt {
+        /// Wallet name.
+        name: String,
+        /// PSBT file (base64, hex or binary); `-` or nothing for stdin.
+        file: Option<PathBuf>,
+        /// Finalize and extract the transaction (all inputs must then be signed).
+        #[arg(long)]
+        finalize: bool,
+        /// Addresses scanned for inputs without derivation info, per chain and type.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        gap: u32,
+        /// Network.
+        #[command(flatten)]
+        net: BtcNet,
+    },
+    /// Send a signed transaction (hex).
+    Broadcast {
+        /// The node.
+        #[command(flatten)]
+        node: NodeArgs,
+        /// The transaction, hex; `-` or nothing for stdin.
+        raw: Option<String>,
+        /// Network (checked against the node).
+        #[command(flatten)]
+        net: BtcNet,
+    },
+    /// Pay from the wallet's coins: scan, select, sign, send.
+    Send {
+        /// Wallet name.
+        name: String,
+        /// The node.
+        #[command(flatten)]
+        node: NodeArgs,
+        /// Recipient address.
+        #[arg(long, value_name = "ADDRESS")]
+        to: String,
+        /// Amount in coins (0.5) or satoshis (50000sat).
+        #[arg(long, value_name = "BTC")]
+        amount: String,
+        /// Fee rate in sat/vB (default: the node's estimate).
+        #[arg(long, value_name = "SAT_PER_VB")]
+        fee_rate: Option<f64>,
+        /// Type of the change address.
+        #[arg(long, value_name = "TYPE", default_value = "p2wpkh", value_parser = ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"])]
+        change_type: String,
+        /// Addresses scanned per chain and type (extended while coins appear near the end).
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        gap: u32,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+        /// Network.
+        #[command(flatten)]
+        net: BtcNet,
+    },
+    /// The wallet's confirmed balance (scans its addresses on the node).
+    Balance {
+        /// Wallet name.
+        name: String,
+        /// The node.
+        #[command(flatten)]
+        node: NodeArgs,
+        /// Addresses scanned per chain and type.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        gap: u32,
+        /// Network.
+        #[command(flatten)]
+        net: BtcNet,
+    },
+}
+
 /// `wallet sign-message …`
 #[derive(Debug, Args)]
 pub struct SignMessageArgs {
@@ -542,6 +653,13 @@ mod tests {
         "message",
         "address",
         "signature",
+        "rpc_user",
+        "rpc_password_file",
+        "rpc_cookie",
+        "amount",
+        "fee_rate",
+        "change_type",
+        "gap",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -8,9 +8,10 @@ use crate::error::CliError;
 use crate::output::Ctx;
 use serde_json::json;
 use wallet_core::account::AddressFormat;
+use wallet_core::bitcoin::message as btc_message;
+use wallet_core::bitcoin::{AddressType, Chain, Network, NetworkParams};
 use wallet_core::ethereum::{self, message, Address};
-use wallet_core::keystore::WalletKind;
-use wallet_core::ErrorKind;
+use wallet_core::keystore::{self, WalletKind, WalletSecret};
 
 /// The bytes a command signs: a file's, or MESSAGE (hex when 0x-prefixed,
 /// like cast, unless `--text`).
@@ -73,10 +74,28 @@ pub fn sign(args: &SignMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
             }
             ctx.emit(&v, |w| writeln!(w, "{sig}"))
         }
-        AddressFormat::Bitcoin { .. } => Err(CliError::user(
-            ErrorKind::Unsupported,
-            "Bitcoin message signing (BIP137) is not available in this build",
-        )),
+        AddressFormat::Bitcoin { params, kind } => {
+            let secret = unlock(ctx, &ks, &args.name)?;
+            let compressed = match &secret {
+                WalletSecret::PrivateKey { compressed, .. } => *compressed,
+                _ => true,
+            };
+            let kind = if !compressed && args.selector.kind.is_none() {
+                AddressType::P2pkh
+            } else {
+                kind
+            };
+            let key = private_key(&secret, &r.first)?;
+            drop(secret);
+            let address =
+                keystore::single_key_address(&key.public_key(), compressed, kind, params)?;
+            let sig = btc_message::sign(&key, &msg, kind, compressed, params.chain())?;
+            let mut v = json!({"signature": sig, "address": address});
+            if file.kind() != WalletKind::PrivateKey {
+                v["path"] = json!(r.first.to_string());
+            }
+            ctx.emit(&v, |w| writeln!(w, "{sig}"))
+        }
     }
 }
 
@@ -104,9 +123,21 @@ pub fn verify(args: &VerifyMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
                 writeln!(w, "valid: signed by {}", want.to_checksum())
             })
         }
-        _ => Err(CliError::user(
-            ErrorKind::Unsupported,
-            "Bitcoin message verification (BIP137) is not available in this build",
-        )),
+        chain => {
+            let params = NetworkParams::new(
+                chain.parse::<Chain>()?,
+                args.network
+                    .as_deref()
+                    .unwrap_or("mainnet")
+                    .parse::<Network>()?,
+            )?;
+            btc_message::verify(&args.address, &msg, &args.signature, params).map_err(|e| {
+                let mut c = CliError::from(e);
+                c.details.insert("valid".into(), json!(false));
+                c
+            })?;
+            let v = json!({"valid": true, "address": args.address});
+            ctx.emit(&v, |w| writeln!(w, "valid: signed by {}", args.address))
+        }
     }
 }

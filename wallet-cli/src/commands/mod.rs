@@ -2,6 +2,7 @@
 //! and one rendered result.
 
 pub mod address;
+pub mod btc;
 pub mod derive;
 pub mod eth;
 pub mod keys;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
         Command::Passwd(args) => keys::passwd(&args, ctx),
         Command::Delete { name, yes } => keys::delete(&name, yes, ctx),
         Command::Eth(cmd) => eth::run(cmd, ctx),
+        Command::Btc(cmd) => btc::run(cmd, ctx),
         Command::SignMessage(args) => message::sign(&args, ctx),
         Command::VerifyMessage(args) => message::verify(&args, ctx),
         Command::Completions { shell } => {

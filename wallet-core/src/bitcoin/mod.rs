@@ -2,7 +2,9 @@
 //! tweaks. One code path for every chain: the network is a parameter.
 
 mod address;
+pub mod message;
 mod network;
+pub mod payment;
 pub mod psbt;
 pub mod taproot;
 mod wif;

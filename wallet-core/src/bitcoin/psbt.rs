@@ -40,7 +40,10 @@ pub fn parse(input: &[u8]) -> Result<Psbt> {
     if t.is_empty() {
         return Err(bad("empty input".into()));
     }
-    if t.len().is_multiple_of(2) && t.starts_with("70736274ff") && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if t.len().is_multiple_of(2)
+        && t.starts_with("70736274ff")
+        && t.bytes().all(|b| b.is_ascii_hexdigit())
+    {
         let bytes = hex::decode(&t).map_err(|e| bad(e.to_string()))?;
         return Psbt::deserialize(&bytes).map_err(|e| bad(e.to_string()));
     }
@@ -283,7 +286,9 @@ fn check_input(psbt: &Psbt, i: usize) -> Result<(Option<TxOut>, Option<String>)>
                 .redeem_script
                 .as_ref()
                 .is_some_and(|r| r.is_witness_program());
-        if !segwit {
+        // A bare P2SH without its redeemScript may still be nested segwit.
+        let unknown = spk.is_p2sh() && input.redeem_script.is_none();
+        if !segwit && !unknown {
             problem = Some("a witness UTXO is given for a non-witness input".to_owned());
         }
     }

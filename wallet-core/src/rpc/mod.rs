@@ -1,8 +1,9 @@
 //! JSON-RPC 2.0 over HTTP(S): single calls and batches, timeouts, a capped
 //! response size, no redirects, and typed errors for every way a node can fail.
 //!
-//! [`ethereum`] builds a node API on this transport.
+//! [`ethereum`] and [`bitcoin`] build node APIs on this transport.
 
+pub mod bitcoin;
 pub mod ethereum;
 
 use crate::error::{Error, Result};

@@ -1,0 +1,724 @@
+//! Bitcoin and Litecoin through the `wallet` binary: PSBTs checked by an
+//! independent implementation (bitcoinjs-lib), payments on a real Litecoin
+//! Core 0.21 regtest node (litecoind) and on bcoin (Bitcoin's own regtest),
+//! node rejections with their reasons, message signatures, bad inputs.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use bitcoin::psbt::Psbt;
+use bitcoin::{Amount, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxOut, Txid, Witness};
+use common::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+const FAST: [&str; 7] = [
+    "--allow-weak-kdf",
+    "--kdf-memory",
+    "256",
+    "--kdf-iterations",
+    "1",
+    "--kdf-parallelism",
+    "1",
+];
+const TYPES: [&str; 4] = ["p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr"];
+
+struct Ks {
+    dir: tempfile::TempDir,
+}
+
+impl Ks {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pw"), "pw\n").unwrap();
+        Ks { dir }
+    }
+    fn run(&self, args: &[&str], stdin: &str) -> Run {
+        let ks = self.dir.path().join("ks");
+        let pw = self.dir.path().join("pw");
+        let mut full = vec![
+            "--allow-weak-kdf",
+            "--keystore-dir",
+            ks.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ];
+        full.extend_from_slice(args);
+        wallet_with(&full, stdin.as_bytes(), &[])
+    }
+    fn create(&self, name: &str) -> Value {
+        let mut a = vec!["--json", "create", name];
+        a.extend_from_slice(&FAST);
+        let r = self.run(&a, "");
+        r.assert_ok();
+        r.json()
+    }
+    fn address(&self, name: &str, chain: &str, kind: &str, index: u32) -> (String, String) {
+        let i = index.to_string();
+        let r = self.run(
+            &[
+                "--json",
+                "address",
+                name,
+                "--chain",
+                chain,
+                "--network",
+                "regtest",
+                "--type",
+                kind,
+                "--index",
+                &i,
+            ],
+            "",
+        );
+        r.assert_ok();
+        let j = r.json();
+        (
+            j["addresses"][0]["address"].as_str().unwrap().to_owned(),
+            j["addresses"][0]["public_key"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+fn other_address(chain: &str, kind: &str) -> String {
+    let r = wallet(
+        &[
+            "--json",
+            "derive",
+            "--chain",
+            chain,
+            "--network",
+            "regtest",
+            "--type",
+            kind,
+            "--index",
+            "7",
+        ],
+        ABANDON,
+    );
+    r.json()["addresses"][0]["address"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn fake_prev(spk: &ScriptBuf, value: u64, salt: u8) -> Transaction {
+    Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint {
+                txid: Txid::from_raw_hash(bitcoin::hashes::Hash::from_byte_array([salt; 32])),
+                vout: 0,
+            },
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::MAX,
+            witness: Witness::new(),
+        }],
+        output: vec![TxOut {
+            value: Amount::from_sat(value),
+            script_pubkey: spk.clone(),
+        }],
+    }
+}
+
+fn spk_of(addr: &str, chain: &str) -> ScriptBuf {
+    let params = wallet_core::bitcoin::NetworkParams::new(
+        chain.parse().unwrap(),
+        "regtest".parse().unwrap(),
+    )
+    .unwrap();
+    ScriptBuf::from_bytes(
+        wallet_core::bitcoin::Address::parse(addr, params)
+            .unwrap()
+            .script_pubkey(),
+    )
+}
+
+fn node_js() -> Option<PathBuf> {
+    devnet_tool("js/node_modules/bitcoinjs-lib/package.json")?;
+    Some(root().join("tests/js/psbt_check.cjs"))
+}
+
+fn bitcoinjs_check(script: &PathBuf, psbt_b64: &str, extra: &[&str]) -> (bool, Value) {
+    let mut child = Command::new("node")
+        .arg(script)
+        .arg("regtest")
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(psbt_b64.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.success() && v["valid"] == true, v)
+}
+
+#[test]
+fn psbts_we_sign_validate_with_bitcoinjs_for_all_four_types() {
+    let Some(script) = node_js() else { return };
+    let ks = Ks::new();
+    ks.create("w");
+    let mut p = Psbt::from_unsigned_tx(Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![],
+        output: vec![TxOut {
+            value: Amount::from_sat(390_000),
+            script_pubkey: spk_of(&other_address("btc", "p2wpkh"), "btc"),
+        }],
+    })
+    .unwrap();
+    for (i, kind) in TYPES.iter().enumerate() {
+        let (addr, _) = ks.address("w", "btc", kind, i as u32);
+        let spk = spk_of(&addr, "btc");
+        let prev = fake_prev(&spk, 100_000, i as u8 + 1);
+        p.unsigned_tx.input.push(TxIn {
+            previous_output: OutPoint {
+                txid: prev.compute_txid(),
+                vout: 0,
+            },
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
+            witness: Witness::new(),
+        });
+        let mut input = bitcoin::psbt::Input::default();
+        if *kind == "p2pkh" {
+            input.non_witness_utxo = Some(prev);
+        } else {
+            input.witness_utxo = Some(prev.output[0].clone());
+        }
+        p.inputs.push(input);
+    }
+    let unsigned = p.to_string();
+    let r = ks.run(
+        &["--json", "btc", "sign-psbt", "w", "--network", "regtest"],
+        &unsigned,
+    );
+    r.assert_ok();
+    let j = r.json();
+    assert_eq!(j["signed"], 4, "{j}");
+    assert_eq!(j["fee_sat"], 10_000);
+    let signed = j["psbt"].as_str().unwrap().to_owned();
+    let (ok, v) = bitcoinjs_check(&script, &signed, &["--require-partial"]);
+    assert!(ok, "bitcoinjs rejected our signatures: {v}");
+    // Our own finalizer gives the same transaction bitcoinjs finalized.
+    let mut ours = wallet_core::bitcoin::psbt::parse(signed.as_bytes()).unwrap();
+    wallet_core::bitcoin::psbt::finalize(&mut ours).unwrap();
+    let raw = wallet_core::bitcoin::psbt::extract(&ours).unwrap();
+    assert_eq!(hex::encode(raw), v["hex"].as_str().unwrap());
+    // A corrupted signature is caught by bitcoinjs (the check can fail).
+    let mut bad = wallet_core::bitcoin::psbt::parse(signed.as_bytes()).unwrap();
+    let (k, mut sig) = bad.inputs[0]
+        .partial_sigs
+        .iter()
+        .next()
+        .map(|(k, s)| (*k, *s))
+        .unwrap();
+    let mut compact = sig.signature.serialize_compact();
+    compact[10] ^= 1;
+    sig.signature = bitcoin::secp256k1::ecdsa::Signature::from_compact(&compact).unwrap();
+    bad.inputs[0].partial_sigs.insert(k, sig);
+    let (ok, _) = bitcoinjs_check(&script, &bad.to_string(), &["--require-partial"]);
+    assert!(!ok);
+    // --finalize prints the final transaction.
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "w",
+            "--network",
+            "regtest",
+            "--finalize",
+        ],
+        &unsigned,
+    );
+    r.assert_ok();
+    let tx: Transaction = bitcoin::consensus::encode::deserialize(
+        &hex::decode(r.json()["hex"].as_str().unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(tx.input.len(), 4);
+    // Another wallet has nothing to sign here.
+    ks.create("other");
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "other",
+            "--network",
+            "regtest",
+        ],
+        &unsigned,
+    );
+    r.assert_fails(1);
+}
+
+#[test]
+fn bad_bitcoin_inputs_fail_cleanly() {
+    let ks = Ks::new();
+    ks.create("w");
+    for junk in [
+        "",
+        "not base64!",
+        "cHNidP8=",
+        "70736274ff",
+        "AAAA",
+        "0200000000",
+    ] {
+        let r = ks.run(&["--json", "btc", "sign-psbt", "w"], junk);
+        r.assert_fails(1);
+        assert_eq!(r.err_json()["kind"], "invalid_input", "{junk:?}");
+    }
+    // Offline checks before any node is contacted.
+    let dead = "http://127.0.0.1:9";
+    let ltc_to = other_address("ltc", "p2wpkh");
+    let btc_to = other_address("btc", "p2wpkh");
+    let cases: &[(&[&str], &str, i32)] = &[
+        (&["--to", &btc_to, "--amount", "1"], "wrong_network", 1),
+        (
+            &["--to", &ltc_to, "--amount", "1.123456789"],
+            "invalid_input",
+            1,
+        ),
+        (&["--to", &ltc_to, "--amount=-1"], "invalid_input", 1),
+        (&["--to", &ltc_to, "--amount", "100sat"], "invalid_input", 1),
+        (
+            &["--to", "rltc1qqqqq", "--amount", "1"],
+            "invalid_address",
+            1,
+        ),
+        (&["--to", &ltc_to, "--amount", "1"], "node_unreachable", 3),
+    ];
+    for (extra, kind, code) in cases {
+        let mut a = vec![
+            "--json",
+            "btc",
+            "send",
+            "w",
+            "--rpc-url",
+            dead,
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--yes",
+        ];
+        a.extend_from_slice(extra);
+        let r = ks.run(&a, "");
+        r.assert_fails(*code);
+        assert_eq!(r.err_json()["kind"], *kind, "{extra:?}: {}", r.stderr);
+    }
+    for raw in ["zz", "00", "0200"] {
+        let r = ks.run(&["--json", "btc", "broadcast", "--rpc-url", dead, raw], "");
+        r.assert_fails(1);
+        assert_eq!(r.err_json()["kind"], "invalid_input");
+    }
+}
+
+#[test]
+fn message_signatures_round_trip() {
+    let ks = Ks::new();
+    ks.create("w");
+    for kind in ["p2pkh", "p2sh-p2wpkh", "p2wpkh"] {
+        for chain in ["btc", "ltc"] {
+            let r = ks.run(
+                &[
+                    "--json",
+                    "sign-message",
+                    "w",
+                    "--chain",
+                    chain,
+                    "--type",
+                    kind,
+                    "hello world",
+                ],
+                "",
+            );
+            r.assert_ok();
+            let j = r.json();
+            let (addr, sig) = (
+                j["address"].as_str().unwrap(),
+                j["signature"].as_str().unwrap(),
+            );
+            ks.run(
+                &[
+                    "verify-message",
+                    "--chain",
+                    chain,
+                    "--address",
+                    addr,
+                    "--signature",
+                    sig,
+                    "hello world",
+                ],
+                "",
+            )
+            .assert_ok();
+            let r = ks.run(
+                &[
+                    "--json",
+                    "verify-message",
+                    "--chain",
+                    chain,
+                    "--address",
+                    addr,
+                    "--signature",
+                    sig,
+                    "hello World",
+                ],
+                "",
+            );
+            r.assert_fails(1);
+            assert_eq!(r.err_json()["kind"], "bad_signature");
+        }
+    }
+    let r = ks.run(
+        &[
+            "--json",
+            "sign-message",
+            "w",
+            "--chain",
+            "btc",
+            "--type",
+            "p2tr",
+            "x",
+        ],
+        "",
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "unsupported");
+    // The bitcoinjs-message fixture verifies through the CLI.
+    let r = wallet(&["verify-message", "--chain", "btc", "--address", "1PMycacnJaSqwwJqjawXBErnLsZ7RkXUAs", "--signature", "H8JawPtQOrybrSP1WHQnQPr67B9S3qrxBrl1mlzoTJOSHEpmnF7D3+t+LX0Xei9J20B5AIdPbeL3AaTBZ4N3bY0=", "vires is numeris"], "");
+    r.assert_ok();
+}
+
+fn sat(v: &Value) -> u64 {
+    v.as_u64().unwrap()
+}
+
+fn ltc_args<'a>(node: &'a [String], extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a: Vec<&str> = node.iter().map(String::as_str).collect();
+    a.extend_from_slice(&["--chain", "ltc", "--network", "regtest"]);
+    a.extend_from_slice(extra);
+    a
+}
+
+#[test]
+fn litecoind_regtest_payments_balances_and_rejections() {
+    let Some(node) = Node::litecoind() else {
+        return;
+    };
+    let na = node.cli_args();
+    let ks = Ks::new();
+    ks.create("w");
+    let sink = other_address("ltc", "p2wpkh");
+    // Coins on all four address types, then maturity.
+    for (i, kind) in TYPES.iter().enumerate() {
+        let (addr, _) = ks.address("w", "ltc", kind, i as u32);
+        node.rpc("generatetoaddress", json!([1, addr]));
+    }
+    node.rpc("generatetoaddress", json!([100, sink]));
+    let bal = |ks: &Ks| -> Value {
+        let mut a = vec!["--json", "btc", "balance", "w"];
+        a.extend(ltc_args(&na, &[]));
+        let r = ks.run(&a, "");
+        r.assert_ok();
+        r.json()
+    };
+    let b0 = bal(&ks);
+    assert_eq!(sat(&b0["confirmed_sat"]), 4 * 50 * 100_000_000, "{b0}");
+    for kind in TYPES {
+        assert_eq!(sat(&b0["by_type_sat"][kind]), 50 * 100_000_000, "{kind}");
+    }
+    let send = |ks: &Ks, extra: &[&str]| -> Run {
+        let mut a = vec!["--json", "btc", "send", "w", "--yes"];
+        a.extend(ltc_args(&na, extra));
+        ks.run(&a, "")
+    };
+    // A fee below the minimum relay fee: the node's reason, nothing sent.
+    let r = send(&ks, &["--to", &sink, "--amount", "1", "--fee-rate", "0.2"]);
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected");
+    assert!(
+        e["message"].as_str().unwrap().contains("min relay fee"),
+        "{e}"
+    );
+    // Wrong network and wrong chain are refused before anything happens.
+    let mut a = vec!["--json", "btc", "balance", "w"];
+    let mut wrong = na.iter().map(String::as_str).collect::<Vec<_>>();
+    wrong.extend(["--chain", "ltc", "--network", "testnet"]);
+    a.extend(wrong);
+    let r = ks.run(&a, "");
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "wrong_chain");
+    let mut a = vec!["--json", "btc", "balance", "w"];
+    let mut wrong = na.iter().map(String::as_str).collect::<Vec<_>>();
+    wrong.extend(["--chain", "btc", "--network", "regtest"]);
+    a.extend(wrong);
+    let r = ks.run(&a, "");
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "wrong_chain", "{}", r.stderr);
+    // Too much.
+    let r = send(&ks, &["--to", &sink, "--amount", "500", "--fee-rate", "2"]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "insufficient_funds");
+    // A payment that needs coins of several types.
+    let r = send(&ks, &["--to", &sink, "--amount", "120", "--fee-rate", "2"]);
+    r.assert_ok();
+    let paid = r.json();
+    let txid = paid["txid"].as_str().unwrap().to_owned();
+    let inputs = paid["inputs"].as_array().unwrap();
+    assert!(inputs.len() >= 3, "{paid}");
+    let kinds: std::collections::BTreeSet<&str> =
+        inputs.iter().map(|i| i["type"].as_str().unwrap()).collect();
+    assert!(kinds.len() >= 3, "{kinds:?}");
+    let fee = sat(&paid["fee_sat"]);
+    let vsize = sat(&paid["vsize"]);
+    assert!(fee >= 2 * vsize, "fee {fee} for {vsize} vB");
+    assert!(node.rpc("getmempoolentry", json!([txid])).is_object());
+    // The raw transaction signals RBF.
+    let decoded = node.rpc("decoderawtransaction", json!([paid["hex"]]));
+    assert!(decoded["vin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| sat(&i["sequence"]) < 0xffff_fffe));
+    // A second payment before the first is mined spends the same coin: a double spend.
+    let r = send(&ks, &["--to", &sink, "--amount", "10", "--fee-rate", "2"]);
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected");
+    assert!(e["message"].as_str().unwrap().contains("conflict"), "{e}");
+    // Mine, then everything adds up to the satoshi.
+    node.rpc("generatetoaddress", json!([1, sink]));
+    let b1 = bal(&ks);
+    assert_eq!(
+        sat(&b1["confirmed_sat"]),
+        sat(&b0["confirmed_sat"]) - 120 * 100_000_000 - fee,
+        "{b1}"
+    );
+    let change = &paid["change"];
+    assert!(
+        change["path"].as_str().unwrap().contains("/1/0"),
+        "{change}"
+    );
+    let sink_utxos = node.rpc("scantxoutset", json!(["start", [format!("addr({sink})")]]));
+    let got: f64 = sink_utxos["unspents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["txid"] == txid.as_str())
+        .map(|u| u["amount"].as_f64().unwrap())
+        .sum();
+    assert_eq!((got * 1e8).round() as u64, 120 * 100_000_000);
+    // A spend of an immature coinbase output: the node refuses it with its reason.
+    let (addr, _) = ks.address("w", "ltc", "p2wpkh", 9);
+    let hashes = node.rpc("generatetoaddress", json!([1, addr]));
+    let block = node.rpc("getblock", json!([hashes[0], 1]));
+    let cb_txid: Txid = block["tx"][0].as_str().unwrap().parse().unwrap();
+    let cb = node.rpc("gettxout", json!([cb_txid.to_string(), 0]));
+    let value = (cb["value"].as_f64().unwrap() * 1e8).round() as u64;
+    let b2 = bal(&ks);
+    assert_eq!(sat(&b2["immature_sat"]), value);
+    assert_eq!(sat(&b2["confirmed_sat"]), sat(&b1["confirmed_sat"]));
+    let mut p = Psbt::from_unsigned_tx(Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: OutPoint {
+                txid: cb_txid,
+                vout: 0,
+            },
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::MAX,
+            witness: Witness::new(),
+        }],
+        output: vec![TxOut {
+            value: Amount::from_sat(value - 10_000),
+            script_pubkey: spk_of(&sink, "ltc"),
+        }],
+    })
+    .unwrap();
+    p.inputs[0].witness_utxo = Some(TxOut {
+        value: Amount::from_sat(value),
+        script_pubkey: spk_of(&addr, "ltc"),
+    });
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "w",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--finalize",
+        ],
+        &p.to_string(),
+    );
+    r.assert_ok();
+    let hex_tx = r.json()["hex"].as_str().unwrap().to_owned();
+    let mut a = vec!["--json", "btc", "broadcast"];
+    a.extend(ltc_args(&na, &[&hex_tx]));
+    let r = ks.run(&a, "");
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected");
+    assert!(e["message"].as_str().unwrap().contains("premature"), "{e}");
+    // Bad credentials.
+    let bad_pw = ks.dir.path().join("badpw");
+    std::fs::write(&bad_pw, "nope").unwrap();
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "balance",
+            "w",
+            "--rpc-url",
+            &node.url,
+            "--rpc-user",
+            "test",
+            "--rpc-password-file",
+            bad_pw.to_str().unwrap(),
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+        ],
+        "",
+    );
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "auth_failed");
+}
+
+#[test]
+fn bcoin_regtest_spend_from_its_address_index() {
+    let Some(node) = Node::bcoin() else { return };
+    let ks = Ks::new();
+    ks.create("w");
+    let sink = other_address("btc", "p2wpkh");
+    node.rpc("generatetoaddress", json!([432, sink]));
+    let (wpkh, _) = ks.address("w", "btc", "p2wpkh", 0);
+    let (pkh, _) = ks.address("w", "btc", "p2pkh", 0);
+    assert!(wpkh.starts_with("bcrt1q"));
+    node.rpc("generatetoaddress", json!([1, wpkh]));
+    node.rpc("generatetoaddress", json!([1, pkh]));
+    node.rpc("generatetoaddress", json!([100, sink]));
+    // The coins, from bcoin's address index (REST).
+    let mut coins = Vec::new();
+    for addr in [&wpkh, &pkh] {
+        let list = http_get_auth(
+            node.port,
+            &node.user,
+            &node.pass,
+            &format!("/coin/address/{addr}"),
+        );
+        let c = list.as_array().unwrap()[0].clone();
+        coins.push((addr.clone(), c));
+    }
+    let mut p = Psbt::from_unsigned_tx(Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![],
+        output: vec![],
+    })
+    .unwrap();
+    let mut total = 0;
+    for (addr, c) in &coins {
+        let txid: Txid = c["hash"].as_str().unwrap().parse().unwrap();
+        let value = c["value"].as_u64().unwrap();
+        total += value;
+        p.unsigned_tx.input.push(TxIn {
+            previous_output: OutPoint {
+                txid,
+                vout: c["index"].as_u64().unwrap() as u32,
+            },
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
+            witness: Witness::new(),
+        });
+        let mut input = bitcoin::psbt::Input::default();
+        if addr.starts_with("bcrt1") {
+            input.witness_utxo = Some(TxOut {
+                value: Amount::from_sat(value),
+                script_pubkey: spk_of(addr, "btc"),
+            });
+        } else {
+            let tx = http_get_auth(node.port, &node.user, &node.pass, &format!("/tx/{txid}"));
+            let prev: Transaction = bitcoin::consensus::encode::deserialize(
+                &hex::decode(tx["hex"].as_str().unwrap()).unwrap(),
+            )
+            .unwrap();
+            input.non_witness_utxo = Some(prev);
+        }
+        p.inputs.push(input);
+    }
+    p.unsigned_tx.output.push(TxOut {
+        value: Amount::from_sat(total - 20_000),
+        script_pubkey: spk_of(&sink, "btc"),
+    });
+    p.outputs.push(bitcoin::psbt::Output::default());
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "w",
+            "--network",
+            "regtest",
+            "--finalize",
+        ],
+        &p.to_string(),
+    );
+    r.assert_ok();
+    let signed = r.json();
+    let hex_tx = signed["hex"].as_str().unwrap().to_owned();
+    let txid = signed["txid"].as_str().unwrap().to_owned();
+    let na = node.cli_args();
+    let mut a: Vec<&str> = vec!["--json", "btc", "broadcast"];
+    a.extend(na.iter().map(String::as_str));
+    a.extend(["--network", "regtest", &hex_tx]);
+    let r = ks.run(&a, "");
+    r.assert_ok();
+    assert_eq!(r.json()["txid"], txid.as_str());
+    assert!(node.rpc("getmempoolentry", json!([txid])).is_object());
+    // Mined in the next block.
+    let hashes = node.rpc("generatetoaddress", json!([1, sink]));
+    let block = node.rpc("getblock", json!([hashes[0], true, false]));
+    let txs: Vec<String> = block["tx"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            t.as_str()
+                .map_or_else(|| t["txid"].as_str().unwrap().to_owned(), str::to_owned)
+        })
+        .collect();
+    assert!(txs.contains(&txid), "{block}");
+    // Broadcasting it again is refused (already mined / spent).
+    let r = ks.run(&a, "");
+    r.assert_fails(3);
+    assert_eq!(r.err_json()["kind"], "rejected");
+    // bcoin has no scantxoutset: payments say so clearly.
+    let mut s: Vec<&str> = vec!["--json", "btc", "balance", "w"];
+    s.extend(na.iter().map(String::as_str));
+    s.extend(["--network", "regtest"]);
+    let r = ks.run(&s, "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "unsupported");
+}

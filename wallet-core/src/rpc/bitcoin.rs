@@ -1,0 +1,494 @@
+//! A Bitcoin Core-style node over JSON-RPC (Bitcoin Core, Litecoin Core,
+//! bcoin): network check, finding a wallet's coins (`scantxoutset`), fee
+//! estimation, mempool acceptance tests, broadcasting and status.
+
+use super::{RpcClient, RpcConfig};
+use crate::bitcoin::payment::{self, Coin, COIN};
+use crate::bitcoin::{Address, AddressType, Chain, Network, NetworkParams};
+use crate::error::{Error, Result};
+use crate::hd::{ChildIndex, DerivationPath, ExtendedPublicKey};
+use crate::secret::SecretString;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// Coinbase outputs mature after this many confirmations.
+pub const COINBASE_MATURITY: u64 = 100;
+
+/// How to authenticate.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// No credentials (or in the URL).
+    None,
+    /// `rpcuser` / `rpcpassword`.
+    UserPass(String, SecretString),
+    /// The node's `.cookie` file (`__cookie__:password`).
+    Cookie(std::path::PathBuf),
+}
+
+/// A Bitcoin Core-style node.
+#[derive(Debug)]
+pub struct BtcNode {
+    rpc: RpcClient,
+}
+
+/// What `getblockchaininfo` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainInfo {
+    /// The node's chain name (`main`, `test`, `regtest`, `signet`).
+    pub chain: String,
+    /// Block height.
+    pub blocks: u64,
+}
+
+/// Known genesis block hashes, to tell Bitcoin and Litecoin nodes apart.
+const GENESIS: [(Chain, Network, &str); 6] = [
+    (
+        Chain::Bitcoin,
+        Network::Mainnet,
+        "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f",
+    ),
+    (
+        Chain::Bitcoin,
+        Network::Testnet,
+        "000000000933ea01ad0ee984209779baaec3ced90fa3f408719526f8d77f4943",
+    ),
+    (
+        Chain::Bitcoin,
+        Network::Regtest,
+        "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206",
+    ),
+    (
+        Chain::Litecoin,
+        Network::Mainnet,
+        "12a765e31ffd4059bada1e25190f6e98c99d9714d334efa41a195a7e7e04bfe2",
+    ),
+    (
+        Chain::Litecoin,
+        Network::Testnet,
+        "4966625a4b2851d9fdee139e56211a0d88575f59ed816ff5e6a63deb4e3e29a0",
+    ),
+    (
+        Chain::Litecoin,
+        Network::Regtest,
+        "530827f38f93b43ed12af0b3ad25a288dc02ed74d6d7857862df51fc56c416f9",
+    ),
+];
+
+impl BtcNode {
+    /// Connects to `url` with `auth`.
+    pub fn connect(url: &str, auth: &Auth, timeout: Duration) -> Result<Self> {
+        let basic_auth = match auth {
+            Auth::None => None,
+            Auth::UserPass(u, p) => Some((u.clone(), p.clone())),
+            Auth::Cookie(path) => Some(read_cookie(path)?),
+        };
+        let rpc = RpcClient::new(
+            url,
+            RpcConfig {
+                timeout,
+                basic_auth,
+                ..RpcConfig::default()
+            },
+        )?;
+        Ok(Self { rpc })
+    }
+
+    /// The transport.
+    #[must_use]
+    pub fn rpc(&self) -> &RpcClient {
+        &self.rpc
+    }
+
+    /// `getblockchaininfo`.
+    pub fn chain_info(&self) -> Result<ChainInfo> {
+        let v = self.rpc.call("getblockchaininfo", json!([]))?;
+        Ok(ChainInfo {
+            chain: v
+                .get("chain")
+                .and_then(Value::as_str)
+                .ok_or_else(|| super::bad_field("chain"))?
+                .to_owned(),
+            blocks: v.get("blocks").and_then(Value::as_u64).unwrap_or(0),
+        })
+    }
+
+    /// Refuses a node on another network or chain than `params`.
+    pub fn check_network(&self, params: NetworkParams) -> Result<ChainInfo> {
+        let info = self.chain_info()?;
+        let node_net = match info.chain.as_str() {
+            "main" | "mainnet" => Network::Mainnet,
+            "test" | "testnet" | "testnet3" | "testnet4" => Network::Testnet,
+            "signet" => Network::Signet,
+            "regtest" => Network::Regtest,
+            other => {
+                return Err(Error::WrongChain(format!(
+                    "the node reports an unknown chain '{other}'"
+                )))
+            }
+        };
+        if node_net != params.network() {
+            return Err(Error::WrongChain(format!(
+                "the node at {} is on {}, but the wallet asked for {}; nothing was done",
+                self.rpc.url(),
+                node_net,
+                params
+            )));
+        }
+        if let Ok(v) = self.rpc.call("getblockhash", json!([0])) {
+            if let Some(h) = v.as_str() {
+                if let Some((chain, net, _)) = GENESIS.iter().find(|(_, _, g)| *g == h) {
+                    if *chain != params.chain() || *net != params.network() {
+                        return Err(Error::WrongChain(format!(
+                            "the node at {} serves {chain} {net}, not {params}; nothing was done",
+                            self.rpc.url()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(info)
+    }
+
+    /// The node's fee estimate for confirmation within `target` blocks, in
+    /// sat/vB; `None` when it has no estimate (new chains, regtest).
+    pub fn estimate_fee(&self, target: u32) -> Result<Option<f64>> {
+        let v = match self.rpc.call("estimatesmartfee", json!([target])) {
+            Ok(v) => v,
+            Err(Error::NodeError { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(v.get("feerate")
+            .and_then(Value::as_f64)
+            .filter(|f| *f > 0.0)
+            .map(|btc_per_kvb| btc_per_kvb * 1e5))
+    }
+
+    /// `testmempoolaccept`: `Ok(None)` if accepted, `Ok(Some(reason))` if
+    /// rejected; `Err(Unsupported)` if the node has no such method.
+    pub fn test_mempool_accept(&self, raw: &[u8]) -> Result<Option<String>> {
+        let v = match self
+            .rpc
+            .call("testmempoolaccept", json!([[hex::encode(raw)]]))
+        {
+            Ok(v) => v,
+            Err(Error::NodeError { code: -32601, .. }) => {
+                return Err(Error::Unsupported(
+                    "the node has no testmempoolaccept".into(),
+                ))
+            }
+            Err(Error::NodeError { message, .. }) => return Ok(Some(message)),
+            Err(e) => return Err(e),
+        };
+        let first = v
+            .get(0)
+            .ok_or_else(|| super::bad_field("testmempoolaccept"))?;
+        if first.get("allowed").and_then(Value::as_bool) == Some(true) {
+            Ok(None)
+        } else {
+            Ok(Some(
+                first
+                    .get("reject-reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or("rejected")
+                    .to_owned(),
+            ))
+        }
+    }
+
+    /// `sendrawtransaction`; the node's refusal is a [`Error::Rejected`] with its reason.
+    pub fn send_raw(&self, raw: &[u8]) -> Result<String> {
+        let v = self
+            .rpc
+            .call("sendrawtransaction", json!([hex::encode(raw)]))
+            .map_err(|e| match e {
+                Error::NodeError { message, .. } => Error::Rejected(message),
+                other => other,
+            })?;
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| super::bad_field("txid"))
+    }
+
+    /// `getmempoolentry`: `true` when the transaction is in the mempool.
+    pub fn in_mempool(&self, txid: &str) -> Result<bool> {
+        match self.rpc.call("getmempoolentry", json!([txid])) {
+            Ok(v) => Ok(!v.is_null()),
+            Err(Error::NodeError { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Polls `getmempoolentry` until the transaction appears or `within`
+    /// passes (some nodes, like bcoin, verify after answering the send).
+    pub fn wait_in_mempool(&self, txid: &str, within: Duration) -> Result<bool> {
+        let start = std::time::Instant::now();
+        loop {
+            if self.in_mempool(txid)? {
+                return Ok(true);
+            }
+            if start.elapsed() >= within {
+                return Ok(false);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `getrawtransaction txid` (needs `-txindex` for confirmed transactions).
+    pub fn raw_transaction(&self, txid: &str) -> Result<Vec<u8>> {
+        let v = self.rpc.call("getrawtransaction", json!([txid, false]))?;
+        let h = v
+            .as_str()
+            .ok_or_else(|| super::bad_field("raw transaction"))?;
+        hex::decode(h).map_err(|_| super::bad_field("raw transaction"))
+    }
+
+    /// Unspent outputs paying to any of `descriptors` (`scantxoutset`).
+    pub fn scan(&self, descriptors: &[String]) -> Result<(u64, Vec<ScannedOutput>)> {
+        let v = match self.rpc.call("scantxoutset", json!(["start", descriptors])) {
+            Ok(v) => v,
+            Err(Error::NodeError { code: -32601, .. }) => {
+                return Err(Error::Unsupported(format!(
+                    "the node at {} has no scantxoutset (Bitcoin Core 0.17+ and Litecoin Core have it; bcoin does not)",
+                    self.rpc.url()
+                )))
+            }
+            Err(e) => return Err(e),
+        };
+        let height = v.get("height").and_then(Value::as_u64).unwrap_or(0);
+        let mut out = Vec::new();
+        for u in v
+            .get("unspents")
+            .and_then(Value::as_array)
+            .ok_or_else(|| super::bad_field("unspents"))?
+        {
+            let spk = u
+                .get("scriptPubKey")
+                .and_then(Value::as_str)
+                .and_then(|h| hex::decode(h).ok())
+                .ok_or_else(|| super::bad_field("scriptPubKey"))?;
+            out.push(ScannedOutput {
+                txid: u
+                    .get("txid")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| super::bad_field("txid"))?
+                    .to_owned(),
+                vout: u
+                    .get("vout")
+                    .and_then(Value::as_u64)
+                    .and_then(|v| u32::try_from(v).ok())
+                    .ok_or_else(|| super::bad_field("vout"))?,
+                value: coins_to_sat(u.get("amount").ok_or_else(|| super::bad_field("amount"))?)?,
+                script_pubkey: spk,
+                height: u.get("height").and_then(Value::as_u64).unwrap_or(0),
+            });
+        }
+        Ok((height, out))
+    }
+
+    /// For each outpoint, whether it is a coinbase output and its confirmations
+    /// (`gettxout`, one batch).
+    pub fn coinbase_info(&self, outpoints: &[(String, u32)]) -> Result<Vec<(bool, u64)>> {
+        let calls: Vec<(&str, Value)> = outpoints
+            .iter()
+            .map(|(t, v)| ("gettxout", json!([t, v, false])))
+            .collect();
+        let mut out = Vec::with_capacity(outpoints.len());
+        for r in self.rpc.batch(&calls)? {
+            let v = r?;
+            out.push((
+                v.get("coinbase").and_then(Value::as_bool).unwrap_or(false),
+                v.get("confirmations").and_then(Value::as_u64).unwrap_or(0),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// An unspent output found by a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedOutput {
+    /// Transaction id.
+    pub txid: String,
+    /// Output index.
+    pub vout: u32,
+    /// Value in satoshis.
+    pub value: u64,
+    /// Script.
+    pub script_pubkey: Vec<u8>,
+    /// Block height it was confirmed in.
+    pub height: u64,
+}
+
+fn read_cookie(path: &Path) -> Result<(String, SecretString)> {
+    let text = zeroize::Zeroizing::new(
+        std::fs::read_to_string(path)
+            .map_err(|e| Error::io("cannot read the cookie file", path, e))?,
+    );
+    let (u, p) = text.trim().split_once(':').ok_or_else(|| {
+        Error::input(format!(
+            "'{}' is not a node cookie file (user:password)",
+            path.display()
+        ))
+    })?;
+    Ok((u.to_owned(), SecretString::from(p)))
+}
+
+/// A JSON amount in coins (e.g. `0.0001`) to satoshis, exactly.
+fn coins_to_sat(v: &Value) -> Result<u64> {
+    let text = v.to_string();
+    if text.contains(['e', 'E', '-']) {
+        // serde_json writes small floats like 1e-8 in exponent form.
+        let f = v.as_f64().ok_or_else(|| super::bad_field("amount"))?;
+        if !(0.0..=2.1e7 * 4.0).contains(&f) {
+            return Err(super::bad_field("amount"));
+        }
+        return Ok((f * COIN as f64).round() as u64);
+    }
+    payment::parse_amount(&text).map_err(|_| super::bad_field("amount"))
+}
+
+/// The wallet's account keys to scan: for each address type, the account
+/// xpub (`m/purpose'/coin'/0'`) and its path.
+#[derive(Debug, Clone)]
+pub struct ScanAccount {
+    /// Address type.
+    pub kind: AddressType,
+    /// Account path.
+    pub path: DerivationPath,
+    /// Account xpub.
+    pub xpub: ExtendedPublicKey,
+}
+
+/// Where a script of ours lives.
+#[derive(Debug, Clone)]
+struct Slot {
+    kind: AddressType,
+    path: DerivationPath,
+    change: bool,
+    index: u32,
+}
+
+/// The wallet's coins, found by scanning `gap` receive and change addresses
+/// of every account (extending while coins appear near the end), plus the
+/// highest used change index per type.
+#[derive(Debug, Clone, Default)]
+pub struct WalletCoins {
+    /// Spendable coins (immature coinbase outputs excluded).
+    pub coins: Vec<Coin>,
+    /// Coinbase outputs that are not yet mature.
+    pub immature: Vec<Coin>,
+    /// Highest change index seen per address type.
+    pub last_change: HashMap<AddressType, u32>,
+    /// Chain height of the scan.
+    pub height: u64,
+}
+
+/// Finds the wallet's coins on the node.
+pub fn find_coins(
+    node: &BtcNode,
+    accounts: &[ScanAccount],
+    params: NetworkParams,
+    gap: u32,
+) -> Result<WalletCoins> {
+    let mut scripts: HashMap<Vec<u8>, Slot> = HashMap::new();
+    let mut descriptors = Vec::new();
+    let mut limit = gap.max(1);
+    let mut scanned_to = 0u32;
+    let mut found: Vec<ScannedOutput> = Vec::new();
+    let height;
+    loop {
+        for acct in accounts {
+            for change in [false, true] {
+                let branch = acct
+                    .xpub
+                    .derive_child(ChildIndex::normal(u32::from(change))?)?;
+                for i in scanned_to..limit {
+                    let pk = branch.child_public_key(ChildIndex::normal(i)?)?;
+                    let addr = Address::from_public_key(&pk, acct.kind, params)?;
+                    descriptors.push(format!("addr({addr})"));
+                    scripts.insert(
+                        addr.script_pubkey(),
+                        Slot {
+                            kind: acct.kind,
+                            path: acct
+                                .path
+                                .child(ChildIndex::normal(u32::from(change))?)?
+                                .child(ChildIndex::normal(i)?)?,
+                            change,
+                            index: i,
+                        },
+                    );
+                }
+            }
+        }
+        let (h, outs) = node.scan(&descriptors)?;
+        descriptors.clear();
+        let max_index = outs
+            .iter()
+            .filter_map(|o| scripts.get(&o.script_pubkey).map(|s| s.index))
+            .max();
+        found.extend(outs);
+        scanned_to = limit;
+        match max_index {
+            Some(m) if m + gap / 2 >= limit && limit < 100_000 => limit += gap.max(1),
+            _ => {
+                height = h;
+                break;
+            }
+        }
+    }
+    found.sort_by(|a, b| (&a.txid, a.vout).cmp(&(&b.txid, b.vout)));
+    found.dedup_by(|a, b| a.txid == b.txid && a.vout == b.vout);
+    let info = node.coinbase_info(
+        &found
+            .iter()
+            .map(|o| (o.txid.clone(), o.vout))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut result = WalletCoins {
+        height,
+        ..WalletCoins::default()
+    };
+    for (o, (coinbase, confirmations)) in found.into_iter().zip(info) {
+        let Some(slot) = scripts.get(&o.script_pubkey) else {
+            continue;
+        };
+        if slot.change {
+            let e = result.last_change.entry(slot.kind).or_insert(0);
+            *e = (*e).max(slot.index);
+        }
+        let coin = Coin {
+            txid: o.txid,
+            vout: o.vout,
+            value: o.value,
+            script_pubkey: o.script_pubkey,
+            kind: slot.kind,
+            path: slot.path.clone(),
+            prev_tx: None,
+            confirmations,
+        };
+        if coinbase && confirmations < COINBASE_MATURITY {
+            result.immature.push(coin);
+        } else {
+            result.coins.push(coin);
+        }
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_from_json() {
+        assert_eq!(coins_to_sat(&json!(5050.0)).unwrap(), 505_000_000_000);
+        assert_eq!(coins_to_sat(&json!(0.0001)).unwrap(), 10_000);
+        assert_eq!(coins_to_sat(&json!(1e-8)).unwrap(), 1);
+        assert_eq!(coins_to_sat(&json!(12.3456789)).unwrap(), 1_234_567_890);
+        assert!(coins_to_sat(&json!(-1.0)).is_err());
+        assert!(coins_to_sat(&json!("x")).is_err());
+    }
+}
