@@ -9,10 +9,10 @@ use crate::prompt;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::time::Duration;
-use wallet_core::bitcoin::payment::{self, ChangeOutput};
+use wallet_core::bitcoin::payment;
 use wallet_core::bitcoin::psbt::{self, InputStatus, KeyRing};
 use wallet_core::bitcoin::{Address, AddressType, Chain, Network, NetworkParams};
-use wallet_core::hd::{self, ChildIndex};
+use wallet_core::hd;
 use wallet_core::keystore::{WalletFile, WalletKind, WalletSecret};
 use wallet_core::rpc::bitcoin::{self as node_api, Auth, BtcNode, ScanAccount};
 use wallet_core::schnorr::AuxRand;
@@ -203,34 +203,12 @@ fn broadcast(
     let t = text.trim();
     let bytes = hex::decode(t)
         .map_err(|_| CliError::user(ErrorKind::InvalidInput, "the transaction is not hex"))?;
-    let txid = payment::txid_of(&bytes)?;
+    payment::decode_tx(&bytes)?;
     let node = connect(node_args)?;
     node.check_network(params)?;
-    match node.test_mempool_accept(&bytes) {
-        Ok(Some(reason)) => {
-            return Err(wallet_core::Error::Rejected(format!(
-                "{reason} (testmempoolaccept; nothing was sent)"
-            ))
-            .into())
-        }
-        Ok(None) | Err(wallet_core::Error::Unsupported(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let sent = node.send_raw(&bytes)?;
-    if sent != txid {
-        return Err(CliError::user(
-            ErrorKind::BadResponse,
-            format!("the node answered txid {sent}, but the transaction's txid is {txid}"),
-        ));
-    }
-    // Some nodes (bcoin) answer a txid even for a rejected transaction.
-    if !node.wait_in_mempool(&txid, Duration::from_secs(2))? {
-        return Err(wallet_core::Error::Rejected(format!(
-            "the node answered, but transaction {txid} is not in its mempool"
-        ))
-        .into());
-    }
-    let v = json!({"txid": txid, "in_mempool": true});
+    let sent = node_api::broadcast(&node, &bytes)?;
+    let v = json!({"txid": sent.txid, "in_mempool": true, "vsize": sent.vsize});
+    let txid = sent.txid;
     ctx.emit(&v, |w| writeln!(w, "{txid}"))
 }
 
@@ -284,113 +262,51 @@ struct SendArgs<'a> {
     net: &'a BtcNet,
 }
 
-/// Fee rate used when the node has no estimate (new chains, regtest).
-const FALLBACK_FEE_RATE: f64 = 2.0;
-/// Estimates above this are refused unless the rate is given explicitly.
-const MAX_ESTIMATED_FEE_RATE: f64 = 500.0;
-
 fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
     let params = params(a.net)?;
     let to = Address::parse(a.to, params)?;
     let amount = payment::parse_amount(a.amount)?;
     let change_kind: AddressType = a.change_type.parse()?;
-    if let Some(r) = a.fee_rate {
-        if !(r.is_finite() && r >= 0.0) {
-            return Err(CliError::user(
-                ErrorKind::InvalidInput,
-                "--fee-rate must be a number of sat/vB",
-            ));
-        }
-    }
-    let payee_kind = to.address_type();
-    let dust = payee_kind.map_or(546, payment::dust_limit);
-    if amount < dust {
-        return Err(CliError::user(
-            ErrorKind::InvalidInput,
-            format!("{} is below the dust limit ({dust} sat) for this address; nodes would not relay it", payment::format_coins(amount)),
-        ));
-    }
     let (ks, file) = load(ctx, a.name)?;
     let accounts = scan_accounts(ctx, &ks, &file, a.name, params)?;
     let node = connect(a.node)?;
-    node.check_network(params)?;
-    let found = node_api::find_coins(&node, &accounts, params, a.gap.clamp(1, 10_000))?;
-    let (rate, rate_source) = match a.fee_rate {
-        Some(r) => (r, "given"),
-        None => match node.estimate_fee(6)? {
-            Some(r) if r > MAX_ESTIMATED_FEE_RATE => {
-                return Err(CliError::user(
-                    ErrorKind::InvalidInput,
-                    format!("the node estimates {r:.1} sat/vB, above the {MAX_ESTIMATED_FEE_RATE} sat/vB cap; pass --fee-rate to pay it anyway"),
-                ))
-            }
-            Some(r) => (r, "node estimate"),
-            None => (FALLBACK_FEE_RATE, "fallback (the node has no estimate)"),
-        },
-    };
-    let payee_weight = payment::script_output_weight(to.script_pubkey().len());
-    let mut selection = payment::select(&found.coins, amount, payee_weight, rate, change_kind)
-        .map_err(|e| {
-            if e.kind() == ErrorKind::InsufficientFunds && !found.immature.is_empty() {
-                CliError::from(wallet_core::Error::InsufficientFunds(format!(
-                    "{e}; {} more is in coinbase outputs that are not yet mature",
-                    payment::format_coins(found.immature.iter().map(|c| c.value).sum())
-                )))
-            } else {
-                CliError::from(e)
-            }
-        })?;
-    // Legacy inputs carry their previous transaction.
-    for c in &mut selection.coins {
-        if c.kind == AddressType::P2pkh {
-            c.prev_tx = Some(node.raw_transaction(&c.txid)?);
-        }
-    }
-    // Change: the next index after the highest used on the change chain.
-    let change_account = accounts
-        .iter()
-        .find(|x| x.kind == change_kind)
-        .ok_or_else(|| CliError::user(ErrorKind::Internal, "no account for the change type"))?;
-    let change_index = found.last_change.get(&change_kind).map_or(0, |i| i + 1);
-    let change_node = change_account.xpub.derive_child(ChildIndex::normal(1)?)?;
-    let change_pk = change_node.child_public_key(ChildIndex::normal(change_index)?)?;
-    let change = ChangeOutput {
-        address: Address::from_public_key(&change_pk, change_kind, params)?,
-        path: change_account
-            .path
-            .child(ChildIndex::normal(1)?)?
-            .child(ChildIndex::normal(change_index)?)?,
-    };
-    let mut input_pks = Vec::new();
-    for c in &selection.coins {
-        let acct = accounts
-            .iter()
-            .find(|x| x.kind == c.kind)
-            .ok_or_else(|| CliError::user(ErrorKind::Internal, "coin without account"))?;
-        let idx = c.path.indexes();
-        input_pks.push(acct.xpub.derive_child(idx[3])?.child_public_key(idx[4])?);
-    }
     let fp: wallet_core::hd::Fingerprint = file
         .public()
         .fingerprint
         .as_deref()
         .unwrap_or("00000000")
         .parse()?;
-    let mut p = payment::build_psbt(&selection, &to, amount, &change, fp, &change_pk, &input_pks)?;
-    let total_in: u64 = selection.coins.iter().map(|c| c.value).sum();
+    let prepared = node_api::prepare_payment(
+        &node,
+        &accounts,
+        params,
+        fp,
+        node_api::PaymentRequest {
+            to: to.clone(),
+            amount,
+            fee_rate: a.fee_rate,
+            change_kind,
+            gap: a.gap,
+        },
+    )?;
+    let sel = &prepared.selection;
+    let total_in: u64 = sel.coins.iter().map(|c| c.value).sum();
     if !ctx.json && !ctx.quiet {
         eprintln!(
-            "Pay {} to {}\n  from {} coins ({}), fee {} ({} sat at {rate} sat/vB, {rate_source}, ~{} vB)\n  change {}",
+            "Pay {} to {}\n  from {} coins ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
             payment::format_coins(amount),
             to,
-            selection.coins.len(),
+            sel.coins.len(),
             payment::format_coins(total_in),
-            payment::format_coins(selection.fee),
-            selection.fee,
-            selection.vsize,
-            selection
-                .change
-                .map_or_else(|| "none (left to the fee)".to_owned(), |c| format!("{} to {}", payment::format_coins(c), change.address))
+            payment::format_coins(sel.fee),
+            sel.fee,
+            prepared.fee_rate,
+            prepared.fee_rate_source,
+            sel.vsize,
+            sel.change.map_or_else(
+                || "none (left to the fee)".to_owned(),
+                |c| format!("{} to {}", payment::format_coins(c), prepared.change.address)
+            )
         );
     }
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
@@ -399,54 +315,21 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
         .master()?
         .ok_or_else(|| CliError::user(ErrorKind::Internal, "HD wallet without master"))?;
     drop(secret);
-    let ring = KeyRing::from_master(master, params, 0)?;
-    let report = psbt::sign(&mut p, &ring, AuxRand::Random)?;
-    drop(ring);
-    if report.signed != selection.coins.len() {
-        return Err(CliError::user(
-            ErrorKind::Internal,
-            format!(
-                "only {} of {} inputs could be signed: {:?}",
-                report.signed,
-                selection.coins.len(),
-                report.inputs
-            ),
-        ));
-    }
-    psbt::finalize(&mut p)?;
-    let raw = psbt::extract(&p)?;
-    let txid = payment::txid_of(&raw)?;
-    match node.test_mempool_accept(&raw) {
-        Ok(Some(reason)) => {
-            return Err(wallet_core::Error::Rejected(format!(
-                "{reason} (testmempoolaccept; nothing was sent)"
-            ))
-            .into())
-        }
-        Ok(None) | Err(wallet_core::Error::Unsupported(_)) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let sent = node.send_raw(&raw)?;
-    if sent != txid || !node.wait_in_mempool(&txid, Duration::from_secs(2))? {
-        return Err(wallet_core::Error::Rejected(format!(
-            "the node answered, but transaction {txid} is not in its mempool"
-        ))
-        .into());
-    }
-    let vsize = payment::vsize_of(&raw)?;
     let mut v = json!({
-        "txid": txid,
-        "hex": hex::encode(&raw),
         "to": to.to_string(),
         "amount_sat": amount,
-        "fee_sat": selection.fee,
-        "fee_rate": rate,
-        "vsize": vsize,
-        "inputs": selection.coins.iter().map(|c| json!({"txid": c.txid, "vout": c.vout, "value_sat": c.value, "type": c.kind.code(), "path": c.path.to_string()})).collect::<Vec<_>>(),
+        "fee_sat": sel.fee,
+        "fee_rate": prepared.fee_rate,
+        "inputs": sel.coins.iter().map(|c| json!({"txid": c.txid, "vout": c.vout, "value_sat": c.value, "type": c.kind.code(), "path": c.path.to_string()})).collect::<Vec<_>>(),
     });
-    if let Some(c) = selection.change {
-        v["change"] = json!({"address": change.address.to_string(), "amount_sat": c, "path": change.path.to_string()});
+    if let Some(c) = sel.change {
+        v["change"] = json!({"address": prepared.change.address.to_string(), "amount_sat": c, "path": prepared.change.path.to_string()});
     }
+    let sent = node_api::complete_payment(&node, prepared, master, params)?;
+    v["txid"] = json!(sent.txid);
+    v["hex"] = json!(hex::encode(&sent.raw));
+    v["vsize"] = json!(sent.vsize);
+    let txid = sent.txid;
     ctx.emit(&v, |w| writeln!(w, "{txid}"))
 }
 

@@ -15,7 +15,7 @@ use wallet_core::ethereum::{
 use wallet_core::hd::{self, DerivationPath};
 use wallet_core::key::{PrivateKey, PublicKey};
 use wallet_core::keystore::{WalletFile, WalletKind, WalletSecret};
-use wallet_core::rpc::ethereum::{CallRequest, EthNode};
+use wallet_core::rpc::ethereum::{EthNode, SendRequest};
 use wallet_core::rpc::{RpcClient, RpcConfig};
 use wallet_core::ErrorKind;
 
@@ -327,102 +327,46 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
         }
     };
     let node = node(a.rpc_url, a.timeout)?;
-    let call = CallRequest {
-        from: Some(from),
-        to,
-        value,
-        data: data.clone(),
-    };
-    let plain_transfer = data.is_empty() && to.is_some() && list.is_empty();
-    let need_estimate = a.gas.is_none() && !plain_transfer;
-    // One round trip for every read.
-    let state = node.network_state(&from, need_estimate.then_some(&call))?;
-    if let Some(want) = a.chain_id {
-        if want != state.chain_id.0 {
-            return Err(wallet_core::Error::WrongChain(format!(
-                "the node at {} serves chain id {}, not {want}; nothing was sent",
-                node.rpc().url(),
-                state.chain_id.0
-            ))
-            .into());
-        }
-    }
-    let gas = match (a.gas, &state.gas_estimate) {
-        (Some(g), _) => Gas(g),
-        (None, None) => Gas(21_000),
-        // 20% headroom over the estimate.
-        (None, Some(Ok(g))) => Gas(g.0.saturating_add(g.0 / 5)),
-        (None, Some(Err(msg))) => {
-            return Err(CliError::user(
-                ErrorKind::NodeError,
-                format!("the node cannot estimate gas for this transaction: {msg}"),
-            ))
-        }
-    };
-    let fees = if a.tx.legacy || a.tx.gas_price.is_some() {
-        let gas_price = match &a.tx.gas_price {
-            Some(g) => fee(g, "--gas-price")?,
-            None => state.gas_price,
-        };
-        if a.tx.legacy {
-            Fees::Legacy { gas_price }
-        } else {
-            Fees::AccessList { gas_price }
-        }
-    } else {
-        let priority = match &a.tx.priority_fee {
-            Some(p) => fee(p, "--priority-fee")?,
-            None => state.priority_fee.unwrap_or_else(|| Wei::from_gwei(1)),
-        };
-        let max_fee =
-            match (&a.tx.max_fee, state.base_fee) {
-                (Some(m), _) => fee(m, "--max-fee")?,
-                (None, Some(base)) => base.saturating_mul(2).saturating_add(priority),
-                (None, None) => return Err(CliError::user(
-                    ErrorKind::Unsupported,
-                    "the node's chain has no base fee (pre-London): use --legacy or --gas-price",
-                )),
-            };
-        Fees::Eip1559 {
-            max_fee,
-            max_priority_fee: priority,
-        }
-    };
-    let price = match &fees {
-        Fees::Legacy { gas_price } | Fees::AccessList { gas_price } => *gas_price,
-        Fees::Eip1559 { max_fee, .. } => *max_fee,
-    };
-    let max_cost = price
-        .checked_mul_gas(gas)
-        .and_then(|f| f.checked_add(value))
-        .ok_or_else(|| CliError::user(ErrorKind::InvalidInput, "value plus fees overflow"))?;
-    if max_cost > state.balance {
-        return Err(wallet_core::Error::InsufficientFunds(format!(
-            "{} has {} ETH; this transaction needs up to {} ETH (value + gas × max fee); nothing was sent",
-            from.to_checksum(),
-            state.balance.to_ether_string(),
-            max_cost.to_ether_string()
-        ))
-        .into());
-    }
-    let tx = Transaction {
-        chain_id: Some(state.chain_id),
-        nonce: Nonce(a.nonce.unwrap_or(state.nonce.0)),
-        gas,
-        fees,
+    let req = SendRequest {
         to,
         value,
         data,
         access_list: list,
+        legacy: a.tx.legacy,
+        gas_price: a
+            .tx
+            .gas_price
+            .as_deref()
+            .map(|g| fee(g, "--gas-price"))
+            .transpose()?,
+        max_fee: a
+            .tx
+            .max_fee
+            .as_deref()
+            .map(|m| fee(m, "--max-fee"))
+            .transpose()?,
+        priority_fee: a
+            .tx
+            .priority_fee
+            .as_deref()
+            .map(|p| fee(p, "--priority-fee"))
+            .transpose()?,
+        gas: a.gas.map(Gas),
+        nonce: a.nonce.map(Nonce),
+        expected_chain_id: a.chain_id.map(ChainId),
     };
-    tx.signing_payload()?;
+    // One round trip for every read.
+    let prepared = node.prepare_send(&from, &req)?;
+    let tx = &prepared.tx;
+    let gas = tx.gas;
+    let max_cost = prepared.max_cost;
     if !ctx.json && !ctx.quiet {
         eprintln!(
             "Send {} ETH from {} to {} on chain {}\n  nonce {}, gas {}, {}\n  at most {} ETH in total",
             value.to_ether_string(),
             from.to_checksum(),
             to.map_or_else(|| "a new contract".to_owned(), |t| t.to_checksum()),
-            state.chain_id.0,
+            tx.chain_id.map_or(0, |c| c.0),
             tx.nonce.0,
             gas.0,
             match &tx.fees {
@@ -444,9 +388,8 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
     };
     let key = private_key(&secret, &path)?;
     drop(secret);
-    let signed = tx.sign(&key)?;
+    let (signed, hash) = node.sign_and_send(&prepared, &key)?;
     drop(key);
-    let hash = node.send_raw(&signed.to_raw())?;
     let mut v = tx_json(&signed, &from);
     v["hash"] = json!(format!("0x{}", hex::encode(hash)));
     if a.wait {

@@ -492,3 +492,212 @@ mod tests {
         assert!(coins_to_sat(&json!("x")).is_err());
     }
 }
+
+/// Fee rate used when the node has no estimate (new chains, regtest), sat/vB.
+pub const FALLBACK_FEE_RATE: f64 = 2.0;
+/// Node estimates above this (sat/vB) are refused unless the rate is given.
+pub const MAX_ESTIMATED_FEE_RATE: f64 = 500.0;
+
+/// A payment to make from the wallet's coins.
+#[derive(Debug, Clone)]
+pub struct PaymentRequest {
+    /// Recipient.
+    pub to: Address,
+    /// Amount in satoshis.
+    pub amount: u64,
+    /// Fee rate in sat/vB; default the node's estimate (6 blocks).
+    pub fee_rate: Option<f64>,
+    /// Type of the change output.
+    pub change_kind: AddressType,
+    /// Addresses scanned per chain and type.
+    pub gap: u32,
+}
+
+/// A payment ready to show the user and sign.
+#[derive(Debug, Clone)]
+pub struct PreparedPayment {
+    /// The unsigned PSBT.
+    pub psbt: bitcoin::psbt::Psbt,
+    /// Coins, fee and change.
+    pub selection: payment::Selection,
+    /// The change output.
+    pub change: payment::ChangeOutput,
+    /// Fee rate used, sat/vB.
+    pub fee_rate: f64,
+    /// Where the fee rate came from.
+    pub fee_rate_source: &'static str,
+    /// The request.
+    pub request: PaymentRequest,
+}
+
+/// A payment the node accepted.
+#[derive(Debug, Clone)]
+pub struct SentPayment {
+    /// Its txid.
+    pub txid: String,
+    /// The signed transaction.
+    pub raw: Vec<u8>,
+    /// Its virtual size.
+    pub vsize: u64,
+}
+
+/// Scans the wallet's coins, picks the fee rate, selects coins and builds
+/// the unsigned PSBT (nothing is signed or sent).
+pub fn prepare_payment(
+    node: &BtcNode,
+    accounts: &[ScanAccount],
+    params: NetworkParams,
+    master_fingerprint: crate::hd::Fingerprint,
+    req: PaymentRequest,
+) -> Result<PreparedPayment> {
+    if let Some(r) = req.fee_rate {
+        if !(r.is_finite() && r >= 0.0) {
+            return Err(Error::input("the fee rate must be a number of sat/vB"));
+        }
+    }
+    let dust = req.to.address_type().map_or(546, payment::dust_limit);
+    if req.amount < dust {
+        return Err(Error::input(format!(
+            "{} is below the dust limit ({dust} sat) for this address; nodes would not relay it",
+            payment::format_coins(req.amount)
+        )));
+    }
+    node.check_network(params)?;
+    let found = find_coins(node, accounts, params, req.gap.clamp(1, 10_000))?;
+    let (rate, source) = match req.fee_rate {
+        Some(r) => (r, "given"),
+        None => match node.estimate_fee(6)? {
+            Some(r) if r > MAX_ESTIMATED_FEE_RATE => {
+                return Err(Error::input(format!(
+                    "the node estimates {r:.1} sat/vB, above the {MAX_ESTIMATED_FEE_RATE} sat/vB cap; give the fee rate explicitly to pay it anyway"
+                )))
+            }
+            Some(r) => (r, "node estimate"),
+            None => (FALLBACK_FEE_RATE, "fallback (the node has no estimate)"),
+        },
+    };
+    let payee_weight = payment::script_output_weight(req.to.script_pubkey().len());
+    let mut selection = payment::select(
+        &found.coins,
+        req.amount,
+        payee_weight,
+        rate,
+        req.change_kind,
+    )
+    .map_err(|e| {
+        if e.kind() == crate::ErrorKind::InsufficientFunds && !found.immature.is_empty() {
+            Error::InsufficientFunds(format!(
+                "{e}; {} more is in coinbase outputs that are not yet mature",
+                payment::format_coins(found.immature.iter().map(|c| c.value).sum())
+            ))
+        } else {
+            e
+        }
+    })?;
+    for c in &mut selection.coins {
+        if c.kind == AddressType::P2pkh {
+            c.prev_tx = Some(node.raw_transaction(&c.txid)?);
+        }
+    }
+    let change_account = accounts
+        .iter()
+        .find(|x| x.kind == req.change_kind)
+        .ok_or_else(|| Error::input("no account of the change type to send change to"))?;
+    let change_index = found.last_change.get(&req.change_kind).map_or(0, |i| i + 1);
+    let change_pk = change_account
+        .xpub
+        .derive_child(ChildIndex::normal(1)?)?
+        .child_public_key(ChildIndex::normal(change_index)?)?;
+    let change = payment::ChangeOutput {
+        address: Address::from_public_key(&change_pk, req.change_kind, params)?,
+        path: change_account
+            .path
+            .child(ChildIndex::normal(1)?)?
+            .child(ChildIndex::normal(change_index)?)?,
+    };
+    let mut input_pks = Vec::with_capacity(selection.coins.len());
+    for c in &selection.coins {
+        let acct = accounts
+            .iter()
+            .find(|x| x.kind == c.kind)
+            .ok_or_else(|| Error::Internal("coin without account".into()))?;
+        let idx = c.path.indexes();
+        input_pks.push(acct.xpub.derive_child(idx[3])?.child_public_key(idx[4])?);
+    }
+    let psbt = payment::build_psbt(
+        &selection,
+        &req.to,
+        req.amount,
+        &change,
+        master_fingerprint,
+        &change_pk,
+        &input_pks,
+    )?;
+    Ok(PreparedPayment {
+        psbt,
+        selection,
+        change,
+        fee_rate: rate,
+        fee_rate_source: source,
+        request: req,
+    })
+}
+
+/// Signs every input with `master`, checks acceptance
+/// (`testmempoolaccept` where the node has it), sends once and confirms the
+/// transaction is in the node's mempool.
+pub fn complete_payment(
+    node: &BtcNode,
+    mut prepared: PreparedPayment,
+    master: crate::hd::ExtendedPrivateKey,
+    params: NetworkParams,
+) -> Result<SentPayment> {
+    use crate::bitcoin::psbt;
+    let ring = psbt::KeyRing::from_master(master, params, 0)?;
+    let report = psbt::sign(&mut prepared.psbt, &ring, crate::schnorr::AuxRand::Random)?;
+    drop(ring);
+    if report.signed != prepared.selection.coins.len() {
+        return Err(Error::Internal(format!(
+            "only {} of {} inputs could be signed: {:?}",
+            report.signed,
+            prepared.selection.coins.len(),
+            report.inputs
+        )));
+    }
+    psbt::finalize(&mut prepared.psbt)?;
+    let raw = psbt::extract(&prepared.psbt)?;
+    broadcast(node, &raw)
+}
+
+/// Checks acceptance (`testmempoolaccept` where available), sends once, and
+/// confirms the transaction reached the mempool.
+pub fn broadcast(node: &BtcNode, raw: &[u8]) -> Result<SentPayment> {
+    let txid = payment::txid_of(raw)?;
+    match node.test_mempool_accept(raw) {
+        Ok(Some(reason)) => {
+            return Err(Error::Rejected(format!(
+                "{reason} (testmempoolaccept; nothing was sent)"
+            )))
+        }
+        Ok(None) | Err(Error::Unsupported(_)) => {}
+        Err(e) => return Err(e),
+    }
+    let sent = node.send_raw(raw)?;
+    if sent != txid {
+        return Err(Error::BadResponse {
+            url: node.rpc().url().to_owned(),
+            reason: format!("the node answered txid {sent}, but the transaction's txid is {txid}"),
+        });
+    }
+    // Some nodes (bcoin) answer a txid even for a rejected transaction.
+    if !node.wait_in_mempool(&txid, Duration::from_secs(2))? {
+        return Err(Error::Rejected(format!(
+            "the node answered, but transaction {txid} is not in its mempool"
+        )));
+    }
+    Ok(SentPayment {
+        txid,
+        vsize: payment::vsize_of(raw)?,
+        raw: raw.to_vec(),
+    })
+}
