@@ -48,7 +48,10 @@ impl Run {
 
 /// The `wallet` binary built by cargo for these tests.
 pub fn wallet_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_wallet"))
+    match option_env!("CARGO_BIN_EXE_wallet") {
+        Some(p) => PathBuf::from(p),
+        None => panic!("only the wallet-cli tests run the binary"),
+    }
 }
 
 /// Runs `wallet ARGS` with `stdin` piped in (bytes), in an empty environment
