@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod error;
+mod hardening;
 mod output;
 mod prompt;
 
@@ -59,5 +60,7 @@ fn main() {
             e.exit_code
         }
     };
+    hardening::scrub_stack();
+    hardening::debug_stop_at_exit();
     std::process::exit(code);
 }

@@ -2,7 +2,8 @@
 
 use crate::error::CliError;
 use serde::Serialize;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
+use zeroize::Zeroizing;
 
 /// Settings every command sees.
 #[derive(Debug, Clone, Default)]
@@ -23,21 +24,27 @@ pub struct Ctx {
 
 impl Ctx {
     /// Writes the command's result: `value` as JSON, or `human` as text.
+    ///
+    /// The output is rendered into one buffer that is wiped after it is
+    /// written (exported secrets pass through here).
     pub fn emit<T: Serialize>(
         &self,
         value: &T,
         human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), CliError> {
-        let stdout = io::stdout();
-        let mut w = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let mut buf = Zeroizing::new(Vec::with_capacity(1 << 16));
         let r = if self.json {
-            serde_json::to_writer(&mut w, value)
+            serde_json::to_writer(&mut *buf, value)
                 .map_err(io::Error::other)
-                .and_then(|()| writeln!(w))
+                .and_then(|()| writeln!(buf))
         } else {
-            human(&mut w)
+            human(&mut *buf)
         };
-        r.and_then(|()| w.flush()).or_else(ignore_broken_pipe)
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        r.and_then(|()| out.write_all(&buf))
+            .and_then(|()| out.flush())
+            .or_else(ignore_broken_pipe)
     }
 
     /// A note for people on stderr (suppressed by `-q` and `--json`).

@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 
 /// Reads a secret from stdin: a hidden prompt on a terminal, else all of stdin.
 pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliError> {
+    crate::hardening::harden();
     let stdin = std::io::stdin();
     let text = if stdin.is_terminal() {
         let s = rpassword::prompt_password(prompt).map_err(|e| {
@@ -45,6 +46,7 @@ pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliEr
 /// Reads a secret file: its bytes as UTF-8, less one trailing newline
 /// (`\n` or `\r\n`) if present. Nothing else is trimmed.
 pub fn read_secret_file(path: &Path, what: &str) -> Result<SecretString, CliError> {
+    crate::hardening::harden();
     let bytes = std::fs::read(path).map_err(|e| CliError::io(what, path, &e))?;
     let mut text = utf8_secret(bytes).ok_or_else(|| {
         CliError::user(
@@ -119,6 +121,7 @@ fn no_terminal(what: &str) -> CliError {
 
 /// A hidden prompt on the terminal.
 fn hidden(prompt: &str) -> Result<SecretString, CliError> {
+    crate::hardening::harden();
     rpassword::prompt_password(prompt)
         .map(SecretString::from)
         .map_err(|_| {

@@ -14,6 +14,7 @@ pub fn run(cmd: MnemonicCommand, ctx: &Ctx) -> Result<(), CliError> {
             let n: usize = words
                 .parse()
                 .map_err(|_| CliError::usage(format!("--words {words} is not a number")))?;
+            crate::hardening::harden();
             let m = Mnemonic::generate(n, language)?;
             let phrase = m.phrase();
             let value = json!({
