@@ -448,11 +448,17 @@ pub fn suggest(word: &str, language: Language) -> Vec<&'static str> {
     let mut buf = Vec::new();
     for (i, w) in language.word_list().iter().enumerate() {
         let candidate: Vec<char> = w.chars().collect();
-        let mut d = osa_distance(&typed, &candidate, &mut buf);
         // A unique-looking prefix ("aband") is as good as one edit.
-        if typed.len() >= 3 && candidate.starts_with(&typed) {
-            d = d.min(1);
-        }
+        let prefix = typed.len() >= 3 && candidate.starts_with(&typed);
+        // The length difference bounds the distance from below: skip the
+        // table for words that cannot be close (and long garbage costs nothing).
+        let d = if prefix {
+            1
+        } else if typed.len().abs_diff(candidate.len()) > limit {
+            continue;
+        } else {
+            osa_distance(&typed, &candidate, &mut buf)
+        };
         if d <= limit {
             scored.push((d, i, w));
         }

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 /// Satoshis per coin.
 pub const COIN: u64 = 100_000_000;
+/// No amount can exceed Litecoin's supply (84 million coins; Bitcoin's is 21 million).
+pub const MAX_AMOUNT: u64 = 84_000_000 * COIN;
 
 /// Parses an amount: `0.5`, `0.5btc`, `0.5 ltc` (coins, at most 8 decimals)
 /// or `50000sat` / `50000 sats` (satoshis).
@@ -29,8 +31,10 @@ pub fn parse_amount(s: &str) -> Result<u64> {
             )));
         }
         return n
-            .parse()
-            .map_err(|_| Error::input(format!("'{s}' is too large")));
+            .parse::<u64>()
+            .ok()
+            .filter(|v| *v <= MAX_AMOUNT)
+            .ok_or_else(|| Error::input(format!("'{s}' is too large")));
     }
     let n = t
         .strip_suffix("btc")
@@ -61,7 +65,7 @@ pub fn parse_amount(s: &str) -> Result<u64> {
     int_v
         .checked_mul(COIN)
         .and_then(|v| v.checked_add(frac_v))
-        .filter(|v| *v <= 21_000_000 * COIN * 4)
+        .filter(|v| *v <= MAX_AMOUNT)
         .ok_or_else(|| Error::input(format!("'{s}' is too large")))
 }
 
@@ -504,7 +508,23 @@ mod tests {
         assert_eq!(parse_amount("0.00000001").unwrap(), 1);
         assert_eq!(parse_amount("5000 sat").unwrap(), 5000);
         assert_eq!(parse_amount(".1").unwrap(), 10_000_000);
-        for bad in ["", "0.000000001", "1e3", "-1", "1.5sat", "abc", "1,5"] {
+        // Found by the fuzzer: satoshi amounts were not capped like coin amounts.
+        assert!(parse_amount("111112222211122220sats").is_err());
+        assert!(parse_amount(&format!("{}sat", MAX_AMOUNT + 1)).is_err());
+        assert_eq!(
+            parse_amount(&format!("{MAX_AMOUNT}sat")).unwrap(),
+            MAX_AMOUNT
+        );
+        for bad in [
+            "",
+            "0.000000001",
+            "1e3",
+            "-1",
+            "1.5sat",
+            "abc",
+            "1,5",
+            "84000000.00000001",
+        ] {
             assert!(parse_amount(bad).is_err(), "{bad}");
         }
         assert_eq!(format_coins(150_000_000), "1.5");

@@ -209,6 +209,15 @@ mod tests {
         ] {
             assert!(Wei::parse(bad, Unit::Ether).is_err(), "{bad}");
         }
+        // Beyond 2^256 - 1 wei, however it is written.
+        let too_big = format!("1{}", "0".repeat(78));
+        for bad in [
+            format!("{too_big}wei"),
+            format!("{too_big}ether"),
+            format!("0x1{}", "0".repeat(64)),
+        ] {
+            assert!(Wei::parse(&bad, Unit::Ether).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -135,9 +135,20 @@ pub fn decrypt(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
     let mut cipher = Aes128Ctr::new(dk[..16].into(), iv.as_slice().into());
     cipher.apply_keystream(&mut plain[..]);
     let key = PrivateKey::from_bytes(&plain)?;
-    if let Some(addr) = doc.get("address").and_then(Value::as_str) {
-        let want = format!("0x{}", addr.trim_start_matches("0x"));
-        if let Ok(stated) = want.parse::<Address>() {
+    // The MAC covers the ciphertext but not the IV, so a changed IV decrypts
+    // to a different valid key; the stated address is what catches that.
+    match doc.get("address") {
+        None | Some(Value::Null) => {}
+        Some(v) => {
+            let stated = v
+                .as_str()
+                .map(|a| a.trim_start_matches("0x").to_ascii_lowercase())
+                .and_then(|a| format!("0x{a}").parse::<Address>().ok())
+                .ok_or_else(|| {
+                    Error::Tampered(
+                        "the Ethereum keystore's 'address' field is not an address".into(),
+                    )
+                })?;
             if stated != Address::from_public_key(&key.public_key()) {
                 return Err(Error::Tampered(
                     "the Ethereum keystore decrypts, but to a key whose address differs from its 'address' field".into(),
@@ -396,5 +407,28 @@ mod tests {
         assert!(decrypt(&huge.to_string(), b"pw").is_err());
         assert!(decrypt("not json", b"pw").is_err());
         assert!(decrypt("{}", b"pw").is_err());
+    }
+
+    #[test]
+    fn a_changed_iv_is_caught_by_the_address() {
+        // The V3 MAC does not cover the IV: a different IV decrypts to a
+        // different (valid) key, which only the stated address reveals.
+        let key = PrivateKey::from_hex(&"11".repeat(32)).unwrap();
+        let light = ScryptParams {
+            log_n: 4,
+            r: 1,
+            p: 1,
+        };
+        let mut v: Value = serde_json::from_str(&encrypt(&key, b"pw", light).unwrap()).unwrap();
+        v["crypto"]["cipherparams"]["iv"] = json!("00".repeat(16));
+        let kind = |v: &Value| decrypt(&v.to_string(), b"pw").unwrap_err().kind();
+        assert_eq!(kind(&v), crate::ErrorKind::Tampered);
+        v["address"] = json!("not an address");
+        assert_eq!(kind(&v), crate::ErrorKind::Tampered);
+        v["address"] = json!(42);
+        assert_eq!(kind(&v), crate::ErrorKind::Tampered);
+        // Without any address the change cannot be seen: a different key.
+        v.as_object_mut().unwrap().remove("address");
+        assert_ne!(decrypt(&v.to_string(), b"pw").unwrap(), key);
     }
 }

@@ -340,7 +340,19 @@ impl EthNode {
                 json!([format!("0x{}", hex::encode(raw))]),
             )
             .map_err(classify_send_error)?;
-        parse_hash(&v)
+        let answered = parse_hash(&v)?;
+        let hash = crate::hash::keccak256(raw);
+        if answered != hash {
+            return Err(Error::BadResponse {
+                url: self.rpc.url().to_owned(),
+                reason: format!(
+                    "the node answered transaction hash 0x{}, but the transaction's hash is 0x{}",
+                    hex::encode(answered),
+                    hex::encode(hash)
+                ),
+            });
+        }
+        Ok(hash)
     }
 
     /// `eth_getTransactionReceipt`; `None` while pending.

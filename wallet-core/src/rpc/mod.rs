@@ -11,7 +11,7 @@ use crate::secret::SecretString;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Default timeout of one HTTP exchange.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -166,6 +166,7 @@ impl RpcClient {
         if let Some((u, p)) = &self.config.basic_auth {
             req = req.basic_auth(u, Some(p.expose()));
         }
+        let deadline = Instant::now() + self.config.timeout;
         let resp = req.send().map_err(|e| self.transport_error(&e))?;
         let status = resp.status();
         if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
@@ -177,16 +178,33 @@ impl RpcClient {
                 status.as_u16()
             )));
         }
+        // reqwest's blocking timeout bounds each read, not the whole body: a
+        // node dripping one byte at a time would hold us for ever. The
+        // deadline covers the exchange; reads stop one byte past the cap.
         let mut buf = Vec::new();
-        resp.take(self.config.max_response_bytes + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| {
-                if e.to_string().contains("timed out") || e.kind() == std::io::ErrorKind::TimedOut {
-                    self.timeout()
-                } else {
-                    self.bad(&format!("the answer was cut off ({e})"))
+        let mut chunk = [0u8; 16 * 1024];
+        let mut body = resp.take(self.config.max_response_bytes + 1);
+        loop {
+            if Instant::now() >= deadline {
+                return Err(self.timeout());
+            }
+            match body.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                        || e.get_ref()
+                            .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
+                            .is_some_and(reqwest::Error::is_timeout);
+                    return Err(if timed_out {
+                        self.timeout()
+                    } else {
+                        self.bad(&format!("the answer was cut off ({e})"))
+                    });
                 }
-            })?;
+            }
+        }
         if buf.len() as u64 > self.config.max_response_bytes {
             return Err(self.bad(&format!(
                 "the answer is larger than {} MiB",
@@ -220,13 +238,15 @@ impl RpcClient {
         if reason.is_empty() {
             reason = "connection failed".into();
         }
-        if e.is_connect() || e.is_request() {
+        if e.is_connect() {
             Error::NodeUnreachable {
                 url: self.shown.clone(),
                 reason,
             }
         } else {
-            self.bad(&reason)
+            // Connected, but what came back was not an HTTP answer (or the
+            // connection broke off before one): the node misbehaved.
+            self.bad(&format!("no valid HTTP answer ({reason})"))
         }
     }
 

@@ -1,0 +1,197 @@
+//! The checks behind each fuzz target, shared by `fuzz/fuzz_targets/*` and
+//! the regression test `tests/fuzz_regressions.rs` (which replays the saved
+//! crash inputs and corpus through the very same code).
+//!
+//! Each function must never panic except on a broken invariant, which it
+//! states with `assert!`.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::OnceLock;
+use wallet_core::bitcoin::psbt::{self, KeyRing};
+use wallet_core::bitcoin::{message, payment, Address, NetworkParams, Wif};
+use wallet_core::ethereum::{self, transaction, SignedTransaction, TypedData, Unit, Wei};
+use wallet_core::hd::{DerivationPath, ExtendedKey};
+use wallet_core::key::{PrivateKey, PublicKey};
+use wallet_core::keystore::{v3, WalletFile};
+use wallet_core::mnemonic::{Language, Mnemonic};
+use wallet_core::schnorr::AuxRand;
+
+static RING: OnceLock<KeyRing> = OnceLock::new();
+
+/// Runs the check named `target` (a `fuzz/fuzz_targets/` name) on `data`.
+pub fn run(target: &str, data: &[u8]) {
+    match target {
+        "mnemonic_path" => mnemonic_path(data),
+        "keys" => keys(data),
+        "addresses_amounts" => addresses_amounts(data),
+        "eth_tx_typed_data" => eth_tx_typed_data(data),
+        "psbt_sign" => psbt_sign(data),
+        "keystore_open" => keystore_open(data),
+        other => panic!("no fuzz target named {other}"),
+    }
+}
+
+/// Mnemonic phrases, languages and derivation paths: arbitrary text never panics.
+pub fn mnemonic_path(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    if let Ok(m) = Mnemonic::parse(&s) {
+        let again = Mnemonic::parse(m.phrase().expose()).expect("a parsed phrase re-parses");
+        assert_eq!(again.entropy().expose(), m.entropy().expose());
+        let _ = m.to_seed("");
+    }
+    for l in Language::ALL {
+        let _ = Mnemonic::parse_in(&s, l);
+    }
+    let _ = s.parse::<Language>();
+    if let Ok(p) = s.parse::<DerivationPath>() {
+        assert_eq!(
+            p.to_string().parse::<DerivationPath>().expect("round trip"),
+            p
+        );
+    }
+    let _ = wallet_core::mnemonic::suggest(&s, Language::English);
+}
+
+/// Extended keys, WIF, hex, PEM and public keys: never panic; what parses re-encodes identically.
+pub fn keys(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    if let Ok(k) = ExtendedKey::parse(&s) {
+        match k {
+            ExtendedKey::Private(x) => assert_eq!(x.to_base58().expose(), s.trim()),
+            ExtendedKey::Public(x) => assert_eq!(x.to_base58(), s.trim()),
+        }
+    }
+    if let Ok(w) = Wif::decode(&s) {
+        assert_eq!(w.to_wif().expose(), s.trim());
+    }
+    let _ = PrivateKey::from_hex(&s);
+    let _ = PrivateKey::from_pem(&s);
+    let _ = PublicKey::from_hex(&s);
+    if let Ok(pk) = PublicKey::from_slice(data) {
+        assert_eq!(
+            PublicKey::from_slice(&pk.to_compressed()).expect("compressed"),
+            pk
+        );
+    }
+    // A valid base58check payload of extended-key length with arbitrary contents.
+    if data.len() >= 78 {
+        let s = bs58_check(&data[..78]);
+        let _ = ExtendedKey::parse(&s);
+    }
+}
+fn bs58_check(payload: &[u8]) -> String {
+    let h = wallet_core::hash::sha256d(payload);
+    let mut v = payload.to_vec();
+    v.extend_from_slice(&h[..4]);
+    // Minimal base58 encoder (the fuzz crate keeps its dependencies small).
+    const A: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut digits = vec![0u8];
+    for &b in &v {
+        let mut carry = u32::from(b);
+        for d in digits.iter_mut() {
+            carry += u32::from(*d) << 8;
+            *d = (carry % 58) as u8;
+            carry /= 58;
+        }
+        while carry > 0 {
+            digits.push((carry % 58) as u8);
+            carry /= 58;
+        }
+    }
+    let mut out: String = v.iter().take_while(|b| **b == 0).map(|_| '1').collect();
+    out.extend(
+        digits
+            .iter()
+            .rev()
+            .skip_while(|d| **d == 0)
+            .map(|d| A[*d as usize] as char),
+    );
+    out
+}
+
+/// Addresses of every type and network, amounts with units, signatures: never panic.
+pub fn addresses_amounts(data: &[u8]) {
+    let s = String::from_utf8_lossy(data);
+    for p in NetworkParams::ALL {
+        if let Ok(a) = Address::parse(&s, p) {
+            let again = Address::parse(&a.to_string(), p).expect("round trip");
+            assert_eq!(again, a);
+            let _ = a.script_pubkey();
+        }
+    }
+    let _ = Address::parse_any(&s);
+    if let Ok(a) = s.parse::<ethereum::Address>() {
+        assert_eq!(
+            a.to_checksum()
+                .parse::<ethereum::Address>()
+                .expect("round trip"),
+            a
+        );
+    }
+    for u in [Unit::Ether, Unit::Gwei, Unit::Wei] {
+        let _ = Wei::parse(&s, u);
+    }
+    if let Ok(v) = payment::parse_amount(&s) {
+        assert_eq!(
+            payment::parse_amount(&payment::format_coins(v)).expect("round trip"),
+            v
+        );
+    }
+    let _ = ethereum::Signature::from_hex(&s);
+    if let Some((addr, rest)) = s.split_once('|') {
+        let _ = message::verify(addr, rest.as_bytes(), rest, NetworkParams::BITCOIN);
+    }
+}
+
+/// Raw signed transactions (RLP), EIP-712 JSON and access lists: never panic;
+/// a decoded transaction re-encodes to the same bytes.
+pub fn eth_tx_typed_data(data: &[u8]) {
+    if let Ok(tx) = SignedTransaction::decode(data) {
+        assert_eq!(tx.to_raw(), data);
+        let _ = tx.sender();
+        let _ = tx.hash();
+    }
+    let s = String::from_utf8_lossy(data);
+    if let Ok(td) = TypedData::from_json(&s) {
+        let _ = td.signing_hash();
+        let _ = td.encode_type();
+    }
+    let _ = transaction::parse_access_list(&s);
+}
+
+/// PSBT parsing and `sign-psbt` (sign, finalize, extract) on arbitrary input: never panic.
+pub fn psbt_sign(data: &[u8]) {
+    let ring = RING.get_or_init(|| {
+        let keys = (1u8..=3)
+            .map(|i| PrivateKey::from_hex(&format!("{:0>64}", i)).expect("key"))
+            .collect();
+        KeyRing::from_keys(keys)
+    });
+    if let Ok(mut p) = psbt::parse(data) {
+        let _ = psbt::to_base64(&p);
+        let _ = psbt::sign(&mut p, ring, AuxRand::Fixed([0; 32]));
+        let _ = psbt::finalize(&mut p);
+        let _ = psbt::extract(&p);
+    }
+}
+
+/// Opening wallet files and Ethereum V3 files: arbitrary bytes never panic.
+/// (KDF work is capped here so the fuzzer explores parsing, not argon2.)
+pub fn keystore_open(data: &[u8]) {
+    if let Ok(f) = WalletFile::parse(data) {
+        let _ = f.public();
+        let k = f.kdf();
+        if k.m_cost_kib <= 64 && k.t_cost <= 1 {
+            let _ = f.unlock(b"fuzz", true);
+        }
+    }
+    let s = String::from_utf8_lossy(data);
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
+        let p = &v["crypto"]["kdfparams"];
+        let cheap =
+            p["n"].as_u64().is_none_or(|n| n <= 1024) && p["c"].as_u64().is_none_or(|c| c <= 1000);
+        if cheap {
+            let _ = v3::decrypt(&s, b"fuzz");
+        }
+    }
+}
