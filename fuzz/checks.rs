@@ -37,11 +37,17 @@ pub fn mnemonic_path(data: &[u8]) {
     if let Ok(m) = Mnemonic::parse(&s) {
         let again = Mnemonic::parse(m.phrase().expose()).expect("a parsed phrase re-parses");
         assert_eq!(again.entropy().expose(), m.entropy().expose());
-        let _ = m.to_seed("");
     }
-    for l in Language::ALL {
-        let _ = Mnemonic::parse_in(&s, l);
+    // One language per input (the first byte picks it): the same coverage
+    // across inputs at a tenth of the cost of trying all ten every time.
+    let lang = Language::ALL[usize::from(data.first().copied().unwrap_or(0)) % Language::ALL.len()];
+    if let Ok(m) = Mnemonic::parse_in(&s, lang) {
+        assert_eq!(m.language(), lang);
+        let again =
+            Mnemonic::parse_in(m.phrase().expose(), lang).expect("a parsed phrase re-parses");
+        assert_eq!(again.entropy().expose(), m.entropy().expose());
     }
+    let _ = wallet_core::mnemonic::suggest(&s, lang);
     let _ = s.parse::<Language>();
     if let Ok(p) = s.parse::<DerivationPath>() {
         assert_eq!(
@@ -49,7 +55,6 @@ pub fn mnemonic_path(data: &[u8]) {
             p
         );
     }
-    let _ = wallet_core::mnemonic::suggest(&s, Language::English);
 }
 
 /// Extended keys, WIF, hex, PEM and public keys: never panic; what parses re-encodes identically.

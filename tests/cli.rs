@@ -373,6 +373,14 @@ fn derive_bad_inputs_fail_cleanly() {
         assert_eq!(j.err_json()["kind"], *kind, "{args:?}: {}", j.stderr);
         assert!(j.stdout.is_empty(), "{args:?}");
     }
+    // A usage error in JSON names what is missing, not just that something is.
+    let j = wallet(&["--json", "eth", "sign-tx", "w"], "");
+    j.assert_fails(2);
+    let msg = j.err_json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        msg.contains("--nonce") && msg.contains("--chain-id"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -394,6 +402,26 @@ fn completions_for_every_shell() {
         assert!(r.stdout.contains("derive"), "{shell}");
     }
     wallet(&["completions", "tcsh"], "").assert_fails(2);
+    // --json wraps the script in one object.
+    let j = wallet(&["--json", "completions", "bash"], "").json();
+    assert_eq!(j["shell"], "bash");
+    assert!(j["script"].as_str().unwrap().contains("derive"));
+    // A reader that stops early (`| head -1`) is not an error, and never a panic.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "for s in bash zsh fish; do '{}' completions $s | head -c 1 >/dev/null; echo ${{PIPESTATUS[0]}}; done",
+            wallet_bin().display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "0\n0\n0\n",
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -401,6 +429,9 @@ fn version_and_help() {
     let r = wallet(&["--version"], "");
     r.assert_ok();
     assert!(r.stdout.starts_with("wallet "));
+    let j = wallet(&["--json", "--version"], "").json();
+    assert_eq!(j["name"], "wallet");
+    assert_eq!(j["version"], env!("CARGO_PKG_VERSION"));
     let h = wallet(&["--help"], "");
     h.assert_ok();
     for word in ["mnemonic", "derive", "completions", "--json"] {

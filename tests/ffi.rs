@@ -11,10 +11,16 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// target/debug (where cargo put libwallet.a and libwallet.so for these tests).
+/// Where cargo built libwallet.a and libwallet.so for these tests:
+/// target/debug/deps (always fresh: `cargo test` builds every crate type of
+/// the library there, but copies them up to target/debug only sometimes).
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
+    let deps = exe.parent().unwrap().to_path_buf();
+    if deps.join("libwallet.a").exists() && deps.join("libwallet.so").exists() {
+        return deps;
+    }
+    deps.parent().unwrap().to_path_buf()
 }
 
 fn build_c(out: &Path) {
@@ -33,7 +39,9 @@ fn build_c(out: &Path) {
 }
 
 fn run(cmd: &mut Command) -> (bool, String, String) {
-    let o = cmd.output().unwrap();
+    // cargo points LD_LIBRARY_PATH at target/debug, whose libwallet.so may be
+    // an older copy; it would win over the binaries' RUNPATH (lib_dir()).
+    let o = cmd.env_remove("LD_LIBRARY_PATH").output().unwrap();
     (
         o.status.success(),
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -98,9 +106,24 @@ fn c_example_static_and_dynamic_on_anvil_and_clean_under_valgrind() {
         let hash = field(&out, "TX_HASH");
         let rc = anvil.rpc("eth_getTransactionReceipt", serde_json::json!([hash]));
         assert_eq!(rc["status"], "0x1");
-        // The fresh wallet's address matches what the CLI derives for it.
+        // The fresh wallet's address is the core's derivation from the
+        // secret sealed in the file C created.
         let fresh = field(&out, "FRESH_ETH");
-        assert!(fresh.starts_with("0x") && fresh.len() == 42);
+        let store = wallet_core::keystore::Keystore::open(ks.path().join("ks")).unwrap();
+        let secret = store
+            .load("fresh")
+            .unwrap()
+            .unlock(b"correct horse", true)
+            .unwrap();
+        let master = secret.master().unwrap().unwrap();
+        let core = wallet_core::account::derive_addresses(
+            &master,
+            &f,
+            &f.address_path(0, false, 0).unwrap(),
+            1,
+        )
+        .unwrap();
+        assert_eq!(fresh, core[0].address);
         assert!(out.contains("DONE"));
     }
     let Some(vg) = valgrind() else { return };
@@ -155,4 +178,196 @@ fn python_ctypes_binding() {
         .arg(&url)
         .arg(ks.path().join("ks")));
     assert!(ok && out.contains("CTYPES_OK"), "{out}\n{err}");
+}
+
+/// Calls an FFI function that writes a JSON string to its out-pointer.
+fn ffi_json(
+    f: impl FnOnce(*mut *mut std::ffi::c_char) -> wallet::WalletStatus,
+) -> Result<serde_json::Value, (wallet::WalletStatus, String)> {
+    let mut out: *mut std::ffi::c_char = std::ptr::null_mut();
+    let st = f(&mut out);
+    if st != wallet::WalletStatus::Ok {
+        // SAFETY: the library's last-error pointer is a valid C string.
+        let msg = unsafe { std::ffi::CStr::from_ptr(wallet::wallet_last_error_message()) };
+        return Err((st, msg.to_string_lossy().into_owned()));
+    }
+    // SAFETY: on success `out` is a C string owned by us until freed.
+    let text = unsafe { std::ffi::CStr::from_ptr(out) }
+        .to_string_lossy()
+        .into_owned();
+    // SAFETY: returned by the library, freed once.
+    unsafe { wallet::wallet_string_free(out) };
+    Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+}
+
+fn c(s: &str) -> std::ffi::CString {
+    std::ffi::CString::new(s).unwrap()
+}
+
+#[test]
+fn btc_sign_broadcast_and_send_through_the_c_abi_on_litecoind() {
+    use serde_json::json;
+    use std::ptr::null;
+    use wallet::WalletStatus as S;
+    let Some(node) = Node::litecoind() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fast =
+        c(r#"{"kdf_memory_kib":256,"kdf_iterations":1,"kdf_parallelism":1,"allow_weak_kdf":true}"#);
+    let mut ks: *mut wallet::WalletKeystore = std::ptr::null_mut();
+    let ks_dir = c(dir.path().join("ks").to_str().unwrap());
+    // SAFETY: valid strings and out-pointers throughout; handles freed at the end.
+    unsafe {
+        assert_eq!(
+            wallet::wallet_keystore_open(ks_dir.as_ptr(), &mut ks),
+            S::Ok
+        );
+        let (name, pw) = (c("w"), c("pw"));
+        ffi_json(|o| {
+            wallet::wallet_keystore_import(
+                ks,
+                name.as_ptr(),
+                c("mnemonic").as_ptr(),
+                c(ABANDON).as_ptr(),
+                pw.as_ptr(),
+                fast.as_ptr(),
+                o,
+            )
+        })
+        .unwrap();
+        let mut w: *mut wallet::WalletHandle = std::ptr::null_mut();
+        assert_eq!(
+            wallet::wallet_keystore_unlock(ks, name.as_ptr(), pw.as_ptr(), 1, &mut w),
+            S::Ok
+        );
+        let sel = c(r#"{"chain":"ltc","network":"regtest","type":"p2wpkh","count":2}"#);
+        let addrs = ffi_json(|o| {
+            wallet::wallet_keystore_addresses(ks, name.as_ptr(), sel.as_ptr(), null(), o)
+        })
+        .unwrap();
+        let a0 = addrs["addresses"][0]["address"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let a1 = addrs["addresses"][1]["address"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(a0.starts_with("rltc1"), "{a0}");
+        let sink_key = wallet_core::key::PrivateKey::from_hex(&"11".repeat(32)).unwrap();
+        let ltc_regtest = wallet_core::bitcoin::NetworkParams::new(
+            wallet_core::bitcoin::Chain::Litecoin,
+            wallet_core::bitcoin::Network::Regtest,
+        )
+        .unwrap();
+        let sink = wallet_core::bitcoin::Address::from_public_key(
+            &sink_key.public_key(),
+            wallet_core::bitcoin::AddressType::P2wpkh,
+            ltc_regtest,
+        )
+        .unwrap()
+        .to_string();
+        let sink = sink.as_str();
+        let hashes = node.rpc("generatetoaddress", json!([101, a0]));
+        let block1 = node.rpc("getblock", json!([hashes[0], 1]));
+        let cb = block1["tx"][0].as_str().unwrap().to_owned();
+
+        // A PSBT made by the node (createpsbt + utxoupdatepsbt), signed and
+        // finalized by the C ABI, broadcast by it with cookie-file auth.
+        let p = node.rpc(
+            "createpsbt",
+            json!([[{"txid": cb, "vout": 0}], [{sink: 10}, {a1.clone(): 39.9999}]]),
+        );
+        let p = node.rpc("utxoupdatepsbt", json!([p]));
+        let opts = c(r#"{"chain":"ltc","network":"regtest","finalize":true}"#);
+        let psbt = c(p.as_str().unwrap());
+        let signed =
+            ffi_json(|o| wallet::wallet_btc_sign_psbt(w, psbt.as_ptr(), opts.as_ptr(), o)).unwrap();
+        assert_eq!(signed["signed"], 1, "{signed}");
+        let cookie = dir.path().join("cookie");
+        std::fs::write(&cookie, format!("{}:{}", node.user, node.pass)).unwrap();
+        let auth = c(&json!({"cookie_file": cookie}).to_string());
+        let url = c(&node.url);
+        let net = c(r#"{"chain":"ltc","network":"regtest"}"#);
+        let hex = c(signed["hex"].as_str().unwrap());
+        let sent = ffi_json(|o| {
+            wallet::wallet_btc_broadcast(
+                url.as_ptr(),
+                auth.as_ptr(),
+                net.as_ptr(),
+                hex.as_ptr(),
+                10_000,
+                o,
+            )
+        })
+        .unwrap();
+        assert_eq!(sent["txid"], signed["txid"]);
+        assert!(node
+            .rpc("getmempoolentry", json!([sent["txid"]]))
+            .is_object());
+        // A malformed cookie file and a wrong password are the user's to fix.
+        std::fs::write(&cookie, "no colon here").unwrap();
+        let e = ffi_json(|o| {
+            wallet::wallet_btc_broadcast(
+                url.as_ptr(),
+                auth.as_ptr(),
+                net.as_ptr(),
+                hex.as_ptr(),
+                10_000,
+                o,
+            )
+        })
+        .unwrap_err();
+        assert_eq!(e.0, S::InvalidInput, "{}", e.1);
+        let bad = c(r#"{"user":"test","password":"nope"}"#);
+        let e = ffi_json(|o| {
+            wallet::wallet_btc_broadcast(
+                url.as_ptr(),
+                bad.as_ptr(),
+                net.as_ptr(),
+                hex.as_ptr(),
+                10_000,
+                o,
+            )
+        })
+        .unwrap_err();
+        assert_eq!(e.0, S::AuthFailed, "{}", e.1);
+
+        // A payment from the wallet's coins (scan, select, sign, send).
+        node.rpc("generatetoaddress", json!([1, sink]));
+        let good = c(&json!({"user": node.user, "password": node.pass}).to_string());
+        let req = c(&json!({"to": sink, "amount": "1.5", "fee_rate": 3.0, "chain": "ltc", "network": "regtest"}).to_string());
+        let paid = ffi_json(|o| {
+            wallet::wallet_btc_send(w, url.as_ptr(), good.as_ptr(), req.as_ptr(), 30_000, o)
+        })
+        .unwrap();
+        let txid = paid["txid"].as_str().unwrap();
+        assert!(node.rpc("getmempoolentry", json!([txid])).is_object());
+        let tx = node.rpc("getrawtransaction", json!([txid, true]));
+        let to_sink: f64 = tx["vout"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| {
+                o["scriptPubKey"]["addresses"][0] == sink || o["scriptPubKey"]["address"] == sink
+            })
+            .map(|o| o["value"].as_f64().unwrap())
+            .sum();
+        assert_eq!((to_sink * 1e8).round() as u64, 150_000_000, "{tx}");
+        let fee = paid["fee_sat"].as_u64().unwrap();
+        assert!(fee >= 3 * paid["vsize"].as_u64().unwrap(), "{paid}");
+        // Too much: a typed error, nothing sent.
+        let req = c(
+            &json!({"to": sink, "amount": "100000", "chain": "ltc", "network": "regtest"})
+                .to_string(),
+        );
+        let e = ffi_json(|o| {
+            wallet::wallet_btc_send(w, url.as_ptr(), good.as_ptr(), req.as_ptr(), 30_000, o)
+        })
+        .unwrap_err();
+        assert_eq!(e.0, S::InsufficientFunds, "{}", e.1);
+        wallet::wallet_handle_free(w);
+        wallet::wallet_keystore_free(ks);
+    }
 }

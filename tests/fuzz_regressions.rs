@@ -1,7 +1,8 @@
 //! Replays every saved fuzz input (`tests/fuzz_cases/<target>/crashes/*`:
-//! inputs that once crashed a target, each fixed since; `…/corpus/*`: the
-//! minimized corpus the fuzzers built) through the same checks the fuzz
-//! targets run (`fuzz/checks.rs`). Any panic fails the test and names the file.
+//! inputs that once crashed a target, each fixed since; `…/corpus.bin`: the
+//! minimized corpus the fuzzers built, packed as (u32 LE length, bytes)
+//! records by `scripts/fuzz --save-corpus`) through the same checks the fuzz
+//! targets run (`fuzz/checks.rs`). Any panic fails the test and names the input.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -37,23 +38,55 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The records of a packed corpus file.
+fn unpack(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        assert!(rest.len() >= 4, "truncated corpus file");
+        let (len, tail) = rest.split_at(4);
+        let len = u32::from_le_bytes(len.try_into().unwrap()) as usize;
+        assert!(tail.len() >= len, "truncated corpus record");
+        let (data, tail) = tail.split_at(len);
+        out.push(data);
+        rest = tail;
+    }
+    out
+}
+
 fn replay(target: &str) -> usize {
     let mut files = Vec::new();
     files_under(&cases_dir().join(target), &mut files);
     files.sort();
+    let mut count = 0;
     for f in &files {
-        let data = std::fs::read(f).unwrap();
-        let r = std::panic::catch_unwind(|| checks::run(target, &data));
-        assert!(r.is_ok(), "{target}: {} panics again", f.display());
+        let bytes = std::fs::read(f).unwrap();
+        let inputs = if f.file_name().is_some_and(|n| n == "corpus.bin") {
+            unpack(&bytes)
+        } else {
+            vec![&bytes[..]]
+        };
+        for (i, data) in inputs.iter().enumerate() {
+            let r = std::panic::catch_unwind(|| checks::run(target, data));
+            assert!(
+                r.is_ok(),
+                "{target}: {} (record {i}) panics again",
+                f.display()
+            );
+        }
+        count += inputs.len();
     }
-    files.len()
+    count
 }
 
 #[test]
 fn every_saved_case_passes() {
     let mut total = 0;
     for t in TARGETS {
-        total += replay(t);
+        let n = replay(t);
+        // Each target's minimized corpus is saved (hundreds of inputs).
+        assert!(n >= 100, "{t}: only {n} saved inputs");
+        total += n;
     }
     // The crash that found the uncapped satoshi amounts is always among them.
     assert!(cases_dir()

@@ -899,3 +899,100 @@ fn depth_nonzero_xprv_is_refused_clearly() {
         assert!(!e.file("bad").exists(), "{how}");
     }
 }
+
+#[test]
+fn keystore_location_and_password_from_the_environment() {
+    let e = Env::new();
+    let pw = e.path("pw");
+    let pw = pw.to_str().unwrap();
+    let home = e.path("home");
+    let xdg = e.path("xdg");
+    let env_dir = e.path("envdir");
+    std::fs::create_dir_all(&home).unwrap();
+    let create = |name: &str, env: &[(&str, &str)]| {
+        let mut a = vec!["--json", "create", name];
+        a.extend_from_slice(&FAST);
+        let r = wallet_with(&a, b"", env);
+        r.assert_ok();
+        r
+    };
+    // Nothing set but HOME: ~/.local/share/wallet/keystore, and `list`
+    // names that directory even before it exists.
+    let h = home.to_str().unwrap();
+    let l = wallet_with(&["--json", "list"], b"", &[("HOME", h)]);
+    l.assert_ok();
+    let want = home.join(".local/share/wallet/keystore");
+    assert_eq!(l.json()["keystore"], want.to_str().unwrap());
+    create("a", &[("HOME", h), ("WALLET_PASSWORD_FILE", pw)]);
+    assert!(want.join("a.json").is_file());
+    let mode = std::fs::metadata(&want).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700);
+    // XDG_DATA_HOME wins over HOME (a relative one is ignored, as the spec says).
+    let x = xdg.to_str().unwrap();
+    create(
+        "b",
+        &[
+            ("HOME", h),
+            ("XDG_DATA_HOME", x),
+            ("WALLET_PASSWORD_FILE", pw),
+        ],
+    );
+    assert!(xdg.join("wallet/keystore/b.json").is_file());
+    create(
+        "c",
+        &[
+            ("HOME", h),
+            ("XDG_DATA_HOME", "relative/dir"),
+            ("WALLET_PASSWORD_FILE", pw),
+        ],
+    );
+    assert!(want.join("c.json").is_file());
+    // WALLET_KEYSTORE_DIR wins over both; --keystore-dir over it.
+    let d = env_dir.to_str().unwrap();
+    let base = [
+        ("HOME", h),
+        ("XDG_DATA_HOME", x),
+        ("WALLET_KEYSTORE_DIR", d),
+        ("WALLET_PASSWORD_FILE", pw),
+    ];
+    create("d", &base);
+    assert!(env_dir.join("d.json").is_file());
+    let flag_dir = e.path("flagdir");
+    let mut a = vec![
+        "--json",
+        "--keystore-dir",
+        flag_dir.to_str().unwrap(),
+        "create",
+        "f",
+    ];
+    a.extend_from_slice(&FAST);
+    wallet_with(&a, b"", &base).assert_ok();
+    assert!(flag_dir.join("f.json").is_file());
+    // The password file from the environment unlocks; a wrong one is refused.
+    let addr = wallet_with(&["--json", "address", "d", "--chain", "eth"], b"", &base);
+    addr.assert_ok();
+    let wrong = e.path("pw2");
+    let mut bad = base;
+    bad[3] = ("WALLET_PASSWORD_FILE", wrong.to_str().unwrap());
+    let r = wallet_with(
+        &[
+            "--json",
+            "--allow-weak-kdf",
+            "export",
+            "d",
+            "--mnemonic",
+            "--yes",
+        ],
+        b"",
+        &bad,
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "wrong_password");
+    // Without a password source and no terminal: a clear error, not a hang.
+    let r = wallet_with(
+        &["--json", "export", "d", "--mnemonic", "--yes"],
+        b"",
+        &base[..3],
+    );
+    r.assert_fails(1);
+}

@@ -21,6 +21,13 @@ static const char *dead_url;
 static int failures;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void fail(const char *what) {
+    pthread_mutex_lock(&lock);
+    failures++;
+    fprintf(stderr, "%s\n", what);
+    pthread_mutex_unlock(&lock);
+}
+
 static void expect(WalletStatus got, WalletStatus want, const char *what) {
     if (got != want) {
         pthread_mutex_lock(&lock);
@@ -80,10 +87,7 @@ static void *worker(void *arg) {
                    WALLET_STATUS_NODE_UNREACHABLE, "node down");
             expect(wallet_btc_broadcast(dead_url, NULL, NULL, "0200", 2000, &s), WALLET_STATUS_INVALID_INPUT, "bad tx hex");
         }
-        if (s != NULL) {
-            fprintf(stderr, "an out-pointer was written on failure\n");
-            failures++;
-        }
+        if (s != NULL) fail("an out-pointer was written on failure");
     }
     return NULL;
 }
@@ -102,6 +106,9 @@ int main(int argc, char **argv) {
     expect(wallet_keystore_create(ks, "s", "pw", FAST_KDF, &out), WALLET_STATUS_ALREADY_EXISTS, "create twice");
     expect(wallet_keystore_create(ks, "weak", "pw", "{\"kdf_memory_kib\":256}", &out), WALLET_STATUS_WEAK_PARAMETERS, "weak kdf");
     if (wallet_keystore_unlock(ks, "s", "pw", 1, &w) != WALLET_STATUS_OK) return 1;
+    if (strcmp(wallet_status_name(12345), "unknown") != 0 || strcmp(wallet_status_name(-1), "unknown") != 0)
+        fail("a value outside WalletStatus must be named \"unknown\"");
+    if (strcmp(wallet_status_name(WALLET_STATUS_WRONG_PASSWORD), "wrong_password") != 0) fail("status name");
     wallet_string_free(NULL);
     wallet_bytes_free(NULL, 0);
     wallet_handle_free(NULL);
@@ -111,7 +118,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
 #ifdef WALLET_DEBUG
     expect(wallet_test_panic(), WALLET_STATUS_INTERNAL, "caught panic");
-    if (strstr(wallet_last_error_message(), "panic") == NULL) failures++;
+    if (strstr(wallet_last_error_message(), "panic") == NULL) fail("the panic message is missing");
 #endif
     wallet_handle_free(w);
     wallet_keystore_free(ks);

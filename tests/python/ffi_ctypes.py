@@ -6,6 +6,7 @@ Exits non-zero on the first failed check; prints CTYPES_OK at the end.
 """
 import ctypes
 import json
+import os
 import sys
 
 lib = ctypes.CDLL(sys.argv[1])
@@ -15,6 +16,7 @@ ks_dir = sys.argv[3].encode()
 c_char_pp = ctypes.POINTER(ctypes.c_char_p)
 Status = ctypes.c_int32
 OK, INVALID_INPUT, INVALID_MNEMONIC, BAD_CHECKSUM = 0, 1, 2, 3
+UNSUPPORTED = 9
 WRONG_PASSWORD, NOT_FOUND, ALREADY_EXISTS = 10, 13, 14
 NODE_UNREACHABLE, NULL_POINTER, INVALID_UTF8, INTERNAL = 18, 100, 101, 255
 
@@ -39,6 +41,14 @@ lib.wallet_eth_personal_sign.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctype
 lib.wallet_eth_sign_typed_data.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
 lib.wallet_eth_balance.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)]
 lib.wallet_keystore_passwd.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+lib.wallet_keystore_import.argtypes = [ctypes.c_void_p] + [ctypes.c_char_p] * 5 + [ctypes.POINTER(ctypes.c_void_p)]
+lib.wallet_keystore_list.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.wallet_keystore_addresses.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.wallet_keystore_export_xpub.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.wallet_keystore_delete.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+lib.wallet_handle_name.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.wallet_eth_sign_tx.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
+lib.wallet_btc_sign_psbt.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
 
 FAST = b'{"kdf_memory_kib":256,"kdf_iterations":1,"kdf_parallelism":1,"allow_weak_kdf":true}'
 ABANDON = b"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
@@ -102,6 +112,70 @@ td = json.dumps({
 }).encode()
 expect(lib.wallet_eth_sign_typed_data(w, None, td, ctypes.byref(out)), OK, "typed data")
 take(out)
+# The handle knows its wallet; the keystore's addresses are the core's
+# derivation from the phrase the create call handed back (once).
+expect(lib.wallet_handle_name(w, ctypes.byref(out)), OK, "handle name")
+assert take(out) == "py"
+phrase = created["mnemonic"].encode()
+expect(lib.wallet_derive_addresses(phrase, None, b'{"chain":"eth","count":3}', ctypes.byref(out)), OK, "derive eth")
+core_eth = [a["address"] for a in json.loads(take(out))["addresses"]]
+assert core_eth[0] == created["addresses"]["eth"], (core_eth, created)
+expect(lib.wallet_keystore_addresses(ks, b"py", b'{"chain":"eth","count":3}', None, ctypes.byref(out)), OK, "addresses")
+assert [a["address"] for a in json.loads(take(out))["addresses"]] == core_eth
+expect(lib.wallet_derive_addresses(phrase, None, b'{"chain":"btc","type":"p2tr","count":2,"change":true}', ctypes.byref(out)), OK, "derive p2tr")
+core_tr = json.loads(take(out))["addresses"]
+expect(lib.wallet_keystore_addresses(ks, b"py", b'{"chain":"btc","type":"p2tr","count":2,"change":true}', None, ctypes.byref(out)), OK, "addresses p2tr")
+assert json.loads(take(out))["addresses"] == core_tr
+# A path outside the stored accounts needs the password.
+expect(lib.wallet_keystore_addresses(ks, b"py", b'{"path":"m/0/1"}', None, ctypes.byref(out)), WRONG_PASSWORD, "path without password")
+expect(lib.wallet_keystore_addresses(ks, b"py", b'{"path":"m/0/1"}', b"pw", ctypes.byref(out)), 12, "weak file refused")
+expect(lib.wallet_keystore_addresses(ks, b"py", b'{"path":"m/0/1","allow_weak_kdf":true}', b"pw", ctypes.byref(out)), OK, "path with password")
+assert json.loads(take(out))["addresses"][0]["path"] == "m/0/1"
+expect(lib.wallet_keystore_export_xpub(ks, b"py", b'{"chain":"btc","type":"p2wpkh"}', None, ctypes.byref(out)), OK, "xpub")
+zpub = take(out)
+assert zpub.startswith("zpub"), zpub
+expect(lib.wallet_keystore_export_xpub(ks, b"py", b'{"chain":"btc","type":"p2pkh","network":"testnet"}', None, ctypes.byref(out)), OK, "tpub")
+assert take(out).startswith("tpub")
+expect(lib.wallet_keystore_list(ks, ctypes.byref(out)), OK, "list")
+assert [x["name"] for x in json.loads(take(out))["wallets"]] == ["py"]
+
+# sign_tx: a known transaction (EIP-155's example key and fields) gives the known raw bytes.
+expect(lib.wallet_keystore_import(ks, b"k", b"private-key", b"46" * 32, b"pw", FAST, ctypes.byref(out)), OK, "import key")
+take(out)
+wk = ctypes.c_void_p()
+expect(lib.wallet_keystore_unlock(ks, b"k", b"pw", 1, ctypes.byref(wk)), OK, "unlock key")
+tx = json.dumps({"to": "0x3535353535353535353535353535353535353535", "value": "1ether", "nonce": 9,
+                 "gas": 21000, "gas_price": "20gwei", "legacy": True, "chain_id": 1}).encode()
+expect(lib.wallet_eth_sign_tx(wk, tx, ctypes.byref(out)), OK, "sign tx")
+assert json.loads(take(out))["raw"] == ("0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025"
+    "a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83")
+expect(lib.wallet_eth_sign_tx(wk, b'{"to":"0x12"}', ctypes.byref(out)), INVALID_INPUT, "bad tx")
+lib.wallet_handle_free(wk)
+
+# sign_psbt on BIP174's workflow: its master key signs every input, and the
+# finalized transaction is the one the BIP prints.
+vectors = json.load(open(os.path.join(os.path.dirname(__file__), "..", "vectors", "bip174_psbt.json")))
+tprv = b"tprv8ZgxMBicQKsPd9TeAdPADNnSyH9SSUUbTVeFszDE23Ki6TBB5nCefAdHkK8Fm3qMQR6sHwA56zqRmKmxnHk37JkiFzvncDqoKmPWubu7hDF"
+expect(lib.wallet_keystore_import(ks, b"bip174", b"xprv", tprv, b"pw", FAST, ctypes.byref(out)), OK, "import tprv")
+take(out)
+wb = ctypes.c_void_p()
+expect(lib.wallet_keystore_unlock(ks, b"bip174", b"pw", 1, ctypes.byref(wb)), OK, "unlock tprv")
+psbt = vectors["workflow"][2]["base64"].encode()
+expect(lib.wallet_btc_sign_psbt(wb, psbt, b'{"network":"testnet"}', ctypes.byref(out)), OK, "sign psbt")
+partly = json.loads(take(out))
+assert partly["signed"] == 2 and partly["psbt"].startswith("cHNidP8"), partly
+expect(lib.wallet_btc_sign_psbt(wb, psbt, b'{"network":"testnet","finalize":true}', ctypes.byref(out)), OK, "finalize psbt")
+final = json.loads(take(out))
+assert final["hex"] == vectors["workflow"][7]["hex"], final
+expect(lib.wallet_btc_sign_psbt(wb, b"cHNidP8=", None, ctypes.byref(out)), INVALID_INPUT, "bad psbt")
+# A wallet with none of the inputs' keys signs nothing: an error, not an empty success.
+expect(lib.wallet_btc_sign_psbt(w, psbt, b'{"network":"testnet"}', ctypes.byref(out)), INVALID_INPUT, "nothing to sign")
+lib.wallet_handle_free(wb)
+
+# Statuses outside the enum have a name too.
+assert lib.wallet_status_name(12345) == b"unknown"
+assert lib.wallet_status_name(-7) == b"unknown"
+
 expect(lib.wallet_keystore_passwd(ks, b"py", b"pw", b"pw2", FAST), OK, "passwd")
 w2 = ctypes.c_void_p()
 expect(lib.wallet_keystore_unlock(ks, b"py", b"pw", 1, ctypes.byref(w2)), WRONG_PASSWORD, "old password")
@@ -112,6 +186,12 @@ expect(lib.wallet_eth_balance(b"http://127.0.0.1:9", created["addresses"]["eth"]
 if rpc_url != "-":
     expect(lib.wallet_eth_balance(rpc_url.encode(), b"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", 5000, ctypes.byref(out)), OK, "balance")
     assert int(json.loads(take(out))["wei"]) > 0
+
+# Delete: gone for good, and a second delete says so.
+expect(lib.wallet_keystore_delete(ks, b"k"), OK, "delete")
+expect(lib.wallet_keystore_delete(ks, b"k"), NOT_FOUND, "delete twice")
+expect(lib.wallet_keystore_unlock(ks, b"k", b"pw", 1, ctypes.byref(w2)), NOT_FOUND, "deleted wallet")
+expect(lib.wallet_keystore_delete(ks, b"../escape"), INVALID_INPUT, "bad name")
 
 if hasattr(lib, "wallet_test_panic"):
     expect(lib.wallet_test_panic(), INTERNAL, "caught panic")

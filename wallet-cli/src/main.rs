@@ -16,6 +16,13 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind as K;
+            if wants_json && e.kind() == K::DisplayVersion {
+                println!(
+                    "{}",
+                    serde_json::json!({"name": "wallet", "version": env!("CARGO_PKG_VERSION")})
+                );
+                std::process::exit(EXIT_OK);
+            }
             if matches!(
                 e.kind(),
                 K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand
@@ -29,9 +36,21 @@ fn main() {
                 std::process::exit(code);
             }
             if wants_json {
+                // The first paragraph of clap's message, on one line: what
+                // is wrong and, for missing arguments, which ones.
                 let msg = e.render().to_string();
-                let first = msg.lines().next().unwrap_or("invalid command line");
-                let err = CliError::usage(first.trim_start_matches("error: ").to_owned());
+                let text = msg
+                    .lines()
+                    .take_while(|l| !l.trim().is_empty())
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let text = text.trim_start_matches("error: ");
+                let err = CliError::usage(if text.is_empty() {
+                    "invalid command line".to_owned()
+                } else {
+                    text.to_owned()
+                });
                 output::print_error(
                     &output::Ctx {
                         json: true,

@@ -138,6 +138,8 @@ impl ErrorKind {
     }
 
     /// True for failures of the network or the node (CLI exit code 3).
+    /// A node on the wrong chain and refused RPC credentials are the user's
+    /// to fix (a wrong URL, a wrong password): exit code 1, like bad input.
     #[must_use]
     pub const fn is_network(self) -> bool {
         matches!(
@@ -147,8 +149,6 @@ impl ErrorKind {
                 | ErrorKind::BadResponse
                 | ErrorKind::NodeError
                 | ErrorKind::Rejected
-                | ErrorKind::AuthFailed
-                | ErrorKind::WrongChain
         )
     }
 }

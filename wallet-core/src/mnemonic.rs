@@ -446,8 +446,10 @@ pub fn suggest(word: &str, language: Language) -> Vec<&'static str> {
     };
     let mut scored: Vec<(usize, usize, &'static str)> = Vec::new();
     let mut buf = Vec::new();
+    let mut candidate: Vec<char> = Vec::with_capacity(16);
     for (i, w) in language.word_list().iter().enumerate() {
-        let candidate: Vec<char> = w.chars().collect();
+        candidate.clear();
+        candidate.extend(w.chars());
         // A unique-looking prefix ("aband") is as good as one edit.
         let prefix = typed.len() >= 3 && candidate.starts_with(&typed);
         // The length difference bounds the distance from below: skip the
@@ -457,7 +459,7 @@ pub fn suggest(word: &str, language: Language) -> Vec<&'static str> {
         } else if typed.len().abs_diff(candidate.len()) > limit {
             continue;
         } else {
-            osa_distance(&typed, &candidate, &mut buf)
+            osa_distance(&typed, &candidate, limit, &mut buf)
         };
         if d <= limit {
             scored.push((d, i, w));
@@ -476,8 +478,10 @@ pub fn suggest(word: &str, language: Language) -> Vec<&'static str> {
 }
 
 /// Optimal string alignment distance: insertions, deletions, substitutions and
-/// adjacent transpositions each cost one.
-fn osa_distance(a: &[char], b: &[char], buf: &mut Vec<usize>) -> usize {
+/// adjacent transpositions each cost one. Stops early with `limit + 1` once no
+/// alignment can stay within `limit` (every cell of two successive rows is
+/// above it, and the distance never decreases along a path).
+fn osa_distance(a: &[char], b: &[char], limit: usize, buf: &mut Vec<usize>) -> usize {
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
     buf.clear();
@@ -488,7 +492,9 @@ fn osa_distance(a: &[char], b: &[char], buf: &mut Vec<usize>) -> usize {
     for (j, cell) in buf.iter_mut().enumerate().take(m + 1) {
         *cell = j;
     }
+    let mut previous_row_over = false;
     for i in 1..=n {
+        let mut row_min = usize::MAX;
         for j in 1..=m {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (buf[(i - 1) * width + j] + 1)
@@ -498,7 +504,16 @@ fn osa_distance(a: &[char], b: &[char], buf: &mut Vec<usize>) -> usize {
                 v = v.min(buf[(i - 2) * width + j - 2] + 1);
             }
             buf[i * width + j] = v;
+            row_min = row_min.min(v);
         }
+        row_min = row_min.min(buf[i * width]);
+        // A transposition reaches back two rows, so two rows over the limit
+        // are needed before no later cell can come back under it.
+        let over = row_min > limit;
+        if over && previous_row_over {
+            return limit + 1;
+        }
+        previous_row_over = over;
     }
     buf[n * width + m]
 }
@@ -554,6 +569,45 @@ mod tests {
     fn transposition_is_one_edit() {
         assert!(suggest("abnadon", Language::English).contains(&"abandon"));
         assert!(suggest("zzzzzzzzzzzz", Language::English).is_empty());
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_table() {
+        let words = [
+            "abandon",
+            "abnadon",
+            "ability",
+            "zoo",
+            "",
+            "a",
+            "xylophone",
+            "abandonment",
+            "ca",
+            "ac",
+        ];
+        let mut buf = Vec::new();
+        for a in words {
+            for b in words {
+                let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let exact = osa_distance(&a, &b, usize::MAX - 1, &mut buf);
+                for limit in 0..5 {
+                    let bounded = osa_distance(&a, &b, limit, &mut buf);
+                    if exact <= limit {
+                        assert_eq!(bounded, exact);
+                    } else {
+                        assert!(bounded > limit);
+                    }
+                }
+            }
+        }
+        let d = |a: &str, b: &str| {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            osa_distance(&a, &b, 10, &mut Vec::new())
+        };
+        assert_eq!(d("abandon", "abnadon"), 1);
+        assert_eq!(d("ca", "ac"), 1);
+        assert_eq!(d("", "zoo"), 3);
+        assert_eq!(d("kitten", "sitting"), 3);
     }
 
     #[test]

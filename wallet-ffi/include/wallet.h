@@ -185,9 +185,10 @@ WalletStatus wallet_version(char **out);
 const char *wallet_last_error_message(void);
 
 /**
- * The stable name of a status ("ok", "wrong_password", …). Static: do not free.
+ * The stable name of a status ("ok", "wrong_password", …), or "unknown" for
+ * a value that is not a `WalletStatus`. Static: do not free.
  */
-const char *wallet_status_name(WalletStatus status);
+const char *wallet_status_name(int32_t status);
 
 /**
  * Frees (after wiping) a string returned by the library. NULL is ignored.
@@ -229,6 +230,7 @@ WalletStatus wallet_mnemonic_generate(uint32_t words, const char *language, char
  * `{"valid":true,"language":"english","words":12}`; an invalid phrase
  * returns its status (`WALLET_STATUS_INVALID_MNEMONIC`, `…_BAD_CHECKSUM`)
  * with a message naming the word and suggestions.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `phrase` is a NUL-terminated string; `language` NULL (detect) or a string;
@@ -240,6 +242,7 @@ WalletStatus wallet_mnemonic_validate(const char *phrase, const char *language, 
  * Derives addresses from a mnemonic (no keystore). `request_json` is an
  * address selection (NULL = first BTC P2WPKH). `*out_json` is
  * `{"addresses":[{"path","address","public_key"}…]}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `mnemonic` is a NUL-terminated string; `passphrase` and `request_json`
@@ -252,6 +255,7 @@ WalletStatus wallet_derive_addresses(const char *mnemonic,
 
 /**
  * Opens (creating, mode 0700) the keystore directory `dir`.
+ * The caller owns `*out` on success: free it with `wallet_keystore_free`.
  *
  * # Safety
  * `dir` is a NUL-terminated path; `out` writable.
@@ -269,6 +273,7 @@ void wallet_keystore_free(struct WalletKeystore *ks);
 
 /**
  * The wallets: `{"wallets":[{"name","kind","fingerprint","created"}…],"unreadable":[…]}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `ks` is a live keystore handle; `out_json` writable.
@@ -297,6 +302,7 @@ WalletStatus wallet_keystore_create(const struct WalletKeystore *ks,
  * "private-key" (hex), "pem" (the PEM text) or "eth-keystore" (the V3 JSON
  * text; its password in options `"keystore_password"`, default `password`).
  * Options as `wallet_keystore_create` (`"passphrase"` for mnemonics).
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `ks` live; `name`, `kind`, `secret`, `password` NUL-terminated;
@@ -336,7 +342,9 @@ void wallet_handle_free(struct WalletHandle *w);
  * Addresses of wallet `name` for an address selection (see
  * `wallet_derive_addresses`). Stored account xpubs need no password; other
  * selections need `password` (NULL if none is at hand: then
- * `WALLET_STATUS_WRONG_PASSWORD`).
+ * `WALLET_STATUS_WRONG_PASSWORD`; `"allow_weak_kdf":true` in the request
+ * accepts a file below the KDF floor).
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `ks` live; `name` NUL-terminated; `request_json`, `password` NULL or
@@ -354,6 +362,7 @@ WalletStatus wallet_keystore_addresses(const struct WalletKeystore *ks,
  * SLIP-132 versions (`"plain":true` in the request is not supported here:
  * use `"type":"p2pkh"`). No password when the xpub is stored; else
  * `password` is used. `*out_xpub` is the base58 string.
+ * The caller owns `*out_xpub` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * As `wallet_keystore_addresses`.
@@ -391,6 +400,7 @@ WalletStatus wallet_keystore_delete(const struct WalletKeystore *ks, const char 
  * `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
  * legacy EIP-155), optional `access_list` (standard JSON), key choice
  * `account`/`index`/`path`. `*out_json`: `{"raw","hash","from","type","nonce"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `w` live; `request_json` NUL-terminated; `out_json` writable.
@@ -402,6 +412,7 @@ WalletStatus wallet_eth_sign_tx(const struct WalletHandle *w,
 /**
  * EIP-191 `personal_sign` of `len` bytes at `message`. `key_json`: NULL or
  * a key choice. `*out_json`: `{"signature":"0x…","address":"0x…"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `w` live; `message` valid for `len` bytes (may be NULL when `len` is 0);
@@ -416,6 +427,7 @@ WalletStatus wallet_eth_personal_sign(const struct WalletHandle *w,
 /**
  * Signs EIP-712 typed data (the standard JSON form). `*out_json`:
  * `{"signature","address","digest"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `w` live; `typed_data_json` NUL-terminated; `key_json` NULL or a string;
@@ -431,6 +443,7 @@ WalletStatus wallet_eth_sign_typed_data(const struct WalletHandle *w,
  * `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
  * `*out_json`: `{"signed":N,"fee_sat":…,"psbt":"…"}` or, finalized,
  * `{"signed":N,"hex":"…","txid":"…"}`. Nothing signed is an error.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `w` live; `psbt` NUL-terminated; `options_json` NULL or a string;
@@ -447,6 +460,7 @@ WalletStatus wallet_btc_sign_psbt(const struct WalletHandle *w,
  * `wallet_eth_sign_tx`, every fee/nonce/gas/chain field optional
  * (`chain_id` then guards against the wrong node). `*out_json`:
  * `{"hash","from","nonce",…,"status","block_number","gas_used"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `w` live; `rpc_url`, `request_json` NUL-terminated; `out_json` writable.
@@ -459,6 +473,7 @@ WalletStatus wallet_eth_send(const struct WalletHandle *w,
 
 /**
  * The balance of `address` (0x…). `*out_json`: `{"address","wei","ether"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `rpc_url`, `address` NUL-terminated; `out_json` writable.
@@ -473,6 +488,7 @@ WalletStatus wallet_eth_balance(const char *rpc_url,
  * after checking its network. `auth_json`: NULL or
  * `{"user","password"}` / `{"cookie_file"}`; `options_json`: NULL or
  * `{"chain","network"}`. `*out_json`: `{"txid","vsize"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `rpc_url`, `raw_hex` NUL-terminated; JSON arguments NULL or strings;
@@ -491,6 +507,7 @@ WalletStatus wallet_btc_broadcast(const char *rpc_url,
  * `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
  * "gap":50,"chain":"btc","network":"mainnet"}`. `*out_json`:
  * `{"txid","fee_sat","vsize","hex"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `w` live; `rpc_url`, `request_json` NUL-terminated; `auth_json` NULL or a

@@ -37,7 +37,7 @@ use wallet_core::mnemonic::{Language, Mnemonic};
 use wallet_core::rpc::{self, RpcClient, RpcConfig};
 use wallet_core::secret::SecretString;
 use wallet_core::{Error, ErrorKind};
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 /// The outcome of every call. Values are stable; new ones may be added.
 #[repr(i32)]
@@ -106,6 +106,40 @@ pub enum WalletStatus {
 }
 
 impl WalletStatus {
+    /// Every status, for looking one up by value.
+    const ALL: [WalletStatus; 30] = [
+        Self::Ok,
+        Self::InvalidInput,
+        Self::InvalidMnemonic,
+        Self::BadChecksum,
+        Self::UnknownVersion,
+        Self::WrongNetwork,
+        Self::InvalidKey,
+        Self::InvalidPath,
+        Self::InvalidAddress,
+        Self::Unsupported,
+        Self::WrongPassword,
+        Self::Tampered,
+        Self::WeakParameters,
+        Self::NotFound,
+        Self::AlreadyExists,
+        Self::Locked,
+        Self::Io,
+        Self::Cancelled,
+        Self::NodeUnreachable,
+        Self::Timeout,
+        Self::BadResponse,
+        Self::NodeError,
+        Self::Rejected,
+        Self::AuthFailed,
+        Self::InsufficientFunds,
+        Self::WrongChain,
+        Self::BadSignature,
+        Self::NullPointer,
+        Self::InvalidUtf8,
+        Self::Internal,
+    ];
+
     fn from_kind(kind: ErrorKind) -> Self {
         match kind {
             ErrorKind::InvalidInput => Self::InvalidInput,
@@ -284,27 +318,74 @@ fn check_out<T>(out: *mut T, name: &str) -> FfiResult<()> {
     Ok(())
 }
 
-/// Writes a new C string to `out`.
+/// Writes `bytes` to `out` as a new C string. They are copied once into an
+/// allocation of exactly the final size (so no reallocation leaves an unwiped
+/// copy of a secret behind), and the source buffer is wiped.
 ///
 /// # Safety
 /// `out` must be a valid, writable pointer (checked non-null by the caller).
-unsafe fn put_string(out: *mut *mut c_char, mut s: String) -> FfiResult<()> {
-    let c = CString::new(std::mem::take(&mut s))
-        .map_err(|_| failure(WalletStatus::Internal, "a result contained a NUL byte"))?;
+unsafe fn put_bytes(out: *mut *mut c_char, bytes: Zeroizing<Vec<u8>>) -> FfiResult<()> {
+    if bytes.contains(&0) {
+        return Err(failure(
+            WalletStatus::Internal,
+            "a result contained a NUL byte",
+        ));
+    }
+    let mut exact = Vec::with_capacity(bytes.len() + 1);
+    exact.extend_from_slice(&bytes);
+    drop(bytes);
+    // Cannot fail (checked above); the capacity leaves room for the NUL, so
+    // CString neither grows nor shrinks the allocation.
+    let c = CString::new(exact).map_err(|e| {
+        let mut v = e.into_vec();
+        v.zeroize();
+        failure(WalletStatus::Internal, "a result contained a NUL byte")
+    })?;
     // SAFETY: `out` is valid and writable per the caller's contract.
     unsafe { *out = c.into_raw() };
     Ok(())
 }
 
-/// Serialises `v` to `out`, wiping the intermediate JSON value.
+/// Writes a new C string to `out`, wiping `s`.
 ///
 /// # Safety
-/// As [`put_string`].
-unsafe fn put_json(out: *mut *mut c_char, mut v: Value) -> FfiResult<()> {
-    let text = v.to_string();
-    wipe(&mut v);
+/// As [`put_bytes`].
+unsafe fn put_string(out: *mut *mut c_char, s: String) -> FfiResult<()> {
     // SAFETY: forwarded contract.
-    unsafe { put_string(out, text) }
+    unsafe { put_bytes(out, Zeroizing::new(s.into_bytes())) }
+}
+
+/// Counts the bytes written to it.
+struct ByteCount(usize);
+
+impl std::io::Write for ByteCount {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Serialises `v` to `out` into a buffer sized in advance (no reallocation
+/// copies), wiping the JSON value and the buffer.
+///
+/// # Safety
+/// As [`put_bytes`].
+unsafe fn put_json(out: *mut *mut c_char, mut v: Value) -> FfiResult<()> {
+    let mut count = ByteCount(0);
+    let mut buf =
+        serde_json::to_writer(&mut count, &v).map(|()| Zeroizing::new(Vec::with_capacity(count.0)));
+    if let Ok(b) = &mut buf {
+        if let Err(e) = serde_json::to_writer(&mut **b, &v) {
+            buf = Err(e);
+        }
+    }
+    wipe(&mut v);
+    let buf = buf.map_err(|e| failure(WalletStatus::Internal, format!("result JSON: {e}")))?;
+    // SAFETY: forwarded contract.
+    unsafe { put_bytes(out, buf) }
 }
 
 fn wipe(v: &mut Value) {
@@ -350,10 +431,15 @@ pub extern "C" fn wallet_last_error_message() -> *const c_char {
     LAST_ERROR.with(|e| e.borrow().as_ptr())
 }
 
-/// The stable name of a status ("ok", "wrong_password", …). Static: do not free.
+/// The stable name of a status ("ok", "wrong_password", …), or "unknown" for
+/// a value that is not a `WalletStatus`. Static: do not free.
 #[no_mangle]
-pub extern "C" fn wallet_status_name(status: WalletStatus) -> *const c_char {
-    status.name().as_ptr()
+pub extern "C" fn wallet_status_name(status: i32) -> *const c_char {
+    WalletStatus::ALL
+        .iter()
+        .find(|s| **s as i32 == status)
+        .map_or(c"unknown", |s| s.name())
+        .as_ptr()
 }
 
 /// Frees (after wiping) a string returned by the library. NULL is ignored.
@@ -435,6 +521,7 @@ pub unsafe extern "C" fn wallet_mnemonic_generate(
 /// `{"valid":true,"language":"english","words":12}`; an invalid phrase
 /// returns its status (`WALLET_STATUS_INVALID_MNEMONIC`, `…_BAD_CHECKSUM`)
 /// with a message naming the word and suggestions.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `phrase` is a NUL-terminated string; `language` NULL (detect) or a string;
@@ -481,6 +568,9 @@ struct Selection {
     index: Option<u32>,
     count: Option<u32>,
     path: Option<String>,
+    /// Accept a wallet file below the KDF floor when the password is needed.
+    #[serde(default)]
+    allow_weak_kdf: bool,
 }
 
 impl Selection {
@@ -540,6 +630,7 @@ fn addresses_json(list: &[account::DerivedAddress]) -> Value {
 /// Derives addresses from a mnemonic (no keystore). `request_json` is an
 /// address selection (NULL = first BTC P2WPKH). `*out_json` is
 /// `{"addresses":[{"path","address","public_key"}…]}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `mnemonic` is a NUL-terminated string; `passphrase` and `request_json`
@@ -603,6 +694,7 @@ unsafe fn handle<'a, T>(p: *const T, name: &str) -> FfiResult<&'a T> {
 }
 
 /// Opens (creating, mode 0700) the keystore directory `dir`.
+/// The caller owns `*out` on success: free it with `wallet_keystore_free`.
 ///
 /// # Safety
 /// `dir` is a NUL-terminated path; `out` writable.
@@ -636,6 +728,7 @@ pub unsafe extern "C" fn wallet_keystore_free(ks: *mut WalletKeystore) {
 }
 
 /// The wallets: `{"wallets":[{"name","kind","fingerprint","created"}…],"unreadable":[…]}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `ks` is a live keystore handle; `out_json` writable.
@@ -760,6 +853,7 @@ pub unsafe extern "C" fn wallet_keystore_create(
 /// "private-key" (hex), "pem" (the PEM text) or "eth-keystore" (the V3 JSON
 /// text; its password in options `"keystore_password"`, default `password`).
 /// Options as `wallet_keystore_create` (`"passphrase"` for mnemonics).
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `ks` live; `name`, `kind`, `secret`, `password` NUL-terminated;
@@ -899,7 +993,9 @@ pub unsafe extern "C" fn wallet_handle_free(w: *mut WalletHandle) {
 /// Addresses of wallet `name` for an address selection (see
 /// `wallet_derive_addresses`). Stored account xpubs need no password; other
 /// selections need `password` (NULL if none is at hand: then
-/// `WALLET_STATUS_WRONG_PASSWORD`).
+/// `WALLET_STATUS_WRONG_PASSWORD`; `"allow_weak_kdf":true` in the request
+/// accepts a file below the KDF floor).
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `ks` live; `name` NUL-terminated; `request_json`, `password` NULL or
@@ -955,7 +1051,7 @@ pub unsafe extern "C" fn wallet_keystore_addresses(
                             "this selection needs the wallet's password",
                         )
                     })?;
-                    let secret = file.unlock(pw.expose().as_bytes(), false)?;
+                    let secret = file.unlock(pw.expose().as_bytes(), sel.allow_weak_kdf)?;
                     let master = secret.master()?.ok_or_else(|| {
                         failure(WalletStatus::Internal, "HD wallet without master")
                     })?;
@@ -973,6 +1069,7 @@ pub unsafe extern "C" fn wallet_keystore_addresses(
 /// SLIP-132 versions (`"plain":true` in the request is not supported here:
 /// use `"type":"p2pkh"`). No password when the xpub is stored; else
 /// `password` is used. `*out_xpub` is the base58 string.
+/// The caller owns `*out_xpub` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// As `wallet_keystore_addresses`.
@@ -1021,7 +1118,7 @@ pub unsafe extern "C" fn wallet_keystore_export_xpub(
                         "this account needs the wallet's password",
                     )
                 })?;
-                let secret = file.unlock(pw.expose().as_bytes(), false)?;
+                let secret = file.unlock(pw.expose().as_bytes(), sel.allow_weak_kdf)?;
                 let master = secret
                     .master()?
                     .ok_or_else(|| failure(WalletStatus::Internal, "HD wallet without master"))?;
@@ -1194,6 +1291,7 @@ fn signed_json(signed: &eth::SignedTransaction, from: &EthAddress) -> Value {
 /// `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
 /// legacy EIP-155), optional `access_list` (standard JSON), key choice
 /// `account`/`index`/`path`. `*out_json`: `{"raw","hash","from","type","nonce"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `w` live; `request_json` NUL-terminated; `out_json` writable.
@@ -1247,6 +1345,7 @@ pub unsafe extern "C" fn wallet_eth_sign_tx(
 
 /// EIP-191 `personal_sign` of `len` bytes at `message`. `key_json`: NULL or
 /// a key choice. `*out_json`: `{"signature":"0x…","address":"0x…"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `w` live; `message` valid for `len` bytes (may be NULL when `len` is 0);
@@ -1288,6 +1387,7 @@ pub unsafe extern "C" fn wallet_eth_personal_sign(
 
 /// Signs EIP-712 typed data (the standard JSON form). `*out_json`:
 /// `{"signature","address","digest"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `w` live; `typed_data_json` NUL-terminated; `key_json` NULL or a string;
@@ -1354,6 +1454,7 @@ fn ring(w: &WalletHandle, params: NetworkParams, gap: u32) -> FfiResult<btc::psb
 /// `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
 /// `*out_json`: `{"signed":N,"fee_sat":…,"psbt":"…"}` or, finalized,
 /// `{"signed":N,"hex":"…","txid":"…"}`. Nothing signed is an error.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `w` live; `psbt` NUL-terminated; `options_json` NULL or a string;
@@ -1418,6 +1519,7 @@ fn eth_node(url: &str, ms: u32) -> FfiResult<rpc::ethereum::EthNode> {
 /// `wallet_eth_sign_tx`, every fee/nonce/gas/chain field optional
 /// (`chain_id` then guards against the wrong node). `*out_json`:
 /// `{"hash","from","nonce",…,"status","block_number","gas_used"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `w` live; `rpc_url`, `request_json` NUL-terminated; `out_json` writable.
@@ -1475,6 +1577,7 @@ pub unsafe extern "C" fn wallet_eth_send(
 }
 
 /// The balance of `address` (0x…). `*out_json`: `{"address","wei","ether"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `rpc_url`, `address` NUL-terminated; `out_json` writable.
@@ -1533,6 +1636,7 @@ fn btc_node(url: &str, auth_json: Option<&str>, ms: u32) -> FfiResult<rpc::bitco
 /// after checking its network. `auth_json`: NULL or
 /// `{"user","password"}` / `{"cookie_file"}`; `options_json`: NULL or
 /// `{"chain","network"}`. `*out_json`: `{"txid","vsize"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `rpc_url`, `raw_hex` NUL-terminated; JSON arguments NULL or strings;
@@ -1586,6 +1690,7 @@ struct BtcSendRequest {
 /// `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
 /// "gap":50,"chain":"btc","network":"mainnet"}`. `*out_json`:
 /// `{"txid","fee_sat","vsize","hex"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
 /// `w` live; `rpc_url`, `request_json` NUL-terminated; `auth_json` NULL or a

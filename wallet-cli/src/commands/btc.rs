@@ -292,20 +292,27 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
     let sel = &prepared.selection;
     let total_in: u64 = sel.coins.iter().map(|c| c.value).sum();
     if !ctx.json && !ctx.quiet {
+        let unit = if params.chain() == Chain::Litecoin {
+            "LTC"
+        } else {
+            "BTC"
+        };
+        let coins = |sat: u64| format!("{} {unit}", payment::format_coins(sat));
         eprintln!(
-            "Pay {} to {}\n  from {} coins ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
-            payment::format_coins(amount),
+            "Pay {} to {}\n  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
+            coins(amount),
             to,
             sel.coins.len(),
-            payment::format_coins(total_in),
-            payment::format_coins(sel.fee),
+            if sel.coins.len() == 1 { "coin" } else { "coins" },
+            coins(total_in),
+            coins(sel.fee),
             sel.fee,
             prepared.fee_rate,
             prepared.fee_rate_source,
             sel.vsize,
             sel.change.map_or_else(
                 || "none (left to the fee)".to_owned(),
-                |c| format!("{} to {}", payment::format_coins(c), prepared.change.address)
+                |c| format!("{} to {}", coins(c), prepared.change.address)
             )
         );
     }
@@ -348,6 +355,7 @@ fn balance(
     let found = node_api::find_coins(&node, &accounts, params, gap.clamp(1, 10_000))?;
     let spendable: u64 = found.coins.iter().map(|c| c.value).sum();
     let immature: u64 = found.immature.iter().map(|c| c.value).sum();
+    let pending: u64 = found.spent_in_mempool.iter().map(|c| c.value).sum();
     let mut by_type = serde_json::Map::new();
     for kind in AddressType::ALL {
         let s: u64 = found
@@ -362,6 +370,7 @@ fn balance(
         "confirmed_sat": spendable,
         "confirmed": payment::format_coins(spendable),
         "immature_sat": immature,
+        "spent_in_mempool_sat": pending,
         "by_type_sat": by_type,
         "utxos": found.coins.len(),
         "height": found.height,
@@ -378,6 +387,13 @@ fn balance(
                 w,
                 "(+{} {unit} in immature coinbase outputs)",
                 payment::format_coins(immature)
+            )?;
+        }
+        if pending > 0 {
+            writeln!(
+                w,
+                "({} {unit} more is being spent by a payment not yet mined)",
+                payment::format_coins(pending)
             )?;
         }
         Ok(())

@@ -290,6 +290,7 @@ pub fn list(ctx: &Ctx) -> Result<(), CliError> {
         None => ctx
             .keystore_dir
             .clone()
+            .or_else(|| wallet_core::keystore::Keystore::default_dir().ok())
             .map(|d| d.display().to_string())
             .unwrap_or_default(),
     };

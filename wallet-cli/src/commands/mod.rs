@@ -33,9 +33,13 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
         Command::VerifyMessage(args) => message::verify(&args, ctx),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
-            let mut out = std::io::stdout();
-            clap_complete::generate(shell, &mut cmd, "wallet", &mut out);
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "wallet", &mut script);
+            let text = String::from_utf8_lossy(&script);
+            ctx.emit(
+                &serde_json::json!({"shell": shell.to_string(), "script": text}),
+                |w| w.write_all(&script),
+            )
         }
     }
 }

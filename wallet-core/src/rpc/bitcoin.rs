@@ -287,20 +287,25 @@ impl BtcNode {
         Ok((height, out))
     }
 
-    /// For each outpoint, whether it is a coinbase output and its confirmations
-    /// (`gettxout`, one batch).
-    pub fn coinbase_info(&self, outpoints: &[(String, u32)]) -> Result<Vec<(bool, u64)>> {
+    /// For each outpoint, whether it is a coinbase output and its
+    /// confirmations, or `None` when it is spent, counting transactions in
+    /// the node's mempool (`gettxout` with `include_mempool`, one batch).
+    pub fn txout_info(&self, outpoints: &[(String, u32)]) -> Result<Vec<Option<(bool, u64)>>> {
         let calls: Vec<(&str, Value)> = outpoints
             .iter()
-            .map(|(t, v)| ("gettxout", json!([t, v, false])))
+            .map(|(t, v)| ("gettxout", json!([t, v, true])))
             .collect();
         let mut out = Vec::with_capacity(outpoints.len());
         for r in self.rpc.batch(&calls)? {
             let v = r?;
-            out.push((
+            if v.is_null() {
+                out.push(None);
+                continue;
+            }
+            out.push(Some((
                 v.get("coinbase").and_then(Value::as_bool).unwrap_or(false),
                 v.get("confirmations").and_then(Value::as_u64).unwrap_or(0),
-            ));
+            )));
         }
         Ok(out)
     }
@@ -379,6 +384,9 @@ pub struct WalletCoins {
     pub coins: Vec<Coin>,
     /// Coinbase outputs that are not yet mature.
     pub immature: Vec<Coin>,
+    /// Confirmed coins already spent by a transaction in the node's mempool
+    /// (a payment not yet mined): never selected again.
+    pub spent_in_mempool: Vec<Coin>,
     /// Highest change index seen per address type.
     pub last_change: HashMap<AddressType, u32>,
     /// Chain height of the scan.
@@ -441,7 +449,7 @@ pub fn find_coins(
     }
     found.sort_by(|a, b| (&a.txid, a.vout).cmp(&(&b.txid, b.vout)));
     found.dedup_by(|a, b| a.txid == b.txid && a.vout == b.vout);
-    let info = node.coinbase_info(
+    let info = node.txout_info(
         &found
             .iter()
             .map(|o| (o.txid.clone(), o.vout))
@@ -451,10 +459,11 @@ pub fn find_coins(
         height,
         ..WalletCoins::default()
     };
-    for (o, (coinbase, confirmations)) in found.into_iter().zip(info) {
+    for (o, status) in found.into_iter().zip(info) {
         let Some(slot) = scripts.get(&o.script_pubkey) else {
             continue;
         };
+        let (coinbase, confirmations) = status.unwrap_or((false, 0));
         if slot.change {
             let e = result.last_change.entry(slot.kind).or_insert(0);
             *e = (*e).max(slot.index);
@@ -469,7 +478,9 @@ pub fn find_coins(
             prev_tx: None,
             confirmations,
         };
-        if coinbase && confirmations < COINBASE_MATURITY {
+        if status.is_none() {
+            result.spent_in_mempool.push(coin);
+        } else if coinbase && confirmations < COINBASE_MATURITY {
             result.immature.push(coin);
         } else {
             result.coins.push(coin);
@@ -585,14 +596,22 @@ pub fn prepare_payment(
         req.change_kind,
     )
     .map_err(|e| {
-        if e.kind() == crate::ErrorKind::InsufficientFunds && !found.immature.is_empty() {
-            Error::InsufficientFunds(format!(
-                "{e}; {} more is in coinbase outputs that are not yet mature",
+        let Error::InsufficientFunds(mut msg) = e else {
+            return e;
+        };
+        if !found.immature.is_empty() {
+            msg.push_str(&format!(
+                "; {} more is in coinbase outputs that are not yet mature",
                 payment::format_coins(found.immature.iter().map(|c| c.value).sum())
-            ))
-        } else {
-            e
+            ));
         }
+        if !found.spent_in_mempool.is_empty() {
+            msg.push_str(&format!(
+                "; {} is being spent by a payment not yet mined (its change is usable once it is)",
+                payment::format_coins(found.spent_in_mempool.iter().map(|c| c.value).sum())
+            ));
+        }
+        Error::InsufficientFunds(msg)
     })?;
     for c in &mut selection.coins {
         if c.kind == AddressType::P2pkh {
