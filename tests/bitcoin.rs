@@ -48,6 +48,18 @@ impl Ks {
         full.extend_from_slice(args);
         wallet_with(&full, stdin.as_bytes(), &[])
     }
+    /// The options `run` puts before the command.
+    fn base_args(&self) -> Vec<String> {
+        let ks = self.dir.path().join("ks");
+        let pw = self.dir.path().join("pw");
+        vec![
+            "--allow-weak-kdf".into(),
+            "--keystore-dir".into(),
+            ks.to_str().unwrap().into(),
+            "--password-file".into(),
+            pw.to_str().unwrap().into(),
+        ]
+    }
     fn create(&self, name: &str) -> Value {
         let mut a = vec!["--json", "create", name];
         a.extend_from_slice(&FAST);
@@ -453,6 +465,7 @@ fn litecoind_regtest_payments_balances_and_rejections() {
     r.assert_fails(3);
     let e = r.err_json();
     assert_eq!(e["kind"], "rejected");
+    assert_eq!(e["reason"], "fee_too_low", "{e}");
     assert!(
         e["message"].as_str().unwrap().contains("min relay fee"),
         "{e}"
@@ -597,6 +610,37 @@ fn litecoind_regtest_payments_balances_and_rejections() {
     let e = r.err_json();
     assert_eq!(e["kind"], "rejected");
     assert!(e["message"].as_str().unwrap().contains("premature"), "{e}");
+    assert_eq!(e["reason"], "premature", "{e}");
+    // Without --fee-rate: regtest has no estimate, so the fallback rate, and
+    // the result says where the rate came from.
+    let r = send(&ks, &["--to", &sink, "--amount", "1"]);
+    r.assert_ok();
+    let p = r.json();
+    assert_eq!(p["fee_rate_source"], "fallback", "{p}");
+    assert_eq!(p["fee_rate"], 2.0, "{p}");
+    assert!(sat(&p["fee_sat"]) >= 2 * sat(&p["vsize"]), "{p}");
+    // Without --yes: at a terminal anything but "yes" cancels; with no
+    // terminal nothing is asked and nothing is sent.
+    let mut a = ks.base_args();
+    a.extend(["--json", "btc", "send", "w"].map(String::from));
+    a.extend(
+        ltc_args(&na, &["--to", &sink, "--amount", "1", "--fee-rate", "2"])
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    let args: Vec<&str> = a.iter().map(String::as_str).collect();
+    let before = node.rpc("getmempoolinfo", json!([]))["size"].clone();
+    let t = wallet_tty(
+        &args,
+        json!([{"expect": "Type 'yes' to continue: ", "send": "no\n"}]),
+        &[],
+    );
+    assert_eq!(t.code, 1, "{t:?}");
+    assert!(t.output.contains("Pay 1 LTC to"), "{t:?}");
+    let r = wallet_with(&args, b"", &[]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "cancelled", "{}", r.stderr);
+    assert_eq!(node.rpc("getmempoolinfo", json!([]))["size"], before);
     // Bad credentials.
     let bad_pw = ks.dir.path().join("badpw");
     std::fs::write(&bad_pw, "nope").unwrap();
@@ -738,4 +782,141 @@ fn bcoin_regtest_spend_from_its_address_index() {
     let r = ks.run(&s, "");
     r.assert_fails(1);
     assert_eq!(r.err_json()["kind"], "unsupported");
+}
+
+/// Every sighash type, on every address type, signed by `sign-psbt` and
+/// accepted by litecoind's consensus checks (and the hash-type byte is the one
+/// asked for).
+#[test]
+fn every_sighash_type_is_accepted_by_litecoind() {
+    let Some(node) = Node::litecoind() else {
+        return;
+    };
+    let na = node.cli_args();
+    let ks = Ks::new();
+    ks.create("w");
+    let sink = other_address("ltc", "p2wpkh");
+    // Two coins on each address type (indexes 0 and 1), then maturity.
+    let mut coins: Vec<(&str, String, Txid)> = Vec::new();
+    for kind in TYPES {
+        for index in 0..2 {
+            let (addr, _) = ks.address("w", "ltc", kind, index);
+            let h = node.rpc("generatetoaddress", json!([1, addr]));
+            let block = node.rpc("getblock", json!([h[0], 1]));
+            coins.push((
+                kind,
+                addr,
+                block["tx"][0].as_str().unwrap().parse().unwrap(),
+            ));
+        }
+    }
+    node.rpc("generatetoaddress", json!([100, sink]));
+    // ECDSA and taproot hash types: ALL, NONE, SINGLE, each with ANYONECANPAY.
+    let plans: [[u32; 4]; 2] = [[0x83, 0x02, 0x81, 0x03], [0x82, 0x03, 0x02, 0x81]];
+    for (round, plan) in plans.iter().enumerate() {
+        let picked: Vec<&(&str, String, Txid)> = TYPES
+            .iter()
+            .map(|k| coins.iter().filter(|c| c.0 == *k).nth(round).unwrap())
+            .collect();
+        let mut values = Vec::new();
+        for (_, _, txid) in &picked {
+            let out = node.rpc("gettxout", json!([txid.to_string(), 0]));
+            values.push((out["value"].as_f64().unwrap() * 1e8).round() as u64);
+        }
+        let total: u64 = values.iter().sum();
+        // One output per input, so SIGHASH_SINGLE has its output.
+        let each = (total - 100_000) / 4;
+        let mut p = Psbt::from_unsigned_tx(Transaction {
+            version: bitcoin::transaction::Version::TWO,
+            lock_time: bitcoin::absolute::LockTime::ZERO,
+            input: picked
+                .iter()
+                .map(|(_, _, txid)| TxIn {
+                    previous_output: OutPoint {
+                        txid: *txid,
+                        vout: 0,
+                    },
+                    script_sig: ScriptBuf::new(),
+                    sequence: Sequence::MAX,
+                    witness: Witness::new(),
+                })
+                .collect(),
+            output: (0..4)
+                .map(|_| TxOut {
+                    value: Amount::from_sat(each),
+                    script_pubkey: spk_of(&sink, "ltc"),
+                })
+                .collect(),
+        })
+        .unwrap();
+        for (i, (kind, addr, txid)) in picked.iter().enumerate() {
+            p.inputs[i].witness_utxo = Some(TxOut {
+                value: Amount::from_sat(values[i]),
+                script_pubkey: spk_of(addr, "ltc"),
+            });
+            if *kind == "p2pkh" {
+                let raw = node.rpc("getrawtransaction", json!([txid.to_string(), false]));
+                p.inputs[i].witness_utxo = None;
+                p.inputs[i].non_witness_utxo = Some(
+                    bitcoin::consensus::encode::deserialize(
+                        &hex::decode(raw.as_str().unwrap()).unwrap(),
+                    )
+                    .unwrap(),
+                );
+            }
+            p.inputs[i].sighash_type = Some(bitcoin::psbt::PsbtSighashType::from_u32(plan[i]));
+        }
+        let r = ks.run(
+            &[
+                "--json",
+                "btc",
+                "sign-psbt",
+                "w",
+                "--chain",
+                "ltc",
+                "--network",
+                "regtest",
+                "--finalize",
+            ],
+            &p.to_string(),
+        );
+        r.assert_ok();
+        let signed = r.json();
+        assert_eq!(signed["signed"], 4, "{signed}");
+        let hex_tx = signed["hex"].as_str().unwrap().to_owned();
+        // The hash-type byte of each signature is the one the PSBT asked for.
+        let tx: Transaction =
+            bitcoin::consensus::encode::deserialize(&hex::decode(&hex_tx).unwrap()).unwrap();
+        for (i, (kind, _, _)) in picked.iter().enumerate() {
+            let sig: Vec<u8> = match *kind {
+                "p2pkh" => tx.input[i]
+                    .script_sig
+                    .instructions()
+                    .next()
+                    .unwrap()
+                    .unwrap()
+                    .push_bytes()
+                    .unwrap()
+                    .as_bytes()
+                    .to_vec(),
+                _ => tx.input[i].witness.nth(0).unwrap().to_vec(),
+            };
+            assert_eq!(
+                u32::from(*sig.last().unwrap()),
+                plan[i],
+                "{kind} round {round}"
+            );
+        }
+        // Consensus and policy: the node accepts it, and mines it.
+        let accept = node.rpc("testmempoolaccept", json!([[hex_tx]]));
+        assert_eq!(accept[0]["allowed"], true, "{accept}");
+        let mut a = vec!["--json", "btc", "broadcast"];
+        a.extend(ltc_args(&na, &[&hex_tx]));
+        let r = ks.run(&a, "");
+        r.assert_ok();
+        assert_eq!(r.json()["txid"], signed["txid"]);
+        node.rpc("generatetoaddress", json!([1, sink]));
+        let conf = node.rpc("getrawtransaction", json!([signed["txid"], true]));
+        assert_eq!(conf["confirmations"], 1, "{conf}");
+    }
 }

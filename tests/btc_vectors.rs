@@ -387,3 +387,141 @@ fn bip137_message_signatures() {
     }
     assert!(n >= 5);
 }
+
+/// What the signer must refuse (with a reason), next to what it signs.
+#[test]
+fn the_signer_refuses_what_it_cannot_sign_safely() {
+    use bitcoin::absolute::LockTime;
+    use bitcoin::transaction::Version;
+    use bitcoin::{OutPoint, Sequence, TxIn, Txid, Witness};
+    use wallet_core::bitcoin::{Address, AddressType, NetworkParams};
+    use wallet_core::hd::ExtendedPrivateKey;
+    use wallet_core::mnemonic::Mnemonic;
+
+    let m = Mnemonic::parse(
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    )
+    .unwrap();
+    let master = ExtendedPrivateKey::from_seed(&m.to_seed("")).unwrap();
+    let params = NetworkParams::BITCOIN;
+    let ring = KeyRing::from_master(master.clone(), params, 5).unwrap();
+    let key_at = |path: &str| {
+        master
+            .derive_path(&path.parse().unwrap())
+            .unwrap()
+            .private_key()
+            .public_key()
+    };
+    let spk = |path: &str, kind: AddressType| {
+        ScriptBuf::from_bytes(
+            Address::from_public_key(&key_at(path), kind, params)
+                .unwrap()
+                .script_pubkey(),
+        )
+    };
+    let wpkh = spk("m/84'/0'/0'/0/0", AddressType::P2wpkh);
+    let pkh = spk("m/44'/0'/0'/0/0", AddressType::P2pkh);
+    let tr = spk("m/86'/0'/0'/0/0", AddressType::P2tr);
+    let foreign_tr = spk("m/86'/0'/7'/0/0", AddressType::P2tr);
+    let coin = |script: &ScriptBuf| TxOut {
+        value: Amount::from_sat(50_000),
+        script_pubkey: script.clone(),
+    };
+    let new_psbt = |inputs: u8, outputs: usize| {
+        Psbt::from_unsigned_tx(Transaction {
+            version: Version::TWO,
+            lock_time: LockTime::ZERO,
+            input: (0..inputs)
+                .map(|n| TxIn {
+                    previous_output: OutPoint {
+                        txid: Txid::from_byte_array([n + 1; 32]),
+                        vout: 0,
+                    },
+                    script_sig: ScriptBuf::new(),
+                    sequence: Sequence::MAX,
+                    witness: Witness::new(),
+                })
+                .collect(),
+            output: vec![coin(&wpkh); outputs],
+        })
+        .unwrap()
+    };
+    let sign = |p: &mut Psbt| psbt::sign(p, &ring, AuxRand::Fixed([0; 32])).unwrap();
+    let refused = |st: &InputStatus, needle: &str| matches!(st, InputStatus::Refused(r) if r.contains(needle));
+
+    // A P2PKH coin of ours with only a witness UTXO: a legacy signature does
+    // not commit to the amount, so only the previous transaction proves it.
+    let mut p = new_psbt(1, 1);
+    p.inputs[0].witness_utxo = Some(coin(&pkh));
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 0);
+    assert!(refused(&r.inputs[0], "non-witness input"), "{:?}", r.inputs);
+
+    // No UTXO at all, though the derivation info says the key is ours.
+    let mut p = new_psbt(1, 1);
+    let pk = bitcoin::secp256k1::PublicKey::from_slice(&key_at("m/84'/0'/0'/0/0").to_compressed())
+        .unwrap();
+    p.inputs[0].bip32_derivation.insert(
+        pk,
+        (
+            bitcoin::bip32::Fingerprint::from(master.fingerprint().0),
+            "m/84'/0'/0'/0/0".parse().unwrap(),
+        ),
+    );
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 0);
+    assert!(
+        refused(&r.inputs[0], "UTXO it spends is missing"),
+        "{:?}",
+        r.inputs
+    );
+
+    // Our taproot coin next to an input whose UTXO is unknown: a taproot
+    // signature commits to every amount, so it is refused.
+    let mut p = new_psbt(2, 2);
+    p.inputs[0].witness_utxo = Some(coin(&tr));
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 0);
+    assert!(refused(&r.inputs[0], "UTXOs are missing"), "{:?}", r.inputs);
+    assert_eq!(r.inputs[1], InputStatus::NotOurs);
+    // With both amounts known, the same input is signed.
+    p.inputs[1].witness_utxo = Some(coin(&foreign_tr));
+    let r = sign(&mut p);
+    assert_eq!(r.inputs[0], InputStatus::Signed("p2tr".into()));
+    assert_eq!(r.inputs[1], InputStatus::NotOurs);
+
+    // A taproot script-path spend that names our key in a leaf.
+    let mut p = new_psbt(1, 1);
+    p.inputs[0].witness_utxo = Some(coin(&foreign_tr));
+    let xonly = bitcoin::secp256k1::XOnlyPublicKey::from_slice(&key_at("m/86'/0'/0'/0/0").x_only())
+        .unwrap();
+    p.inputs[0].tap_key_origins.insert(
+        xonly,
+        (
+            vec![bitcoin::taproot::TapLeafHash::from_byte_array([9; 32])],
+            (
+                bitcoin::bip32::Fingerprint::from(master.fingerprint().0),
+                "m/86'/0'/0'/0/0".parse().unwrap(),
+            ),
+        ),
+    );
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 0);
+    assert!(refused(&r.inputs[0], "script-path"), "{:?}", r.inputs);
+
+    // SIGHASH_SINGLE for an input without an output at its index (legacy
+    // rules would sign the constant 1: anyone could reuse it).
+    for (script, kind) in [(&wpkh, "p2wpkh"), (&tr, "p2tr")] {
+        let mut p = new_psbt(2, 1);
+        p.inputs[0].witness_utxo = Some(coin(script));
+        p.inputs[1].witness_utxo = Some(coin(script));
+        p.inputs[1].sighash_type = Some(psbt::sighash_type(0x03));
+        let r = sign(&mut p);
+        assert_eq!(r.inputs[0], InputStatus::Signed(kind.into()), "{kind}");
+        assert!(
+            refused(&r.inputs[1], "SIGHASH_SINGLE"),
+            "{kind}: {:?}",
+            r.inputs
+        );
+    }
+}

@@ -82,6 +82,85 @@ impl Rng {
     }
 }
 
+/// A hex quantity from cast (`"0x1f"`) as a number.
+fn quantity(v: &Value) -> u128 {
+    u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// A 32-byte value as hex without leading zeros.
+fn minimal_hex(v: &Value) -> String {
+    let h = v
+        .as_str()
+        .unwrap()
+        .trim_start_matches("0x")
+        .trim_start_matches('0');
+    h.to_lowercase()
+}
+
+/// Every field of cast's `decode-tx` equals ours (`sign-tx` / `decode-tx` JSON).
+fn assert_same_fields(cast: &Value, ours: &Value, round: usize) {
+    let ctx = format!("round {round}: cast {cast} / ours {ours}");
+    assert_eq!(
+        quantity(&cast["type"]),
+        ours["type"].as_u64().unwrap() as u128,
+        "{ctx}"
+    );
+    assert_eq!(
+        quantity(&cast["chainId"]),
+        ours["chain_id"].as_u64().unwrap() as u128,
+        "{ctx}"
+    );
+    assert_eq!(
+        quantity(&cast["nonce"]),
+        ours["nonce"].as_u64().unwrap() as u128,
+        "{ctx}"
+    );
+    assert_eq!(
+        quantity(&cast["gas"]),
+        ours["gas"].as_u64().unwrap() as u128,
+        "{ctx}"
+    );
+    assert_eq!(quantity(&cast["value"]).to_string(), ours["value"], "{ctx}");
+    assert_eq!(cast["input"], ours["data"], "{ctx}");
+    match cast["to"].as_str() {
+        Some(to) => assert_eq!(
+            to.to_lowercase(),
+            ours["to"].as_str().unwrap().to_lowercase(),
+            "{ctx}"
+        ),
+        None => assert!(ours["to"].is_null(), "{ctx}"),
+    }
+    if cast["type"] == "0x2" {
+        assert_eq!(
+            quantity(&cast["maxFeePerGas"]).to_string(),
+            ours["max_fee_per_gas"],
+            "{ctx}"
+        );
+        assert_eq!(
+            quantity(&cast["maxPriorityFeePerGas"]).to_string(),
+            ours["max_priority_fee_per_gas"],
+            "{ctx}"
+        );
+    } else {
+        assert_eq!(
+            quantity(&cast["gasPrice"]).to_string(),
+            ours["gas_price"],
+            "{ctx}"
+        );
+    }
+    if cast["type"] != "0x0" {
+        assert_eq!(cast["accessList"], ours["access_list"], "{ctx}");
+    }
+    assert_eq!(minimal_hex(&cast["r"]), minimal_hex(&ours["r"]), "{ctx}");
+    assert_eq!(minimal_hex(&cast["s"]), minimal_hex(&ours["s"]), "{ctx}");
+    assert_eq!(
+        quantity(&cast["v"]),
+        ours["v"].as_u64().unwrap() as u128,
+        "{ctx}"
+    );
+    assert_eq!(cast["hash"], ours["hash"], "{ctx}");
+}
+
 #[test]
 fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
     let Some(cast) = cast() else { return };
@@ -92,8 +171,9 @@ fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
     std::fs::write(ks.path("al.json"), al).unwrap();
     let alf = ks.path("al.json");
     let mut compared = 0;
-    for round in 0..24 {
-        let kind = round % 4; // 0 legacy, 1 eip-1559, 2 eip-1559 + access list, 3 creation
+    for round in 0..30 {
+        // 0 legacy, 1 EIP-1559, 2 EIP-1559 + access list, 3 creation, 4 EIP-2930
+        let kind = round % 5;
         let width = 8 * (1 + rng.below(4));
         let nonce = rng.below(1 << width).to_string();
         let gas = (21_000 + rng.below(500_000)).to_string();
@@ -180,6 +260,25 @@ fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
                     &data,
                 ]);
             }
+            4 => {
+                ours.extend([
+                    "--to",
+                    to,
+                    "--gas-price",
+                    &price,
+                    "--access-list",
+                    alf.to_str().unwrap(),
+                ]);
+                theirs.extend([
+                    "--gas-price",
+                    &price,
+                    "--legacy",
+                    "--access-list",
+                    al,
+                    to,
+                    &data,
+                ]);
+            }
             _ => {
                 ours.extend(["--max-fee", &price, "--priority-fee", &prio]);
                 let code = if data == "0x" { "0x00" } else { data.as_str() };
@@ -201,7 +300,7 @@ fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
         let j = r.json();
         let raw = j["raw"].as_str().unwrap();
         assert_eq!(raw, cast_out(&cast, &theirs), "round {round} kind {kind}");
-        // cast decodes it to the same signer, nonce and hash.
+        // cast decodes it to every field we signed, and so does our decode-tx.
         let decoded: Value = serde_json::from_str(&cast_out(&cast, &["decode-tx", raw])).unwrap();
         let decoded: Value = match decoded {
             Value::String(s) => serde_json::from_str(&s).unwrap(),
@@ -211,19 +310,18 @@ fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
             decoded["signer"].as_str().unwrap().to_lowercase(),
             DEV_ADDR.to_lowercase()
         );
-        assert_eq!(decoded["hash"], j["hash"]);
-        assert_eq!(
-            u64::from_str_radix(
-                decoded["nonce"].as_str().unwrap().trim_start_matches("0x"),
-                16
-            )
-            .unwrap()
-            .to_string(),
-            nonce
-        );
+        let back = ks.run(&["--json", "eth", "decode-tx", raw], "");
+        back.assert_ok();
+        let back = back.json();
+        assert_same_fields(&decoded, &j, round);
+        assert_same_fields(&decoded, &back, round);
+        assert_eq!(quantity(&decoded["nonce"]).to_string(), nonce);
+        assert_eq!(quantity(&decoded["gas"]).to_string(), gas);
+        assert_eq!(quantity(&decoded["value"]).to_string(), value);
+        assert_eq!(quantity(&decoded["chainId"]).to_string(), chain);
         compared += 1;
     }
-    // EIP-2930 (cast cannot build it offline): cast decodes ours.
+    // A fixed EIP-2930 transaction to our own address: cast decodes it.
     let r = ks.run(
         &[
             "--json",
@@ -269,7 +367,7 @@ fn signed_transactions_equal_cast_mktx_and_decode_with_cast() {
     let ours = ks.run(&["--json", "eth", "decode-tx", &raw], "").json();
     assert_eq!(ours["from"], DEV_ADDR);
     assert_eq!(ours["type"], 1);
-    assert!(compared >= 24);
+    assert_eq!(compared, 30);
 }
 
 #[test]
@@ -754,7 +852,54 @@ fn failures_have_the_right_kind_and_nothing_is_sent_twice() {
     r.assert_fails(3);
     let e = r.err_json();
     assert_eq!(e["kind"], "rejected");
+    assert_eq!(e["reason"], "nonce_too_low", "{e}");
     assert!(e["message"].as_str().unwrap().contains("nonce"), "{e}");
+    // A max fee below the block's base fee: the node's words, a typed reason.
+    let r = send(
+        "dev",
+        &anvil.url,
+        &["--max-fee", "1wei", "--priority-fee", "1wei"],
+    );
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected", "{e}");
+    assert_eq!(e["reason"], "fee_too_low", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("base fee"), "{e}");
+    // Without --yes: at a terminal, anything but "yes" cancels; with no
+    // terminal, nothing is asked and nothing is sent.
+    let ks_dir = ks.dir.path().join("ks");
+    let pw = ks.path("pw");
+    let a: Vec<String> = [
+        "--allow-weak-kdf",
+        "--keystore-dir",
+        ks_dir.to_str().unwrap(),
+        "--password-file",
+        pw.to_str().unwrap(),
+        "--json",
+        "eth",
+        "send",
+        "dev",
+        "--rpc-url",
+        &anvil.url,
+        "--to",
+        to,
+        "--value",
+        "1",
+    ]
+    .map(String::from)
+    .to_vec();
+    let args: Vec<&str> = a.iter().map(String::as_str).collect();
+    let t = wallet_tty(
+        &args,
+        serde_json::json!([{"expect": "Type 'yes' to continue: ", "send": "no\n"}]),
+        &[],
+    );
+    assert_eq!(t.code, 1, "{t:?}");
+    assert!(t.output.contains("Send 1 ETH from"), "{t:?}");
+    assert!(t.output.contains("cancelled"), "{t:?}");
+    let r = wallet_with(&args, b"", &[]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "cancelled", "{}", r.stderr);
     // A raw transaction for another chain, broadcast to this node.
     let other = ks.run(
         &[

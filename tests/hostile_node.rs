@@ -588,3 +588,99 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
     r.assert_fails(3);
     assert_eq!(r.err_json()["kind"], "bad_response");
 }
+
+#[test]
+fn a_node_estimating_an_absurd_fee_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let pw = dir.path().join("pw");
+    std::fs::write(&pw, "pw").unwrap();
+    let ks = dir.path().join("ks");
+    let base = [
+        "--json",
+        "--allow-weak-kdf",
+        "--keystore-dir",
+        ks.to_str().unwrap(),
+        "--password-file",
+        pw.to_str().unwrap(),
+    ];
+    let run = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        common::wallet(&a, "")
+    };
+    run(&[
+        "create",
+        "w",
+        "--kdf-memory",
+        "256",
+        "--kdf-iterations",
+        "1",
+        "--kdf-parallelism",
+        "1",
+    ])
+    .assert_ok();
+    let to = run(&["address", "w", "--network", "regtest", "--index", "7"]).json()["addresses"][0]
+        ["address"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A regtest node with no coins for us and the given fee estimate (BTC/kvB).
+    let node = |feerate: f64| {
+        serve(move |req, s| {
+            let result = match req["method"].as_str() {
+                Some("getblockchaininfo") => json!({"chain": "regtest", "blocks": 1}),
+                Some("getblockhash") => json!("11".repeat(32)),
+                Some("scantxoutset") => json!({"success": true, "height": 1, "unspents": []}),
+                Some("estimatesmartfee") => json!({"feerate": feerate, "blocks": 6}),
+                _ => Value::Null,
+            };
+            answer(
+                s,
+                &json!({"jsonrpc": "2.0", "id": req["id"], "result": result}),
+            );
+        })
+    };
+    let absurd = node(0.05);
+    let r = run(&[
+        "btc",
+        "send",
+        "w",
+        "--rpc-url",
+        &absurd.url,
+        "--network",
+        "regtest",
+        "--to",
+        &to,
+        "--amount",
+        "0.001",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("5000.0 sat/vB, above the 500 sat/vB cap"),
+        "{e}"
+    );
+    // A sane estimate is used (and then there is simply nothing to spend).
+    let sane = node(0.00005);
+    let r = run(&[
+        "btc",
+        "send",
+        "w",
+        "--rpc-url",
+        &sane.url,
+        "--network",
+        "regtest",
+        "--to",
+        &to,
+        "--amount",
+        "0.001",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "insufficient_funds", "{}", r.stderr);
+}

@@ -996,3 +996,123 @@ fn keystore_location_and_password_from_the_environment() {
     );
     r.assert_fails(1);
 }
+
+/// `create`, `export` and `delete` at a terminal: the password asked twice,
+/// the phrase shown once and three of its words asked back, confirmations typed.
+#[test]
+fn interactive_create_quiz_export_and_delete_at_a_terminal() {
+    use serde_json::json;
+    let e = Env::new();
+    let ks = e.ks();
+    let ks = ks.to_str().unwrap();
+    let pw_file = e.path("pw");
+    let pw_file = pw_file.to_str().unwrap();
+    let create_args = |name: &'static str| {
+        let mut a = vec!["--keystore-dir", ks, "--json", "create", name];
+        a.extend_from_slice(&FAST);
+        a
+    };
+    let quiz = json!([
+        {"expect": "New wallet password: ", "send": "correct horse\n"},
+        {"expect": "Repeat the wallet password: ", "send": "correct horse\n"},
+        {"expect": "Press Enter", "send": "\n"},
+        {"expect": "Word #(\\d+): ", "send_word": true},
+        {"expect": "Word #(\\d+): ", "send_word": true},
+        {"expect": "Word #(\\d+): ", "send_word": true},
+    ]);
+    let r = wallet_tty(&create_args("t"), quiz, &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.failed_step, None, "{r:?}");
+    assert_eq!(r.words.len(), 12, "{r:?}");
+    // The JSON result says the backup was verified and does not repeat the phrase.
+    let last = r.output.lines().rev().find(|l| l.starts_with('{')).unwrap();
+    let v: serde_json::Value = serde_json::from_str(last.trim()).unwrap();
+    assert_eq!(v["backup_verified"], true, "{v}");
+    assert!(v.get("mnemonic").is_none(), "{v}");
+    assert_eq!(r.output.matches(&r.words.join(" ")).count(), 0);
+    // The words shown are the wallet's (the password typed twice is the one used).
+    let phrase = e.export("t", &["--mnemonic"]).stdout.trim().to_owned();
+    assert_eq!(phrase, r.words.join(" "));
+
+    // Wrong answers three times: nothing is created.
+    let mut wrong = vec![
+        json!({"expect": "New wallet password: ", "send": "pw\n"}),
+        json!({"expect": "Repeat the wallet password: ", "send": "pw\n"}),
+        json!({"expect": "Press Enter", "send": "\n"}),
+    ];
+    for _ in 0..9 {
+        wrong.push(json!({"expect": "Word #\\d+: ", "send": "zebra\n"}));
+    }
+    let r = wallet_tty(&create_args("u"), json!(wrong), &[]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.output.contains("could not be verified"), "{r:?}");
+    assert!(!e.file("u").exists());
+    // Two different passwords: nothing is created.
+    let r = wallet_tty(
+        &create_args("v"),
+        json!([
+            {"expect": "New wallet password: ", "send": "one\n"},
+            {"expect": "Repeat the wallet password: ", "send": "two\n"},
+        ]),
+        &[],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.output.contains("differ"), "{r:?}");
+    assert!(!e.file("v").exists());
+
+    // Export at a terminal: the password (hidden), then an explicit yes.
+    let export = [
+        "--keystore-dir",
+        ks,
+        "--allow-weak-kdf",
+        "export",
+        "t",
+        "--mnemonic",
+    ];
+    let r = wallet_tty(
+        &export,
+        json!([
+            {"expect": "[Pp]assword.*: ", "send": "correct horse\n"},
+            {"expect": "Type '.*' to continue: ", "send": "no\n"},
+        ]),
+        &[],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!r.output.contains(&phrase), "{r:?}");
+    let r = wallet_tty(
+        &export,
+        json!([
+            {"expect": "[Pp]assword.*: ", "send": "correct horse\n"},
+            {"expect": "Type '(.*)' to continue: ", "send": "yes\n"},
+        ]),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.output.contains(&phrase), "{r:?}");
+    // The hidden password is not echoed.
+    assert!(!r.output.contains("correct horse"), "{r:?}");
+
+    // Delete asks for the name; anything else keeps the wallet.
+    let del = [
+        "--keystore-dir",
+        ks,
+        "--password-file",
+        pw_file,
+        "delete",
+        "t",
+    ];
+    let r = wallet_tty(
+        &del,
+        json!([{"expect": "Type 't' to continue: ", "send": "nope\n"}]),
+        &[],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(e.file("t").exists());
+    let r = wallet_tty(
+        &del,
+        json!([{"expect": "Type 't' to continue: ", "send": "t\n"}]),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!e.file("t").exists());
+}

@@ -522,3 +522,54 @@ impl Drop for Node {
         let _ = self.child.wait();
     }
 }
+
+/// What a command did at a (pseudo-)terminal.
+#[derive(Debug)]
+pub struct TtyRun {
+    pub code: i32,
+    pub output: String,
+    /// The words of a "  N. word" listing the command showed.
+    pub words: Vec<String>,
+    /// The first step whose prompt never came.
+    pub failed_step: Option<u64>,
+}
+
+/// Runs `wallet ARGS` on a pseudo-terminal (tests/python/terminal.py), answering
+/// prompts as `steps` say (`{"expect": regex, "send": text}` or
+/// `{"expect": "Word #(\\d+)", "send_word": true}`), in an environment of
+/// PATH and HOME plus `env`.
+pub fn wallet_tty(args: &[&str], steps: serde_json::Value, env: &[(&str, &str)]) -> TtyRun {
+    let mut cmd = Command::new("python3");
+    cmd.arg(root().join("tests/python/terminal.py"))
+        .arg(steps.to_string())
+        .arg(wallet_bin())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env(
+            "HOME",
+            std::env::var("HOME").unwrap_or_else(|_| "/tmp".into()),
+        )
+        .env("TERM", "dumb");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("python3");
+    assert!(
+        out.status.success(),
+        "terminal.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    TtyRun {
+        code: v["exit"].as_i64().unwrap() as i32,
+        output: v["output"].as_str().unwrap().to_owned(),
+        words: v["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap().to_owned())
+            .collect(),
+        failed_step: v["failed_step"].as_u64(),
+    }
+}

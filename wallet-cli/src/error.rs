@@ -111,6 +111,10 @@ impl From<Error> for CliError {
             Error::WordCount(n) => {
                 out.details.insert("word_count".into(), json!(n));
             }
+            Error::Rejected(_) => {
+                out.details
+                    .insert("reason".into(), json!(e.rejection_reason()));
+            }
             _ => {}
         }
         out

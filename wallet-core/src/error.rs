@@ -371,6 +371,61 @@ fn suggestion_text(suggestions: &[&str]) -> String {
 }
 
 impl Error {
+    /// For a transaction the node refused ([`Error::Rejected`]), why, as a
+    /// stable word scripts can act on: `nonce_too_low`, `nonce_too_high`,
+    /// `replacement_underpriced`, `fee_too_low`, `gas_too_low`,
+    /// `already_known`, `conflict`, `premature` or `other` (the node's own
+    /// words are in the message). `None` for other errors.
+    #[must_use]
+    pub fn rejection_reason(&self) -> Option<&'static str> {
+        let Error::Rejected(message) = self else {
+            return None;
+        };
+        let m = message.to_ascii_lowercase();
+        let has = |needles: &[&str]| needles.iter().any(|n| m.contains(n));
+        Some(if has(&["nonce too low", "nonce-too-low", "oldnonce"]) {
+            "nonce_too_low"
+        } else if has(&["nonce too high", "nonce-too-high"]) {
+            "nonce_too_high"
+        } else if has(&[
+            "replacement transaction underpriced",
+            "replacement-underpriced",
+            "insufficient fee",
+        ]) {
+            "replacement_underpriced"
+        } else if has(&[
+            "less than block base fee",
+            "fee cap less than",
+            "underpriced",
+            "min relay fee",
+            "mempool min fee",
+            "fee too low",
+            "feetoolow",
+        ]) {
+            "fee_too_low"
+        } else if has(&["intrinsic gas too low", "gas too low", "out of gas"]) {
+            "gas_too_low"
+        } else if has(&[
+            "already known",
+            "already-in-mempool",
+            "already in block chain",
+            "already imported",
+        ]) {
+            "already_known"
+        } else if has(&[
+            "mempool-conflict",
+            "missingorspent",
+            "missing-inputs",
+            "double spend",
+        ]) {
+            "conflict"
+        } else if has(&["premature", "non-final", "non-bip68-final"]) {
+            "premature"
+        } else {
+            "other"
+        })
+    }
+
     /// The stable category of this error.
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
@@ -454,5 +509,27 @@ mod tests {
             "word 7 'abandn' is not in the English word list; did you mean 'abandon'?"
         );
         assert_eq!(e.kind(), ErrorKind::InvalidMnemonic);
+    }
+
+    #[test]
+    fn rejection_reasons_from_node_messages() {
+        // Messages as geth/anvil and Bitcoin Core word them.
+        for (msg, want) in [
+            ("nonce too low: next nonce 1, tx nonce 0", "nonce_too_low"),
+            ("max fee per gas less than block base fee: address 0x…, maxFeePerGas: 1, baseFee: 875000000", "fee_too_low"),
+            ("replacement transaction underpriced", "replacement_underpriced"),
+            ("transaction underpriced", "fee_too_low"),
+            ("min relay fee not met, 20 < 110", "fee_too_low"),
+            ("insufficient fee, rejecting replacement", "replacement_underpriced"),
+            ("intrinsic gas too low", "gas_too_low"),
+            ("already known", "already_known"),
+            ("txn-mempool-conflict", "conflict"),
+            ("bad-txns-inputs-missingorspent", "conflict"),
+            ("bad-txns-premature-spend-of-coinbase, tried to spend coinbase at depth 1", "premature"),
+            ("something new", "other"),
+        ] {
+            assert_eq!(Error::Rejected(msg.into()).rejection_reason(), Some(want), "{msg}");
+        }
+        assert_eq!(Error::input("x").rejection_reason(), None);
     }
 }

@@ -1689,7 +1689,8 @@ struct BtcSendRequest {
 /// coin selection, change, RBF, sign, test, send). Request:
 /// `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
 /// "gap":50,"chain":"btc","network":"mainnet"}`. `*out_json`:
-/// `{"txid","fee_sat","vsize","hex"}`.
+/// `{"txid","fee_sat","fee_rate","fee_rate_source","vsize","hex"}` (source:
+/// `given`, `node_estimate` or `fallback`).
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
@@ -1749,12 +1750,13 @@ pub unsafe extern "C" fn wallet_btc_send(
             },
         )?;
         let fee = prepared.selection.fee;
+        let (rate, source) = (prepared.fee_rate, prepared.fee_rate_source);
         let sent = rpc::bitcoin::complete_payment(&node, prepared, master, params)?;
         // SAFETY: checked non-null.
         unsafe {
             put_json(
                 out_json,
-                json!({"txid": sent.txid, "fee_sat": fee, "vsize": sent.vsize, "hex": hex::encode(&sent.raw)}),
+                json!({"txid": sent.txid, "fee_sat": fee, "fee_rate": rate, "fee_rate_source": source, "vsize": sent.vsize, "hex": hex::encode(&sent.raw)}),
             )
         }
     })

@@ -291,14 +291,16 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
     )?;
     let sel = &prepared.selection;
     let total_in: u64 = sel.coins.iter().map(|c| c.value).sum();
-    if !ctx.json && !ctx.quiet {
+    // The summary goes to stderr for people; with --json or -q it is
+    // shown only when a confirmation is asked, on the terminal.
+    {
         let unit = if params.chain() == Chain::Litecoin {
             "LTC"
         } else {
             "BTC"
         };
         let coins = |sat: u64| format!("{} {unit}", payment::format_coins(sat));
-        eprintln!(
+        let summary = format!(
             "Pay {} to {}\n  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
             coins(amount),
             to,
@@ -308,13 +310,22 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
             coins(sel.fee),
             sel.fee,
             prepared.fee_rate,
-            prepared.fee_rate_source,
+            match prepared.fee_rate_source {
+                "given" => "as given",
+                "node_estimate" => "the node's estimate",
+                _ => "fallback: the node has no estimate",
+            },
             sel.vsize,
             sel.change.map_or_else(
                 || "none (left to the fee)".to_owned(),
                 |c| format!("{} to {}", coins(c), prepared.change.address)
             )
         );
+        if !ctx.json && !ctx.quiet {
+            eprintln!("{summary}");
+        } else if !a.yes {
+            let _ = prompt::tty_print(&format!("{summary}\n"));
+        }
     }
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
     let secret = unlock(ctx, &ks, a.name)?;
@@ -327,6 +338,7 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
         "amount_sat": amount,
         "fee_sat": sel.fee,
         "fee_rate": prepared.fee_rate,
+        "fee_rate_source": prepared.fee_rate_source,
         "inputs": sel.coins.iter().map(|c| json!({"txid": c.txid, "vout": c.vout, "value_sat": c.value, "type": c.kind.code(), "path": c.path.to_string()})).collect::<Vec<_>>(),
     });
     if let Some(c) = sel.change {

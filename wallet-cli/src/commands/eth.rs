@@ -360,8 +360,10 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
     let tx = &prepared.tx;
     let gas = tx.gas;
     let max_cost = prepared.max_cost;
-    if !ctx.json && !ctx.quiet {
-        eprintln!(
+    // The summary goes to stderr for people; with --json or -q it is
+    // shown only when a confirmation is asked, on the terminal.
+    {
+        let summary = format!(
             "Send {} ETH from {} to {} on chain {}\n  nonce {}, gas {}, {}\n  at most {} ETH in total",
             value.to_ether_string(),
             from.to_checksum(),
@@ -380,6 +382,11 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
             },
             max_cost.to_ether_string()
         );
+        if !ctx.json && !ctx.quiet {
+            eprintln!("{summary}");
+        } else if !a.yes {
+            let _ = prompt::tty_print(&format!("{summary}\n"));
+        }
     }
     prompt::confirm(a.yes, "Send this transaction?", "yes")?;
     let secret = match secret {

@@ -535,7 +535,8 @@ pub struct PreparedPayment {
     pub change: payment::ChangeOutput,
     /// Fee rate used, sat/vB.
     pub fee_rate: f64,
-    /// Where the fee rate came from.
+    /// Where the fee rate came from: `given`, `node_estimate` (the node's
+    /// `estimatesmartfee` for 6 blocks) or `fallback` (the node has none).
     pub fee_rate_source: &'static str,
     /// The request.
     pub request: PaymentRequest,
@@ -583,8 +584,8 @@ pub fn prepare_payment(
                     "the node estimates {r:.1} sat/vB, above the {MAX_ESTIMATED_FEE_RATE} sat/vB cap; give the fee rate explicitly to pay it anyway"
                 )))
             }
-            Some(r) => (r, "node estimate"),
-            None => (FALLBACK_FEE_RATE, "fallback (the node has no estimate)"),
+            Some(r) => (r, "node_estimate"),
+            None => (FALLBACK_FEE_RATE, "fallback"),
         },
     };
     let payee_weight = payment::script_output_weight(req.to.script_pubkey().len());
