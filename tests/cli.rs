@@ -181,14 +181,26 @@ fn derive_bip84_bip86_bip49_vectors() {
             sm["mnemonic"].as_str().unwrap(),
         );
         let j = r.json();
-        let key = if file == "bip84.json" {
-            "account_zpub"
-        } else if file == "bip49.json" {
-            "account_upub"
-        } else {
-            "account_xpub"
-        };
-        assert_eq!(j["account_xpub"], sm[key], "{file}");
+        match file {
+            "bip84.json" => assert_eq!(j["account_slip132"], sm["account_zpub"], "{file}"),
+            "bip49.json" => assert_eq!(j["account_slip132"], sm["account_upub"], "{file}"),
+            _ => {
+                assert_eq!(j["account_xpub"], sm["account_xpub"], "{file}");
+                assert!(j.get("account_slip132").is_none(), "{j}");
+            }
+        }
+        // The plain form is the same key with BIP32's version bytes.
+        let plain =
+            wallet_core::hd::ExtendedPublicKey::parse(j["account_xpub"].as_str().unwrap()).unwrap();
+        let prefix = if file == "bip49.json" { "tpub" } else { "xpub" };
+        assert!(
+            j["account_xpub"].as_str().unwrap().starts_with(prefix),
+            "{j}"
+        );
+        if let Some(s) = j["account_slip132"].as_str() {
+            let slip = wallet_core::hd::ExtendedPublicKey::parse(s).unwrap();
+            assert_eq!(plain.public_key(), slip.public_key());
+        }
     }
 }
 

@@ -574,6 +574,35 @@ fn messages_and_typed_data_equal_cast() {
                 &sig,
             ],
         );
+        // Our verifier agrees, and refuses the same signature over changed data.
+        let verify = |file: &Path| {
+            ks.run(
+                &[
+                    "--json",
+                    "verify-message",
+                    "--chain",
+                    "eth",
+                    "--address",
+                    DEV_ADDR,
+                    "--signature",
+                    &sig,
+                    "--typed-data",
+                    file.to_str().unwrap(),
+                ],
+                "",
+            )
+        };
+        let v = verify(&f);
+        v.assert_ok();
+        assert_eq!(v.json()["valid"], true);
+        let mut changed = td.clone();
+        changed["domain"]["chainId"] = serde_json::json!(999);
+        let g = ks.path(&format!("td{i}-changed.json"));
+        std::fs::write(&g, changed.to_string()).unwrap();
+        let v = verify(&g);
+        v.assert_fails(1);
+        assert_eq!(v.err_json()["kind"], "bad_signature");
+        assert_eq!(v.err_json()["valid"], false);
     }
     let bad = ks.path("bad.json");
     std::fs::write(&bad, "{\"types\": 1}").unwrap();

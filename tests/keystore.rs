@@ -192,6 +192,66 @@ fn every_kind_imports_and_re_exports_byte_identically() {
     let xprv = "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi";
     e.import_fast("x", &["--xprv"], xprv).assert_ok();
     assert_eq!(e.export("x", &["--xprv"]).stdout.trim(), xprv);
+    // The same master key under every SLIP-132 / testnet / Litecoin version:
+    // each re-exports exactly as imported, and derives the same addresses.
+    let master = wallet_core::hd::ExtendedPrivateKey::parse(xprv).unwrap();
+    let x_addr = e.run(&["address", "x", "--type", "p2tr", "--index", "3"], "");
+    x_addr.assert_ok();
+    for (i, v) in wallet_core::hd::KeyVersion::ALL.iter().enumerate().skip(1) {
+        let text = master
+            .clone()
+            .with_version(*v)
+            .to_base58()
+            .expose()
+            .to_owned();
+        let name = format!("x{i}");
+        e.import_fast(&name, &["--xprv"], &text).assert_ok();
+        assert_eq!(e.export(&name, &["--xprv"]).stdout.trim(), text, "{v:?}");
+        let a = e.run(&["address", &name, "--type", "p2tr", "--index", "3"], "");
+        assert_eq!(a.stdout, x_addr.stdout, "{v:?}");
+        e.run(&["delete", &name, "--yes"], "").assert_ok();
+    }
+    // Asked for a network, the export takes that network's version.
+    let t = e.export("x", &["--xprv", "--network", "testnet"]);
+    assert!(t.stdout.starts_with("tprv"), "{}", t.stdout);
+    // An xprv wallet: addresses (from stored xpubs, no password) and the
+    // account xpub equal the derivation from the key itself.
+    let by_path = e.run(&["--json", "address", "x", "--path", "m/84'/0'/0'/0/5"], "");
+    by_path.assert_ok();
+    let by_index = e
+        .run(&["--json", "address", "x", "--index", "5"], "")
+        .json();
+    assert_eq!(
+        by_path.json()["addresses"][0]["address"],
+        by_index["addresses"][0]["address"]
+    );
+    let k = master
+        .derive_path(&"m/84'/0'/0'/0/5".parse().unwrap())
+        .unwrap()
+        .private_key()
+        .public_key();
+    let want = wallet_core::bitcoin::Address::from_public_key(
+        &k,
+        wallet_core::bitcoin::AddressType::P2wpkh,
+        wallet_core::bitcoin::NetworkParams::BITCOIN,
+    )
+    .unwrap()
+    .to_string();
+    assert_eq!(by_index["addresses"][0]["address"], want.as_str());
+    let account = master
+        .derive_path(&"m/84'/0'/0'".parse().unwrap())
+        .unwrap()
+        .public_key();
+    let xpub = e.run(&["--json", "export", "x", "--xpub"], "");
+    xpub.assert_ok();
+    assert_eq!(xpub.json()["xpub"], account.to_base58().as_str());
+    assert!(account.to_base58().starts_with("xpub"));
+    let zpub = e.run(&["--json", "export", "x", "--xpub", "--slip132"], "");
+    zpub.assert_ok();
+    let want = account
+        .with_version(wallet_core::hd::KeyVersion::ZPRV)
+        .to_base58();
+    assert_eq!(zpub.json()["xpub"], want.as_str());
     // WIF, compressed and uncompressed, mainnet and testnet.
     for (i, wif) in [
         "KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU73sVHnoWn",
@@ -295,6 +355,71 @@ fn bip39_passphrase_survives_export_and_rederive() {
         )
         .json();
     assert_eq!(j["passphrase"], "  spaced passphrase ");
+
+    // The same through `create`: 24 Japanese words and the passphrase; the
+    // phrase printed once (no terminal) re-derives the wallet's addresses
+    // only with the passphrase.
+    let mut a = vec![
+        "--json",
+        "create",
+        "jp",
+        "--words",
+        "24",
+        "--language",
+        "japanese",
+        "--passphrase-file",
+        pp.to_str().unwrap(),
+    ];
+    a.extend_from_slice(&FAST);
+    let c = e.run(&a, "");
+    c.assert_ok();
+    let c = c.json();
+    assert_eq!(c["words"], 24);
+    assert_eq!(c["language"], "japanese");
+    assert_eq!(c["backup_verified"], false);
+    let phrase = c["mnemonic"].as_str().unwrap().to_owned();
+    assert_eq!(phrase.split('\u{3000}').count(), 24, "{phrase}");
+    let stored = e
+        .run(
+            &["--json", "address", "jp", "--chain", "eth", "--count", "3"],
+            "",
+        )
+        .json();
+    let re = wallet(
+        &[
+            "--json",
+            "derive",
+            "--chain",
+            "eth",
+            "--count",
+            "3",
+            "--passphrase-file",
+            pp.to_str().unwrap(),
+        ],
+        &phrase,
+    );
+    assert_eq!(re.json()["addresses"], stored["addresses"]);
+    let without = wallet(
+        &["--json", "derive", "--chain", "eth", "--count", "3"],
+        &phrase,
+    )
+    .json();
+    assert_ne!(without["addresses"], stored["addresses"]);
+    let back = e
+        .run(
+            &[
+                "--allow-weak-kdf",
+                "--json",
+                "export",
+                "jp",
+                "--mnemonic",
+                "--yes",
+            ],
+            "",
+        )
+        .json();
+    assert_eq!(back["mnemonic"], phrase.as_str());
+    assert_eq!(back["passphrase"], "  spaced passphrase ");
 }
 
 #[test]
@@ -815,6 +940,41 @@ fn v3_interop_with_cast() {
         std::fs::metadata(&out1).unwrap().permissions().mode() & 0o777,
         0o600
     );
+    // The parameters geth, cast, ethers and MetaMask expect by default.
+    let v3: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out1).unwrap()).unwrap();
+    assert_eq!(v3["version"], 3);
+    assert_eq!(v3["crypto"]["cipher"], "aes-128-ctr");
+    assert_eq!(v3["crypto"]["kdf"], "scrypt");
+    let kp = &v3["crypto"]["kdfparams"];
+    assert_eq!(
+        (
+            kp["n"].as_u64(),
+            kp["r"].as_u64(),
+            kp["p"].as_u64(),
+            kp["dklen"].as_u64()
+        ),
+        (Some(262_144), Some(8), Some(1), Some(32)),
+        "{kp}"
+    );
+    assert_eq!(kp["salt"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        v3["crypto"]["cipherparams"]["iv"].as_str().unwrap().len(),
+        32
+    );
+    let id = v3["id"].as_str().unwrap();
+    assert!(
+        id.len() == 36 && id.as_bytes()[14] == b'4',
+        "a UUID v4: {id}"
+    );
+    // Exporting over an existing file is refused, and leaves it alone.
+    let before = std::fs::read(&out1).unwrap();
+    let again = e.export(
+        "k",
+        &["--eth-keystore", out1.to_str().unwrap(), "--index", "3"],
+    );
+    again.assert_fails(1);
+    assert_eq!(std::fs::read(&out1).unwrap(), before);
     let out2 = e.path("exported2.json");
     std::fs::write(e.path("exp-pw"), "another one").unwrap();
     let ep = e.path("exp-pw");
@@ -1013,8 +1173,8 @@ fn interactive_create_quiz_export_and_delete_at_a_terminal() {
         a
     };
     let quiz = json!([
-        {"expect": "New wallet password: ", "send": "correct horse\n"},
-        {"expect": "Repeat the wallet password: ", "send": "correct horse\n"},
+        {"expect": "New wallet password: ", "send": "correct horse\n", "hidden": true},
+        {"expect": "Repeat the wallet password: ", "send": "correct horse\n", "hidden": true},
         {"expect": "Press Enter", "send": "\n"},
         {"expect": "Word #(\\d+): ", "send_word": true},
         {"expect": "Word #(\\d+): ", "send_word": true},
@@ -1072,7 +1232,7 @@ fn interactive_create_quiz_export_and_delete_at_a_terminal() {
     let r = wallet_tty(
         &export,
         json!([
-            {"expect": "[Pp]assword.*: ", "send": "correct horse\n"},
+            {"expect": "[Pp]assword.*: ", "send": "correct horse\n", "hidden": true},
             {"expect": "Type '.*' to continue: ", "send": "no\n"},
         ]),
         &[],
@@ -1082,7 +1242,7 @@ fn interactive_create_quiz_export_and_delete_at_a_terminal() {
     let r = wallet_tty(
         &export,
         json!([
-            {"expect": "[Pp]assword.*: ", "send": "correct horse\n"},
+            {"expect": "[Pp]assword.*: ", "send": "correct horse\n", "hidden": true},
             {"expect": "Type '(.*)' to continue: ", "send": "yes\n"},
         ]),
         &[],

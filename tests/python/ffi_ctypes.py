@@ -132,8 +132,12 @@ expect(lib.wallet_keystore_addresses(ks, b"py", b'{"path":"m/0/1"}', b"pw", ctyp
 expect(lib.wallet_keystore_addresses(ks, b"py", b'{"path":"m/0/1","allow_weak_kdf":true}', b"pw", ctypes.byref(out)), OK, "path with password")
 assert json.loads(take(out))["addresses"][0]["path"] == "m/0/1"
 expect(lib.wallet_keystore_export_xpub(ks, b"py", b'{"chain":"btc","type":"p2wpkh"}', None, ctypes.byref(out)), OK, "xpub")
+xpub = take(out)
+assert xpub.startswith("xpub"), xpub
+expect(lib.wallet_keystore_export_xpub(ks, b"py", b'{"chain":"btc","type":"p2wpkh","slip132":true}', None, ctypes.byref(out)), OK, "zpub")
 zpub = take(out)
 assert zpub.startswith("zpub"), zpub
+assert zpub[4:] != xpub[4:]
 expect(lib.wallet_keystore_export_xpub(ks, b"py", b'{"chain":"btc","type":"p2pkh","network":"testnet"}', None, ctypes.byref(out)), OK, "tpub")
 assert take(out).startswith("tpub")
 expect(lib.wallet_keystore_list(ks, ctypes.byref(out)), OK, "list")

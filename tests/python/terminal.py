@@ -7,7 +7,9 @@ STEPS_JSON is a list of steps, each {"expect": REGEX} plus one of
   "send": TEXT          type TEXT (include "\\n" to press Enter)
   "send_word": true     type the word whose 1-based number the REGEX's first
                         group captured, from a "  N. word" listing seen earlier
-A step may set "timeout" (seconds, default 30). After the steps, the output is
+A step may set "hidden": true (wait until the program has turned the
+terminal's echo off, as a password prompt does, before typing) and
+"timeout" (seconds, default 30). After the steps, the output is
 read to the end. Prints one JSON object: {"exit": CODE, "output": TEXT,
 "words": [the listing's words], "failed_step": INDEX or null}.
 """
@@ -17,6 +19,7 @@ import pty
 import re
 import select
 import sys
+import termios
 import time
 
 steps = json.loads(sys.argv[1])
@@ -83,6 +86,10 @@ for i, step in enumerate(steps):
         text = words_seen()[int(match.group(1)) - 1] + "\n"
     else:
         text = ""
+    if step.get("hidden"):
+        # Typing before the echo is off would show the secret: wait for it.
+        while termios.tcgetattr(fd)[3] & termios.ECHO and time.monotonic() < deadline:
+            time.sleep(0.01)
     if text:
         os.write(fd, text.encode())
 

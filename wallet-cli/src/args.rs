@@ -284,9 +284,10 @@ pub struct ExportArgs {
     /// Write the BIP39 passphrase (if any) to this new file with --mnemonic.
     #[arg(long, value_name = "F", requires = "mnemonic")]
     pub passphrase_out: Option<PathBuf>,
-    /// xpub/tpub version bytes instead of SLIP-132 (ypub/zpub…).
-    #[arg(long)]
-    pub plain_xpub: bool,
+    /// SLIP-132 version bytes for --xpub (ypub/zpub/upub/vpub for P2SH-P2WPKH
+    /// and P2WPKH accounts, Ltub/Mtub for Litecoin); default: xpub/tpub.
+    #[arg(long, requires = "xpub")]
+    pub slip132: bool,
     /// Do not ask for confirmation before printing a secret.
     #[arg(long)]
     pub yes: bool,
@@ -590,14 +591,17 @@ pub struct VerifyMessageArgs {
     #[arg(long, value_name = "S")]
     pub signature: String,
     /// The message.
-    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    #[arg(required_unless_present_any = ["file", "typed_data"], conflicts_with_all = ["file", "typed_data"])]
     pub message: Option<String>,
     /// The message is the bytes of this file.
-    #[arg(long, value_name = "F")]
+    #[arg(long, value_name = "F", conflicts_with = "typed_data")]
     pub file: Option<PathBuf>,
     /// Read MESSAGE as text even if it starts with 0x.
     #[arg(long)]
     pub text: bool,
+    /// Verify an EIP-712 signature over this typed-data JSON file (`-`: stdin; eth only).
+    #[arg(long, value_name = "FILE")]
+    pub typed_data: Option<PathBuf>,
 }
 
 fn parse_language(s: &str) -> Result<Language, String> {
@@ -653,6 +657,7 @@ mod tests {
         "message",
         "address",
         "signature",
+        "typed_data",
         "rpc_user",
         "rpc_password_file",
         "rpc_cookie",

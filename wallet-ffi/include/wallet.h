@@ -359,9 +359,9 @@ WalletStatus wallet_keystore_addresses(const struct WalletKeystore *ks,
 /**
  * The account extended public key of wallet `name` for a selection
  * (`{"chain","type","network","account"}`, or `"path"` for any node), with
- * SLIP-132 versions (`"plain":true` in the request is not supported here:
- * use `"type":"p2pkh"`). No password when the xpub is stored; else
- * `password` is used. `*out_xpub` is the base58 string.
+ * BIP32 xpub/tpub version bytes, or SLIP-132 ones (ypub/zpub/upub/vpub,
+ * Ltub/Mtub) with `"slip132":true`. No password when the xpub is stored;
+ * else `password` is used. `*out_xpub` is the base58 string.
  * The caller owns `*out_xpub` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -506,7 +506,8 @@ WalletStatus wallet_btc_broadcast(const char *rpc_url,
  * coin selection, change, RBF, sign, test, send). Request:
  * `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
  * "gap":50,"chain":"btc","network":"mainnet"}`. `*out_json`:
- * `{"txid","fee_sat","vsize","hex"}`.
+ * `{"txid","fee_sat","fee_rate","fee_rate_source","vsize","hex"}` (source:
+ * `given`, `node_estimate` or `fallback`).
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety

@@ -571,6 +571,9 @@ struct Selection {
     /// Accept a wallet file below the KDF floor when the password is needed.
     #[serde(default)]
     allow_weak_kdf: bool,
+    /// SLIP-132 version bytes for an exported xpub (default: xpub/tpub).
+    #[serde(default)]
+    slip132: bool,
 }
 
 impl Selection {
@@ -1066,9 +1069,9 @@ pub unsafe extern "C" fn wallet_keystore_addresses(
 
 /// The account extended public key of wallet `name` for a selection
 /// (`{"chain","type","network","account"}`, or `"path"` for any node), with
-/// SLIP-132 versions (`"plain":true` in the request is not supported here:
-/// use `"type":"p2pkh"`). No password when the xpub is stored; else
-/// `password` is used. `*out_xpub` is the base58 string.
+/// BIP32 xpub/tpub version bytes, or SLIP-132 ones (ypub/zpub/upub/vpub,
+/// Ltub/Mtub) with `"slip132":true`. No password when the xpub is stored;
+/// else `password` is used. `*out_xpub` is the base58 string.
 /// The caller owns `*out_xpub` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
@@ -1108,7 +1111,17 @@ pub unsafe extern "C" fn wallet_keystore_export_xpub(
                 ))
             }
         };
-        let version = format.key_version();
+        let version = if sel.slip132 {
+            format.key_version()
+        } else if let AddressFormat::Bitcoin { params, .. } = &format {
+            if params.is_test() {
+                hd::KeyVersion::TPRV
+            } else {
+                hd::KeyVersion::XPRV
+            }
+        } else {
+            hd::KeyVersion::XPRV
+        };
         let xpub = match file.public().account_xpub(&path) {
             Some(x) => x?.with_version(version),
             None => {

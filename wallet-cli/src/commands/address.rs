@@ -77,6 +77,7 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
         master_fingerprint: public.fingerprint.clone(),
         account_path: r.account_path.as_ref().map(ToString::to_string),
         account_xpub: None,
+        account_slip132: None,
         addresses: AddressList(&list),
     };
     ctx.emit(&out, |w| {

@@ -93,9 +93,13 @@ pub struct AddressesOut<'a> {
     /// Account path when selected by account.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_path: Option<String>,
-    /// Account extended public key when selected by account.
+    /// Account extended public key when selected by account (BIP32 xpub/tpub).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_xpub: Option<String>,
+    /// The same key with SLIP-132 version bytes (ypub/zpub/upub/vpub/Ltub/Mtub),
+    /// when the address type has its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_slip132: Option<String>,
     /// The addresses.
     pub addresses: AddressList<'a>,
 }
@@ -161,15 +165,17 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
     let list =
         account::derive_addresses(&master, &resolved.format, &resolved.first, resolved.count)?;
     let (chain, network, kind) = labels(&resolved.format);
-    let account_xpub = match &resolved.account_path {
-        Some(p) if ctx.json => Some(
-            master
-                .derive_path(p)?
-                .with_version(resolved.format.key_version())
-                .public_key()
-                .to_base58(),
-        ),
-        _ => None,
+    let (account_xpub, account_slip132) = match &resolved.account_path {
+        Some(p) if ctx.json => {
+            let account = master.derive_path(p)?.public_key();
+            let plain = crate::commands::keys::xpub_version(&resolved.format, true);
+            let slip = resolved.format.key_version();
+            (
+                Some(account.clone().with_version(plain).to_base58()),
+                (slip != plain).then(|| account.with_version(slip).to_base58()),
+            )
+        }
+        _ => (None, None),
     };
     let out = AddressesOut {
         chain,
@@ -178,6 +184,7 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
         master_fingerprint: Some(master.fingerprint().to_string()),
         account_path: resolved.account_path.as_ref().map(ToString::to_string),
         account_xpub,
+        account_slip132,
         addresses: AddressList(&list),
     };
     ctx.emit(&out, |w| print_lines(w, &list))

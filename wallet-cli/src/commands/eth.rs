@@ -253,12 +253,8 @@ fn sign_tx(
     })
 }
 
-fn sign_typed_data(
-    name: &str,
-    file: &std::path::Path,
-    key: &KeyArgs,
-    ctx: &Ctx,
-) -> Result<(), CliError> {
+/// EIP-712 typed data (the standard JSON form) from a file, or stdin for `-`.
+pub fn read_typed_data(file: &std::path::Path) -> Result<ethereum::TypedData, CliError> {
     let text = if file.as_os_str() == "-" {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
@@ -267,7 +263,16 @@ fn sign_typed_data(
     } else {
         std::fs::read_to_string(file).map_err(|e| CliError::io("typed data file", file, &e))?
     };
-    let td = ethereum::TypedData::from_json(&text)?;
+    Ok(ethereum::TypedData::from_json(&text)?)
+}
+
+fn sign_typed_data(
+    name: &str,
+    file: &std::path::Path,
+    key: &KeyArgs,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    let td = read_typed_data(file)?;
     let (ks, wf) = load(ctx, name)?;
     reject_key_args_for_single(&wf, key)?;
     let path = eth_path(key)?;

@@ -462,19 +462,15 @@ pub fn export(args: &ExportArgs, ctx: &Ctx) -> Result<(), CliError> {
             Some(p) => {
                 let path: DerivationPath = p.parse()?;
                 let r = resolve(&args.selector, "btc")?;
-                let version = xpub_version(&r.format, args.plain_xpub);
+                let version = xpub_version(&r.format, true);
                 (master.derive_path(&path)?.with_version(version), path)
             }
             None => {
-                let test = args
-                    .selector
-                    .network
-                    .as_deref()
-                    .is_some_and(|n| n != "mainnet");
-                let v = if test {
-                    KeyVersion::TPRV
-                } else {
-                    KeyVersion::XPRV
+                // As imported (xprv, tprv or SLIP-132), unless a network is asked for.
+                let v = match args.selector.network.as_deref() {
+                    None => secret.imported_xprv_version().unwrap_or(KeyVersion::XPRV),
+                    Some("mainnet") => KeyVersion::XPRV,
+                    Some(_) => KeyVersion::TPRV,
                 };
                 (master.with_version(v), DerivationPath::master())
             }
@@ -612,7 +608,8 @@ fn reject_hd_selectors(sel: &crate::args::Selector) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Version bytes for an account key of `format`.
+/// Version bytes for an account key of `format`: BIP32's xpub/tpub when
+/// `plain`, else the SLIP-132 version of the address type.
 pub fn xpub_version(format: &AddressFormat, plain: bool) -> KeyVersion {
     match format {
         AddressFormat::Bitcoin { params, .. } if plain => {
@@ -651,7 +648,7 @@ fn export_xpub(
             ))
         }
     };
-    let version = xpub_version(&r.format, args.plain_xpub);
+    let version = xpub_version(&r.format, !args.slip132);
     let xpub = match file.public().account_xpub(&path) {
         Some(x) => x?.with_version(version),
         None => {

@@ -101,12 +101,21 @@ pub fn sign(args: &SignMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
 
 /// Runs `wallet verify-message`.
 pub fn verify(args: &VerifyMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let msg = message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?;
+    if args.typed_data.is_some() && args.chain != "eth" {
+        return Err(CliError::usage("--typed-data is for --chain eth (EIP-712)"));
+    }
+    let msg = match &args.typed_data {
+        Some(_) => Vec::new(),
+        None => message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?,
+    };
     match args.chain.as_str() {
         "eth" => {
             let want: Address = args.address.parse()?;
             let sig = ethereum::Signature::from_hex(&args.signature)?;
-            let got = message::recover_message(&msg, &sig)?;
+            let got = match &args.typed_data {
+                Some(f) => crate::commands::eth::read_typed_data(f)?.recover(&sig)?,
+                None => message::recover_message(&msg, &sig)?,
+            };
             if got != want {
                 let mut e = CliError::from(wallet_core::Error::BadSignature(format!(
                     "the signature is not by {}: it was made by {}",

@@ -162,10 +162,23 @@ impl WalletSecret {
                 xprv.depth()
             )));
         }
-        Ok(WalletSecret::Xprv(xprv.with_version(KeyVersion::XPRV)))
+        // The version bytes it came with (xprv, tprv, or SLIP-132 yprv/zprv/…)
+        // are kept, so that it exports exactly as it was imported.
+        Ok(WalletSecret::Xprv(xprv))
     }
 
-    /// The BIP32 master key of an HD wallet (`None` for a single key).
+    /// The version an imported extended private key came with (`None` for
+    /// other wallet kinds).
+    #[must_use]
+    pub fn imported_xprv_version(&self) -> Option<KeyVersion> {
+        match self {
+            WalletSecret::Xprv(x) => Some(x.version()),
+            _ => None,
+        }
+    }
+
+    /// The BIP32 master key of an HD wallet (`None` for a single key), with
+    /// the plain `xprv` version (derivation does not depend on it).
     pub fn master(&self) -> Result<Option<ExtendedPrivateKey>> {
         match self {
             WalletSecret::Mnemonic {
@@ -174,7 +187,7 @@ impl WalletSecret {
             } => Ok(Some(ExtendedPrivateKey::from_seed(
                 &mnemonic.to_seed(passphrase.expose()),
             )?)),
-            WalletSecret::Xprv(x) => Ok(Some(x.clone())),
+            WalletSecret::Xprv(x) => Ok(Some(x.clone().with_version(KeyVersion::XPRV))),
             WalletSecret::PrivateKey { .. } => Ok(None),
         }
     }
