@@ -2,13 +2,16 @@
 """Side-by-side benchmarks of the wallet against the tools people use instead.
 
 Run through scripts/bench (which installs the peers and builds our release
-binaries). Alternates ours and the peer's runs, takes medians, records peak
-RSS per process (wait4), and rewrites docs/BENCHMARKS.md.
+binaries). Every comparison is a race: the contenders run in turn, round
+after round (the starting one rotates), and each reports its median. Every
+run's peak RSS comes from wait4. The report (docs/BENCHMARKS.md) gives, for
+every row, the commands that produced it, runnable from the repository root.
 """
 import json
 import os
 import platform
 import re
+import shlex
 import statistics
 import subprocess
 import sys
@@ -23,88 +26,119 @@ SIGNER = ROOT / "target/release/examples/sign_eip1559"
 CAST = ROOT / ".devnet/eth/node_modules/@foundry-rs/cast-linux-amd64/bin/cast"
 ANVIL = ROOT / ".devnet/eth/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 PY = BENCH / "venv/bin/python"
+TASKSET = "/usr/bin/taskset"
 QUICK = "--quick" in sys.argv
 MNEMONIC = "test test test test test test test test test test test junk"
 DEV_KEY = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+PHRASE_FILE = BENCH / "phrase.txt"
+WORK = Path(tempfile.mkdtemp(prefix="wallet-bench-"))
 
 
-def run(cmd, stdin=None, env=None, cwd=None):
-    """Runs cmd; returns (seconds, stdout, peak RSS in KiB)."""
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    start = time.perf_counter()
-    p = subprocess.Popen(
-        [str(c) for c in cmd],
-        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=full_env,
-        cwd=cwd,
-    )
-    out, err = p.communicate(stdin.encode() if isinstance(stdin, str) else stdin)
-    elapsed = time.perf_counter() - start
-    # wait4 already reaped by communicate(); use RUSAGE_CHILDREN deltas instead.
-    if p.returncode != 0:
-        raise SystemExit(f"command failed ({p.returncode}): {' '.join(map(str, cmd))}\n{err.decode()[-2000:]}")
-    return elapsed, out.decode(), None
+def rounds(full, quick):
+    return quick if QUICK else full
 
 
-def run_rss(cmd, stdin=None, env=None):
-    """Like run(), with the child's own peak RSS (KiB) from wait4."""
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    r, w = os.pipe()
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:
-        os.dup2(r, 0)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-        os.close(w)
-        os.execve(str(cmd[0]), [str(c) for c in cmd], full_env)
-    os.close(r)
-    if stdin:
-        os.write(w, stdin.encode())
-    os.close(w)
-    _, status, usage = os.wait4(pid, 0)
-    elapsed = time.perf_counter() - start
-    if status != 0:
-        raise SystemExit(f"command failed: {' '.join(map(str, cmd))}")
-    return elapsed, usage.ru_maxrss
+class Cmd:
+    """A command line, with the file its stdin comes from and extra environment."""
+
+    def __init__(self, argv, stdin_file=None, env=None, show_env=None):
+        self.argv = [str(a) for a in argv]
+        self.stdin_file = stdin_file
+        self.env = env or {}
+        # What the report shows of the environment (secrets left out).
+        self.show_env = show_env if show_env is not None else self.env
+
+    def shown(self):
+        """The command as someone would type it from the repository root."""
+        def rel(a):
+            s = str(a)
+            root = str(ROOT) + "/"
+            if s.startswith(root):
+                return s[len(root):]
+            if s.startswith(str(WORK)):
+                return "$WORK" + s[len(str(WORK)):]
+            return s
+        parts = [f"{k}={shlex.quote(rel(v))}" for k, v in self.show_env.items()]
+        parts += [shlex.quote(rel(a)) if not rel(a).startswith("$WORK") else rel(a) for a in self.argv]
+        text = " ".join(parts)
+        if self.stdin_file:
+            text += f" < {rel(self.stdin_file)}"
+        return f"`{text}`"
 
 
-def median(xs):
-    return statistics.median(xs)
+RUSAGE = BENCH / "rusage"
 
 
-def alternate(a, b, n):
-    """Runs thunks a and b alternately n times each; returns the two lists."""
-    ra, rb = [], []
-    for _ in range(n):
-        ra.append(a())
-        rb.append(b())
-    return ra, rb
+def measure(cmd):
+    """Runs cmd once through the rusage launcher: (wall seconds, peak RSS KiB, stdout)."""
+    env = dict(os.environ)
+    env.update({k: str(v) for k, v in cmd.env.items()})
+    stdin = open(cmd.stdin_file, "rb") if cmd.stdin_file else subprocess.DEVNULL
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as stats:
+        p = subprocess.run([str(RUSAGE), stats.name] + cmd.argv, stdin=stdin, stdout=out, stderr=err, env=env)
+        if cmd.stdin_file:
+            stdin.close()
+        if p.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"command failed ({p.returncode}): {cmd.shown()}\n{err.read().decode()[-2000:]}")
+        ns, rss, _ = Path(stats.name).read_text().split()
+        out.seek(0)
+        return int(ns) / 1e9, int(rss), out.read().decode()
 
 
-def fmt_rate(per_s):
-    return f"{per_s:,.0f}/s"
+class Contender:
+    """One side of a race. `metric(wall, stdout)` gives the number compared
+    (seconds per unit of work, lower is better)."""
+
+    def __init__(self, label, cmd, metric=None):
+        self.label = label
+        self.cmd = cmd
+        self.metric = metric or (lambda wall, out: wall)
+        self.values = []
+        self.rss = []
+
+    def run(self):
+        wall, rss, out = measure(self.cmd)
+        self.values.append(self.metric(wall, out))
+        self.rss.append(rss)
+
+    def median(self):
+        return statistics.median(self.values)
+
+    def peak_rss(self):
+        return max(self.rss)
 
 
-def fmt_us(seconds):
-    return f"{seconds * 1e6:,.1f} µs"
+def race(contenders, n):
+    """Runs the contenders in turn, n rounds, rotating who goes first."""
+    for r in range(n):
+        k = r % len(contenders)
+        for c in contenders[k:] + contenders[:k]:
+            c.run()
+    return contenders
 
 
-def fmt_ms(seconds):
-    return f"{seconds * 1e3:,.1f} ms"
+def self_timed(per_unit_of):
+    """Metric of a peer script that prints {"seconds": …} for `per_unit_of` units."""
+    return lambda wall, out: json.loads(out.strip().splitlines()[-1])["seconds"] / per_unit_of
+
+
+def fmt_time(s):
+    if s >= 1:
+        return f"{s:.2f} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:,.1f} ms"
+    return f"{s * 1e6:,.1f} µs"
+
+
+def fmt_rss(kib):
+    return f"{kib / 1024:.1f} MiB"
 
 
 JS_ETH = r"""
-const { HDNodeWallet, Mnemonic } = require(process.env.BENCH_JS + '/node_modules/ethers');
+const { HDNodeWallet } = require(process.env.BENCH_JS + '/node_modules/ethers');
 const n = +process.argv[2];
-const root = HDNodeWallet.fromPhrase(process.argv[3], undefined, "m/44'/60'/0'/0");
+const root = HDNodeWallet.fromPhrase(require('fs').readFileSync(0, 'utf8').trim(), undefined, "m/44'/60'/0'/0");
 const t = process.hrtime.bigint();
 let last;
 for (let i = 0; i < n; i++) last = root.deriveChild(i).address;
@@ -117,7 +151,7 @@ const { BIP32Factory } = require(process.env.BENCH_JS + '/node_modules/bip32');
 const bip39 = require(process.env.BENCH_JS + '/node_modules/bip39');
 const bitcoin = require(process.env.BENCH_JS + '/node_modules/bitcoinjs-lib');
 const n = +process.argv[2];
-const seed = bip39.mnemonicToSeedSync(process.argv[3]);
+const seed = bip39.mnemonicToSeedSync(require('fs').readFileSync(0, 'utf8').trim());
 const chain = BIP32Factory(ecc).fromSeed(seed).derivePath("m/84'/0'/0'/0").neutered();
 const t = process.hrtime.bigint();
 let last;
@@ -128,15 +162,14 @@ console.log(JSON.stringify({ seconds: Number(process.hrtime.bigint() - t) / 1e9,
 JS_SIGN = r"""
 const { Wallet } = require(process.env.BENCH_JS + '/node_modules/ethers');
 const n = +process.argv[2];
-const w = new Wallet('0x' + process.argv[3]);
+const w = new Wallet('0x' + require('fs').readFileSync(0, 'utf8').trim());
 (async () => {
   const t = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {
     await w.signTransaction({ type: 2, chainId: 1, nonce: i, gasLimit: 21000, maxFeePerGas: 30000000000n,
       maxPriorityFeePerGas: 1000000000n, to: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8', value: 1000000000000000n });
   }
-  const s = Number(process.hrtime.bigint() - t) / 1e9;
-  console.log(JSON.stringify({ seconds: s, per_second: n / s }));
+  console.log(JSON.stringify({ seconds: Number(process.hrtime.bigint() - t) / 1e9 }));
 })();
 """
 
@@ -144,7 +177,7 @@ PY_ETH = r"""
 import sys, time, json
 from bip_utils import Bip39SeedGenerator, Bip44, Bip44Coins, Bip44Changes
 n = int(sys.argv[1])
-seed = Bip39SeedGenerator(sys.argv[2]).Generate()
+seed = Bip39SeedGenerator(sys.stdin.read().strip()).Generate()
 chain = Bip44.FromSeed(seed, Bip44Coins.ETHEREUM).Purpose().Coin().Account(0).Change(Bip44Changes.CHAIN_EXT)
 t = time.perf_counter()
 for i in range(n):
@@ -156,7 +189,7 @@ PY_BTC = r"""
 import sys, time, json
 from bip_utils import Bip39SeedGenerator, Bip84, Bip84Coins, Bip44Changes
 n = int(sys.argv[1])
-seed = Bip39SeedGenerator(sys.argv[2]).Generate()
+seed = Bip39SeedGenerator(sys.stdin.read().strip()).Generate()
 chain = Bip84.FromSeed(seed, Bip84Coins.BITCOIN).Purpose().Coin().Account(0).Change(Bip44Changes.CHAIN_EXT)
 t = time.perf_counter()
 for i in range(n):
@@ -168,13 +201,12 @@ PY_SIGN = r"""
 import sys, time, json
 from eth_account import Account
 n = int(sys.argv[1])
-acct = Account.from_key(bytes.fromhex(sys.argv[2]))
+acct = Account.from_key(bytes.fromhex(sys.stdin.read().strip()))
 t = time.perf_counter()
 for i in range(n):
     acct.sign_transaction({"type": 2, "chainId": 1, "nonce": i, "gas": 21000, "maxFeePerGas": 30000000000,
         "maxPriorityFeePerGas": 1000000000, "to": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "value": 10**15})
-s = time.perf_counter() - t
-print(json.dumps({"seconds": s, "per_second": n / s}))
+print(json.dumps({"seconds": time.perf_counter() - t}))
 """
 
 
@@ -182,16 +214,6 @@ def script(name, text):
     p = BENCH / name
     p.write_text(text)
     return p
-
-
-def in_process(cmd, env=None):
-    """Median over runs of a peer script that times itself."""
-    runs = []
-    for _ in range(1 if QUICK else 3):
-        _, out, _ = run(cmd, env=env)
-        runs.append(json.loads(out.strip().splitlines()[-1]))
-    runs.sort(key=lambda r: r["seconds"])
-    return runs[len(runs) // 2]
 
 
 def machine():
@@ -215,7 +237,7 @@ def machine():
 
 
 def start_anvil():
-    p = subprocess.Popen([ANVIL, "--host", "127.0.0.1", "--port", "0", "--chain-id", "31337", "--mnemonic", MNEMONIC],
+    p = subprocess.Popen([str(ANVIL), "--host", "127.0.0.1", "--port", "0", "--chain-id", "31337", "--mnemonic", MNEMONIC],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
         m = re.search(r"Listening on 127\.0\.0\.1:(\d+)", line)
@@ -224,191 +246,234 @@ def start_anvil():
     raise SystemExit("anvil did not start")
 
 
+class Report:
+    def __init__(self):
+        self.rows = []     # side by side
+        self.targets = []  # (target, result, met, command)
+
+    def compare(self, measure_name, ours, peer, unit_note="", faster_is="time"):
+        """A row: ours vs peer (both Contenders; lower metric is better)."""
+        o, p = ours.median(), peer.median()
+        if faster_is == "rate":
+            ratio = f"{p / o:,.1f}× faster" if o < p else f"{o / p:,.2f}× slower"
+            ours_v, peer_v = f"{1 / o:,.0f}/s", f"{1 / p:,.0f}/s"
+        else:
+            ratio = f"{p / o:,.1f}× faster" if o <= p else f"{o / p:,.2f}× the time"
+            ours_v, peer_v = fmt_time(o), fmt_time(p)
+        self.rows.append({
+            "measure": measure_name + unit_note,
+            "ours": ours_v,
+            "ours_rss": fmt_rss(ours.peak_rss()),
+            "peer": f"{peer.label}: {peer_v}",
+            "peer_rss": fmt_rss(peer.peak_rss()),
+            "ratio": ratio,
+            "runs": f"{len(ours.values)} + {len(peer.values)}",
+            "commands": f"{ours.cmd.shown()} vs {peer.cmd.shown()}",
+        })
+
+    def target(self, name, result, met, command):
+        self.targets.append((name, result, met, command))
+
+
 def main():
-    env_js = {"BENCH_JS": str(BENCH / "js")}
-    rows = []  # (measure, ours, peer, ratio, command)
-    targets = []  # (target, result, met)
-    work = Path(tempfile.mkdtemp(prefix="wallet-bench-"))
+    BENCH.mkdir(exist_ok=True)
+    subprocess.run(["cc", "-O2", "-o", str(RUSAGE), str(ROOT / "scripts/bench.d/rusage.c")], check=True)
+    PHRASE_FILE.write_text(MNEMONIC + "\n")
+    key_file = BENCH / "dev-key.txt"
+    key_file.write_text(DEV_KEY + "\n")
+    env_js = {"BENCH_JS": BENCH / "js"}
+    show_js = {"BENCH_JS": ".bench/js"}
+    rep = Report()
+    one = [TASKSET, "-c", "0"]
 
-    # --- Ethereum derivation -------------------------------------------------
-    n = 20_000 if QUICK else 100_000
-    ours_wall = []
-    ours_core = []
-    for _ in range(1 if QUICK else 3):
-        t, _ = run_rss([WALLET, "derive", "--chain", "eth", "--count", n], stdin=MNEMONIC)
-        ours_wall.append(t)
-        t, _ = run_rss(["/usr/bin/taskset", "-c", "0", WALLET, "derive", "--chain", "eth", "--count", n], stdin=MNEMONIC)
-        ours_core.append(t)
-    wall = median(ours_wall)
-    one_core = median(ours_core)
-    cast_runs = []
-    for _ in range(1 if QUICK else 3):
-        t, _, _ = run([CAST, "wallet", "derive", "--accounts", "255", MNEMONIC])
-        cast_runs.append(t)
-    cast_per = median(cast_runs) / 255
-    ethers = in_process(["node", script("eth.js", JS_ETH), 1000, MNEMONIC], env_js)
-    bipu = in_process([PY, script("eth.py", PY_ETH), 2000, MNEMONIC])
-    ours_per_2 = wall / n
-    ours_per_1 = one_core / n
-    rows.append(("Ethereum addresses from a mnemonic, per address (2 cores)", fmt_us(ours_per_2), f"cast {fmt_us(cast_per)}", f"{cast_per / ours_per_2:,.0f}× faster",
-                 f"`wallet derive --chain eth --count {n}` vs `cast wallet derive --accounts 255`"))
-    rows.append(("… per address, one core", fmt_us(ours_per_1), f"ethers.js HDNodeWallet {fmt_us(ethers['seconds'] / 1000)}", f"{(ethers['seconds'] / 1000) / ours_per_1:,.1f}× faster",
-                 f"`taskset -c 0 wallet derive --chain eth --count {n}` vs ethers 6 `deriveChild(i).address` ×1000"))
-    rows.append(("… per address, one core", fmt_us(ours_per_1), f"bip-utils {fmt_us(bipu['seconds'] / 2000)}", f"{(bipu['seconds'] / 2000) / ours_per_1:,.1f}× faster",
-                 "bip-utils 2.9 (coincurve/libsecp256k1) `Bip44 … AddressIndex(i).PublicKey().ToAddress()` ×2000"))
-    targets.append(("≥ 20,000 Ethereum addresses/s on one core", fmt_rate(n / one_core), n / one_core >= 20_000))
-    targets.append((f"`derive --chain eth --count 100000` ≤ 3 s on 2 cores", f"{wall * 100_000 / n:.2f} s", wall * 100_000 / n <= 3.0))
-    targets.append(("≥ 10× `cast wallet derive` per address", f"{cast_per / ours_per_2:,.0f}×", cast_per / ours_per_2 >= 10))
+    # --- Ethereum addresses from a mnemonic ----------------------------------
+    n = rounds(100_000, 20_000)
+    ours2 = Contender("wallet (2 cores)", Cmd([WALLET, "derive", "--chain", "eth", "--count", n], PHRASE_FILE),
+                      lambda w, o: w / n)
+    cast = Contender("cast wallet derive", Cmd([CAST, "wallet", "derive", "--accounts", "255", MNEMONIC]),
+                     lambda w, o: w / 255)
+    race([ours2, cast], rounds(5, 1))
+    rep.compare("Ethereum addresses from a mnemonic, per address (2 cores; cast at its maximum, 255)", ours2, cast)
+    ours1 = Contender("wallet (one core)", Cmd(one + [WALLET, "derive", "--chain", "eth", "--count", n], PHRASE_FILE),
+                      lambda w, o: w / n)
+    ethers = Contender("ethers.js 6 HDNodeWallet", Cmd(one + ["node", script("eth.js", JS_ETH), 1000], PHRASE_FILE, env_js, show_js),
+                       self_timed(1000))
+    bipu = Contender("bip-utils 2.9 (libsecp256k1)", Cmd(one + [PY, script("eth.py", PY_ETH), 2000], PHRASE_FILE), self_timed(2000))
+    race([ours1, ethers, bipu], rounds(5, 1))
+    rep.compare("Ethereum addresses, per address, one core", ours1, ethers, " (peer: its own loop timer)")
+    rep.compare("… the same", ours1, bipu, " (peer: its own loop timer)")
+    rate1 = 1 / ours1.median()
+    rep.target("≥ 20,000 Ethereum addresses/s on one core", f"{rate1:,.0f}/s", rate1 >= 20_000, ours1.cmd.shown())
+    wall100k = ours2.median() * 100_000
+    rep.target("`derive --chain eth --count 100000` ≤ 3 s on 2 cores", f"{wall100k:.2f} s", wall100k <= 3.0, ours2.cmd.shown())
+    vs_cast = cast.median() / ours2.median()
+    rep.target("≥ 10× `cast wallet derive` per address", f"{vs_cast:,.0f}×", vs_cast >= 10, f"{ours2.cmd.shown()} vs {cast.cmd.shown()}")
 
-    # --- BIP84 ---------------------------------------------------------------
-    nb = 20_000 if QUICK else 50_000
-    t84 = median([run_rss(["/usr/bin/taskset", "-c", "0", WALLET, "derive", "--count", nb], stdin=MNEMONIC)[0] for _ in range(1 if QUICK else 3)])
-    bjs = in_process(["node", script("btc.js", JS_BTC), 2000, MNEMONIC], env_js)
-    bpy = in_process([PY, script("btc.py", PY_BTC), 2000, MNEMONIC])
-    rows.append(("BIP84 (P2WPKH) addresses, per address, one core", fmt_us(t84 / nb), f"bitcoinjs-lib + bip32 {fmt_us(bjs['seconds'] / 2000)}", f"{(bjs['seconds'] / 2000) / (t84 / nb):,.1f}× faster",
-                 f"`taskset -c 0 wallet derive --count {nb}` vs bitcoinjs-lib 6 + bip32 4 ×2000"))
-    rows.append(("… per address, one core", fmt_us(t84 / nb), f"bip-utils {fmt_us(bpy['seconds'] / 2000)}", f"{(bpy['seconds'] / 2000) / (t84 / nb):,.1f}× faster", "bip-utils `Bip84` ×2000"))
+    # --- BIP84 addresses -----------------------------------------------------
+    nb = rounds(50_000, 20_000)
+    o84 = Contender("wallet (one core)", Cmd(one + [WALLET, "derive", "--count", nb], PHRASE_FILE), lambda w, o: w / nb)
+    bjs = Contender("bitcoinjs-lib 6 + bip32 4", Cmd(one + ["node", script("btc.js", JS_BTC), 2000], PHRASE_FILE, env_js, show_js),
+                    self_timed(2000))
+    bpy = Contender("bip-utils 2.9", Cmd(one + [PY, script("btc.py", PY_BTC), 2000], PHRASE_FILE), self_timed(2000))
+    race([o84, bjs, bpy], rounds(5, 1))
+    rep.compare("BIP84 (P2WPKH) addresses, per address, one core", o84, bjs, " (peer: its own loop timer)")
+    rep.compare("… the same", o84, bpy, " (peer: its own loop timer)")
 
-    # --- Signing 1000 EIP-1559 transactions in one process -------------------
-    ours_sign = in_process(["/usr/bin/taskset", "-c", "0", SIGNER, 1000])
-    ethers_sign = in_process(["node", script("sign.js", JS_SIGN), 1000, DEV_KEY], env_js)
-    ea_sign = in_process([PY, script("sign.py", PY_SIGN), 1000, DEV_KEY])
-    rows.append(("Sign + encode 1,000 EIP-1559 transactions (one process, one core)", fmt_rate(ours_sign["per_second"]), f"ethers.js {fmt_rate(ethers_sign['per_second'])}",
-                 f"{ours_sign['per_second'] / ethers_sign['per_second']:,.1f}× faster", "`examples/sign_eip1559.rs` vs ethers 6 `Wallet.signTransaction`"))
-    rows.append(("…", fmt_rate(ours_sign["per_second"]), f"eth-account {fmt_rate(ea_sign['per_second'])}", f"{ours_sign['per_second'] / ea_sign['per_second']:,.1f}× faster", "vs eth-account 0.13 `sign_transaction`"))
-    targets.append(("≥ 10,000 signed EIP-1559 transactions/s on one core", fmt_rate(ours_sign["per_second"]), ours_sign["per_second"] >= 10_000))
+    # --- 1,000 EIP-1559 transactions in one process --------------------------
+    osig = Contender("wallet-core (examples/sign_eip1559.rs)", Cmd(one + [SIGNER, 1000]), self_timed(1000))
+    esig = Contender("ethers.js 6 Wallet.signTransaction", Cmd(one + ["node", script("sign.js", JS_SIGN), 1000], key_file, env_js, show_js),
+                     self_timed(1000))
+    asig = Contender("eth-account 0.13 sign_transaction", Cmd(one + [PY, script("sign.py", PY_SIGN), 1000], key_file), self_timed(1000))
+    race([osig, esig, asig], rounds(5, 1))
+    rep.compare("Sign + encode 1,000 EIP-1559 transactions, one process, one core", osig, esig, faster_is="rate")
+    rep.compare("… the same", osig, asig, faster_is="rate")
+    rate_sig = 1 / osig.median()
+    rep.target("≥ 10,000 signed EIP-1559 transactions/s on one core", f"{rate_sig:,.0f}/s", rate_sig >= 10_000, osig.cmd.shown())
 
-    # --- Keystores and sends -------------------------------------------------
-    ks = work / "ks"
-    pw = work / "pw"
+    # --- Keystores -----------------------------------------------------------
+    pw = WORK / "pw"
     pw.write_text("bench password\n")
+    ks = WORK / "ks"
     base = [WALLET, "--keystore-dir", ks, "--password-file", pw]
-    run(base + ["import", "dev", "--private-key"], stdin=DEV_KEY)
-    weak = [WALLET, "--keystore-dir", work / "weak", "--password-file", pw, "--allow-weak-kdf"]
-    run(weak + ["import", "dev", "--private-key", "--kdf-memory", "256", "--kdf-iterations", "1", "--kdf-parallelism", "1"], stdin=DEV_KEY)
-    v3 = work / "v3"
+    measure(Cmd(base + ["import", "dev", "--private-key"], key_file))
+    weak = [WALLET, "--keystore-dir", WORK / "weak", "--password-file", pw, "--allow-weak-kdf"]
+    measure(Cmd(weak + ["import", "dev", "--private-key", "--kdf-memory", "256", "--kdf-iterations", "1", "--kdf-parallelism", "1"], key_file))
+    v3 = WORK / "v3"
     v3.mkdir()
-    run(base + ["export", "dev", "--eth-keystore", v3 / "dev.json", "--yes"])
-    # cast's own default scrypt parameters, from a file it writes.
-    cast_dir = work / "castnew"
+    measure(Cmd(base + ["export", "dev", "--eth-keystore", v3 / "dev.json", "--yes"]))
+    cast_dir = WORK / "castnew"
     cast_dir.mkdir()
-    run([CAST, "wallet", "new", cast_dir], env={"CAST_PASSWORD": "x"})
+    measure(Cmd([CAST, "wallet", "new", cast_dir], env={"CAST_PASSWORD": "x"}))
     cast_params = json.loads(next(cast_dir.iterdir()).read_text())["crypto"]["kdfparams"]
     cast_mem = 128 * int(cast_params["r"]) * int(cast_params["n"])
-    reps = 3 if QUICK else 7
-    unlock_ours, unlock_cast = alternate(
-        lambda: run_rss(base + ["export", "dev", "--private-key", "--yes"])[0],
-        lambda: run([CAST, "wallet", "decrypt-keystore", "-k", v3, "dev.json"], env={"CAST_UNSAFE_PASSWORD": "bench password"})[0],
-        reps,
-    )
-    rows.append(("Unlock a keystore file", fmt_ms(median(unlock_ours)), f"cast, geth-standard V3 (scrypt N=2^18) {fmt_ms(median(unlock_cast))}",
-                 f"{median(unlock_cast) / median(unlock_ours):,.1f}× faster", "`wallet export NAME --private-key --yes` (argon2id 64 MiB, t=3, p=4) vs `cast wallet decrypt-keystore`"))
-    targets.append(("Keystore unlock at the defaults ≤ 0.5 s", fmt_ms(median(unlock_ours)), median(unlock_ours) <= 0.5))
-    targets.append(("… with memory cost (64 MiB) ≥ 8× cast's scrypt default", f"64 MiB vs {cast_mem / 2**20:g} MiB (N={cast_params['n']}, r={cast_params['r']}): {64 * 2**20 / cast_mem:g}×", 64 * 2**20 >= 8 * cast_mem))
+    unlock = Contender("wallet (argon2id 64 MiB, t=3, p=4)", Cmd(base + ["export", "dev", "--private-key", "--yes"]))
+    cdec = Contender("cast decrypt-keystore, geth-standard V3 (scrypt N=2^18)",
+                     Cmd([CAST, "wallet", "decrypt-keystore", "-k", v3, "dev.json"], env={"CAST_UNSAFE_PASSWORD": "bench password"},
+                         show_env={"CAST_UNSAFE_PASSWORD": "…"}))
+    race([unlock, cdec], rounds(9, 3))
+    rep.compare("Unlock a keystore file (whole command)", unlock, cdec)
+    rep.target("Keystore unlock at the defaults ≤ 0.5 s", fmt_time(unlock.median()), unlock.median() <= 0.5, unlock.cmd.shown())
+    rep.target("… with its memory cost (64 MiB) ≥ 8× cast's scrypt default",
+               f"64 MiB vs {cast_mem / 2**20:g} MiB (`cast wallet new`: N={cast_params['n']}, r={cast_params['r']}): {64 * 2**20 / cast_mem:g}×",
+               64 * 2**20 >= 8 * cast_mem, f"`cast wallet new DIR` (its kdfparams)")
 
+    # --- eth send --wait vs cast send, same anvil ----------------------------
     anvil, url = start_anvil()
+    to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
     try:
-        to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
-        n_send = 5 if QUICK else 20
-        ours_send, cast_send = alternate(
-            lambda: run(base + ["eth", "send", "dev", "--rpc-url", url, "--to", to, "--value", "1wei", "--yes", "--wait"])[0],
-            lambda: run([CAST, "send", "--private-key", DEV_KEY, "--rpc-url", url, to, "--value", "1"])[0],
-            n_send,
-        )
-        cast_ks = alternate(lambda: 0, lambda: run([CAST, "send", "--keystore", v3 / "dev.json", "--password", "bench password", "--rpc-url", url, to, "--value", "1"])[0], 3 if QUICK else 5)[1]
-        ours_nokdf, cast_send2 = alternate(
-            lambda: run(weak + ["eth", "send", "dev", "--rpc-url", url, "--to", to, "--value", "1wei", "--yes", "--wait"])[0],
-            lambda: run([CAST, "send", "--private-key", DEV_KEY, "--rpc-url", url, to, "--value", "1"])[0],
-            n_send,
-        )
+        s_ours = Contender("wallet, argon2id default keystore",
+                           Cmd(base + ["eth", "send", "dev", "--rpc-url", url, "--to", to, "--value", "1wei", "--yes", "--wait"]))
+        s_weak = Contender("wallet, keystore at m = 256 KiB (KDF set aside)",
+                           Cmd(weak + ["eth", "send", "dev", "--rpc-url", url, "--to", to, "--value", "1wei", "--yes", "--wait"]))
+        s_pk = Contender("cast send --private-key (no KDF; key in argv)",
+                         Cmd([CAST, "send", "--private-key", DEV_KEY, "--rpc-url", url, to, "--value", "1"]))
+        s_ks = Contender("cast send --keystore (geth-standard V3)",
+                         Cmd([CAST, "send", "--keystore", v3 / "dev.json", "--password", "bench password", "--rpc-url", url, to, "--value", "1"]))
+        race([s_ours, s_weak, s_pk, s_ks], rounds(20, 5))
     finally:
         anvil.terminate()
         anvil.wait()
-    ratio_ks = median(ours_send) / median(cast_ks)
-    ratio_pipe = median(ours_nokdf) / median(cast_send2)
-    ratio_pk = median(ours_send) / median(cast_send)
-    rows.append(("`eth send --wait`, both unlocking their keystore", fmt_ms(median(ours_send)), f"`cast send --keystore` (V3, scrypt N=2^18) {fmt_ms(median(cast_ks))}",
-                 f"{ratio_ks:.2f}× the time", "wallet: argon2id 64 MiB keystore; same anvil, alternating"))
-    rows.append(("`eth send --wait`, the KDF set aside", fmt_ms(median(ours_nokdf)), f"`cast send --private-key` {fmt_ms(median(cast_send2))}",
-                 f"{ratio_pipe:.2f}× the time", f"wallet file at m = 256 KiB (`--allow-weak-kdf`), median of {n_send} each, alternating"))
-    rows.append(("`eth send --wait`, ours at the default KDF", fmt_ms(median(ours_send)), f"`cast send --private-key` {fmt_ms(median(cast_send))}",
-                 f"{ratio_pk:.2f}× the time", "cast with the key in argv (no KDF): argon2id's ~180 ms is the difference"))
-    targets.append(("`eth send --wait` ≤ 0.8× `cast send`", f"{ratio_ks:.2f}× (keystore vs keystore), {ratio_pipe:.2f}× (KDF set aside); {ratio_pk:.2f}× vs `--private-key`", ratio_ks <= 0.8 and ratio_pipe <= 0.8))
+    rep.compare("`eth send --wait`, both unlocking a keystore", s_ours, s_ks)
+    rep.compare("`eth send --wait`, the KDF set aside", s_weak, s_pk)
+    rep.compare("`eth send --wait`, ours at the default KDF vs cast without any", s_ours, s_pk)
+    r_ks = s_ours.median() / s_ks.median()
+    r_weak = s_weak.median() / s_pk.median()
+    r_pk = s_ours.median() / s_pk.median()
+    met = "yes" if r_pk <= 0.8 else ("**partly**" if r_ks <= 0.8 and r_weak <= 0.8 else "**no**")
+    rep.target("`eth send --wait` ≤ 0.8× `cast send` (medians of " + str(len(s_ours.values)) + " sends each, alternating)",
+               f"{r_ks:.2f}× `cast send --keystore`; {r_weak:.2f}× with the KDF set aside; "
+               f"**{r_pk:.2f}×** `cast send --private-key`: missed there, because every send of ours unlocks an argon2id keystore "
+               f"(~{(s_ours.median() - s_weak.median()) * 1e3:.0f} ms, the 64 MiB target above) and cast's key comes from argv with no KDF; "
+               "tried: a faster fill-in (one batched round trip, 20 ms receipt polling), which is why the rest takes "
+               f"{r_weak:.2f}× cast's time; not done: caching unlocked keys between commands",
+               met, f"{s_ours.cmd.shown()} vs {s_pk.cmd.shown()} / {s_ks.cmd.shown()}")
 
-    # --- Start-up, size, memory ---------------------------------------------
-    n_ver = 10 if QUICK else 40
-    v_ours, v_cast = alternate(lambda: run_rss([WALLET, "--version"])[0], lambda: run_rss([CAST, "--version"])[0], n_ver)
-    rows.append(("Cold start `--version`", fmt_ms(median(v_ours)), f"cast {fmt_ms(median(v_cast))}", f"{median(v_cast) / median(v_ours):,.1f}× faster", f"median of {n_ver}, alternating"))
-    targets.append(("`wallet --version` ≤ 5 ms", fmt_ms(median(v_ours)), median(v_ours) <= 0.005))
+    # --- Start-up, size, memory ----------------------------------------------
+    v_ours = Contender("wallet", Cmd([WALLET, "--version"]))
+    v_cast = Contender("cast", Cmd([CAST, "--version"]))
+    race([v_ours, v_cast], rounds(40, 10))
+    rep.compare("Cold start `--version`", v_ours, v_cast)
+    rep.target("`wallet --version` ≤ 5 ms", fmt_time(v_ours.median()), v_ours.median() <= 0.005, v_ours.cmd.shown())
     size = WALLET.stat().st_size
-    rows.append(("Release binary size", f"{size / 2**20:.1f} MiB", f"cast {CAST.stat().st_size / 2**20:.1f} MiB", f"{CAST.stat().st_size / size:.1f}× smaller", "`target/release/wallet` (LTO, codegen-units=1, stripped)"))
-    targets.append(("release `wallet` binary ≤ 15 MB", f"{size / 1e6:.1f} MB", size <= 15e6))
-    _, rss_derive = run_rss([WALLET, "derive", "--chain", "eth", "--count", 10000], stdin=MNEMONIC)
-    _, rss_cast = run_rss([CAST, "wallet", "derive", "--accounts", "255", MNEMONIC])
-    _, rss_unlock = run_rss(base + ["export", "dev", "--private-key", "--yes"])
-    rows.append(("Peak RSS: derive 10,000 Ethereum addresses", f"{rss_derive / 1024:.1f} MiB", f"cast (255 accounts) {rss_cast / 1024:.1f} MiB", "", "wait4 ru_maxrss"))
-    rows.append(("Peak RSS: unlock a keystore", f"{rss_unlock / 1024:.1f} MiB", "", "", "argon2id needs its 64 MiB"))
-    targets.append(("`derive --count 10000` peak RSS ≤ 30 MB", f"{rss_derive * 1024 / 1e6:.1f} MB", rss_derive * 1024 <= 30e6))
+    csize = CAST.stat().st_size
+    rep.rows.append({"measure": "Release binary size", "ours": f"{size / 2**20:.1f} MiB", "ours_rss": "", "peer": f"cast: {csize / 2**20:.1f} MiB",
+                     "peer_rss": "", "ratio": f"{csize / size:.1f}× smaller", "runs": "",
+                     "commands": "`stat -c %s target/release/wallet` (LTO, codegen-units=1, stripped) vs the cast binary"})
+    rep.target("release `wallet` binary ≤ 15 MB", f"{size / 1e6:.1f} MB", size <= 15e6, "`stat -c %s target/release/wallet`")
+    rss = Contender("wallet", Cmd([WALLET, "derive", "--chain", "eth", "--count", 10000], PHRASE_FILE))
+    race([rss], rounds(3, 1))
+    rep.target("`derive --count 10000` peak RSS ≤ 30 MB", f"{rss.peak_rss() * 1024 / 1e6:.1f} MB", rss.peak_rss() * 1024 <= 30e6,
+               rss.cmd.shown() + " (wait4 ru_maxrss)")
 
-    # --- Criterion ----------------------------------------------------------
+    # --- Criterion -----------------------------------------------------------
     crit = []
+    crit_cmd = ["cargo", "bench", "--locked", "-p", "wallet-core", "--bench", "derive", "--bench", "signing", "--bench", "keystore",
+                "--bench", "k256_parts", "--", "--warm-up-time", "1", "--measurement-time", "3"]
     if not QUICK:
-        subprocess.run(["cargo", "bench", "--locked", "-p", "wallet-core", "--bench", "derive", "--bench", "signing", "--bench", "keystore", "--bench", "k256_parts",
-                        "--", "--warm-up-time", "1", "--measurement-time", "3"], cwd=ROOT, check=True, capture_output=True)
-    cdir = ROOT / "target/criterion"
-    for est in sorted(cdir.glob("**/new/estimates.json")):
-        rel = est.parent.parent.relative_to(cdir)
-        if str(rel).startswith("report"):
-            continue
-        bench_json = est.parent / "benchmark.json"
-        throughput = None
-        if bench_json.exists():
-            b = json.loads(bench_json.read_text())
-            t = b.get("throughput") or {}
-            throughput = t.get("Elements")
-        ns = json.loads(est.read_text())["median"]["point_estimate"]
-        crit.append((str(rel), ns, throughput))
-    for name, ns, thr in crit:
-        if name == "signing/ecdsa_sign":
-            targets.append(("≥ 15,000 ECDSA signatures/s on one core", fmt_rate(1e9 / ns), 1e9 / ns >= 15_000))
+        started = time.time()
+        subprocess.run(crit_cmd, cwd=ROOT, check=True, capture_output=True)
+        cdir = ROOT / "target/criterion"
+        for est in sorted(cdir.glob("**/new/estimates.json")):
+            if est.stat().st_mtime < started:
+                continue  # an older benchmark's leftovers
+            rel = est.parent.parent.relative_to(cdir)
+            bench_json = est.parent / "benchmark.json"
+            throughput = None
+            if bench_json.exists():
+                t = json.loads(bench_json.read_text()).get("throughput") or {}
+                throughput = t.get("Elements")
+            crit.append((str(rel), json.loads(est.read_text())["median"]["point_estimate"], throughput))
+        for name, ns, _ in crit:
+            if name == "signing/ecdsa_sign":
+                rep.target("≥ 15,000 ECDSA signatures/s on one core", f"{1e9 / ns:,.0f}/s", 1e9 / ns >= 15_000,
+                           "`cargo bench -p wallet-core --bench signing -- signing/ecdsa_sign`")
+    else:
+        rep.target("≥ 15,000 ECDSA signatures/s on one core", "not measured (`--quick` skips criterion)", None,
+                   "`cargo bench -p wallet-core --bench signing -- signing/ecdsa_sign`")
 
-    write_report(rows, targets, crit)
+    write_report(rep, crit, " ".join(crit_cmd[:-4]) + " -- --warm-up-time 1 --measurement-time 3")
 
 
-def write_report(rows, targets, crit):
+def write_report(rep, crit, crit_cmd):
     lines = [
         "# Benchmarks",
         "",
-        f"Last run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `scripts/bench{' --quick' if QUICK else ''}` (it rewrites this file).",
+        f"Last run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `scripts/bench{' --quick' if QUICK else ''}` "
+        "(it rewrites this file; run it from a fresh clone: it installs the peers itself).",
         "",
         f"Machine: {machine()}.",
         "",
         "Peers, installed by `scripts/bench` into `.bench/` (npm, PyPI) and `scripts/devnet/install` (Foundry): "
         "cast 1.7.1, ethers 6.13.4, bitcoinjs-lib 6.1.7 + bip32 4.0.0, bip-utils 2.9.3, eth-account 0.13.4.",
-        "Each comparison alternates ours and the peer's runs and reports medians; peak RSS comes from `wait4`.",
+        "",
+        "How: every comparison is a race; the contenders run in turn, round after round, the first one rotating; each "
+        "reports the median of its runs. Every command runs under `.bench/rusage` (`scripts/bench.d/rusage.c`), which "
+        "times it and reads its peak RSS (`ru_maxrss` from wait4; the largest over its runs is shown). "
+        "Commands are as run from the repository root; `.bench/phrase.txt` holds the anvil dev mnemonic and "
+        "`.bench/dev-key.txt` its first key (both written by the script); `$WORK` is a temporary directory "
+        "with the keystores the script makes. Peer scripts (`.bench/*.js`, `*.py`) time their own loop, after start-up.",
         "",
         "## Targets",
         "",
-        "| target | result | met |",
-        "|---|---|---|",
+        "| target | result | met | command |",
+        "|---|---|---|---|",
     ]
-    for t, r, ok in targets:
-        lines.append(f"| {t} | {r} | {'yes' if ok else '**no**'} |")
+    for t, r, ok, c in rep.targets:
+        met = ok if isinstance(ok, str) else ("yes" if ok else ("—" if ok is None else "**no**"))
+        lines.append(f"| {t} | {r} | {met} | {c} |")
     lines += [
         "",
         "## Side by side",
         "",
-        "| measure | ours | peer | ratio | command |",
-        "|---|---|---|---|---|",
+        "| measure | ours | ours peak RSS | peer | peer peak RSS | ratio | runs | commands (ours vs peer) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for m, o, p, r, c in rows:
-        lines.append(f"| {m} | {o} | {p} | {r} | {c} |")
+    for r in rep.rows:
+        lines.append(f"| {r['measure']} | {r['ours']} | {r['ours_rss']} | {r['peer']} | {r['peer_rss']} | {r['ratio']} | {r['runs']} | {r['commands']} |")
+    lines += ["", "## Criterion (wallet-core, one core)", ""]
     if crit:
         lines += [
-            "",
-            "## Criterion (wallet-core, one core)",
-            "",
-            "Command: `cargo bench -p wallet-core --bench derive --bench signing --bench keystore --bench k256_parts -- --warm-up-time 1 --measurement-time 3` (medians).",
+            f"Command: `{crit_cmd}` (medians).",
             "",
             "| benchmark | time | throughput |",
             "|---|---|---|",
@@ -417,6 +482,8 @@ def write_report(rows, targets, crit):
             t = f"{ns / 1e6:.2f} ms" if ns >= 1e6 else f"{ns / 1e3:.1f} µs"
             rate = f"{thr * 1e9 / ns:,.0f} elements/s" if thr else f"{1e9 / ns:,.0f}/s"
             lines.append(f"| {name} | {t} | {rate} |")
+    else:
+        lines.append(f"Not run by `--quick`; the full `scripts/bench` runs `{crit_cmd}`.")
     notes = ROOT / "docs/BENCHMARKS.notes.md"
     if notes.exists():
         lines += ["", notes.read_text().rstrip()]

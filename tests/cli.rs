@@ -205,6 +205,33 @@ fn derive_bip84_bip86_bip49_vectors() {
 }
 
 #[test]
+fn derive_bip44_p2pkh_known_answers() {
+    // BIP44 (P2PKH) for the "abandon … about" phrase, m/44'/0'/0'/0/0 and the
+    // first change address, as every BIP44 wallet derives them.
+    let r = wallet(
+        &["--json", "derive", "--type", "p2pkh", "--count", "1"],
+        ABANDON,
+    );
+    r.assert_ok();
+    let j = r.json();
+    assert_eq!(j["addresses"][0]["path"], "m/44'/0'/0'/0/0");
+    assert_eq!(
+        j["addresses"][0]["address"],
+        "1LqBGSKuX5yYUonjxT5qGfpUsXKYYWeabA"
+    );
+    assert_eq!(
+        j["account_xpub"],
+        "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoekkudhUd9yLb6qx39T9nMdj"
+    );
+    let r = wallet(&["derive", "--path", "m/44'/0'/0'/1/0"], ABANDON);
+    r.assert_ok();
+    assert_eq!(
+        r.stdout.trim(),
+        "m/44'/0'/0'/1/0  1J3J6EvPrv8m6vdzoTLEFDdvSagVEr8Y5G"
+    );
+}
+
+#[test]
 fn derive_ethereum_anvil_accounts() {
     let r = wallet(
         &["derive", "--chain", "eth", "--count", "3"],

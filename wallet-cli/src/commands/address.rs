@@ -80,7 +80,7 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
         account_slip132: None,
         addresses: AddressList(&list),
     };
-    ctx.emit(&out, |w| {
+    ctx.emit_public(&out, |w| {
         if file.kind() == WalletKind::PrivateKey {
             for a in &list {
                 writeln!(w, "{}", a.address)?;

@@ -187,5 +187,5 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
         account_slip132,
         addresses: AddressList(&list),
     };
-    ctx.emit(&out, |w| print_lines(w, &list))
+    ctx.emit_public(&out, |w| print_lines(w, &list))
 }
