@@ -920,3 +920,176 @@ fn every_sighash_type_is_accepted_by_litecoind() {
         assert_eq!(conf["confirmations"], 1, "{conf}");
     }
 }
+
+/// Signs a one-input P2WPKH spend of `outpoint` (worth `value`, at the
+/// wallet's receive address `from`) paying `pay` to `to`: a raw hex.
+fn sign_spend(ks: &Ks, outpoint: OutPoint, value: u64, from: &str, to: &str, pay: u64) -> String {
+    let mut p = Psbt::from_unsigned_tx(Transaction {
+        version: bitcoin::transaction::Version::TWO,
+        lock_time: bitcoin::absolute::LockTime::ZERO,
+        input: vec![TxIn {
+            previous_output: outpoint,
+            script_sig: ScriptBuf::new(),
+            sequence: Sequence::ENABLE_RBF_NO_LOCKTIME,
+            witness: Witness::new(),
+        }],
+        output: vec![TxOut {
+            value: Amount::from_sat(pay),
+            script_pubkey: spk_of(to, "ltc"),
+        }],
+    })
+    .unwrap();
+    p.inputs[0].witness_utxo = Some(TxOut {
+        value: Amount::from_sat(value),
+        script_pubkey: spk_of(from, "ltc"),
+    });
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "w",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--finalize",
+        ],
+        &p.to_string(),
+    );
+    r.assert_ok();
+    r.json()["hex"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn change_addresses_are_never_reused_and_double_spends_are_refused() {
+    // Replacement on, as on Bitcoin Core (Litecoin's default is off, where
+    // every conflict is a plain txn-mempool-conflict).
+    let Some(node) = Node::litecoind_with(&["-mempoolreplacement=1"]) else {
+        return;
+    };
+    let na = node.cli_args();
+    let ks = Ks::new();
+    ks.create("w");
+    let sink = other_address("ltc", "p2wpkh");
+    let (addr0, _) = ks.address("w", "ltc", "p2wpkh", 0);
+    node.rpc("generatetoaddress", json!([1, addr0]));
+    node.rpc("generatetoaddress", json!([100, sink]));
+    let send = |extra: &[&str]| -> Run {
+        let mut a = vec!["--json", "btc", "send", "w", "--yes"];
+        a.extend(ltc_args(&na, extra));
+        ks.run(&a, "")
+    };
+    let balance = |gap: &str| -> Value {
+        let mut a = vec!["--json", "btc", "balance", "w", "--gap", gap];
+        a.extend(ltc_args(&na, &[]));
+        let r = ks.run(&a, "");
+        r.assert_ok();
+        r.json()
+    };
+    // Each payment spends the previous one's change (the wallet's only
+    // coin), so no coin is left on a used change address for a scan to see:
+    // the change still goes to a fresh address every time.
+    let mut paths = Vec::new();
+    let mut first = None;
+    for round in 0..4 {
+        let r = send(&["--to", &sink, "--amount", "1", "--fee-rate", "2"]);
+        r.assert_ok();
+        let p = r.json();
+        assert_eq!(p["inputs"].as_array().unwrap().len(), 1, "{p}");
+        let path = p["change"]["path"].as_str().unwrap().to_owned();
+        assert!(
+            path.ends_with(&format!("/1/{round}")),
+            "{path} in round {round}"
+        );
+        paths.push((path, p["change"]["address"].as_str().unwrap().to_owned()));
+        if round == 0 {
+            first = Some(p.clone());
+        }
+        node.rpc("generatetoaddress", json!([1, sink]));
+    }
+    // The last change (index 3) is found even with a gap of 1: the scan
+    // covers every change index the wallet handed out.
+    let b = balance("1");
+    let full = balance("20");
+    assert_eq!(b["confirmed_sat"], full["confirmed_sat"], "{b} {full}");
+    assert!(sat(&full["confirmed_sat"]) > 45 * 100_000_000, "{full}");
+    // The record is the wallet's own file, 0600, and goes with the wallet.
+    let record = ks.dir.path().join("ks").join("w.usage");
+    let doc: Value = serde_json::from_slice(&std::fs::read(&record).unwrap()).unwrap();
+    assert_eq!(doc["version"], 1, "{doc}");
+    assert_eq!(doc["next_change"]["ltc/regtest/m/84'/1'/0'"], 4, "{doc}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&record).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A damaged record stops payments (nothing sent) instead of being
+    // silently replaced.
+    std::fs::write(&record, "{\"version\": 1, \"next_change\": 3}").unwrap();
+    let before = node.rpc("getmempoolinfo", json!([]))["size"].clone();
+    let r = send(&["--to", &sink, "--amount", "1", "--fee-rate", "2"]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "tampered", "{}", r.stderr);
+    assert_eq!(node.rpc("getmempoolinfo", json!([]))["size"], before);
+    std::fs::write(&record, serde_json::to_vec(&doc).unwrap()).unwrap();
+
+    // Double spends. The coinbase coin spent (and mined) by the first
+    // payment, spent again: the node's reason, exit 3, nothing sent.
+    let first = first.unwrap();
+    let coin = &first["inputs"][0];
+    let outpoint = OutPoint {
+        txid: coin["txid"].as_str().unwrap().parse().unwrap(),
+        vout: coin["vout"].as_u64().unwrap() as u32,
+    };
+    let value = sat(&coin["value_sat"]);
+    let again = sign_spend(&ks, outpoint, value, &addr0, &sink, value - 100_000);
+    let mut a = vec!["--json", "btc", "broadcast"];
+    a.extend(ltc_args(&na, &[&again]));
+    let r = ks.run(&a, "");
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected", "{e}");
+    assert_eq!(e["reason"], "conflict", "{e}");
+    // A coin spent by a payment still in the mempool, spent again with a
+    // lower fee: a replacement the node refuses.
+    let r = send(&["--to", &sink, "--amount", "1", "--fee-rate", "5"]);
+    r.assert_ok();
+    let pending = r.json();
+    let coin = &pending["inputs"][0];
+    let outpoint = OutPoint {
+        txid: coin["txid"].as_str().unwrap().parse().unwrap(),
+        vout: coin["vout"].as_u64().unwrap() as u32,
+    };
+    let value = sat(&coin["value_sat"]);
+    assert_eq!(coin["path"].as_str().unwrap(), paths[3].0, "{pending}");
+    let cheap = sign_spend(&ks, outpoint, value, &paths[3].1, &sink, value - 200);
+    let mut a = vec!["--json", "btc", "broadcast"];
+    a.extend(ltc_args(&na, &[&cheap]));
+    let r = ks.run(&a, "");
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "rejected", "{e}");
+    assert_eq!(e["reason"], "replacement_underpriced", "{e}");
+    assert!(node
+        .rpc("getmempoolentry", json!([pending["txid"]]))
+        .is_object());
+    // The same coin with a higher fee replaces it (BIP125; the payment
+    // signalled it): the fee bump is sent and the old payment is gone.
+    let bump = sign_spend(&ks, outpoint, value, &paths[3].1, &sink, value - 1_000_000);
+    let mut a = vec!["--json", "btc", "broadcast"];
+    a.extend(ltc_args(&na, &[&bump]));
+    let r = ks.run(&a, "");
+    r.assert_ok();
+    let bumped = r.json();
+    assert_eq!(bumped["in_mempool"], true, "{bumped}");
+    assert!(node
+        .rpc("getmempoolentry", json!([bumped["txid"]]))
+        .is_object());
+    let mempool = node.rpc("getrawmempool", json!([]));
+    assert!(
+        !mempool.as_array().unwrap().contains(&pending["txid"]),
+        "{mempool}"
+    );
+}

@@ -57,8 +57,11 @@ fn bip143_examples_sighash_and_signed_tx() {
                 }
                 keys.push(PrivateKey::from_hex(s(&inp["private_key"])).unwrap());
             } else {
-                // Not the subject of BIP143: take its final scriptSig from the signed transaction.
+                // Not the subject of BIP143: take its final scriptSig from
+                // the signed transaction; its amount makes the fee known
+                // (without it the signer refuses: the BIP143 fee attack).
                 p.inputs[i].final_script_sig = Some(signed_tx.input[i].script_sig.clone());
+                p.inputs[i].witness_utxo = Some(out);
             }
         }
         let ring = KeyRing::from_keys(keys);
@@ -524,4 +527,82 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
             r.inputs
         );
     }
+
+    // The BIP143 fee attack: our P2WPKH coin with only its witness UTXO,
+    // next to an input whose amount is unknown. A segwit v0 signature
+    // commits to our amount only, so the fee cannot be known: refused.
+    let mut p = new_psbt(2, 1);
+    p.inputs[0].witness_utxo = Some(coin(&wpkh));
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 0);
+    assert!(
+        refused(&r.inputs[0], "fee cannot be known"),
+        "{:?}",
+        r.inputs
+    );
+    assert_eq!(r.fee, None);
+    // With the other input's amount, the fee is known and it is signed.
+    p.inputs[1].witness_utxo = Some(coin(&foreign_tr));
+    let r = sign(&mut p);
+    assert_eq!(r.inputs[0], InputStatus::Signed("p2wpkh".into()));
+    assert_eq!(r.fee, Some(2 * 50_000 - 50_000));
+
+    // A non-standard sighash type on someone else's input does not stop us
+    // signing ours; on our own input it is refused (an error for neither).
+    let mut p = new_psbt(2, 2);
+    p.inputs[0].witness_utxo = Some(coin(&wpkh));
+    p.inputs[1].witness_utxo = Some(coin(&foreign_tr));
+    p.inputs[1].sighash_type = Some(psbt::sighash_type(0x55));
+    let r = sign(&mut p);
+    assert_eq!(r.inputs[0], InputStatus::Signed("p2wpkh".into()));
+    assert_eq!(r.inputs[1], InputStatus::NotOurs);
+    assert_eq!(r.sighash_types[0].as_deref(), Some("SIGHASH_ALL"));
+    assert!(r.partial_commitments().is_empty());
+    for script in [&wpkh, &tr] {
+        let mut p = new_psbt(1, 1);
+        p.inputs[0].witness_utxo = Some(coin(script));
+        p.inputs[0].sighash_type = Some(psbt::sighash_type(0x55));
+        let r = sign(&mut p);
+        assert_eq!(r.signed, 0);
+        assert!(refused(&r.inputs[0], "sighash type 0x55"), "{:?}", r.inputs);
+    }
+    // A type that leaves parts of the transaction open is signed as asked,
+    // and reported so the user can be warned.
+    let mut p = new_psbt(2, 2);
+    p.inputs[0].witness_utxo = Some(coin(&wpkh));
+    p.inputs[1].witness_utxo = Some(coin(&tr));
+    p.inputs[0].sighash_type = Some(psbt::sighash_type(0x82));
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 2);
+    assert_eq!(
+        r.partial_commitments(),
+        vec![(0, "SIGHASH_NONE|SIGHASH_ANYONECANPAY")]
+    );
+    assert_eq!(r.sighash_types[1].as_deref(), Some("SIGHASH_DEFAULT"));
+
+    // The finalizer uses the signature of the key the script names, not
+    // whichever partial signature sorts first.
+    let mut p = new_psbt(1, 1);
+    p.inputs[0].witness_utxo = Some(coin(&wpkh));
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 1);
+    let (ours_pk, ours_sig) = p.inputs[0]
+        .partial_sigs
+        .iter()
+        .next()
+        .map(|(k, s)| (*k, *s))
+        .unwrap();
+    // A stranger's signature under a key that sorts before ours.
+    let stranger = (0..64)
+        .map(|i| {
+            bitcoin::PublicKey::from_slice(&key_at(&format!("m/84'/0'/9'/0/{i}")).to_compressed())
+                .unwrap()
+        })
+        .find(|k| *k < ours_pk)
+        .unwrap();
+    assert!(stranger < ours_pk);
+    p.inputs[0].partial_sigs.insert(stranger, ours_sig);
+    assert_eq!(psbt::finalize(&mut p).unwrap(), 1);
+    let w = p.inputs[0].final_script_witness.clone().unwrap();
+    assert_eq!(w.nth(1).unwrap(), ours_pk.to_bytes().as_slice());
 }

@@ -414,6 +414,12 @@ impl Node {
 
     /// litecoind -regtest (Bitcoin Core 0.21 RPC), from the Debian package.
     pub fn litecoind() -> Option<Node> {
+        Self::litecoind_with(&[])
+    }
+
+    /// litecoind -regtest with extra options (e.g. `-mempoolreplacement=1`:
+    /// Litecoin leaves BIP125 replacement off by default).
+    pub fn litecoind_with(extra: &[&str]) -> Option<Node> {
         let bin = PathBuf::from("/usr/lib/litecoin/litecoind");
         if !bin.exists() {
             if std::env::var_os("WALLET_REQUIRE_DEVNET").is_some() {
@@ -444,6 +450,7 @@ impl Node {
                 "-printtoconsole=0",
                 "-fallbackfee=0.0001",
             ])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -67,6 +67,14 @@ impl Ctx {
         r.and_then(|()| out.flush()).or_else(ignore_broken_pipe)
     }
 
+    /// A warning on stderr, even with `-q` (with `--json` the result itself
+    /// carries what the warning is about).
+    pub fn warn(&self, msg: &str) {
+        if !self.json {
+            eprintln!("warning: {msg}");
+        }
+    }
+
     /// A note for people on stderr (suppressed by `-q` and `--json`).
     pub fn note(&self, msg: &str) {
         if !self.quiet && !self.json {

@@ -684,6 +684,9 @@ pub struct WalletKeystore {
 pub struct WalletHandle {
     name: String,
     secret: WalletSecret,
+    /// The keystore it came from (its usage record keeps change addresses
+    /// from being used twice).
+    ks: Keystore,
 }
 
 /// Borrows a handle.
@@ -973,6 +976,7 @@ pub unsafe extern "C" fn wallet_keystore_unlock(
         let h = WalletHandle {
             name: name.to_owned(),
             secret,
+            ks: ks.ks.clone(),
         };
         // SAFETY: checked non-null.
         unsafe { *out = Box::into_raw(Box::new(h)) };
@@ -1745,6 +1749,9 @@ pub unsafe extern "C" fn wallet_btc_send(
             accounts.push(rpc::bitcoin::ScanAccount {
                 kind,
                 xpub: master.derive_path(&path)?.public_key(),
+                next_change: w
+                    .ks
+                    .next_change_index(&w.name, &rpc::bitcoin::change_record_key(params, &path))?,
                 path,
             });
         }
@@ -1764,7 +1771,23 @@ pub unsafe extern "C" fn wallet_btc_send(
         )?;
         let fee = prepared.selection.fee;
         let (rate, source) = (prepared.fee_rate, prepared.fee_rate_source);
-        let sent = rpc::bitcoin::complete_payment(&node, prepared, master, params)?;
+        // The change index is recorded just before the payment is sent (a
+        // skipped index costs nothing; a change address used twice links
+        // the payments).
+        let sent = rpc::bitcoin::complete_payment(&node, prepared, master, params, |p| {
+            if p.selection.change.is_none() {
+                return Ok(());
+            }
+            let acct = accounts
+                .iter()
+                .find(|a| a.kind == p.request.change_kind)
+                .ok_or_else(|| wallet_core::Error::Internal("no change account".into()))?;
+            w.ks.record_change_index(
+                &w.name,
+                &rpc::bitcoin::change_record_key(params, &acct.path),
+                p.change_index.saturating_add(1),
+            )
+        })?;
         // SAFETY: checked non-null.
         unsafe {
             put_json(

@@ -155,19 +155,36 @@ fn sign_psbt(
         };
         return Err(CliError::user(ErrorKind::InvalidInput, why));
     }
+    let inputs: Vec<Value> = report
+        .inputs
+        .iter()
+        .zip(&report.sighash_types)
+        .map(|(s, t)| {
+            let mut v = status_json(s);
+            if let Some(t) = t {
+                v["sighash"] = json!(t);
+            }
+            v
+        })
+        .collect();
     if !ctx.json && !ctx.quiet {
-        for (i, s) in report.inputs.iter().enumerate() {
+        for (i, s) in inputs.iter().enumerate() {
             let value = report.input_values[i].map_or_else(|| "?".into(), payment::format_coins);
-            eprintln!("input {i} ({value}): {}", status_json(s));
+            eprintln!("input {i} ({value}): {s}");
         }
         match report.fee {
             Some(f) => eprintln!("fee: {} ({f} sat)", payment::format_coins(f)),
             None => eprintln!("fee: unknown (some inputs' UTXOs are missing)"),
         }
     }
+    for (i, t) in report.partial_commitments() {
+        ctx.warn(&format!(
+            "input {i} was signed with {t} (as the PSBT asks): that signature does not cover the whole transaction, so others can change the parts it leaves out"
+        ));
+    }
     let mut v = json!({
         "signed": report.signed,
-        "inputs": report.inputs.iter().map(status_json).collect::<Vec<_>>(),
+        "inputs": inputs,
         "fee_sat": report.fee,
     });
     if finalize {
@@ -245,7 +262,14 @@ fn scan_accounts(
                 master.derive_path(&path)?.public_key()
             }
         };
-        out.push(ScanAccount { kind, path, xpub });
+        let next_change =
+            ks.next_change_index(name, &node_api::change_record_key(params, &path))?;
+        out.push(ScanAccount {
+            kind,
+            path,
+            xpub,
+            next_change,
+        });
     }
     Ok(out)
 }
@@ -344,12 +368,56 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
     if let Some(c) = sel.change {
         v["change"] = json!({"address": prepared.change.address.to_string(), "amount_sat": c, "path": prepared.change.path.to_string()});
     }
-    let sent = node_api::complete_payment(&node, prepared, master, params)?;
+    // The change index is recorded once the node would accept the payment,
+    // just before it is sent: an index skipped by a send that fails then
+    // costs nothing (scans cover every recorded index), a change address
+    // used twice would link the payments.
+    let mut record_failure = None;
+    let sent = node_api::complete_payment(&node, prepared, master, params, |p| {
+        if p.selection.change.is_none() {
+            return Ok(());
+        }
+        record_change(&ks, a.name, params, &accounts, p).map_err(|e| {
+            let msg = e.message.clone();
+            record_failure = Some(e);
+            wallet_core::Error::Internal(msg)
+        })
+    })
+    .map_err(|e| record_failure.take().unwrap_or_else(|| CliError::from(e)))?;
     v["txid"] = json!(sent.txid);
     v["hex"] = json!(hex::encode(&sent.raw));
     v["vsize"] = json!(sent.vsize);
     let txid = sent.txid;
     ctx.emit(&v, |w| writeln!(w, "{txid}"))
+}
+
+/// Records that the payment's change index is taken (nothing is sent if
+/// this fails).
+fn record_change(
+    ks: &wallet_core::keystore::Keystore,
+    name: &str,
+    params: NetworkParams,
+    accounts: &[ScanAccount],
+    prepared: &node_api::PreparedPayment,
+) -> Result<(), CliError> {
+    let kind = prepared.request.change_kind;
+    let acct = accounts
+        .iter()
+        .find(|x| x.kind == kind)
+        .ok_or_else(|| CliError::user(ErrorKind::Internal, "no change account"))?;
+    ks.record_change_index(
+        name,
+        &node_api::change_record_key(params, &acct.path),
+        prepared.change_index.saturating_add(1),
+    )
+    .map_err(|e| {
+        let mut e = CliError::from(e);
+        e.message = format!(
+            "nothing was sent: the wallet could not record the change address it takes: {}",
+            e.message
+        );
+        e
+    })
 }
 
 fn balance(

@@ -230,6 +230,41 @@ pub struct SignReport {
     pub fee: Option<u64>,
     /// Number of signatures added.
     pub signed: usize,
+    /// For each input we signed, the sighash type used (`SIGHASH_ALL`,
+    /// `SIGHASH_DEFAULT`, `SIGHASH_NONE|SIGHASH_ANYONECANPAY`, …); `None`
+    /// for inputs we did not sign.
+    pub sighash_types: Vec<Option<String>>,
+}
+
+impl SignReport {
+    /// Indexes and types of the inputs we signed with a sighash type that
+    /// does not commit to the whole transaction (anything but
+    /// `SIGHASH_ALL`/`SIGHASH_DEFAULT`): the rest of the transaction can be
+    /// changed by others without invalidating our signature.
+    #[must_use]
+    pub fn partial_commitments(&self) -> Vec<(usize, &str)> {
+        self.sighash_types
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                t.as_deref()
+                    .filter(|t| !matches!(*t, "SIGHASH_ALL" | "SIGHASH_DEFAULT"))
+                    .map(|t| (i, t))
+            })
+            .collect()
+    }
+}
+
+/// The sighash type of the signature we put in `input`.
+fn signed_type(input: &Input) -> Option<String> {
+    if let Some(sig) = &input.tap_key_sig {
+        return Some(sig.sighash_type.to_string());
+    }
+    input
+        .partial_sigs
+        .values()
+        .next()
+        .map(|s| s.sighash_type.to_string())
 }
 
 /// An input's UTXO, and a reason not to sign it if its data is inconsistent
@@ -295,14 +330,15 @@ fn check_input(psbt: &Psbt, i: usize) -> Result<(Option<TxOut>, Option<String>)>
     Ok((Some(utxo), problem))
 }
 
-fn ecdsa_type(input: &Input, i: usize) -> Result<EcdsaSighashType> {
+/// The ECDSA sighash type an input asks for, or why we will not sign with it.
+fn ecdsa_type(input: &Input) -> std::result::Result<EcdsaSighashType, String> {
     match input.sighash_type {
         None => Ok(EcdsaSighashType::All),
         Some(t) => t.ecdsa_hash_ty().map_err(|_| {
-            Error::input(format!(
-                "input {i}: non-standard sighash type 0x{:x}; refusing to sign",
+            format!(
+                "non-standard sighash type 0x{:x}; refusing to sign",
                 t.to_u32()
-            ))
+            )
         }),
     }
 }
@@ -373,14 +409,18 @@ pub fn sign(psbt: &mut Psbt, ring: &KeyRing, aux: AuxRand) -> Result<SignReport>
     let tx = psbt.unsigned_tx.clone();
     let mut cache = SighashCache::new(&tx);
     let mut statuses = Vec::with_capacity(n);
+    let mut sighash_types = Vec::with_capacity(n);
     let mut signed = 0;
     for (i, problem) in problems.iter().enumerate() {
         let status = match problem {
             Some(p) => InputStatus::Refused(format!("{p}; refusing to sign")),
-            None => sign_input(psbt, i, &utxos, ring, &mut cache, aux)?,
+            None => sign_input(psbt, i, &utxos, fee.is_some(), ring, &mut cache, aux)?,
         };
         if matches!(status, InputStatus::Signed(_)) {
             signed += 1;
+            sighash_types.push(signed_type(&psbt.inputs[i]));
+        } else {
+            sighash_types.push(None);
         }
         statuses.push(status);
     }
@@ -389,6 +429,7 @@ pub fn sign(psbt: &mut Psbt, ring: &KeyRing, aux: AuxRand) -> Result<SignReport>
         input_values,
         fee,
         signed,
+        sighash_types,
     })
 }
 
@@ -396,6 +437,7 @@ fn sign_input(
     psbt: &mut Psbt,
     i: usize,
     utxos: &[Option<TxOut>],
+    fee_known: bool,
     ring: &KeyRing,
     cache: &mut SighashCache<&Transaction>,
     aux: AuxRand,
@@ -464,12 +506,15 @@ fn sign_input(
         }
         let ty = match input.sighash_type {
             None => TapSighashType::Default,
-            Some(t) => t.taproot_hash_ty().map_err(|_| {
-                Error::input(format!(
-                    "input {i}: invalid taproot sighash type 0x{:x}",
-                    t.to_u32()
-                ))
-            })?,
+            Some(t) => match t.taproot_hash_ty() {
+                Ok(ty) => ty,
+                Err(_) => {
+                    return Ok(InputStatus::Refused(format!(
+                        "invalid taproot sighash type 0x{:x}; refusing to sign",
+                        t.to_u32()
+                    )))
+                }
+            },
         };
         if matches!(
             ty,
@@ -512,16 +557,6 @@ fn sign_input(
     }
 
     // ECDSA: work out the script code and the keys that may sign.
-    let ty = ecdsa_type(input, i)?;
-    if matches!(
-        ty,
-        EcdsaSighashType::Single | EcdsaSighashType::SinglePlusAnyoneCanPay
-    ) && !single_output
-    {
-        return Ok(InputStatus::Refused(
-            "SIGHASH_SINGLE without an output at the same index".into(),
-        ));
-    }
     let value = utxo.value;
     let has_prev_tx = input.non_witness_utxo.is_some();
     enum Plan {
@@ -627,6 +662,26 @@ fn sign_input(
     } else {
         return Ok(InputStatus::NotOurs);
     };
+    // Only now that the input is known to be ours does its sighash type
+    // matter: someone else's odd type must not stop us signing our inputs.
+    let ty = match ecdsa_type(input) {
+        Ok(t) => t,
+        Err(reason) => return Ok(InputStatus::Refused(reason)),
+    };
+    if matches!(
+        ty,
+        EcdsaSighashType::Single | EcdsaSighashType::SinglePlusAnyoneCanPay
+    ) && !single_output
+    {
+        return Ok(InputStatus::Refused(
+            "SIGHASH_SINGLE without an output at the same index".into(),
+        ));
+    }
+    if matches!(plan, Plan::Segwit(..)) && !has_prev_tx && !fee_known {
+        return Ok(InputStatus::Refused(
+            "only its witness UTXO is given and another input's UTXO is missing, so the fee cannot be known: a segwit v0 signature does not commit to the other inputs' amounts (the BIP143 fee attack); add every input's previous transaction or witness UTXO".into(),
+        ));
+    }
     let digest: [u8; 32] = match &plan {
         Plan::Legacy(code) => {
             if !has_prev_tx {
@@ -726,12 +781,14 @@ pub fn finalize(psbt: &mut Psbt) -> Result<usize> {
                 .find(|(k, _)| k.to_bytes() == pk)
                 .map(|(_, s)| s.to_vec())
         };
-        let any_sig = |input: &Input| -> Option<(Vec<u8>, Vec<u8>)> {
+        // The signature of the key whose HASH160 is `h` (P2PKH, P2WPKH):
+        // other partial signatures in the input are ignored.
+        let sig_for_hash = |input: &Input, h: &[u8]| -> Option<(Vec<u8>, Vec<u8>)> {
             input
                 .partial_sigs
                 .iter()
-                .next()
                 .map(|(k, s)| (k.to_bytes(), s.to_vec()))
+                .find(|(pk, _)| hash::hash160(pk)[..] == *h)
         };
         let mut script_sig: Option<ScriptBuf> = None;
         let mut witness: Option<Witness> = None;
@@ -740,9 +797,7 @@ pub fn finalize(psbt: &mut Psbt) -> Result<usize> {
                 witness = Some(Witness::from_slice(&[sig.to_vec()]));
             }
         } else if spk.is_p2pkh() {
-            if let Some((pk, sig)) =
-                any_sig(input).filter(|(pk, _)| hash::hash160(pk)[..] == spk.as_bytes()[3..23])
-            {
+            if let Some((pk, sig)) = sig_for_hash(input, &spk.as_bytes()[3..23]) {
                 script_sig = Some(push_script(&[&sig, &pk]));
             }
         } else if spk.is_p2pk() {
@@ -751,12 +806,16 @@ pub fn finalize(psbt: &mut Psbt) -> Result<usize> {
                 script_sig = Some(push_script(&[&sig]));
             }
         } else if spk.is_p2wpkh() {
-            if let Some((pk, sig)) = any_sig(input) {
+            if let Some((pk, sig)) =
+                sig_for_hash(input, &spk.as_bytes()[2..22]).filter(|(pk, _)| pk.len() == 33)
+            {
                 witness = Some(Witness::from_slice(&[sig, pk]));
             }
         } else if let Some(redeem) = input.redeem_script.clone() {
             if redeem.is_p2wpkh() {
-                if let Some((pk, sig)) = any_sig(input) {
+                if let Some((pk, sig)) =
+                    sig_for_hash(input, &redeem.as_bytes()[2..22]).filter(|(pk, _)| pk.len() == 33)
+                {
                     script_sig = Some(push_script(&[redeem.as_bytes()]));
                     witness = Some(Witness::from_slice(&[sig, pk]));
                 }

@@ -231,7 +231,94 @@ impl Keystore {
             }
             Err(e) => return Err(Error::io("cannot delete", &path, e)),
         }
+        let usage = self.usage_path(name)?;
+        match fs::remove_file(&usage) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io("cannot delete", &usage, e)),
+        }
         self.sync_dir()
+    }
+
+    /// The path of wallet `name`'s usage record (`NAME.usage`, beside
+    /// `NAME.json`; never taken for a wallet, whose files end in `.json`).
+    fn usage_path(&self, name: &str) -> Result<PathBuf> {
+        validate_name(name)?;
+        Ok(self.dir.join(format!("{name}.usage")))
+    }
+
+    fn read_usage(&self, name: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let path = self.usage_path(name)?;
+        let bytes = match read_limited(&path) {
+            Ok(b) => b,
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(serde_json::Map::new())
+            }
+            Err(e) => return Err(e),
+        };
+        let bad = || {
+            Error::Tampered(format!(
+                "'{}' is not a usage record (a JSON object with \"version\": 1 and \"next_change\"); move it away to start counting again",
+                path.display()
+            ))
+        };
+        let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if v.get("version").and_then(serde_json::Value::as_u64) != Some(1) {
+            return Err(bad());
+        }
+        match v.get("next_change") {
+            Some(serde_json::Value::Object(m))
+                if m.values()
+                    .all(|x| x.as_u64().is_some_and(|n| n <= u64::from(u32::MAX))) =>
+            {
+                Ok(m.clone())
+            }
+            _ => Err(bad()),
+        }
+    }
+
+    /// The first change index of `account` (any caller-chosen key, e.g.
+    /// `ltc/regtest/m/84'/1'/0'`) that wallet `name` has not handed out yet
+    /// (0 when none was recorded). Change addresses whose coins were spent
+    /// leave no trace on a node without an address index: this record is
+    /// what keeps them from being used twice.
+    pub fn next_change_index(&self, name: &str, account: &str) -> Result<u32> {
+        let m = self.read_usage(name)?;
+        Ok(m.get(account)
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(0))
+    }
+
+    /// Records that wallet `name` handed out the change indexes of
+    /// `account` below `next` (the record never goes back). Atomic, under
+    /// the keystore lock, mode 0600.
+    pub fn record_change_index(&self, name: &str, account: &str, next: u32) -> Result<()> {
+        let path = self.usage_path(name)?;
+        let _lock = self.lock()?;
+        if !self.path_of(name)?.exists() {
+            return Err(Error::WalletNotFound(name.to_owned()));
+        }
+        let mut m = self.read_usage(name)?;
+        let current = m
+            .get(account)
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        if u64::from(next) <= current {
+            return Ok(());
+        }
+        m.insert(account.to_owned(), serde_json::Value::from(next));
+        let doc = serde_json::json!({"version": 1, "next_change": m});
+        let mut bytes = serde_json::to_vec_pretty(&doc)
+            .map_err(|e| Error::Internal(format!("usage record: {e}")))?;
+        bytes.push(b'\n');
+        self.write_atomic(&path, &bytes, Placement::Replace, |b| {
+            if b == bytes.as_slice() {
+                Ok(())
+            } else {
+                Err(Error::Internal("read-back mismatch".into()))
+            }
+        })
     }
 
     /// Writes a file that is not a wallet (an exported key) next to nothing

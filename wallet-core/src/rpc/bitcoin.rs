@@ -364,6 +364,24 @@ pub struct ScanAccount {
     pub path: DerivationPath,
     /// Account xpub.
     pub xpub: ExtendedPublicKey,
+    /// The first change index not yet handed out (the wallet's record, see
+    /// [`crate::keystore::Keystore::next_change_index`] and
+    /// [`change_record_key`]; 0 without one). Spent change leaves no coin
+    /// for a UTXO scan to find, so this is what keeps change addresses from
+    /// being used twice, and the scan always covers every index below it
+    /// plus the gap.
+    pub next_change: u32,
+}
+
+/// The key under which the wallet records the change indexes it handed out
+/// for `account` on `params` (e.g. `ltc/regtest/m/84'/1'/0'`).
+#[must_use]
+pub fn change_record_key(params: NetworkParams, account: &DerivationPath) -> String {
+    format!(
+        "{}/{}/{account}",
+        params.chain().code(),
+        params.network().code()
+    )
 }
 
 /// Where a script of ours lives.
@@ -402,7 +420,8 @@ pub fn find_coins(
 ) -> Result<WalletCoins> {
     let mut scripts: HashMap<Vec<u8>, Slot> = HashMap::new();
     let mut descriptors = Vec::new();
-    let mut limit = gap.max(1);
+    let floor = accounts.iter().map(|a| a.next_change).max().unwrap_or(0);
+    let mut limit = floor.min(100_000).saturating_add(gap.max(1));
     let mut scanned_to = 0u32;
     let mut found: Vec<ScannedOutput> = Vec::new();
     let height;
@@ -533,6 +552,9 @@ pub struct PreparedPayment {
     pub selection: payment::Selection,
     /// The change output.
     pub change: payment::ChangeOutput,
+    /// The change address's index on the change chain (`…/1/i`); record
+    /// `i + 1` once the payment is sent so the address is never reused.
+    pub change_index: u32,
     /// Fee rate used, sat/vB.
     pub fee_rate: f64,
     /// Where the fee rate came from: `given`, `node_estimate` (the node's
@@ -623,7 +645,11 @@ pub fn prepare_payment(
         .iter()
         .find(|x| x.kind == req.change_kind)
         .ok_or_else(|| Error::input("no account of the change type to send change to"))?;
-    let change_index = found.last_change.get(&req.change_kind).map_or(0, |i| i + 1);
+    let change_index = found
+        .last_change
+        .get(&req.change_kind)
+        .map_or(0, |i| i.saturating_add(1))
+        .max(change_account.next_change);
     let change_pk = change_account
         .xpub
         .derive_child(ChildIndex::normal(1)?)?
@@ -657,6 +683,7 @@ pub fn prepare_payment(
         psbt,
         selection,
         change,
+        change_index,
         fee_rate: rate,
         fee_rate_source: source,
         request: req,
@@ -664,13 +691,16 @@ pub fn prepare_payment(
 }
 
 /// Signs every input with `master`, checks acceptance
-/// (`testmempoolaccept` where the node has it), sends once and confirms the
-/// transaction is in the node's mempool.
+/// (`testmempoolaccept` where the node has it), calls `before_send` (where
+/// the caller records the change index it takes; an error there stops the
+/// payment, nothing sent), sends once and confirms the transaction is in
+/// the node's mempool.
 pub fn complete_payment(
     node: &BtcNode,
     mut prepared: PreparedPayment,
     master: crate::hd::ExtendedPrivateKey,
     params: NetworkParams,
+    before_send: impl FnOnce(&PreparedPayment) -> Result<()>,
 ) -> Result<SentPayment> {
     use crate::bitcoin::psbt;
     let ring = psbt::KeyRing::from_master(master, params, 0)?;
@@ -686,14 +716,26 @@ pub fn complete_payment(
     }
     psbt::finalize(&mut prepared.psbt)?;
     let raw = psbt::extract(&prepared.psbt)?;
-    broadcast(node, &raw)
+    broadcast_with(node, &raw, || before_send(&prepared))
 }
 
 /// Checks acceptance (`testmempoolaccept` where available), sends once, and
 /// confirms the transaction reached the mempool.
 pub fn broadcast(node: &BtcNode, raw: &[u8]) -> Result<SentPayment> {
+    broadcast_with(node, raw, || Ok(()))
+}
+
+fn broadcast_with(
+    node: &BtcNode,
+    raw: &[u8],
+    before_send: impl FnOnce() -> Result<()>,
+) -> Result<SentPayment> {
     let txid = payment::txid_of(raw)?;
     match node.test_mempool_accept(raw) {
+        // Older nodes (Core before 22) do not evaluate replacements in
+        // testmempoolaccept: a fee bump of a payment in the mempool comes
+        // back as a conflict there, and sendrawtransaction decides.
+        Ok(Some(reason)) if reason.contains("txn-mempool-conflict") => {}
         Ok(Some(reason)) => {
             return Err(Error::Rejected(format!(
                 "{reason} (testmempoolaccept; nothing was sent)"
@@ -702,6 +744,7 @@ pub fn broadcast(node: &BtcNode, raw: &[u8]) -> Result<SentPayment> {
         Ok(None) | Err(Error::Unsupported(_)) => {}
         Err(e) => return Err(e),
     }
+    before_send()?;
     let sent = node.send_raw(raw)?;
     if sent != txid {
         return Err(Error::BadResponse {
