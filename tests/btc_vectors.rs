@@ -511,6 +511,30 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
     let r = sign(&mut p);
     assert_eq!(r.signed, 0);
     assert!(refused(&r.inputs[0], "script-path"), "{:?}", r.inputs);
+    // Someone else's script-path input (a leaf key that is not ours): not
+    // ours, not "refused".
+    let mut p = new_psbt(1, 1);
+    p.inputs[0].witness_utxo = Some(coin(&foreign_tr));
+    let other = bitcoin::secp256k1::XOnlyPublicKey::from_slice(
+        &PrivateKey::from_hex(&"5a".repeat(32))
+            .unwrap()
+            .public_key()
+            .x_only(),
+    )
+    .unwrap();
+    p.inputs[0].tap_key_origins.insert(
+        other,
+        (
+            vec![bitcoin::taproot::TapLeafHash::from_byte_array([9; 32])],
+            (
+                bitcoin::bip32::Fingerprint::from([1, 2, 3, 4]),
+                "m/86'/0'/0'/0/0".parse().unwrap(),
+            ),
+        ),
+    );
+    let r = sign(&mut p);
+    assert_eq!(r.signed, 0);
+    assert_eq!(r.inputs[0], InputStatus::NotOurs);
 
     // SIGHASH_SINGLE for an input without an output at its index (legacy
     // rules would sign the constant 1: anyone could reuse it).

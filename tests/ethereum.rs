@@ -770,6 +770,122 @@ fn send_every_type_to_a_real_node() {
     b.assert_ok();
     assert_eq!(b.json()["status"], 1);
     assert_eq!(nonce(&anvil, &fresh), 5);
+    // An access list costs intrinsic gas (EIP-2930: 2400 per address, 1900
+    // per slot): the gas is estimated with it, and the node agrees.
+    let al = ks.path("al.json");
+    std::fs::write(
+        &al,
+        json!([{"address": "0x0000000000000000000000000000000000000001", "storageKeys": [format!("0x{}", "00".repeat(32)), format!("0x{}", "00".repeat(31) + "01")]}]).to_string(),
+    )
+    .unwrap();
+    for flags in [vec!["--gas-price", "3gwei"], vec![]] {
+        let mut args = vec![
+            "--json",
+            "eth",
+            "send",
+            "fresh",
+            "--rpc-url",
+            &anvil.url,
+            "--to",
+            target,
+            "--value",
+            "1wei",
+            "--yes",
+            "--wait",
+            "--access-list",
+            al.to_str().unwrap(),
+        ];
+        args.extend(flags.iter().copied());
+        let r = ks.run(&args, "");
+        r.assert_ok();
+        let j = r.json();
+        assert_eq!(j["status"], 1, "{j}");
+        assert_eq!(j["gas_used"], 21_000 + 2_400 + 2 * 1_900, "{j}");
+    }
+    assert_eq!(nonce(&anvil, &fresh), 7);
+    // A plain value transfer to a contract whose code writes storage on
+    // every call: 21,000 gas would run out (and still be paid for); the
+    // estimate covers it.
+    let init = "0x6006600c60003960066000f3600160005500";
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "send",
+            "fresh",
+            "--rpc-url",
+            &anvil.url,
+            "--data",
+            init,
+            "--yes",
+            "--wait",
+        ],
+        "",
+    );
+    r.assert_ok();
+    let payable = r.json()["contract_address"].as_str().unwrap().to_owned();
+    let r = ks.run(
+        &[
+            "--json",
+            "eth",
+            "send",
+            "fresh",
+            "--rpc-url",
+            &anvil.url,
+            "--to",
+            &payable,
+            "--value",
+            "5wei",
+            "--yes",
+            "--wait",
+        ],
+        "",
+    );
+    r.assert_ok();
+    let j = r.json();
+    assert_eq!(j["status"], 1, "{j}");
+    assert!(j["gas_used"].as_u64().unwrap() > 21_000, "{j}");
+    assert_eq!(balance(&anvil, &payable), 5);
+    assert_eq!(
+        anvil.rpc("eth_getStorageAt", json!([payable, "0x0", "latest"])),
+        format!("0x{}1", "0".repeat(63))
+    );
+}
+
+/// What a sender pays is exactly the values sent plus gas used times the
+/// effective gas price, for every transaction type.
+#[test]
+fn the_sender_pays_value_plus_gas_used_times_price() {
+    let Some(anvil) = Anvil::start() else { return };
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    let before = balance(&anvil, DEV_ADDR);
+    let mut spent = 0u128;
+    for flags in [vec!["--legacy"], vec!["--gas-price", "2gwei"], vec![]] {
+        let mut args = vec![
+            "--json",
+            "eth",
+            "send",
+            "dev",
+            "--rpc-url",
+            &anvil.url,
+            "--to",
+            "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+            "--value",
+            "0.5",
+            "--yes",
+            "--wait",
+        ];
+        args.extend(flags.iter().copied());
+        let r = ks.run(&args, "");
+        r.assert_ok();
+        let j = r.json();
+        assert_eq!(j["status"], 1, "{j}");
+        let used = u128::from(j["gas_used"].as_u64().unwrap());
+        let price: u128 = j["effective_gas_price"].as_str().unwrap().parse().unwrap();
+        spent += 500_000_000_000_000_000 + used * price;
+    }
+    assert_eq!(before - balance(&anvil, DEV_ADDR), spent);
 }
 
 #[test]

@@ -587,6 +587,41 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
     );
     r.assert_fails(3);
     assert_eq!(r.err_json()["kind"], "bad_response");
+
+    // A send whose answer is cut off: the JSON error says the transaction
+    // may have been sent, with its hash, so a script does not pay twice.
+    let server = serve(|req, s| match req["method"].as_str() {
+        Some("eth_chainId") => answer(
+            s,
+            &json!({"jsonrpc": "2.0", "id": req["id"], "result": "0x1"}),
+        ),
+        Some("eth_sendRawTransaction") => {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"jso");
+        }
+        _ => answer(
+            s,
+            &json!({"jsonrpc": "2.0", "id": req["id"], "result": null}),
+        ),
+    });
+    let raw = common::vector("eip155.json")["signed_tx"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hash = format!(
+        "0x{}",
+        hex::encode(wallet_core::hash::keccak256(
+            &hex::decode(raw.trim_start_matches("0x")).unwrap()
+        ))
+    );
+    let r = common::wallet(
+        &["--json", "eth", "broadcast", "--rpc-url", &server.url, &raw],
+        "",
+    );
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "bad_response", "{e}");
+    assert_eq!(e["maybe_sent"], true, "{e}");
+    assert_eq!(e["tx"], hash.as_str(), "{e}");
 }
 
 #[test]
@@ -683,4 +718,184 @@ fn a_node_estimating_an_absurd_fee_is_not_followed() {
     ]);
     r.assert_fails(1);
     assert_eq!(r.err_json()["kind"], "insufficient_funds", "{}", r.stderr);
+}
+
+/// A send whose answer is lost (timeout, cut-off or garbage answer) may
+/// have reached the node: the node is asked once, and if it does not know
+/// the transaction the error says it may have been sent, with its hash, so
+/// a retry does not pay twice. A refused connection sent nothing.
+#[test]
+fn a_send_whose_answer_is_lost_reports_the_transaction() {
+    let raw = [0x02u8, 0xc0];
+    let hash = format!("0x{}", hex::encode(wallet_core::hash::keccak256(&raw)));
+    for known in [false, true] {
+        let h = hash.clone();
+        let server = serve(move |req, s| match req["method"].as_str() {
+            Some("eth_sendRawTransaction") => std::thread::sleep(Duration::from_secs(3)),
+            Some("eth_getTransactionByHash") => {
+                let result = if known {
+                    json!({"hash": h})
+                } else {
+                    json!(null)
+                };
+                answer(
+                    s,
+                    &json!({"jsonrpc": "2.0", "id": req["id"], "result": result}),
+                );
+            }
+            _ => {}
+        });
+        let node = EthNode::new(client(&server.url, 700));
+        match node.send_raw(&raw) {
+            Ok(got) => {
+                assert!(known);
+                assert_eq!(format!("0x{}", hex::encode(got)), hash);
+            }
+            Err(e) => {
+                assert!(!known, "{e}");
+                assert_kind(&e, ErrorKind::Timeout);
+                let Error::MaybeSent { tx, .. } = &e else {
+                    panic!("{e:?}")
+                };
+                assert_eq!(*tx, hash);
+                assert!(e.to_string().contains(&hash), "{e}");
+                assert!(e.to_string().contains("may have been sent"), "{e}");
+            }
+        }
+    }
+    // A cut-off answer to the send: the same.
+    let server = serve(|req, s| {
+        if req["method"] == "eth_sendRawTransaction" {
+            let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"jso");
+        } else {
+            answer(
+                s,
+                &json!({"jsonrpc": "2.0", "id": req["id"], "result": null}),
+            );
+        }
+    });
+    let e = eth(&server.url).send_raw(&raw).unwrap_err();
+    assert_kind(&e, ErrorKind::BadResponse);
+    assert!(matches!(e, Error::MaybeSent { .. }), "{e:?}");
+    // Nothing listening: nothing was sent, and the error does not say it may have been.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = eth(&format!("http://127.0.0.1:{port}/"))
+        .send_raw(&raw)
+        .unwrap_err();
+    assert_kind(&e, ErrorKind::NodeUnreachable);
+    assert!(!matches!(e, Error::MaybeSent { .. }), "{e:?}");
+
+    // Bitcoin: the same through `broadcast`.
+    let raw = hex::decode(
+        common::vector("bip143.json")["examples"][0]["unsigned_tx"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let txid = wallet_core::bitcoin::payment::txid_of(&raw).unwrap();
+    for known in [false, true] {
+        let server = serve(move |req, s| {
+            let result = match req["method"].as_str() {
+                Some("testmempoolaccept") => json!([{"allowed": true}]),
+                Some("sendrawtransaction") => {
+                    std::thread::sleep(Duration::from_secs(3));
+                    return;
+                }
+                Some("getmempoolentry") if known => json!({"vsize": 100}),
+                _ => json!(null),
+            };
+            answer(
+                s,
+                &json!({"jsonrpc": "2.0", "id": req["id"], "result": result}),
+            );
+        });
+        let node = BtcNode::connect(&server.url, &Auth::None, Duration::from_millis(700)).unwrap();
+        match btc::broadcast(&node, &raw) {
+            Ok(sent) => {
+                assert!(known);
+                assert_eq!(sent.txid, txid);
+            }
+            Err(e) => {
+                assert!(!known, "{e}");
+                assert_kind(&e, ErrorKind::Timeout);
+                assert!(
+                    matches!(&e, Error::MaybeSent { tx, .. } if *tx == txid),
+                    "{e:?}"
+                );
+            }
+        }
+    }
+}
+
+/// A retry of a send that did arrive is not an error: the node already has
+/// this very transaction. Ethereum nodes say "already known"; Core-style
+/// nodes say so in testmempoolaccept (nothing is sent again) or, for a mined
+/// transaction, in sendrawtransaction.
+#[test]
+fn a_retried_send_the_node_already_has_is_sent() {
+    let raw = [0x02u8, 0xc0];
+    let hash = wallet_core::hash::keccak256(&raw);
+    let server = serve(|req, s| {
+        answer(
+            s,
+            &json!({"jsonrpc": "2.0", "id": req["id"], "error": {"code": -32000, "message": "already known"}}),
+        );
+    });
+    assert_eq!(eth(&server.url).send_raw(&raw).unwrap(), hash);
+    // Any other refusal is still one.
+    let server = serve(|req, s| {
+        answer(
+            s,
+            &json!({"jsonrpc": "2.0", "id": req["id"], "error": {"code": -32000, "message": "nonce too low"}}),
+        );
+    });
+    let e = eth(&server.url).send_raw(&raw).unwrap_err();
+    assert_kind(&e, ErrorKind::Rejected);
+
+    let raw = hex::decode(
+        common::vector("bip143.json")["examples"][0]["unsigned_tx"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let txid = wallet_core::bitcoin::payment::txid_of(&raw).unwrap();
+    for (accept, send) in [
+        (
+            json!([{"allowed": false, "reject-reason": "txn-already-in-mempool"}]),
+            None,
+        ),
+        (
+            json!([{"allowed": false, "reject-reason": "txn-already-known"}]),
+            None,
+        ),
+        (
+            json!([{"allowed": true}]),
+            Some(json!({"code": -27, "message": "Transaction already in block chain"})),
+        ),
+    ] {
+        let expected_sends = usize::from(send.is_some());
+        let sends = Arc::new(AtomicUsize::new(0));
+        let counted = sends.clone();
+        let server = serve(move |req, s| {
+            let body = match req["method"].as_str() {
+                Some("testmempoolaccept") => {
+                    json!({"jsonrpc": "2.0", "id": req["id"], "result": accept})
+                }
+                Some("sendrawtransaction") => {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    json!({"jsonrpc": "2.0", "id": req["id"], "error": send.clone().unwrap()})
+                }
+                _ => json!({"jsonrpc": "2.0", "id": req["id"], "result": null}),
+            };
+            answer(s, &body);
+        });
+        let node = BtcNode::connect(&server.url, &Auth::None, Duration::from_secs(5)).unwrap();
+        let sent = btc::broadcast(&node, &raw).unwrap();
+        assert_eq!(sent.txid, txid);
+        assert_eq!(sends.load(Ordering::SeqCst), expected_sends);
+    }
 }

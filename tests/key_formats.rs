@@ -29,6 +29,21 @@ fn openssl_pem_round_trips_byte_identically() {
     // OpenSSL's compressed-point variant reads as the same key.
     let k3 = PrivateKey::from_pem(&fixture("openssl_sec1_compressed.pem")).unwrap();
     assert_eq!(k3, k1);
+    // `openssl ecparam -genkey` without -noout puts an EC PARAMETERS block
+    // first: the same key, and it re-exports as the bare SEC1 file.
+    let k4 = PrivateKey::from_pem(&fixture("openssl_sec1_with_params.pem")).unwrap();
+    assert_eq!(k4, k1);
+    assert_eq!(k4.to_sec1_pem().unwrap().expose(), sec1);
+}
+
+#[test]
+fn pem_of_another_curve_is_refused_with_a_reason() {
+    let e = PrivateKey::from_pem(&fixture("openssl_p256_with_params.pem")).unwrap_err();
+    assert!(e.to_string().contains("secp256k1"), "{e}");
+    // Without its parameters block, the key itself names its curve.
+    let p256 = fixture("openssl_p256_with_params.pem");
+    let bare = &p256[p256.find("-----BEGIN EC PRIVATE KEY-----").unwrap()..];
+    assert!(PrivateKey::from_pem(bare).is_err());
 }
 
 #[test]

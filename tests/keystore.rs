@@ -444,6 +444,23 @@ fn wrong_password_tampering_and_versions_are_distinct_errors() {
     let r = e.run(&["--json", "export", "w", "--mnemonic", "--yes"], "");
     r.assert_fails(1);
     assert_eq!(r.err_json()["kind"], "weak_parameters");
+    // … before any password is asked for (none is available here).
+    let ks = e.ks();
+    let r = common::wallet_with(
+        &[
+            "--keystore-dir",
+            ks.to_str().unwrap(),
+            "--json",
+            "export",
+            "w",
+            "--mnemonic",
+            "--yes",
+        ],
+        b"",
+        &[],
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "weak_parameters", "{}", r.stderr);
     // Flip bytes through the whole file: always a clean "tampered".
     let path = e.file("w");
     let orig = std::fs::read(&path).unwrap();
@@ -779,6 +796,119 @@ fn sigkill_during_create_and_passwd_never_breaks_a_wallet() {
     }
     let l = e.run(&["--json", "list"], "").json();
     assert!(l["unreadable"].as_array().unwrap().is_empty(), "{l}");
+}
+
+/// Waits until a temporary file of a write in progress appears in the
+/// keystore directory.
+fn temporary_appears(e: &Env, within: Duration) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < within {
+        let found = std::fs::read_dir(e.ks())
+            .unwrap()
+            .flatten()
+            .any(|d| d.file_name().to_str().is_some_and(|n| n.contains(".tmp-")));
+        if found {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
+/// The crash that matters most, made certain: the process is killed with
+/// its new file written, synced and verified, but not yet in place (a debug
+/// build holds it there when asked). The old state survives whole, and the
+/// next write clears the leftover temporary file.
+#[test]
+fn sigkill_between_write_and_rename_keeps_the_old_state() {
+    if !cfg!(debug_assertions) {
+        return; // the pause hook exists in debug builds only
+    }
+    let e = Env::new();
+    e.create_fast("base");
+    let base = e.export("base", &["--mnemonic"]).stdout;
+    let paused = |pw: &str, args: &[&str]| {
+        let mut c = wallet_cmd(&e, pw, args);
+        c.env("WALLET_TEST_PAUSE_BEFORE_COMMIT_MS", "20000");
+        let mut child = c.spawn().unwrap();
+        assert!(
+            temporary_appears(&e, Duration::from_secs(30)),
+            "no write started"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+    };
+    // create: killed before the link, the wallet does not exist.
+    let mut args = vec!["create", "half"];
+    args.extend_from_slice(&MEDIUM);
+    paused("pw", &args);
+    assert!(!e.file("half").exists());
+    // passwd: killed before the rename, the old password still opens it.
+    let newf = e.path("pw2");
+    let mut args = vec![
+        "passwd",
+        "base",
+        "--new-password-file",
+        newf.to_str().unwrap(),
+    ];
+    args.extend_from_slice(&MEDIUM);
+    paused("pw", &args);
+    let r = e.run_pw(
+        "pw",
+        &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
+        "",
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(r.stdout, base);
+    let r = e.run_pw(
+        "pw2",
+        &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
+        "",
+    );
+    r.assert_fails(1);
+    // The leftovers are there until the next write under the lock removes them.
+    assert!(temporary_appears(&e, Duration::from_millis(1)));
+    e.create_fast("after");
+    assert!(!temporary_appears(&e, Duration::from_millis(1)));
+    let l = e.run(&["--json", "list"], "").json();
+    assert!(l["unreadable"].as_array().unwrap().is_empty(), "{l}");
+}
+
+/// The advisory lock serialises writers: a second process waits for it,
+/// and gives up with a clear `locked` error if it is never released.
+#[test]
+fn a_held_lock_makes_writers_wait_then_give_up() {
+    let e = Env::new();
+    e.create_fast("first");
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(e.ks().join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    // Released after a second: the writer waited, then succeeded.
+    let holder = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        drop(lock);
+    });
+    let start = std::time::Instant::now();
+    e.create_fast("second").assert_ok();
+    assert!(start.elapsed() >= Duration::from_millis(900));
+    holder.join().unwrap();
+    // Never released: `locked`, exit 1, and nothing written.
+    let lock = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(e.ks().join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let mut a = vec!["--json", "create", "third"];
+    a.extend_from_slice(&MEDIUM);
+    let r = e.run(&a, "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "locked", "{}", r.stderr);
+    assert!(!e.file("third").exists());
+    drop(lock);
 }
 
 #[test]

@@ -115,6 +115,10 @@ impl From<Error> for CliError {
                 out.details
                     .insert("reason".into(), json!(e.rejection_reason()));
             }
+            Error::MaybeSent { tx, .. } => {
+                out.details.insert("maybe_sent".into(), json!(true));
+                out.details.insert("tx".into(), json!(tx));
+            }
             _ => {}
         }
         out

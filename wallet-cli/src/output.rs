@@ -47,26 +47,6 @@ impl Ctx {
             .or_else(ignore_broken_pipe)
     }
 
-    /// Like [`Ctx::emit`], for results with no secret in them (addresses,
-    /// public keys): streamed through a buffer instead of rendered whole, so
-    /// that `derive --count 1000000` runs in constant memory.
-    pub fn emit_public<T: Serialize>(
-        &self,
-        value: &T,
-        human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(), CliError> {
-        let stdout = io::stdout();
-        let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-        let r = if self.json {
-            serde_json::to_writer(&mut out, value)
-                .map_err(io::Error::other)
-                .and_then(|()| writeln!(out))
-        } else {
-            human(&mut out)
-        };
-        r.and_then(|()| out.flush()).or_else(ignore_broken_pipe)
-    }
-
     /// A warning on stderr, even with `-q` (with `--json` the result itself
     /// carries what the warning is about).
     pub fn warn(&self, msg: &str) {

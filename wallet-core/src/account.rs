@@ -84,6 +84,29 @@ pub struct DerivedAddress {
     pub public_key: PublicKey,
 }
 
+/// The path `offset` places after `first` on the same level (its last index
+/// plus `offset`): where a run of consecutive addresses continues. Errors
+/// when that runs past the last index, or `first` has no level to increment
+/// (and `offset` is not 0).
+pub fn nth_path(first: &DerivationPath, offset: u32) -> Result<DerivationPath> {
+    if offset == 0 {
+        return Ok(first.clone());
+    }
+    let (Some(parent), Some(start)) = (first.parent(), first.last()) else {
+        return Err(Error::InvalidPath(
+            "--count needs a path with at least one level to increment".into(),
+        ));
+    };
+    let child = start.checked_add(offset).ok_or_else(|| {
+        Error::InvalidPath(format!(
+            "{} addresses from index {} run past the last index 2147483647",
+            u64::from(offset) + 1,
+            start.index()
+        ))
+    })?;
+    parent.child(child)
+}
+
 /// Below this many addresses a walk stays on one thread.
 const PARALLEL_THRESHOLD: u32 = 512;
 

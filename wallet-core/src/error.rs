@@ -323,6 +323,17 @@ pub enum Error {
         reason: String,
     },
 
+    /// The connection failed while a signed transaction was being sent, and
+    /// the node could not confirm whether it received it: it may be on its
+    /// way. Its kind is the failure's (timeout, unreachable, bad answer).
+    #[error("{cause}; transaction {tx} may have been sent: look it up by that hash (or wait) before sending again, or the payment may be made twice")]
+    MaybeSent {
+        /// The transaction's hash (Ethereum) or txid (Bitcoin), as shown to users.
+        tx: String,
+        /// The transport failure.
+        cause: Box<Error>,
+    },
+
     /// The node returned a JSON-RPC error.
     #[error("the node refused {method}: {message} (code {code})")]
     NodeError {
@@ -455,6 +466,7 @@ impl Error {
             Error::NodeUnreachable { .. } => ErrorKind::NodeUnreachable,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::BadResponse { .. } => ErrorKind::BadResponse,
+            Error::MaybeSent { cause, .. } => cause.kind(),
             Error::NodeError { .. } => ErrorKind::NodeError,
             Error::Rejected(_) => ErrorKind::Rejected,
             Error::AuthFailed(_) => ErrorKind::AuthFailed,

@@ -52,16 +52,37 @@ impl PrivateKey {
     }
 
     /// From a PEM document: SEC1 (`EC PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`) on secp256k1.
+    ///
+    /// Only the key's own block is read: other blocks in the same file (the
+    /// `EC PARAMETERS` block `openssl ecparam -genkey` writes first, text
+    /// around it) are ignored.
     pub fn from_pem(pem: &str) -> Result<Self> {
         let t = pem.trim();
-        if t.contains("-----BEGIN EC PRIVATE KEY-----") {
-            k256::SecretKey::from_sec1_pem(t)
+        if let Some(block) = pem_block(t, "EC PRIVATE KEY") {
+            if let Some(params) = pem_block(t, "EC PARAMETERS") {
+                // The only curve we accept, by its OID (1.3.132.0.10).
+                const SECP256K1_PARAMS: &str = "BgUrgQQACg==";
+                let b64: String = params
+                    .lines()
+                    .filter(|l| !l.starts_with("-----"))
+                    .collect::<String>();
+                if b64.trim() != SECP256K1_PARAMS {
+                    return Err(Error::key(
+                        "the PEM's EC PARAMETERS do not name the curve secp256k1 (another curve, or explicit parameters)",
+                    ));
+                }
+            }
+            k256::SecretKey::from_sec1_pem(block)
                 .map(Self)
                 .map_err(|_| Error::key("not a valid SEC1 secp256k1 private key (EC PRIVATE KEY)"))
-        } else if t.contains("-----BEGIN PRIVATE KEY-----") {
-            k256::SecretKey::from_pkcs8_pem(t).map(Self).map_err(|_| {
-                Error::key("not a valid PKCS#8 secp256k1 private key (wrong curve or malformed)")
-            })
+        } else if let Some(block) = pem_block(t, "PRIVATE KEY") {
+            k256::SecretKey::from_pkcs8_pem(block)
+                .map(Self)
+                .map_err(|_| {
+                    Error::key(
+                        "not a valid PKCS#8 secp256k1 private key (wrong curve or malformed)",
+                    )
+                })
         } else if t.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
             Err(Error::Unsupported(
                 "encrypted PKCS#8 PEM; decrypt it first (openssl pkcs8 -in FILE)".into(),
@@ -216,6 +237,16 @@ impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "PublicKey({})", hex::encode(self.to_compressed()))
     }
+}
+
+/// The `-----BEGIN label-----` … `-----END label-----` block of a PEM file,
+/// markers included.
+fn pem_block<'a>(text: &'a str, label: &str) -> Option<&'a str> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let from = text.find(&begin)?;
+    let to = text[from..].find(&end)? + from + end.len();
+    Some(&text[from..to])
 }
 
 #[cfg(test)]

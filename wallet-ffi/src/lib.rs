@@ -8,13 +8,17 @@
 //! - Every function returns a `WalletStatus`; results go through out-pointers,
 //!   which are written only on success.
 //! - On failure, `wallet_last_error_message()` gives the message for the
-//!   calling thread (valid until that thread's next `wallet_` call).
+//!   calling thread (valid until that thread's next `wallet_` call). It can
+//!   quote a mistyped mnemonic word, so it is wiped when replaced and when
+//!   the thread exits.
 //! - Every `char*` the library returns is freed with `wallet_string_free`
 //!   (which wipes it first: some hold secrets), every byte buffer with
 //!   `wallet_bytes_free`, every handle with its `_free` function.
 //! - Handles are immutable after creation and may be used from several
 //!   threads at once; free a handle once, after every call using it returned.
-//! - Panics never cross the boundary: they become `WALLET_STATUS_INTERNAL`.
+//! - Panics never cross the boundary: they become `WALLET_STATUS_INTERNAL`
+//!   (every entry point runs its whole body, error recording included,
+//!   under `catch_unwind`).
 
 #![allow(unsafe_code)]
 
@@ -168,6 +172,9 @@ impl WalletStatus {
             ErrorKind::InsufficientFunds => Self::InsufficientFunds,
             ErrorKind::WrongChain => Self::WrongChain,
             ErrorKind::BadSignature => Self::BadSignature,
+            ErrorKind::Internal => Self::Internal,
+            // `ErrorKind` is non_exhaustive: a kind added to the core without
+            // a status here is reported as internal (a unit test catches it).
             _ => Self::Internal,
         }
     }
@@ -208,17 +215,43 @@ impl WalletStatus {
     }
 }
 
-/// An error on its way out: a status and a message.
+/// An error on its way out: a status and a message. The message can quote
+/// user input (a mistyped mnemonic word and its suggestions), so it is wiped
+/// when dropped.
 struct Failure {
     status: WalletStatus,
     message: String,
+}
+
+impl Drop for Failure {
+    fn drop(&mut self) {
+        self.message.zeroize();
+    }
+}
+
+/// `Display` of `v` in one allocation of its final size (no reallocation
+/// leaves an unwiped copy of a quoted word behind).
+fn display_exact(v: &impl std::fmt::Display) -> String {
+    use std::fmt::Write;
+    struct Count(usize);
+    impl Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    let _ = write!(n, "{v}");
+    let mut s = String::with_capacity(n.0);
+    let _ = write!(s, "{v}");
+    s
 }
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure {
             status: WalletStatus::from_kind(e.kind()),
-            message: e.to_string(),
+            message: display_exact(&e),
         }
     }
 }
@@ -232,36 +265,88 @@ fn failure(status: WalletStatus, message: impl Into<String>) -> Failure {
 
 type FfiResult<T> = Result<T, Failure>;
 
-thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+/// The calling thread's last error message (`None`: no error). Its bytes
+/// are wiped when it is replaced and when the thread's storage is destroyed.
+struct LastError(Option<CString>);
+
+impl Drop for LastError {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.into_bytes_with_nul().zeroize();
+        }
+    }
 }
 
+thread_local! {
+    static LAST_ERROR: RefCell<LastError> = const { RefCell::new(LastError(None)) };
+}
+
+/// Replaces the calling thread's last error message (the old one is wiped).
+/// Never panics: during thread-local teardown, or re-entered, it does nothing.
 fn set_last_error(msg: &str) {
-    let c = CString::new(msg.replace('\0', " ")).unwrap_or_default();
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    let new = if msg.is_empty() {
+        None
+    } else {
+        // One allocation of the final size (room for the NUL), NULs mapped
+        // to spaces, so CString::new neither fails nor reallocates.
+        let mut bytes = Vec::with_capacity(msg.len() + 1);
+        bytes.extend(msg.bytes().map(|b| if b == 0 { b' ' } else { b }));
+        match CString::new(bytes) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                e.into_vec().zeroize();
+                None
+            }
+        }
+    };
+    let new = LastError(new);
+    let _ = LAST_ERROR.try_with(|e| {
+        if let Ok(mut slot) = e.try_borrow_mut() {
+            // The old message drops here, wiped.
+            *slot = new;
+        }
+    });
+}
+
+/// Drops a panic payload without letting a panicking `Drop` escape.
+fn drop_payload(payload: Box<dyn std::any::Any + Send>) {
+    if let Err(again) = catch_unwind(AssertUnwindSafe(|| drop(payload))) {
+        std::mem::forget(again);
+    }
 }
 
 /// Runs `f` behind `catch_unwind`, recording the message of any failure.
+/// Everything, the recording included, runs inside `catch_unwind`: nothing
+/// can unwind out of an entry point.
 fn guard(f: impl FnOnce() -> FfiResult<()>) -> WalletStatus {
-    set_last_error("");
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => WalletStatus::Ok,
-        Ok(Err(e)) => {
-            set_last_error(&e.message);
-            e.status
+    let outer = catch_unwind(AssertUnwindSafe(|| {
+        set_last_error("");
+        match catch_unwind(AssertUnwindSafe(f)) {
+            Ok(Ok(())) => WalletStatus::Ok,
+            Ok(Err(e)) => {
+                set_last_error(&e.message);
+                e.status
+            }
+            Err(payload) => {
+                let mut what = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                drop_payload(payload);
+                let mut msg =
+                    format!("internal error (a panic was caught at the C boundary): {what}");
+                set_last_error(&msg);
+                what.zeroize();
+                msg.zeroize();
+                WalletStatus::Internal
+            }
         }
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            set_last_error(&format!(
-                "internal error (a panic was caught at the C boundary): {what}"
-            ));
-            WalletStatus::Internal
-        }
-    }
+    }));
+    outer.unwrap_or_else(|payload| {
+        drop_payload(payload);
+        WalletStatus::Internal
+    })
 }
 
 /// A required string argument.
@@ -428,18 +513,33 @@ pub unsafe extern "C" fn wallet_version(out: *mut *mut c_char) -> WalletStatus {
 /// `wallet_` call; do not free it.
 #[no_mangle]
 pub extern "C" fn wallet_last_error_message() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    catch_unwind(|| {
+        LAST_ERROR
+            .try_with(|e| {
+                e.try_borrow()
+                    .ok()
+                    .and_then(|slot| slot.0.as_ref().map(|c| c.as_ptr()))
+            })
+            .ok()
+            .flatten()
+    })
+    .ok()
+    .flatten()
+    .unwrap_or(c"".as_ptr())
 }
 
 /// The stable name of a status ("ok", "wrong_password", …), or "unknown" for
 /// a value that is not a `WalletStatus`. Static: do not free.
 #[no_mangle]
 pub extern "C" fn wallet_status_name(status: i32) -> *const c_char {
-    WalletStatus::ALL
-        .iter()
-        .find(|s| **s as i32 == status)
-        .map_or(c"unknown", |s| s.name())
-        .as_ptr()
+    catch_unwind(|| {
+        WalletStatus::ALL
+            .iter()
+            .find(|s| **s as i32 == status)
+            .map_or(c"unknown", |s| s.name())
+    })
+    .unwrap_or(c"unknown")
+    .as_ptr()
 }
 
 /// Frees (after wiping) a string returned by the library. NULL is ignored.
@@ -688,6 +788,14 @@ pub struct WalletHandle {
     /// from being used twice).
     ks: Keystore,
 }
+
+// Handles are shared between threads by C callers: both must stay
+// `Send + Sync` (a compile error here, not a data race there).
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<WalletKeystore>();
+    send_sync::<WalletHandle>();
+};
 
 /// Borrows a handle.
 ///
@@ -1835,6 +1943,137 @@ mod tests {
         // SAFETY: the library's own pointer.
         let msg = unsafe { CStr::from_ptr(wallet_last_error_message()) };
         assert!(msg.to_str().unwrap().contains("UTF-8"));
+    }
+
+    /// The calling thread's last error message, as a Rust string.
+    fn last_error() -> String {
+        // SAFETY: the library's own NUL-terminated pointer, read at once.
+        unsafe { CStr::from_ptr(wallet_last_error_message()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn validate(phrase: &CStr) -> WalletStatus {
+        let mut out: *mut c_char = std::ptr::null_mut();
+        // SAFETY: valid arguments.
+        let st = unsafe { wallet_mnemonic_validate(phrase.as_ptr(), std::ptr::null(), &mut out) };
+        // SAFETY: NULL or the library's own string.
+        unsafe { wallet_string_free(out) };
+        st
+    }
+
+    #[test]
+    fn every_error_kind_maps_to_the_status_of_its_name() {
+        assert!(ErrorKind::ALL.len() >= 27, "ErrorKind::ALL looks truncated");
+        for &kind in ErrorKind::ALL {
+            let st = WalletStatus::from_kind(kind);
+            assert_eq!(st.name().to_str().unwrap(), kind.as_str(), "{kind:?}");
+            // SAFETY: a static string of the library.
+            let name = unsafe { CStr::from_ptr(wallet_status_name(st as i32)) };
+            assert_eq!(name.to_str().unwrap(), kind.as_str(), "{kind:?}");
+            assert_eq!(
+                st == WalletStatus::Internal,
+                kind == ErrorKind::Internal,
+                "{kind:?} maps to {st:?}"
+            );
+        }
+        // Every status but the FFI's own comes from exactly one kind, and
+        // values and names are unique.
+        for st in WalletStatus::ALL {
+            let from = ErrorKind::ALL
+                .iter()
+                .filter(|k| WalletStatus::from_kind(**k) == st)
+                .count();
+            let own = matches!(
+                st,
+                WalletStatus::Ok | WalletStatus::NullPointer | WalletStatus::InvalidUtf8
+            );
+            assert_eq!(from, usize::from(!own), "{st:?}");
+            let same = WalletStatus::ALL
+                .iter()
+                .filter(|o| **o as i32 == st as i32 || o.name() == st.name())
+                .count();
+            assert_eq!(same, 1, "{st:?}");
+        }
+        // SAFETY: a static string of the library.
+        let unknown = unsafe { CStr::from_ptr(wallet_status_name(-1)) };
+        assert_eq!(unknown, c"unknown");
+    }
+
+    #[test]
+    fn messages_quote_the_mistyped_word_and_are_replaced() {
+        let typo = c"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandn";
+        assert_eq!(validate(typo), WalletStatus::InvalidMnemonic);
+        assert!(last_error().contains("'abandn'"), "{}", last_error());
+        let ok = c"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+        assert_eq!(validate(ok), WalletStatus::Ok);
+        assert_eq!(last_error(), "");
+    }
+
+    #[test]
+    fn last_error_is_per_thread() {
+        let bad_utf8 = [0xffu8, 0xfe, 0];
+        let bad_utf8 = CStr::from_bytes_with_nul(&bad_utf8).unwrap();
+        let barrier = std::sync::Barrier::new(2);
+        assert_eq!(validate(c"abandon"), WalletStatus::InvalidMnemonic);
+        let mine = last_error();
+        let ptr = wallet_last_error_message();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                assert_eq!(last_error(), "", "a fresh thread has no message");
+                // SAFETY: valid out pointer; NULL phrase on purpose.
+                let st = unsafe {
+                    wallet_mnemonic_validate(bad_utf8.as_ptr(), std::ptr::null(), &mut std::ptr::null_mut())
+                };
+                assert_eq!(st, WalletStatus::InvalidUtf8);
+                barrier.wait(); // the main thread looks at its own message
+                barrier.wait();
+                assert!(last_error().contains("UTF-8"), "{}", last_error());
+                // A success on this thread clears only this thread's message.
+                assert_eq!(validate(c"abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"), WalletStatus::Ok);
+                assert_eq!(last_error(), "");
+            });
+            barrier.wait();
+            assert_eq!(wallet_last_error_message(), ptr);
+            assert_eq!(last_error(), mine);
+            barrier.wait();
+        });
+        assert_eq!(wallet_last_error_message(), ptr);
+        assert_eq!(last_error(), mine);
+        assert!(mine.contains("12, 15, 18, 21 or 24"), "{mine}");
+    }
+
+    #[test]
+    fn calls_during_thread_local_teardown_neither_panic_nor_abort() {
+        static SEEN: std::sync::Mutex<Option<(WalletStatus, String)>> = std::sync::Mutex::new(None);
+        struct CallOnDrop;
+        impl Drop for CallOnDrop {
+            fn drop(&mut self) {
+                let st = validate(c"abandon");
+                let msg = last_error();
+                // SAFETY: a static string of the library.
+                let name = unsafe { CStr::from_ptr(wallet_status_name(st as i32)) };
+                assert_eq!(name, c"invalid_mnemonic");
+                if let Ok(mut seen) = SEEN.lock() {
+                    *seen = Some((st, msg));
+                }
+            }
+        }
+        thread_local! {
+            static PROBE: CallOnDrop = const { CallOnDrop };
+        }
+        std::thread::spawn(|| {
+            // Registered before LAST_ERROR, so (destructors running in
+            // reverse order) it usually runs after LAST_ERROR is gone.
+            PROBE.with(|_| {});
+            assert_eq!(validate(c"abandon"), WalletStatus::InvalidMnemonic);
+        })
+        .join()
+        .unwrap();
+        let (st, msg) = SEEN.lock().unwrap().take().expect("the probe ran");
+        assert_eq!(st, WalletStatus::InvalidMnemonic);
+        // "" when the thread's message storage was already destroyed.
+        assert!(msg.is_empty() || msg.contains("words"), "{msg}");
     }
 
     #[test]

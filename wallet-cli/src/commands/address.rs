@@ -2,7 +2,7 @@
 //! when possible (no password), else from the unlocked master key.
 
 use crate::args::AddressArgs;
-use crate::commands::derive::{labels, print_lines, resolve, AddressList, AddressesOut};
+use crate::commands::derive::{emit_addresses, labels, resolve, AddressList, AddressesOut};
 use crate::commands::keys::{load, unlock};
 use crate::error::CliError;
 use crate::output::Ctx;
@@ -18,7 +18,19 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
     let sel = &args.selector;
     let public = file.public();
     let r = resolve(sel, "btc")?;
-    let list: Vec<DerivedAddress> = if file.kind() == WalletKind::PrivateKey {
+    let (chain, network, kind) = labels(&r.format);
+    let single = file.kind() == WalletKind::PrivateKey;
+    let header = AddressesOut {
+        chain,
+        network,
+        kind: if single { None } else { kind },
+        master_fingerprint: public.fingerprint.clone(),
+        account_path: r.account_path.as_ref().map(ToString::to_string),
+        account_xpub: None,
+        account_slip132: None,
+        addresses: AddressList(&[]),
+    };
+    if single {
         if sel.path.is_some()
             || sel.account.is_some()
             || sel.index.is_some()
@@ -47,56 +59,43 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
                 keystore::single_key_address(&pk, compressed, kind, params)?
             }
         };
-        vec![DerivedAddress {
+        let one = DerivedAddress {
             path: DerivationPath::master(),
             address,
             public_key: pk,
-        }]
-    } else {
-        match from_stored_xpub(public, &r)? {
-            Some(list) => list,
-            None => {
-                let secret = unlock(ctx, &ks, &args.name)?;
-                let master = secret.master()?.ok_or_else(|| {
-                    CliError::user(ErrorKind::Internal, "HD wallet without master")
-                })?;
-                account::derive_addresses(&master, &r.format, &r.first, r.count)?
-            }
-        }
-    };
-    let (chain, network, kind) = labels(&r.format);
-    let kind = if file.kind() == WalletKind::PrivateKey {
-        None
-    } else {
-        kind
-    };
-    let out = AddressesOut {
-        chain,
-        network,
-        kind,
-        master_fingerprint: public.fingerprint.clone(),
-        account_path: r.account_path.as_ref().map(ToString::to_string),
-        account_xpub: None,
-        account_slip132: None,
-        addresses: AddressList(&list),
-    };
-    ctx.emit_public(&out, |w| {
-        if file.kind() == WalletKind::PrivateKey {
-            for a in &list {
-                writeln!(w, "{}", a.address)?;
-            }
-            Ok(())
-        } else {
-            print_lines(w, &list)
-        }
+        };
+        return emit_addresses(ctx, &header, 1, false, |_, _| Ok(vec![one.clone()]));
+    }
+    // The whole run is checked before anything is written.
+    account::nth_path(&r.first, r.count - 1)?;
+    if let Some((chain_node, parent_path, start)) = stored_chain(public, &r)? {
+        return emit_addresses(ctx, &header, r.count, true, |offset, n| {
+            Ok(account::walk(
+                &chain_node,
+                &parent_path,
+                &r.format,
+                start + offset,
+                n,
+            )?)
+        });
+    }
+    let secret = unlock(ctx, &ks, &args.name)?;
+    let master = secret
+        .master()?
+        .ok_or_else(|| CliError::user(ErrorKind::Internal, "HD wallet without master"))?;
+    emit_addresses(ctx, &header, r.count, true, |offset, n| {
+        let first = account::nth_path(&r.first, offset)?;
+        Ok(account::derive_addresses(&master, &r.format, &first, n)?)
     })
 }
 
-/// Walks from a stored account xpub when the selection is `account/change/index…`.
-fn from_stored_xpub(
+/// The stored account xpub's chain node (`account/change`), its path and
+/// the first index, when the selection is `account/change/index…` of a
+/// stored account.
+fn stored_chain(
     public: &keystore::PublicInfo,
     r: &crate::commands::derive::Resolved,
-) -> Result<Option<Vec<DerivedAddress>>, CliError> {
+) -> Result<Option<(wallet_core::hd::ExtendedPublicKey, DerivationPath, u32)>, CliError> {
     let idx = r.first.indexes();
     if idx.len() != 5 || r.first.hardened_prefix_len() != 3 {
         return Ok(None);
@@ -107,11 +106,5 @@ fn from_stored_xpub(
     };
     let chain_node = xpub?.derive_child(idx[3])?;
     let parent_path = account_path.child(idx[3])?;
-    Ok(Some(account::walk(
-        &chain_node,
-        &parent_path,
-        &r.format,
-        idx[4].index(),
-        r.count,
-    )?))
+    Ok(Some((chain_node, parent_path, idx[4].index())))
 }

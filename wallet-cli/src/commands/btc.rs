@@ -224,7 +224,15 @@ fn broadcast(
     let node = connect(node_args)?;
     node.check_network(params)?;
     let sent = node_api::broadcast(&node, &bytes)?;
-    let v = json!({"txid": sent.txid, "in_mempool": true, "vsize": sent.vsize});
+    let v = json!({
+        "txid": sent.txid,
+        "in_mempool": !sent.confirmed,
+        "confirmed": sent.confirmed,
+        "vsize": sent.vsize
+    });
+    if sent.confirmed {
+        ctx.note("the node already has this transaction in a block: nothing new was sent");
+    }
     let txid = sent.txid;
     ctx.emit(&v, |w| writeln!(w, "{txid}"))
 }

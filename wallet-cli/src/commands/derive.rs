@@ -109,21 +109,9 @@ pub struct AddressList<'a>(pub &'a [DerivedAddress]);
 
 impl Serialize for AddressList<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        #[derive(DeriveSerialize)]
-        struct One<'b> {
-            index: u32,
-            path: String,
-            address: &'b str,
-            public_key: String,
-        }
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for a in self.0 {
-            seq.serialize_element(&One {
-                index: a.path.last().map_or(0, |c| c.index()),
-                path: a.path.to_string(),
-                address: &a.address,
-                public_key: hex::encode(a.public_key.to_compressed()),
-            })?;
+            seq.serialize_element(&OneAddress::of(a))?;
         }
         seq.end()
     }
@@ -140,6 +128,105 @@ pub fn labels(
             Some(params.network().code()),
             Some(kind.code()),
         ),
+    }
+}
+
+/// Addresses are derived and written this many at a time, so that any
+/// `--count` (up to 2^31) runs in bounded memory.
+const CHUNK: u32 = 16_384;
+
+/// Writes `header` (whose `addresses` is empty) with `count` addresses that
+/// `next(offset, n)` derives a chunk at a time, streamed to stdout: as one
+/// JSON object with `--json`, else as `path  address` lines (bare addresses
+/// without `paths`).
+pub fn emit_addresses(
+    ctx: &Ctx,
+    header: &AddressesOut<'_>,
+    count: u32,
+    paths: bool,
+    mut next: impl FnMut(u32, u32) -> Result<Vec<DerivedAddress>, CliError>,
+) -> Result<(), CliError> {
+    enum Failed {
+        Io(std::io::Error),
+        Cli(CliError),
+    }
+    impl From<std::io::Error> for Failed {
+        fn from(e: std::io::Error) -> Self {
+            Failed::Io(e)
+        }
+    }
+    let internal = |what: &str| {
+        Failed::Cli(CliError::user(
+            wallet_core::ErrorKind::Internal,
+            format!("JSON output: {what}"),
+        ))
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut write = || -> Result<(), Failed> {
+        if ctx.json {
+            let head = serde_json::to_string(header).map_err(|e| internal(&e.to_string()))?;
+            let prefix = head
+                .strip_suffix("[]}")
+                .ok_or_else(|| internal("the addresses must come last"))?;
+            out.write_all(prefix.as_bytes())?;
+            out.write_all(b"[")?;
+        }
+        let mut offset = 0;
+        while offset < count {
+            let n = CHUNK.min(count - offset);
+            let list = next(offset, n).map_err(Failed::Cli)?;
+            if ctx.json {
+                for (i, a) in list.iter().enumerate() {
+                    if offset > 0 || i > 0 {
+                        out.write_all(b",")?;
+                    }
+                    serde_json::to_writer(&mut out, &OneAddress::of(a))
+                        .map_err(|e| internal(&e.to_string()))?;
+                }
+            } else if paths {
+                print_lines(&mut out, &list)?;
+            } else {
+                for a in &list {
+                    writeln!(out, "{}", a.address)?;
+                }
+            }
+            offset += n;
+        }
+        if ctx.json {
+            out.write_all(b"]}\n")?;
+        }
+        out.flush()?;
+        Ok(())
+    };
+    match write() {
+        Ok(()) => Ok(()),
+        Err(Failed::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(Failed::Io(e)) => Err(CliError::user(
+            wallet_core::ErrorKind::Io,
+            format!("cannot write the output: {e}"),
+        )),
+        Err(Failed::Cli(e)) => Err(e),
+    }
+}
+
+/// One address in the JSON output.
+#[derive(DeriveSerialize)]
+struct OneAddress<'b> {
+    index: u32,
+    path: String,
+    address: &'b str,
+    public_key: String,
+}
+
+impl<'b> OneAddress<'b> {
+    fn of(a: &'b DerivedAddress) -> Self {
+        Self {
+            index: a.path.last().map_or(0, |c| c.index()),
+            path: a.path.to_string(),
+            address: &a.address,
+            public_key: hex::encode(a.public_key.to_compressed()),
+        }
     }
 }
 
@@ -162,8 +249,8 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
     let mnemonic = Mnemonic::parse(phrase.expose())?;
     drop(phrase);
     let master = ExtendedPrivateKey::from_seed(&mnemonic.to_seed(passphrase.expose()))?;
-    let list =
-        account::derive_addresses(&master, &resolved.format, &resolved.first, resolved.count)?;
+    // The whole run is checked before anything is written.
+    account::nth_path(&resolved.first, resolved.count - 1)?;
     let (chain, network, kind) = labels(&resolved.format);
     let (account_xpub, account_slip132) = match &resolved.account_path {
         Some(p) if ctx.json => {
@@ -177,7 +264,7 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
         _ => (None, None),
     };
-    let out = AddressesOut {
+    let header = AddressesOut {
         chain,
         network,
         kind,
@@ -185,7 +272,15 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
         account_path: resolved.account_path.as_ref().map(ToString::to_string),
         account_xpub,
         account_slip132,
-        addresses: AddressList(&list),
+        addresses: AddressList(&[]),
     };
-    ctx.emit_public(&out, |w| print_lines(w, &list))
+    emit_addresses(ctx, &header, resolved.count, true, |offset, n| {
+        let first = account::nth_path(&resolved.first, offset)?;
+        Ok(account::derive_addresses(
+            &master,
+            &resolved.format,
+            &first,
+            n,
+        )?)
+    })
 }

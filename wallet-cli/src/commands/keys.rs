@@ -47,6 +47,8 @@ pub fn load(ctx: &Ctx, name: &str) -> Result<(Keystore, WalletFile), CliError> {
 
 /// Asks for the password and decrypts.
 pub fn unlock(ctx: &Ctx, ks: &Keystore, name: &str) -> Result<WalletSecret, CliError> {
+    // A file below the safe KDF floor is refused before the password is typed.
+    ks.load(name)?.kdf().check(ctx.allow_weak_kdf)?;
     let pw = prompt::password(
         ctx.password_file.as_deref(),
         &format!("Password for '{name}': "),

@@ -219,6 +219,19 @@ impl NetworkParams {
         }
     }
 
+    /// The dust relay fee of the chain's reference node, in satoshis per
+    /// 1000 vbytes: outputs worth less than the cost of creating and
+    /// spending them at this rate are not relayed. Bitcoin Core's
+    /// `DUST_RELAY_TX_FEE` is 3000; Litecoin Core's `-dustrelayfee` defaults
+    /// to 0.0003 LTC/kB (30000).
+    #[must_use]
+    pub const fn dust_relay_fee(self) -> u64 {
+        match self.chain {
+            Chain::Bitcoin => 3_000,
+            Chain::Litecoin => 30_000,
+        }
+    }
+
     /// SLIP-44 coin type: 0 for Bitcoin, 2 for Litecoin, 1 on every test network.
     #[must_use]
     pub const fn coin_type(self) -> u32 {
@@ -230,12 +243,15 @@ impl NetworkParams {
     }
 
     /// The extended-key versions to write for an account of `purpose`
-    /// (SLIP-132: x/y/z on Bitcoin, t/u/v on test networks, Ltub/Mtub on Litecoin).
+    /// (SLIP-132: x/y/z on Bitcoin, t/u/v on test networks, Ltub/Mtub/zpub
+    /// on Litecoin; taproot accounts use plain xprv/tprv).
     #[must_use]
     pub const fn key_version(self, purpose: Purpose) -> KeyVersion {
         match (self.chain, self.network, purpose) {
             (Chain::Bitcoin, Network::Mainnet, Purpose::Bip49) => KeyVersion::YPRV,
             (_, Network::Mainnet, Purpose::Bip84) => KeyVersion::ZPRV,
+            // SLIP-132 has no taproot versions: xprv everywhere (Ltpv means P2PKH).
+            (_, Network::Mainnet, Purpose::Bip86) => KeyVersion::XPRV,
             (Chain::Bitcoin, Network::Mainnet, _) => KeyVersion::XPRV,
             (Chain::Litecoin, Network::Mainnet, Purpose::Bip49) => KeyVersion::MTPV,
             (Chain::Litecoin, Network::Mainnet, _) => KeyVersion::LTPV,
@@ -285,5 +301,37 @@ mod tests {
         assert_eq!(ltc.coin_type(), 2);
         let rt = NetworkParams::new(Chain::Litecoin, Network::Regtest).unwrap();
         assert_eq!(rt.hrp(), "rltc");
+        let tn = NetworkParams::new(Chain::Litecoin, Network::Testnet).unwrap();
+        assert_eq!((tn.p2sh_prefix(), tn.hrp()), (0x3a, "tltc"));
+        assert_eq!(
+            (
+                ltc.dust_relay_fee(),
+                NetworkParams::BITCOIN.dust_relay_fee()
+            ),
+            (30_000, 3_000)
+        );
+    }
+
+    #[test]
+    fn slip132_versions_per_purpose() {
+        let ltc = NetworkParams::new(Chain::Litecoin, Network::Mainnet).unwrap();
+        let btc = NetworkParams::BITCOIN;
+        let test = NetworkParams::new(Chain::Litecoin, Network::Testnet).unwrap();
+        for (params, purpose, want) in [
+            (btc, Purpose::Bip44, KeyVersion::XPRV),
+            (btc, Purpose::Bip49, KeyVersion::YPRV),
+            (btc, Purpose::Bip84, KeyVersion::ZPRV),
+            (btc, Purpose::Bip86, KeyVersion::XPRV),
+            (ltc, Purpose::Bip44, KeyVersion::LTPV),
+            (ltc, Purpose::Bip49, KeyVersion::MTPV),
+            (ltc, Purpose::Bip84, KeyVersion::ZPRV),
+            // SLIP-132 has no taproot version; Ltpv would claim P2PKH.
+            (ltc, Purpose::Bip86, KeyVersion::XPRV),
+            (test, Purpose::Bip49, KeyVersion::UPRV),
+            (test, Purpose::Bip84, KeyVersion::VPRV),
+            (test, Purpose::Bip86, KeyVersion::TPRV),
+        ] {
+            assert_eq!(params.key_version(purpose), want, "{params} {purpose:?}");
+        }
     }
 }

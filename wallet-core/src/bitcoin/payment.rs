@@ -115,15 +115,46 @@ pub fn script_output_weight(script_len: usize) -> u64 {
     4 * (8 + 1 + script_len as u64)
 }
 
-/// Outputs below this are not relayed (Bitcoin Core's dust rule at 3 sat/vB).
+/// Outputs below this are not relayed by nodes whose dust relay fee is
+/// `relay_fee` sat per 1000 vbytes ([`NetworkParams::dust_relay_fee`]):
+/// Bitcoin Core's `GetDustThreshold`, the cost of creating the output and
+/// spending it later (67 vbytes for a witness program, 148 otherwise).
+///
+/// [`NetworkParams::dust_relay_fee`]: super::network::NetworkParams::dust_relay_fee
 #[must_use]
-pub const fn dust_limit(kind: AddressType) -> u64 {
-    match kind {
-        AddressType::P2pkh => 546,
-        AddressType::P2shP2wpkh => 540,
-        AddressType::P2wpkh => 294,
-        AddressType::P2tr => 330,
-    }
+pub fn dust_threshold(script_pubkey: &[u8], relay_fee: u64) -> u64 {
+    let len = script_pubkey.len() as u64;
+    let compact = match len {
+        0..=0xfc => 1,
+        0xfd..=0xffff => 3,
+        _ => 5,
+    };
+    let spend = if is_witness_program(script_pubkey) {
+        32 + 4 + 1 + 107 / 4 + 4
+    } else {
+        32 + 4 + 1 + 107 + 4
+    };
+    (8 + compact + len + spend) * relay_fee / 1000
+}
+
+fn is_witness_program(script: &[u8]) -> bool {
+    (4..=42).contains(&script.len())
+        && (script[0] == 0 || (0x51..=0x60).contains(&script[0]))
+        && usize::from(script[1]) + 2 == script.len()
+}
+
+/// The dust limit of an output of `kind` at `relay_fee` sat per 1000 vbytes
+/// (Bitcoin at 3000: 546 P2PKH, 540 P2SH, 294 P2WPKH, 330 P2TR; Litecoin ten times that).
+#[must_use]
+pub fn dust_limit(kind: AddressType, relay_fee: u64) -> u64 {
+    let (script_len, witness) = match kind {
+        AddressType::P2pkh => (25u64, false),
+        AddressType::P2shP2wpkh => (23, false),
+        AddressType::P2wpkh => (22, true),
+        AddressType::P2tr => (34, true),
+    };
+    let spend = if witness { 67 } else { 148 };
+    (8 + 1 + script_len + spend) * relay_fee / 1000
 }
 
 /// A coin the wallet can spend.
@@ -168,13 +199,15 @@ fn fee_for(weight: u64, rate: f64) -> u64 {
 /// Selects coins paying `amount` to an output of `payee_weight` at `rate`
 /// sat/vB, with change of `change_kind`. Branch-and-bound looks for a set
 /// that needs no change (within the cost of creating one); otherwise the
-/// largest coins are used and change is added unless it would be dust.
+/// largest coins are used and change is added unless it would be dust at
+/// the chain's `dust_relay_fee` (sat per 1000 vbytes).
 pub fn select(
     coins: &[Coin],
     amount: u64,
     payee_weight: u64,
     rate: f64,
     change_kind: AddressType,
+    dust_relay_fee: u64,
 ) -> Result<Selection> {
     if !(rate.is_finite() && rate >= 0.0) {
         return Err(Error::input(
@@ -222,7 +255,7 @@ pub fn select(
                 .checked_sub(amount)
                 .and_then(|r| r.checked_sub(fee))
                 .ok_or_else(|| Error::Internal("selection underflow".into()))?;
-            if change >= dust_limit(change_kind) {
+            if change >= dust_limit(change_kind, dust_relay_fee) {
                 return Ok(Selection {
                     coins: chosen.into_iter().cloned().collect(),
                     change: Some(change),
@@ -546,6 +579,7 @@ mod tests {
             payee,
             rate,
             AddressType::P2wpkh,
+            BTC_DUST,
         )
         .unwrap();
         assert_eq!(s.coins, vec![c]);
@@ -559,24 +593,67 @@ mod tests {
             coin(60_000, AddressType::P2pkh, 1),
             coin(70_000, AddressType::P2wpkh, 2),
         ];
-        let s = select(&coins, 100_000, payee, 2.0, AddressType::P2wpkh).unwrap();
+        let s = select(&coins, 100_000, payee, 2.0, AddressType::P2wpkh, BTC_DUST).unwrap();
         let total: u64 = s.coins.iter().map(|c| c.value).sum();
         assert_eq!(total, 130_000);
         let change = s.change.unwrap();
         assert_eq!(total, 100_000 + change + s.fee);
         assert!(s.fee as f64 >= 2.0 * s.vsize as f64);
         // Leftover below the dust limit goes to the fee.
-        let s = select(&coins, 129_000, payee, 1.0, AddressType::P2wpkh);
+        let s = select(&coins, 129_000, payee, 1.0, AddressType::P2wpkh, BTC_DUST);
         if let Ok(s) = s {
             assert!(s
                 .change
-                .is_none_or(|c| c >= dust_limit(AddressType::P2wpkh)));
+                .is_none_or(|c| c >= dust_limit(AddressType::P2wpkh, BTC_DUST)));
         }
         assert_eq!(
-            select(&coins, 1_000_000, payee, 1.0, AddressType::P2wpkh)
+            select(&coins, 1_000_000, payee, 1.0, AddressType::P2wpkh, BTC_DUST)
                 .unwrap_err()
                 .kind(),
             crate::ErrorKind::InsufficientFunds
         );
+    }
+
+    const BTC_DUST: u64 = 3_000;
+    const LTC_DUST: u64 = 30_000;
+
+    #[test]
+    fn dust_limits_follow_the_relay_fee() {
+        // Bitcoin Core's well-known limits at its default 3 sat/vB.
+        for (kind, limit) in [
+            (AddressType::P2pkh, 546),
+            (AddressType::P2shP2wpkh, 540),
+            (AddressType::P2wpkh, 294),
+            (AddressType::P2tr, 330),
+        ] {
+            assert_eq!(dust_limit(kind, BTC_DUST), limit, "{kind:?}");
+            assert_eq!(dust_limit(kind, LTC_DUST), limit * 10, "{kind:?}");
+        }
+        // P2WSH (a 32-byte witness program) and a bare script.
+        let mut p2wsh = vec![0x00, 0x20];
+        p2wsh.extend([7u8; 32]);
+        assert_eq!(dust_threshold(&p2wsh, BTC_DUST), 330);
+        assert_eq!(dust_threshold(&[0x51], BTC_DUST), (8 + 1 + 1 + 148) * 3);
+    }
+
+    #[test]
+    fn litecoin_change_below_its_dust_limit_goes_to_the_fee() {
+        let payee = output_weight(AddressType::P2wpkh);
+        let coins = [coin(100_000, AddressType::P2wpkh, 1)];
+        // ~1,000 sat left over: change on Bitcoin, dust on Litecoin.
+        let fee_with_change = fee_for(
+            4 * 10
+                + 2
+                + payee
+                + input_weight(AddressType::P2wpkh)
+                + output_weight(AddressType::P2wpkh),
+            1.0,
+        );
+        let amount = 100_000 - fee_with_change - 1_000;
+        let btc = select(&coins, amount, payee, 1.0, AddressType::P2wpkh, BTC_DUST).unwrap();
+        assert_eq!(btc.change, Some(1_000));
+        let ltc = select(&coins, amount, payee, 1.0, AddressType::P2wpkh, LTC_DUST).unwrap();
+        assert_eq!(ltc.change, None);
+        assert_eq!(ltc.fee, 100_000 - amount);
     }
 }

@@ -178,6 +178,21 @@ impl KeyRing {
         None
     }
 
+    /// Whether the x-only key `x` is one of ours (through its origin, or
+    /// among the single and scanned keys).
+    fn owns_x_only(&self, x: &[u8; 32], origin: &(Fingerprint, DerivationPath)) -> bool {
+        if let Some((master, fp)) = &self.master {
+            if *fp == origin.0
+                && master
+                    .derive_path(&origin.1)
+                    .is_ok_and(|k| k.private_key().public_key().x_only() == *x)
+            {
+                return true;
+            }
+        }
+        self.all_plain().any(|k| k.key.public_key().x_only() == *x)
+    }
+
     /// A key whose BIP86 output key is `output_key`, with its origin or by scan.
     fn by_taproot_output(
         &self,
@@ -489,10 +504,18 @@ fn sign_input(
         let merkle_root = input.tap_merkle_root.map(|r| r.to_byte_array());
         let Some(owned) = ring.by_taproot_output(&output_key, &tap_origins, merkle_root.as_ref())
         else {
+            // One of our keys in a script leaf: ours, but a script-path
+            // spend we cannot make. A leaf key of someone else's: not ours.
             let in_leaf = input
                 .tap_key_origins
-                .values()
-                .any(|(leaves, _)| !leaves.is_empty());
+                .iter()
+                .any(|(x, (leaves, (fp, path)))| {
+                    !leaves.is_empty()
+                        && ring.owns_x_only(
+                            &x.serialize(),
+                            &(Fingerprint(fp.to_bytes()), to_path(path)),
+                        )
+                });
             return Ok(if in_leaf {
                 InputStatus::Refused("taproot script-path spends are not supported".into())
             } else {

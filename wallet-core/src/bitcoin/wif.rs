@@ -87,14 +87,9 @@ impl Wif {
     }
 
     fn decode_any_version(s: &str) -> Result<Self> {
-        match Self::decode(s) {
-            Err(Error::UnknownVersion { version, .. }) => Err(Error::WrongNetwork {
-                what: "WIF key",
-                found: format!("version {version}"),
-                expected: "a known network".into(),
-            }),
-            other => other,
-        }
+        // An unknown version stays `UnknownVersion`: a key of no network we
+        // know is not the same mistake as a key of the wrong one.
+        Self::decode(s)
     }
 
     /// Encodes `key` for `params`.

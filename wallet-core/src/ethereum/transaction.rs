@@ -88,11 +88,23 @@ impl Transaction {
     }
 
     fn check(&self) -> Result<()> {
+        #[allow(clippy::items_after_statements)]
+        const MAX_EIP155_CHAIN_ID: u64 = (u64::MAX - 36) / 2;
         if self.tx_type() != 0 && self.chain_id.is_none() {
             return Err(Error::input("typed transactions need a chain id"));
         }
         if self.tx_type() == 0 && !self.access_list.is_empty() {
             return Err(Error::input("legacy transactions have no access list"));
+        }
+        if let (0, Some(c)) = (self.tx_type(), self.chain_id) {
+            // EIP-155's v = chainId·2 + 35 + yParity must fit the 64 bits
+            // every client decodes it into.
+            if c.0 > MAX_EIP155_CHAIN_ID {
+                return Err(Error::input(format!(
+                    "chain id {} is too large for a legacy (EIP-155) transaction (at most {MAX_EIP155_CHAIN_ID}); use an EIP-1559 or EIP-2930 transaction",
+                    c.0
+                )));
+            }
         }
         if let Fees::Eip1559 {
             max_fee,
@@ -188,7 +200,8 @@ impl SignedTransaction {
     pub fn v(&self) -> u64 {
         let y = u64::from(self.signature.recovery_id & 1);
         match (self.tx.tx_type(), self.tx.chain_id) {
-            (0, Some(c)) => c.0 * 2 + 35 + y,
+            // `check` keeps legacy chain ids small enough for this.
+            (0, Some(c)) => c.0.saturating_mul(2).saturating_add(35 + y),
             (0, None) => 27 + y,
             _ => y,
         }
@@ -520,6 +533,36 @@ mod tests {
             back.sender().unwrap(),
             Address::from_public_key(&key.public_key())
         );
+    }
+
+    #[test]
+    fn legacy_chain_ids_must_fit_eip155_v() {
+        let key = PrivateKey::from_hex(&"46".repeat(32)).unwrap();
+        let max = (u64::MAX - 36) / 2;
+        for (id, ok) in [(max, true), (max + 1, false), (u64::MAX, false)] {
+            let mut tx = eip155_tx();
+            tx.chain_id = Some(ChainId(id));
+            match tx.sign(&key) {
+                Ok(signed) => {
+                    assert!(ok, "{id}");
+                    assert_eq!((signed.v() - 35) / 2, id);
+                    let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
+                    assert_eq!(back.tx.chain_id, Some(ChainId(id)));
+                }
+                Err(e) => {
+                    assert!(!ok, "{id}: {e}");
+                    assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+                    assert!(e.to_string().contains("too large"), "{e}");
+                }
+            }
+        }
+        // Typed transactions carry the chain id as its own field: any u64.
+        let mut tx = eip155_tx();
+        tx.chain_id = Some(ChainId(u64::MAX));
+        tx.fees = Fees::AccessList {
+            gas_price: Wei::from_gwei(1),
+        };
+        assert!(tx.sign(&key).is_ok());
     }
 
     #[test]

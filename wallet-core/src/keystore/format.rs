@@ -589,6 +589,73 @@ mod tests {
         );
     }
 
+    /// Every field of the file but the ciphertext, `check` and `integrity`
+    /// is associated data: changing any one of them (and recomputing the
+    /// unkeyed integrity hash, as an attacker can) fails the AEAD.
+    #[test]
+    fn every_header_field_is_bound_to_the_ciphertext() {
+        fn leaves(v: &Value, at: &str, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        leaves(x, &format!("{at}/{k}"), out);
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        leaves(x, &format!("{at}/{i}"), out);
+                    }
+                }
+                _ => out.push(at.to_owned()),
+            }
+        }
+        fn changed(v: &Value) -> Value {
+            match v {
+                Value::String(s) => {
+                    let mut c: Vec<char> = s.chars().collect();
+                    match c.last_mut() {
+                        // Stay in the same alphabet (hex, base64, base58, digits).
+                        Some(ch) => *ch = if *ch == '1' { '2' } else { '1' },
+                        None => c.push('1'),
+                    }
+                    json!(c.into_iter().collect::<String>())
+                }
+                Value::Number(n) => json!(n.as_u64().map_or(1, |x| x + 1)),
+                Value::Bool(b) => json!(!b),
+                _ => json!("x"),
+            }
+        }
+        let (f, key) =
+            WalletFile::seal("a", "2026-01-01T00:00:00Z", &secret(), b"pw", FAST).unwrap();
+        let orig: Value = serde_json::from_slice(&f.to_bytes().unwrap()).unwrap();
+        let mut paths = Vec::new();
+        leaves(&orig, "", &mut paths);
+        let skip = ["/integrity", "/crypto/ciphertext", "/crypto/check"];
+        let mut bound = 0;
+        for p in paths.iter().filter(|p| !skip.contains(&p.as_str())) {
+            let mut doc = orig.clone();
+            let leaf = doc.pointer_mut(p).unwrap();
+            *leaf = changed(leaf);
+            let Value::Object(mut m) = doc else {
+                unreachable!()
+            };
+            m.remove("integrity");
+            let h = integrity_hash(&m);
+            m.insert("integrity".into(), json!(h));
+            let mut bytes = Vec::new();
+            canonical_json(&Value::Object(m), &mut bytes);
+            // Either the parser refuses the changed value outright, or the
+            // AEAD does: never a wallet that opens.
+            if let Ok(g) = WalletFile::parse(&bytes) {
+                let e = g.unlock_with_key(&key).expect_err(p);
+                assert_eq!(e.kind(), crate::ErrorKind::Tampered, "{p}: {e}");
+                assert!(g.unlock(b"pw", true).is_err(), "{p}");
+                bound += 1;
+            }
+        }
+        assert!(bound >= 5, "only {bound} fields reached the AEAD");
+    }
+
     #[test]
     fn rfc3339_shape() {
         let t = now_rfc3339();

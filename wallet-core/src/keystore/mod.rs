@@ -420,6 +420,7 @@ impl Keystore {
                 )));
             }
             verify(&back)?;
+            pause_before_commit();
             match placement {
                 Placement::New => match fs::hard_link(&tmp, target) {
                     Ok(()) => Ok(()),
@@ -442,6 +443,19 @@ impl Keystore {
         File::open(&self.dir)
             .and_then(|d| d.sync_all())
             .map_err(|e| Error::io("cannot sync the directory", &self.dir, e))
+    }
+}
+
+/// Test hook, in debug builds only: `WALLET_TEST_PAUSE_BEFORE_COMMIT_MS`
+/// holds a write with its new file complete but not yet in place, so that
+/// the crash tests can kill the process at exactly that moment.
+fn pause_before_commit() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("WALLET_TEST_PAUSE_BEFORE_COMMIT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms.min(60_000)));
     }
 }
 

@@ -182,7 +182,8 @@ pub fn encrypt(key: &PrivateKey, password: &[u8], params: ScryptParams) -> Resul
     let mut ct = *secret.expose();
     let mut cipher = Aes128Ctr::new(dk[..16].into(), (&iv).into());
     cipher.apply_keystream(&mut ct);
-    let mut mac_input = Vec::with_capacity(48);
+    // DK[16..32] is key material: the buffer is wiped.
+    let mut mac_input = Zeroizing::new(Vec::with_capacity(48));
     mac_input.extend_from_slice(&dk[16..32]);
     mac_input.extend_from_slice(&ct);
     let mac = keccak256(&mac_input);

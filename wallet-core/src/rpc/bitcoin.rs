@@ -213,7 +213,10 @@ impl BtcNode {
 
     /// `getmempoolentry`: `true` when the transaction is in the mempool.
     pub fn in_mempool(&self, txid: &str) -> Result<bool> {
-        match self.rpc.call("getmempoolentry", json!([txid])) {
+        match self
+            .rpc
+            .call_within("getmempoolentry", json!([txid]), super::FOLLOW_UP_TIMEOUT)
+        {
             Ok(v) => Ok(!v.is_null()),
             Err(Error::NodeError { .. }) => Ok(false),
             Err(e) => Err(e),
@@ -573,6 +576,9 @@ pub struct SentPayment {
     pub raw: Vec<u8>,
     /// Its virtual size.
     pub vsize: u64,
+    /// The node already had it in a block (a broadcast repeated after the
+    /// transaction was mined): the payment is made, and not in the mempool.
+    pub confirmed: bool,
 }
 
 /// Scans the wallet's coins, picks the fee rate, selects coins and builds
@@ -589,7 +595,7 @@ pub fn prepare_payment(
             return Err(Error::input("the fee rate must be a number of sat/vB"));
         }
     }
-    let dust = req.to.address_type().map_or(546, payment::dust_limit);
+    let dust = payment::dust_threshold(&req.to.script_pubkey(), params.dust_relay_fee());
     if req.amount < dust {
         return Err(Error::input(format!(
             "{} is below the dust limit ({dust} sat) for this address; nodes would not relay it",
@@ -617,6 +623,7 @@ pub fn prepare_payment(
         payee_weight,
         rate,
         req.change_kind,
+        params.dust_relay_fee(),
     )
     .map_err(|e| {
         let Error::InsufficientFunds(mut msg) = e else {
@@ -731,11 +738,24 @@ fn broadcast_with(
     before_send: impl FnOnce() -> Result<()>,
 ) -> Result<SentPayment> {
     let txid = payment::txid_of(raw)?;
+    let sent = |txid: String, confirmed: bool| -> Result<SentPayment> {
+        Ok(SentPayment {
+            txid,
+            vsize: payment::vsize_of(raw)?,
+            raw: raw.to_vec(),
+            confirmed,
+        })
+    };
     match node.test_mempool_accept(raw) {
         // Older nodes (Core before 22) do not evaluate replacements in
         // testmempoolaccept: a fee bump of a payment in the mempool comes
         // back as a conflict there, and sendrawtransaction decides.
         Ok(Some(reason)) if reason.contains("txn-mempool-conflict") => {}
+        // A retry of a broadcast that did arrive (in the mempool, or mined
+        // with its outputs unspent): the payment is made; nothing to send.
+        Ok(Some(reason)) if reason.contains("txn-already-in-mempool") => return sent(txid, false),
+        // Its outputs are in the UTXO set: mined.
+        Ok(Some(reason)) if reason.contains("txn-already-known") => return sent(txid, true),
         Ok(Some(reason)) => {
             return Err(Error::Rejected(format!(
                 "{reason} (testmempoolaccept; nothing was sent)"
@@ -745,22 +765,50 @@ fn broadcast_with(
         Err(e) => return Err(e),
     }
     before_send()?;
-    let sent = node.send_raw(raw)?;
-    if sent != txid {
-        return Err(Error::BadResponse {
+    let cause = match node.send_raw(raw) {
+        Ok(answered) if answered == txid => None,
+        Ok(answered) => Some(Error::BadResponse {
             url: node.rpc().url().to_owned(),
-            reason: format!("the node answered txid {sent}, but the transaction's txid is {txid}"),
+            reason: format!(
+                "the node answered txid {answered}, but the transaction's txid is {txid}"
+            ),
+        }),
+        // The request went out and no valid answer came back: the node may
+        // have the transaction.
+        Err(e @ (Error::Timeout { .. } | Error::BadResponse { .. })) => Some(e),
+        // Already mined ("already in block chain"): made, not refused.
+        Err(e) if e.rejection_reason() == Some("already_known") => {
+            let mined = !matches!(node.in_mempool(&txid), Ok(true));
+            return sent(txid, mined);
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(cause) = cause {
+        if matches!(node.in_mempool(&txid), Ok(true)) {
+            return sent(txid, false);
+        }
+        return Err(Error::MaybeSent {
+            tx: txid,
+            cause: Box::new(cause),
         });
     }
     // Some nodes (bcoin) answer a txid even for a rejected transaction.
-    if !node.wait_in_mempool(&txid, Duration::from_secs(2))? {
-        return Err(Error::Rejected(format!(
+    match node.wait_in_mempool(&txid, Duration::from_secs(2)) {
+        Ok(true) => sent(txid, false),
+        // Mined already (or in the meantime)? A node with -txindex still knows it.
+        Ok(false)
+            if node
+                .raw_transaction(&txid)
+                .is_ok_and(|r| payment::txid_of(&r).is_ok_and(|t| t == txid)) =>
+        {
+            sent(txid, true)
+        }
+        Ok(false) => Err(Error::Rejected(format!(
             "the node answered, but transaction {txid} is not in its mempool"
-        )));
+        ))),
+        Err(cause) => Err(Error::MaybeSent {
+            tx: txid,
+            cause: Box::new(cause),
+        }),
     }
-    Ok(SentPayment {
-        txid,
-        vsize: payment::vsize_of(raw)?,
-        raw: raw.to_vec(),
-    })
 }

@@ -46,6 +46,9 @@ pub struct CallRequest {
     pub value: Wei,
     /// Data.
     pub data: Vec<u8>,
+    /// EIP-2930 access list (its warm slots change the gas an estimate
+    /// returns; empty: none sent).
+    pub access_list: Vec<AccessListItem>,
 }
 
 impl CallRequest {
@@ -59,6 +62,22 @@ impl CallRequest {
         }
         if let Some(t) = self.to {
             v["to"] = json!(t.to_checksum());
+        }
+        if !self.access_list.is_empty() {
+            v["accessList"] = self
+                .access_list
+                .iter()
+                .map(|item| {
+                    json!({
+                        "address": item.address.to_checksum(),
+                        "storageKeys": item
+                            .storage_keys
+                            .iter()
+                            .map(|k| format!("0x{}", hex::encode(k)))
+                            .collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
         }
         v
     }
@@ -100,7 +119,8 @@ pub struct SendRequest {
     pub max_fee: Option<Wei>,
     /// EIP-1559 priority fee; default the node's suggestion (or 1 gwei).
     pub priority_fee: Option<Wei>,
-    /// Gas limit; default 21000 for plain transfers, else the estimate + 20%.
+    /// Gas limit; default the node's estimate (+ 20% unless it is exactly
+    /// the 21,000 of a transfer to an account without code).
     pub gas: Option<Gas>,
     /// Nonce; default the node's pending nonce.
     pub nonce: Option<Nonce>,
@@ -130,10 +150,12 @@ impl EthNode {
             to: req.to,
             value: req.value,
             data: req.data.clone(),
+            access_list: req.access_list.clone(),
         };
-        let plain_transfer = req.data.is_empty() && req.to.is_some() && req.access_list.is_empty();
-        let need_estimate = req.gas.is_none() && !plain_transfer;
-        let state = self.network_state(from, need_estimate.then_some(&call))?;
+        // Even a plain transfer is estimated (in the same batch): the
+        // recipient may be a contract, or an account delegated to code, whose
+        // `receive` needs more than 21,000 gas.
+        let state = self.network_state(from, req.gas.is_none().then_some(&call))?;
         if let Some(want) = req.expected_chain_id {
             if want != state.chain_id {
                 return Err(Error::WrongChain(format!(
@@ -146,9 +168,21 @@ impl EthNode {
         }
         let gas = match (req.gas, &state.gas_estimate) {
             (Some(g), _) => g,
-            (None, None) => Gas(21_000),
+            // A transfer to an account without code costs exactly this.
+            (None, Some(Ok(g))) if g.0 == 21_000 => *g,
             // 20% headroom over the estimate.
             (None, Some(Ok(g))) => Gas(g.0.saturating_add(g.0 / 5)),
+            (None, None) => Gas(21_000),
+            // Some nodes refuse to estimate a transfer the sender cannot pay:
+            // say so plainly.
+            (None, Some(Err(_))) if state.balance < req.value => {
+                return Err(Error::InsufficientFunds(format!(
+                    "{} has {} ETH; sending {} ETH needs more (plus gas); nothing was sent",
+                    from.to_checksum(),
+                    state.balance.to_ether_string(),
+                    req.value.to_ether_string()
+                )))
+            }
             (None, Some(Err(msg))) => {
                 return Err(Error::NodeError {
                     method: "eth_estimateGas".into(),
@@ -333,26 +367,58 @@ impl EthNode {
     /// `eth_sendRawTransaction`; node refusals become typed errors
     /// (insufficient funds, wrong chain, or a rejection with the node's text).
     pub fn send_raw(&self, raw: &[u8]) -> Result<[u8; 32]> {
-        let v = self
-            .rpc
-            .call(
-                "eth_sendRawTransaction",
-                json!([format!("0x{}", hex::encode(raw))]),
-            )
-            .map_err(classify_send_error)?;
-        let answered = parse_hash(&v)?;
         let hash = crate::hash::keccak256(raw);
-        if answered != hash {
-            return Err(Error::BadResponse {
-                url: self.rpc.url().to_owned(),
-                reason: format!(
-                    "the node answered transaction hash 0x{}, but the transaction's hash is 0x{}",
-                    hex::encode(answered),
-                    hex::encode(hash)
-                ),
-            });
+        let answer = self.rpc.call(
+            "eth_sendRawTransaction",
+            json!([format!("0x{}", hex::encode(raw))]),
+        );
+        let cause = match answer {
+            Ok(v) => match parse_hash(&v) {
+                Ok(answered) if answered == hash => return Ok(hash),
+                Ok(answered) => Error::BadResponse {
+                    url: self.rpc.url().to_owned(),
+                    reason: format!(
+                        "the node answered transaction hash 0x{}, but the transaction's hash is 0x{}",
+                        hex::encode(answered),
+                        hex::encode(hash)
+                    ),
+                },
+                Err(e) => e,
+            },
+            // The request went out and no valid answer came back: the node
+            // may have the transaction.
+            Err(e @ (Error::Timeout { .. } | Error::BadResponse { .. })) => e,
+            Err(e) => {
+                let e = classify_send_error(e);
+                // A retry of a send that did arrive: the node has this very
+                // transaction (same hash), so it is sent.
+                if e.rejection_reason() == Some("already_known") {
+                    return Ok(hash);
+                }
+                return Err(e);
+            }
+        };
+        // Ask once whether it arrived; if it did, it was sent.
+        if matches!(self.transaction_known(&hash), Ok(true)) {
+            return Ok(hash);
         }
-        Ok(hash)
+        Err(Error::MaybeSent {
+            tx: format!("0x{}", hex::encode(hash)),
+            cause: Box::new(cause),
+        })
+    }
+
+    /// `eth_getTransactionByHash`: `true` when the node knows the
+    /// transaction (pending or mined).
+    pub fn transaction_known(&self, hash: &[u8; 32]) -> Result<bool> {
+        let v = self.rpc.call_within(
+            "eth_getTransactionByHash",
+            json!([format!("0x{}", hex::encode(hash))]),
+            super::FOLLOW_UP_TIMEOUT,
+        )?;
+        Ok(v.get("hash")
+            .and_then(Value::as_str)
+            .is_some_and(|h| h.eq_ignore_ascii_case(&format!("0x{}", hex::encode(hash)))))
     }
 
     /// `eth_getTransactionReceipt`; `None` while pending.

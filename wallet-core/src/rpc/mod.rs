@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 /// Default timeout of one HTTP exchange.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a follow-up question (did the node get the transaction whose
+/// answer was lost?) may take.
+pub const FOLLOW_UP_TIMEOUT: Duration = Duration::from_secs(5);
 /// Responses larger than this are refused.
 pub const MAX_RESPONSE_BYTES: u64 = 32 << 20;
 
@@ -96,9 +99,16 @@ impl RpcClient {
 
     /// Calls `method` with `params`.
     pub fn call(&self, method: &str, params: Value) -> Result<Value> {
+        self.call_within(method, params, self.config.timeout)
+    }
+
+    /// Calls `method` with `params`, giving up after `timeout` (or the
+    /// client's own timeout, whichever is shorter): for quick follow-up
+    /// questions after a failure.
+    pub fn call_within(&self, method: &str, params: Value, timeout: Duration) -> Result<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        let answer = self.post(&body)?;
+        let answer = self.post(&body, timeout.min(self.config.timeout))?;
         self.take_result(method, id, answer)
     }
 
@@ -116,7 +126,7 @@ impl RpcClient {
             .enumerate()
             .map(|(i, (m, p))| json!({"jsonrpc": "2.0", "id": first + i as u64, "method": m, "params": p}))
             .collect();
-        let answer = self.post(&Value::Array(body))?;
+        let answer = self.post(&Value::Array(body), self.config.timeout)?;
         let Value::Array(items) = answer else {
             // Some nodes answer a whole batch with one error object.
             if let Some(err) = answer.get("error") {
@@ -161,13 +171,13 @@ impl RpcClient {
             .ok_or_else(|| self.bad("the answer has neither 'result' nor 'error'"))
     }
 
-    fn post(&self, body: &Value) -> Result<Value> {
-        let mut req = self.http.post(self.url.clone()).json(body);
+    fn post(&self, body: &Value, timeout: Duration) -> Result<Value> {
+        let mut req = self.http.post(self.url.clone()).json(body).timeout(timeout);
         if let Some((u, p)) = &self.config.basic_auth {
             req = req.basic_auth(u, Some(p.expose()));
         }
-        let deadline = Instant::now() + self.config.timeout;
-        let resp = req.send().map_err(|e| self.transport_error(&e))?;
+        let deadline = Instant::now() + timeout;
+        let resp = req.send().map_err(|e| self.transport_error(&e, timeout))?;
         let status = resp.status();
         if status == reqwest::StatusCode::UNAUTHORIZED || status == reqwest::StatusCode::FORBIDDEN {
             return Err(Error::AuthFailed(self.shown.clone()));
@@ -186,7 +196,7 @@ impl RpcClient {
         let mut body = resp.take(self.config.max_response_bytes + 1);
         loop {
             if Instant::now() >= deadline {
-                return Err(self.timeout());
+                return Err(self.timeout(timeout));
             }
             match body.read(&mut chunk) {
                 Ok(0) => break,
@@ -198,7 +208,7 @@ impl RpcClient {
                             .and_then(|inner| inner.downcast_ref::<reqwest::Error>())
                             .is_some_and(reqwest::Error::is_timeout);
                     return Err(if timed_out {
-                        self.timeout()
+                        self.timeout(timeout)
                     } else {
                         self.bad(&format!("the answer was cut off ({e})"))
                     });
@@ -225,9 +235,11 @@ impl RpcClient {
         }
     }
 
-    fn transport_error(&self, e: &reqwest::Error) -> Error {
-        if e.is_timeout() {
-            return self.timeout();
+    fn transport_error(&self, e: &reqwest::Error, timeout: Duration) -> Error {
+        // A connection that could not be made (even one that timed out)
+        // carried nothing to the node: unreachable, not a lost answer.
+        if e.is_timeout() && !e.is_connect() {
+            return self.timeout(timeout);
         }
         let mut reason = String::new();
         let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
@@ -250,10 +262,10 @@ impl RpcClient {
         }
     }
 
-    fn timeout(&self) -> Error {
+    fn timeout(&self, timeout: Duration) -> Error {
         Error::Timeout {
             url: self.shown.clone(),
-            seconds: self.config.timeout.as_secs().max(1),
+            seconds: timeout.as_secs().max(1),
         }
     }
 
