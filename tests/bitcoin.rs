@@ -485,6 +485,15 @@ fn litecoind_regtest_payments_balances_and_rejections() {
     let r = ks.run(&a, "");
     r.assert_fails(1);
     assert_eq!(r.err_json()["kind"], "wrong_chain", "{}", r.stderr);
+    // A fee rate above the safety cap (a typo like 2000 for 2) is refused
+    // unless allowed explicitly; nothing is sent.
+    let before = node.rpc("getmempoolinfo", json!([]))["size"].clone();
+    let r = send(&ks, &["--to", &sink, "--amount", "1", "--fee-rate", "2000"]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("safety cap"), "{e}");
+    assert_eq!(node.rpc("getmempoolinfo", json!([]))["size"], before);
     // Too much.
     let r = send(&ks, &["--to", &sink, "--amount", "500", "--fee-rate", "2"]);
     r.assert_fails(1);
@@ -660,6 +669,49 @@ fn litecoind_regtest_payments_balances_and_rejections() {
     assert!(node
         .rpc("getmempoolentry", json!([r.json()["txid"]]))
         .is_object());
+    // Cookie-file authentication (the file holds `user:password`, as
+    // Core's .cookie does).
+    let cookie = ks.dir.path().join("cookie");
+    std::fs::write(&cookie, format!("{}:{}", node.user, node.pass)).unwrap();
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "balance",
+            "w",
+            "--rpc-url",
+            &node.url,
+            "--rpc-cookie",
+            cookie.to_str().unwrap(),
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+        ],
+        "",
+    );
+    r.assert_ok();
+    assert_eq!(r.json(), bal(&ks), "the same node, the same balance");
+    std::fs::write(&cookie, format!("{}:wrong", node.user)).unwrap();
+    let r = ks.run(
+        &[
+            "--json",
+            "btc",
+            "balance",
+            "w",
+            "--rpc-url",
+            &node.url,
+            "--rpc-cookie",
+            cookie.to_str().unwrap(),
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+        ],
+        "",
+    );
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "auth_failed");
     // Bad credentials.
     let bad_pw = ks.dir.path().join("badpw");
     std::fs::write(&bad_pw, "nope").unwrap();

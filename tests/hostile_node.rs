@@ -899,3 +899,57 @@ fn a_retried_send_the_node_already_has_is_sent() {
         assert_eq!(sends.load(Ordering::SeqCst), expected_sends);
     }
 }
+
+/// A node on another network than the wallet's is refused before anything
+/// is sent: a mainnet node for a regtest wallet, and a regtest node for a
+/// mainnet one (the default network).
+#[test]
+fn a_node_on_the_wrong_network_is_refused_before_sending() {
+    const BTC_MAIN_GENESIS: &str =
+        "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
+    const BTC_REGTEST_GENESIS: &str =
+        "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206";
+    let raw = common::vector("bip143.json")["examples"][0]["signed_tx"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (chain, genesis, wallet_network) in [
+        ("main", BTC_MAIN_GENESIS, "regtest"),
+        ("regtest", BTC_REGTEST_GENESIS, "mainnet"),
+    ] {
+        let sends = Arc::new(AtomicUsize::new(0));
+        let counted = sends.clone();
+        let server = serve(move |req, s| {
+            let result = match req["method"].as_str() {
+                Some("getblockchaininfo") => json!({"chain": chain, "blocks": 1000}),
+                Some("getblockhash") => json!(genesis),
+                Some("sendrawtransaction") | Some("testmempoolaccept") => {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    json!(null)
+                }
+                _ => json!(null),
+            };
+            answer(
+                s,
+                &json!({"jsonrpc": "2.0", "id": req["id"], "result": result}),
+            );
+        });
+        let r = common::wallet(
+            &[
+                "--json",
+                "btc",
+                "broadcast",
+                "--rpc-url",
+                &server.url,
+                "--network",
+                wallet_network,
+                &raw,
+            ],
+            "",
+        );
+        r.assert_fails(1);
+        let e = r.err_json();
+        assert_eq!(e["kind"], "wrong_chain", "{e}");
+        assert_eq!(sends.load(Ordering::SeqCst), 0, "{chain}");
+    }
+}

@@ -527,6 +527,9 @@ pub enum BtcCommand {
         /// Fee rate in sat/vB (default: the node's estimate).
         #[arg(long, value_name = "SAT_PER_VB")]
         fee_rate: Option<f64>,
+        /// Accept a --fee-rate above the 500 sat/vB safety cap.
+        #[arg(long)]
+        allow_high_fee: bool,
         /// Type of the change address.
         #[arg(long, value_name = "TYPE", default_value = "p2wpkh", value_parser = ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"])]
         change_type: String,

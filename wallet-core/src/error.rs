@@ -284,6 +284,16 @@ pub enum Error {
     #[error("the keystore '{0}' is locked by another wallet process; try again")]
     Locked(String),
 
+    /// Another payment from the same wallet claimed the change address this
+    /// one was about to use (two sends at once): nothing was sent.
+    #[error("another payment from this wallet took change address {index} of {account} at the same time; nothing was sent: try again")]
+    ChangeTaken {
+        /// The change record's account key.
+        account: String,
+        /// The change index both wanted.
+        index: u32,
+    },
+
     /// A file-system operation failed.
     #[error("{op} '{path}': {source}")]
     Io {
@@ -458,7 +468,7 @@ impl Error {
             Error::WeakKdf(_) => ErrorKind::WeakParameters,
             Error::WalletNotFound(_) => ErrorKind::NotFound,
             Error::WalletExists(_) | Error::FileExists(_) => ErrorKind::AlreadyExists,
-            Error::Locked(_) => ErrorKind::Locked,
+            Error::Locked(_) | Error::ChangeTaken { .. } => ErrorKind::Locked,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 ErrorKind::NotFound
             }

@@ -505,7 +505,8 @@ WalletStatus wallet_btc_broadcast(const char *rpc_url,
  * Pays from an HD wallet's coins through a Bitcoin Core-style node (scan,
  * coin selection, change, RBF, sign, test, send). Request:
  * `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
- * "gap":50,"chain":"btc","network":"mainnet"}`. `*out_json`:
+ * "gap":50,"chain":"btc","network":"mainnet"}` (a `fee_rate` above 500
+ * sat/vB also needs `"allow_high_fee":true`). `*out_json`:
  * `{"txid","fee_sat","fee_rate","fee_rate_source","vsize","hex"}` (source:
  * `given`, `node_estimate` or `fallback`).
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.

@@ -1134,46 +1134,37 @@ pub unsafe extern "C" fn wallet_keystore_addresses(
         let password = unsafe { opt_arg(password, "password") }?.map(SecretString::from);
         let file = ks.ks.load(name)?;
         let (format, first, count, _) = sel.resolve("btc")?;
-        let list = if let Some(pk) = file.public().single_key() {
-            let pk = pk?;
-            let compressed = file.public().compressed.unwrap_or(true);
-            let address = match format {
-                AddressFormat::Ethereum => format.encode(&pk)?,
-                AddressFormat::Bitcoin { params, kind } => {
-                    keystore::single_key_address(&pk, compressed, kind, params)?
-                }
-            };
-            vec![account::DerivedAddress {
-                path: DerivationPath::master(),
-                address,
-                public_key: pk,
-            }]
+        let plan = keystore::AddressPlan::new(
+            &file,
+            &keystore::Selected {
+                format: &format,
+                type_given: sel.kind.is_some(),
+                first: &first,
+                count,
+                position_given: sel.path.is_some()
+                    || sel.account.is_some()
+                    || sel.index.is_some()
+                    || sel.change
+                    || sel.count.is_some_and(|c| c != 1),
+            },
+        )?;
+        let master = if plan.needs_master() {
+            let pw = password.ok_or_else(|| {
+                failure(
+                    WalletStatus::WrongPassword,
+                    "this selection needs the wallet's password",
+                )
+            })?;
+            let secret = file.unlock(pw.expose().as_bytes(), sel.allow_weak_kdf)?;
+            Some(
+                secret
+                    .master()?
+                    .ok_or_else(|| failure(WalletStatus::Internal, "HD wallet without master"))?,
+            )
         } else {
-            let idx = first.indexes();
-            let stored = (idx.len() == 5 && first.hardened_prefix_len() == 3)
-                .then(|| DerivationPath::from_indexes(idx[..3].to_vec()).ok())
-                .flatten()
-                .and_then(|acct| file.public().account_xpub(&acct).map(|x| (acct, x)));
-            match stored {
-                Some((acct, x)) => {
-                    let node = x?.derive_child(idx[3])?;
-                    account::walk(&node, &acct.child(idx[3])?, &format, idx[4].index(), count)?
-                }
-                None => {
-                    let pw = password.ok_or_else(|| {
-                        failure(
-                            WalletStatus::WrongPassword,
-                            "this selection needs the wallet's password",
-                        )
-                    })?;
-                    let secret = file.unlock(pw.expose().as_bytes(), sel.allow_weak_kdf)?;
-                    let master = secret.master()?.ok_or_else(|| {
-                        failure(WalletStatus::Internal, "HD wallet without master")
-                    })?;
-                    account::derive_addresses(&master, &format, &first, count)?
-                }
-            }
+            None
         };
+        let list = plan.addresses(master.as_ref(), &format, &first, 0, count)?;
         // SAFETY: checked non-null.
         unsafe { put_json(out_json, json!({"addresses": addresses_json(&list)})) }
     })
@@ -1804,6 +1795,9 @@ struct BtcSendRequest {
     to: String,
     amount: String,
     fee_rate: Option<f64>,
+    /// Accept a `fee_rate` above the 500 sat/vB safety cap.
+    #[serde(default)]
+    allow_high_fee: bool,
     change_type: Option<String>,
     gap: Option<u32>,
     chain: Option<String>,
@@ -1813,7 +1807,8 @@ struct BtcSendRequest {
 /// Pays from an HD wallet's coins through a Bitcoin Core-style node (scan,
 /// coin selection, change, RBF, sign, test, send). Request:
 /// `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
-/// "gap":50,"chain":"btc","network":"mainnet"}`. `*out_json`:
+/// "gap":50,"chain":"btc","network":"mainnet"}` (a `fee_rate` above 500
+/// sat/vB also needs `"allow_high_fee":true`). `*out_json`:
 /// `{"txid","fee_sat","fee_rate","fee_rate_source","vsize","hex"}` (source:
 /// `given`, `node_estimate` or `fallback`).
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
@@ -1875,6 +1870,7 @@ pub unsafe extern "C" fn wallet_btc_send(
                 fee_rate: r.fee_rate,
                 change_kind: r.change_type.as_deref().unwrap_or("p2wpkh").parse()?,
                 gap: r.gap.unwrap_or(50),
+                allow_high_fee: r.allow_high_fee,
             },
         )?;
         let fee = prepared.selection.fee;

@@ -35,6 +35,7 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
             to,
             amount,
             fee_rate,
+            allow_high_fee,
             change_type,
             gap,
             yes,
@@ -46,6 +47,7 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
                 to: &to,
                 amount: &amount,
                 fee_rate,
+                allow_high_fee,
                 change_type: &change_type,
                 gap,
                 yes,
@@ -288,6 +290,7 @@ struct SendArgs<'a> {
     to: &'a str,
     amount: &'a str,
     fee_rate: Option<f64>,
+    allow_high_fee: bool,
     change_type: &'a str,
     gap: u32,
     yes: bool,
@@ -319,6 +322,7 @@ fn send(a: &SendArgs<'_>, ctx: &Ctx) -> Result<(), CliError> {
             fee_rate: a.fee_rate,
             change_kind,
             gap: a.gap,
+            allow_high_fee: a.allow_high_fee,
         },
     )?;
     let sel = &prepared.selection;

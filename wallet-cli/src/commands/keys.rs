@@ -443,7 +443,10 @@ pub fn export(args: &ExportArgs, ctx: &Ctx) -> Result<(), CliError> {
             v["passphrase"] = json!(passphrase.expose());
         }
         if let Some(out) = &args.passphrase_out {
-            Keystore::write_new_file(out, passphrase.expose().as_bytes())?;
+            if let Err(e) = Keystore::write_new_file(out, passphrase.expose().as_bytes()) {
+                wipe_json(v);
+                return Err(e.into());
+            }
             v["passphrase_file"] = json!(out.display().to_string());
         }
         let r = ctx.emit(&v, |w| writeln!(w, "{}", phrase.expose()));

@@ -156,4 +156,31 @@ mod tests {
         }
         assert!(sign(&key, b"x", AddressType::P2tr, true, Chain::Bitcoin).is_err());
     }
+
+    /// Electrum signs for segwit addresses with the P2PKH header (31-34):
+    /// such a signature verifies against the key's P2WPKH and P2SH-P2WPKH
+    /// addresses too, but not against another key's.
+    #[test]
+    fn electrum_style_headers_verify_for_segwit_addresses() {
+        let key = PrivateKey::from_hex(&format!("{:0>64}", "2")).unwrap();
+        let sig = sign(&key, b"electrum", AddressType::P2pkh, true, Chain::Bitcoin).unwrap();
+        let header = B64.decode(&sig).unwrap()[0];
+        assert!((31..=34).contains(&header), "{header}");
+        for kind in [AddressType::P2wpkh, AddressType::P2shP2wpkh] {
+            let a = Address::from_public_key(&key.public_key(), kind, NetworkParams::BITCOIN)
+                .unwrap()
+                .to_string();
+            verify(&a, b"electrum", &sig, NetworkParams::BITCOIN).unwrap();
+        }
+        let other = PrivateKey::from_hex(&format!("{:0>64}", "3")).unwrap();
+        let a = Address::from_public_key(
+            &other.public_key(),
+            AddressType::P2wpkh,
+            NetworkParams::BITCOIN,
+        )
+        .unwrap()
+        .to_string();
+        let e = verify(&a, b"electrum", &sig, NetworkParams::BITCOIN).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::BadSignature);
+    }
 }

@@ -10,10 +10,12 @@
 //!
 //! Ethereum V3 files are read and written by [`v3`].
 
+mod addresses;
 mod format;
 mod secret;
 pub mod v3;
 
+pub use addresses::{AddressPlan, Selected};
 pub use format::{now_rfc3339, KdfParams, Keys, WalletFile, FORMAT_VERSION};
 pub use secret::{
     single_key_address, wif_for, AccountInfo, KeySource, PublicInfo, WalletKind, WalletSecret,
@@ -290,9 +292,11 @@ impl Keystore {
             .unwrap_or(0))
     }
 
-    /// Records that wallet `name` handed out the change indexes of
-    /// `account` below `next` (the record never goes back). Atomic, under
-    /// the keystore lock, mode 0600.
+    /// Claims change index `next - 1` of `account` for wallet `name`:
+    /// records that the indexes below `next` are handed out. Atomic, under
+    /// the keystore lock, mode 0600. If the record already reaches `next`,
+    /// another payment took that index after this one read the record (two
+    /// sends at once): [`Error::ChangeTaken`], and the caller must not send.
     pub fn record_change_index(&self, name: &str, account: &str, next: u32) -> Result<()> {
         let path = self.usage_path(name)?;
         let _lock = self.lock()?;
@@ -305,7 +309,10 @@ impl Keystore {
             .and_then(serde_json::Value::as_u64)
             .unwrap_or(0);
         if u64::from(next) <= current {
-            return Ok(());
+            return Err(Error::ChangeTaken {
+                account: account.to_owned(),
+                index: next.saturating_sub(1),
+            });
         }
         m.insert(account.to_owned(), serde_json::Value::from(next));
         let doc = serde_json::json!({"version": 1, "next_change": m});
@@ -533,5 +540,43 @@ mod tests {
         ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_change_index_is_claimed_once() {
+        let dir = std::env::temp_dir().join(format!(
+            "wallet-usage-test-{}-{}",
+            std::process::id(),
+            hex::encode(crate::hash::sha256(b"usage"))
+        ));
+        let _ = fs::remove_dir_all(&dir);
+        let ks = Keystore::open(&dir).unwrap();
+        let secret = WalletSecret::Mnemonic {
+            mnemonic: crate::mnemonic::Mnemonic::parse(
+                "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+            )
+            .unwrap(),
+            passphrase: crate::secret::SecretString::from(""),
+        };
+        let kdf = KdfParams {
+            m_cost_kib: 64,
+            t_cost: 1,
+            p_cost: 1,
+        };
+        ks.create("w", &secret, b"pw", kdf).unwrap();
+        let acct = "ltc/regtest/m/84'/1'/0'";
+        assert_eq!(ks.next_change_index("w", acct).unwrap(), 0);
+        ks.record_change_index("w", acct, 1).unwrap();
+        assert_eq!(ks.next_change_index("w", acct).unwrap(), 1);
+        // A second payment that read the record before the first claimed
+        // index 0 must not use it too.
+        let e = ks.record_change_index("w", acct, 1).unwrap_err();
+        assert!(matches!(e, Error::ChangeTaken { index: 0, .. }), "{e:?}");
+        assert_eq!(e.kind(), crate::ErrorKind::Locked);
+        ks.record_change_index("w", acct, 2).unwrap();
+        assert_eq!(ks.next_change_index("w", acct).unwrap(), 2);
+        // Other accounts are counted apart.
+        ks.record_change_index("w", "other", 1).unwrap();
+        let _ = fs::remove_dir_all(&dir);
     }
 }

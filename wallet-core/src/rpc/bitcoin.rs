@@ -528,7 +528,8 @@ mod tests {
 
 /// Fee rate used when the node has no estimate (new chains, regtest), sat/vB.
 pub const FALLBACK_FEE_RATE: f64 = 2.0;
-/// Node estimates above this (sat/vB) are refused unless the rate is given.
+/// Node estimates above this (sat/vB) are refused unless the rate is given;
+/// given rates above it need [`PaymentRequest::allow_high_fee`].
 pub const MAX_ESTIMATED_FEE_RATE: f64 = 500.0;
 
 /// A payment to make from the wallet's coins.
@@ -544,6 +545,9 @@ pub struct PaymentRequest {
     pub change_kind: AddressType,
     /// Addresses scanned per chain and type.
     pub gap: u32,
+    /// Accept a given fee rate above [`MAX_ESTIMATED_FEE_RATE`] (a typo
+    /// like `--fee-rate 2000` is refused otherwise).
+    pub allow_high_fee: bool,
 }
 
 /// A payment ready to show the user and sign.
@@ -593,6 +597,11 @@ pub fn prepare_payment(
     if let Some(r) = req.fee_rate {
         if !(r.is_finite() && r >= 0.0) {
             return Err(Error::input("the fee rate must be a number of sat/vB"));
+        }
+        if r > MAX_ESTIMATED_FEE_RATE && !req.allow_high_fee {
+            return Err(Error::input(format!(
+                "a fee rate of {r} sat/vB is above the {MAX_ESTIMATED_FEE_RATE} sat/vB safety cap; nothing was sent (allow it explicitly to pay it)"
+            )));
         }
     }
     let dust = payment::dust_threshold(&req.to.script_pubkey(), params.dust_relay_fee());
