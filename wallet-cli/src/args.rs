@@ -161,7 +161,7 @@ pub struct Selector {
 /// `wallet derive …`
 #[derive(Debug, Args)]
 pub struct DeriveArgs {
-    /// File holding the BIP39 passphrase (UTF-8; one trailing newline is dropped).
+    /// File holding the BIP39 passphrase (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
 
@@ -195,7 +195,7 @@ pub struct CreateArgs {
     /// Word list.
     #[arg(long, default_value = "english", value_parser = parse_language)]
     pub language: Language,
-    /// File holding an optional BIP39 passphrase.
+    /// File holding an optional BIP39 passphrase (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
     /// KDF cost.
@@ -230,7 +230,7 @@ pub struct ImportArgs {
     /// Word list of the mnemonic (default: detect).
     #[arg(long, value_parser = parse_language, requires = "mnemonic")]
     pub language: Option<Language>,
-    /// File holding the BIP39 passphrase of the mnemonic.
+    /// File holding the BIP39 passphrase of the mnemonic (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F", requires = "mnemonic")]
     pub passphrase_file: Option<PathBuf>,
     /// KDF cost.
