@@ -1119,3 +1119,261 @@ fn fake_http(
     });
     (format!("http://127.0.0.1:{port}"), h)
 }
+
+// ---------------------------------------------------------------------------
+// EIP-712 through the CLI against an independent implementation, and the
+// progress of `eth send --wait` on a node that mines on a timer.
+// ---------------------------------------------------------------------------
+
+/// `wallet eth sign-typed-data` gives the signature, digest and domain
+/// separator that Python eth-account computed
+/// (tests/vectors/eip712_independent.json; cast shares our encoder).
+#[test]
+fn sign_typed_data_equals_eth_account() {
+    let v = vector("eip712_independent.json");
+    let ks = Ks::new();
+    let key = v["private_key"].as_str().unwrap().trim_start_matches("0x");
+    ks.import("indep", "--private-key", key);
+    let signer = v["signer_address"].as_str().unwrap();
+    let mut checked = vec![];
+    for t in v["vectors"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        // Where wallet-core disagrees with eth-account (tests/eth_vectors.rs).
+        if ["recursive", "dollar_names"].contains(&name) {
+            continue;
+        }
+        let e = &t["expected"];
+        let f = ks.path(&format!("{name}.json"));
+        std::fs::write(&f, t["typed_data"].to_string()).unwrap();
+        let file = f.to_str().unwrap();
+        let r = ks.run(&["--json", "eth", "sign-typed-data", "indep", file], "");
+        r.assert_ok();
+        let j = r.json();
+        assert_eq!(j["signature"], e["signature"], "{name}");
+        assert_eq!(j["digest"], e["digest"], "{name}");
+        assert_eq!(j["domain_separator"], e["domain_separator"], "{name}");
+        assert_eq!(j["address"], signer, "{name}");
+        assert_eq!(j["primary_type"], t["typed_data"]["primaryType"], "{name}");
+        // The human form is the signature alone.
+        let h = ks.run(&["eth", "sign-typed-data", "indep", file], "");
+        h.assert_ok();
+        assert_eq!(
+            h.stdout,
+            format!("{}\n", e["signature"].as_str().unwrap()),
+            "{name}"
+        );
+        // eth-account's signature verifies with ours.
+        let ok = ks.run(
+            &[
+                "--json",
+                "verify-message",
+                "--chain",
+                "eth",
+                "--address",
+                signer,
+                "--signature",
+                e["signature"].as_str().unwrap(),
+                "--typed-data",
+                file,
+            ],
+            "",
+        );
+        ok.assert_ok();
+        assert_eq!(ok.json()["valid"], true, "{name}");
+        checked.push(name);
+    }
+    assert_eq!(
+        checked,
+        ["struct_order", "arrays", "scalars", "empty_domain"]
+    );
+    // The document on stdin ("-").
+    let t = &v["vectors"][0];
+    let r = ks.run(
+        &["--json", "eth", "sign-typed-data", "indep", "-"],
+        &t["typed_data"].to_string(),
+    );
+    r.assert_ok();
+    assert_eq!(r.json()["signature"], t["expected"]["signature"]);
+}
+
+/// anvil with extra arguments (`Anvil::start` takes none), started the same
+/// way: 127.0.0.1, port 0 (read back from its banner), the dev mnemonic,
+/// chain id 31337; killed by PID on drop.
+struct TimedAnvil {
+    child: std::process::Child,
+    port: u16,
+    url: String,
+}
+
+impl TimedAnvil {
+    fn start(extra: &[&str]) -> Option<TimedAnvil> {
+        use std::io::BufRead;
+        let bin = devnet_tool("eth/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")?;
+        let mut child = Command::new(bin)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--chain-id",
+                "31337",
+                "--mnemonic",
+                ANVIL_MNEMONIC,
+            ])
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn anvil");
+        let stdout = child.stdout.take().expect("anvil stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            // Keep reading to the end so that anvil never blocks on a full pipe.
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if !sent {
+                    if let Some(rest) = line.split("Listening on 127.0.0.1:").nth(1) {
+                        let _ = tx.send(rest.trim().parse::<u16>().unwrap_or(0));
+                        sent = true;
+                    }
+                }
+            }
+        });
+        let port = match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(p) if p > 0 => p,
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("anvil did not start");
+            }
+        };
+        Some(TimedAnvil {
+            child,
+            port,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    fn rpc(&self, method: &str, params: Value) -> Value {
+        http_post_json(
+            self.port,
+            &json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}),
+        )["result"]
+            .clone()
+    }
+
+    fn block_number(&self) -> u128 {
+        quantity(&self.rpc("eth_blockNumber", json!([])))
+    }
+
+    /// Returns just after the next block is mined.
+    fn next_block(&self) {
+        let start = self.block_number();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while self.block_number() == start {
+            assert!(std::time::Instant::now() < deadline, "no block mined");
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for TimedAnvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `eth send --wait` on a node that mines every 2 s: after 1 s of waiting
+/// the progress shows on stderr, then the report on stdout; with --json,
+/// the receipt's fields and no progress.
+#[test]
+fn send_wait_shows_progress_then_the_receipt() {
+    let Some(anvil) = TimedAnvil::start(&["--block-time", "2"]) else {
+        return;
+    };
+    let ks = Ks::new();
+    ks.import("dev", "--private-key", DEV_KEY);
+    let to = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    let send = |json: bool| {
+        let mut a = vec![];
+        if json {
+            a.push("--json");
+        }
+        a.extend([
+            "eth",
+            "send",
+            "dev",
+            "--rpc-url",
+            &anvil.url,
+            "--to",
+            to,
+            "--value",
+            "1wei",
+            "--yes",
+            "--wait",
+        ]);
+        // Sent just after a block, the transaction waits about 2 s for the
+        // next one: past the 1 s after which the progress shows.
+        anvil.next_block();
+        ks.run(&a, "")
+    };
+    // Without --json: the summary, the progress rewritten in place ("\r")
+    // and ended by a newline on stderr; the hash and the receipt on stdout.
+    let r = send(false);
+    r.assert_ok();
+    let out: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(out.len(), 2, "{r:?}");
+    let hash = out[0];
+    assert!(
+        hash.len() == 66 && hash.starts_with("0x") && hex::decode(&hash[2..]).is_ok(),
+        "{r:?}"
+    );
+    let receipt = anvil.rpc("eth_getTransactionReceipt", json!([hash]));
+    let block = quantity(&receipt["blockNumber"]);
+    assert!(block >= 1, "{receipt}");
+    assert_eq!(out[1], format!("status 1 in block {block}, gas used 21000"));
+    assert!(
+        r.stderr.starts_with(&format!(
+            "Send 0.000000000000000001 ETH from {DEV_ADDR} to {to} on chain 31337\n  nonce 0, gas 21000, "
+        )),
+        "{r:?}"
+    );
+    let mut parts = r.stderr.split('\r');
+    let summary = parts.next().unwrap();
+    assert!(summary.ends_with(" ETH in total\n"), "{r:?}");
+    let progress: Vec<&str> = parts.collect();
+    assert!(!progress.is_empty(), "no progress line: {r:?}");
+    let prefix = format!("waiting for the receipt of {}\u{2026} ", &hash[..10]);
+    let mut last_secs = 0;
+    for (i, p) in progress.iter().enumerate() {
+        let p = if i + 1 == progress.len() {
+            p.strip_suffix('\n')
+                .unwrap_or_else(|| panic!("no newline after the progress: {r:?}"))
+        } else {
+            p
+        };
+        let secs = p
+            .strip_prefix(&prefix)
+            .and_then(|s| s.strip_suffix('s'))
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("progress {p:?}: {r:?}"));
+        assert!(secs >= 1 && secs >= last_secs, "{r:?}");
+        last_secs = secs;
+    }
+    // With --json: the receipt's fields in the result, and no progress.
+    let r = send(true);
+    r.assert_ok();
+    assert!(!r.stderr.contains("waiting for the receipt"), "{r:?}");
+    let j = r.json();
+    assert_eq!(j["status"], 1, "{j}");
+    assert_eq!(j["gas_used"], 21_000, "{j}");
+    assert_eq!(j["nonce"], 1, "{j}");
+    let receipt = anvil.rpc("eth_getTransactionReceipt", json!([j["hash"]]));
+    let mined = j["block_number"].as_u64().unwrap();
+    assert_eq!(u128::from(mined), quantity(&receipt["blockNumber"]), "{j}");
+    assert!(u128::from(mined) > block, "{j}");
+}

@@ -2,6 +2,7 @@
 //! verification by public-key recovery.
 
 use super::address::Address;
+use super::eip712::TypedData;
 use crate::ecdsa::{self, RecoverableSignature};
 use crate::error::{Error, Result};
 use crate::hash::keccak256;
@@ -95,64 +96,7 @@ pub fn recover_message(message: &[u8], sig: &Signature) -> Result<Address> {
     recover_hash(&personal_hash(message), sig)
 }
 
-/// EIP-712 typed data, from the standard JSON form
-/// (`{"types", "primaryType", "domain", "message"}`), encoded by alloy-dyn-abi.
-#[derive(Debug, Clone)]
-pub struct TypedData(alloy_dyn_abi::TypedData);
-
 impl TypedData {
-    /// Parses the standard JSON form and checks that it encodes.
-    pub fn from_json(json: &str) -> Result<Self> {
-        let td: alloy_dyn_abi::TypedData = serde_json::from_str(json)
-            .map_err(|e| Error::input(format!("invalid EIP-712 typed data: {e}")))?;
-        let t = Self(td);
-        t.signing_hash()?;
-        Ok(t)
-    }
-
-    /// The digest that is signed: keccak256(0x19 0x01 || domainSeparator || hashStruct(message)).
-    pub fn signing_hash(&self) -> Result<[u8; 32]> {
-        self.0
-            .eip712_signing_hash()
-            .map(|h| h.0)
-            .map_err(|e| Error::input(format!("cannot encode the EIP-712 data: {e}")))
-    }
-
-    /// hashStruct(EIP712Domain).
-    #[must_use]
-    pub fn domain_separator(&self) -> [u8; 32] {
-        self.0.domain().separator().0
-    }
-
-    /// encodeType of the primary type.
-    pub fn encode_type(&self) -> Result<String> {
-        self.0
-            .encode_type()
-            .map_err(|e| Error::input(format!("cannot encode the EIP-712 types: {e}")))
-    }
-
-    /// typeHash of the primary type.
-    pub fn type_hash(&self) -> Result<[u8; 32]> {
-        self.0
-            .type_hash()
-            .map(|h| h.0)
-            .map_err(|e| Error::input(format!("cannot encode the EIP-712 types: {e}")))
-    }
-
-    /// hashStruct of the message.
-    pub fn hash_struct(&self) -> Result<[u8; 32]> {
-        self.0
-            .hash_struct()
-            .map(|h| h.0)
-            .map_err(|e| Error::input(format!("cannot encode the EIP-712 message: {e}")))
-    }
-
-    /// The primary type's name.
-    #[must_use]
-    pub fn primary_type(&self) -> &str {
-        &self.0.primary_type
-    }
-
     /// Signs the typed data.
     pub fn sign(&self, key: &PrivateKey) -> Result<Signature> {
         sign_hash(key, &self.signing_hash()?)

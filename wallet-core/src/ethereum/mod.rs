@@ -2,11 +2,13 @@
 //! EIP-2930, EIP-1559), EIP-191 messages and EIP-712 typed data.
 
 mod address;
+pub mod eip712;
 pub mod message;
 pub mod transaction;
 pub mod units;
 
 pub use address::Address;
-pub use message::{Signature, TypedData};
+pub use eip712::TypedData;
+pub use message::Signature;
 pub use transaction::{AccessListItem, Fees, SignedTransaction, Transaction};
 pub use units::{ChainId, Gas, Nonce, Unit, Wei};
