@@ -622,6 +622,44 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
     assert_eq!(e["kind"], "bad_response", "{e}");
     assert_eq!(e["maybe_sent"], true, "{e}");
     assert_eq!(e["tx"], hash.as_str(), "{e}");
+
+    // A node that never answers the send: kind `timeout` within --timeout,
+    // exit 3, and the same warning.
+    let server = serve(|req, s| match req["method"].as_str() {
+        Some("eth_chainId") => answer(
+            s,
+            &json!({"jsonrpc": "2.0", "id": req["id"], "result": "0x1"}),
+        ),
+        Some("eth_sendRawTransaction") => std::thread::sleep(Duration::from_secs(5)),
+        _ => answer(
+            s,
+            &json!({"jsonrpc": "2.0", "id": req["id"], "result": null}),
+        ),
+    });
+    let start = Instant::now();
+    let r = common::wallet(
+        &[
+            "--json",
+            "eth",
+            "broadcast",
+            "--rpc-url",
+            &server.url,
+            "--timeout",
+            "1",
+            &raw,
+        ],
+        "",
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "timeout", "{e}");
+    assert_eq!(e["maybe_sent"], true, "{e}");
+    assert_eq!(e["tx"], hash.as_str(), "{e}");
 }
 
 #[test]

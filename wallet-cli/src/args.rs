@@ -401,7 +401,7 @@ pub enum EthCommand {
         /// Nonce (default: the node's pending nonce).
         #[arg(long, value_name = "N")]
         nonce: Option<u64>,
-        /// Gas limit (default: the node's estimate + 20%, 21000 for plain transfers).
+        /// Gas limit (default: the node's estimate, + 20% unless it is exactly 21000).
         #[arg(long, value_name = "G")]
         gas: Option<u64>,
         /// Wait for the receipt.
