@@ -672,44 +672,17 @@ fn litecoind_regtest_payments_balances_and_rejections() {
     // Cookie-file authentication (the file holds `user:password`, as
     // Core's .cookie does).
     let cookie = ks.dir.path().join("cookie");
-    std::fs::write(&cookie, format!("{}:{}", node.user, node.pass)).unwrap();
-    let r = ks.run(
-        &[
-            "--json",
-            "btc",
-            "balance",
-            "w",
-            "--rpc-url",
-            &node.url,
-            "--rpc-cookie",
-            cookie.to_str().unwrap(),
-            "--chain",
-            "ltc",
-            "--network",
-            "regtest",
-        ],
-        "",
-    );
+    let with_cookie = |contents: &str| {
+        std::fs::write(&cookie, contents).unwrap();
+        let mut a = vec!["--json", "btc", "balance", "w", "--rpc-url", &node.url];
+        a.extend(["--rpc-cookie", cookie.to_str().unwrap()]);
+        a.extend(["--chain", "ltc", "--network", "regtest"]);
+        ks.run(&a, "")
+    };
+    let r = with_cookie(&format!("{}:{}", node.user, node.pass));
     r.assert_ok();
     assert_eq!(r.json(), bal(&ks), "the same node, the same balance");
-    std::fs::write(&cookie, format!("{}:wrong", node.user)).unwrap();
-    let r = ks.run(
-        &[
-            "--json",
-            "btc",
-            "balance",
-            "w",
-            "--rpc-url",
-            &node.url,
-            "--rpc-cookie",
-            cookie.to_str().unwrap(),
-            "--chain",
-            "ltc",
-            "--network",
-            "regtest",
-        ],
-        "",
-    );
+    let r = with_cookie(&format!("{}:wrong", node.user));
     r.assert_fails(1);
     assert_eq!(r.err_json()["kind"], "auth_failed");
     // Bad credentials.

@@ -139,6 +139,12 @@ impl Anvil {
     /// Starts anvil with the dev mnemonic and chain id 31337; `None` (skip)
     /// when anvil is not installed and the devnet is not required.
     pub fn start() -> Option<Anvil> {
+        Self::start_with(&[])
+    }
+
+    /// As [`Anvil::start`], with extra command-line arguments (e.g.
+    /// `--block-time 2`).
+    pub fn start_with(extra: &[&str]) -> Option<Anvil> {
         let bin = devnet_tool("eth/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil")?;
         let mut child = Command::new(bin)
             .args([
@@ -151,6 +157,7 @@ impl Anvil {
                 "--mnemonic",
                 ANVIL_MNEMONIC,
             ])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
