@@ -12,7 +12,7 @@ use wallet_core::bitcoin::{message, payment, Address, NetworkParams, Wif};
 use wallet_core::ethereum::{self, transaction, SignedTransaction, TypedData, Unit, Wei};
 use wallet_core::hd::{DerivationPath, ExtendedKey};
 use wallet_core::key::{PrivateKey, PublicKey};
-use wallet_core::keystore::{v3, WalletFile};
+use wallet_core::keystore::{v3, KdfParams, KeySource, Keys, Keystore, WalletFile, WalletSecret};
 use wallet_core::mnemonic::{Language, Mnemonic};
 use wallet_core::schnorr::AuxRand;
 
@@ -173,15 +173,29 @@ pub fn psbt_sign(data: &[u8]) {
         KeyRing::from_keys(keys)
     });
     if let Ok(mut p) = psbt::parse(data) {
-        let _ = psbt::to_base64(&p);
+        // What `sign-psbt` prints (base64) must read back as the same PSBT
+        // and re-encode to the same text, before and after signing and
+        // finalizing.
+        let round_trips = |p: &_| {
+            let b64 = psbt::to_base64(p);
+            let again = psbt::parse(b64.as_bytes()).expect("our base64 re-parses");
+            assert!(&again == p, "the re-parsed PSBT differs");
+            assert_eq!(psbt::to_base64(&again), b64);
+        };
+        round_trips(&p);
         let _ = psbt::sign(&mut p, ring, AuxRand::Fixed([0; 32]));
+        round_trips(&p);
         let _ = psbt::finalize(&mut p);
+        round_trips(&p);
         let _ = psbt::extract(&p);
     }
 }
 
 /// Opening wallet files and Ethereum V3 files: arbitrary bytes never panic.
 /// (KDF work is capped here so the fuzzer explores parsing, not argon2.)
+/// The same bytes are also sealed as the *decrypted payload* of a valid
+/// wallet file (so the payload parser behind the AEAD is reached), and
+/// written as a wallet's change-index usage record (`NAME.usage`).
 pub fn keystore_open(data: &[u8]) {
     if let Ok(f) = WalletFile::parse(data) {
         let _ = f.public();
@@ -191,7 +205,8 @@ pub fn keystore_open(data: &[u8]) {
         }
     }
     let s = String::from_utf8_lossy(data);
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
+    let json = serde_json::from_str::<serde_json::Value>(&s).ok();
+    if let Some(v) = &json {
         let p = &v["crypto"]["kdfparams"];
         let cheap =
             p["n"].as_u64().is_none_or(|n| n <= 1024) && p["c"].as_u64().is_none_or(|c| c <= 1000);
@@ -199,4 +214,234 @@ pub fn keystore_open(data: &[u8]) {
             let _ = v3::decrypt(&s, b"fuzz");
         }
     }
+    // Bytes that are not JSON fail the payload and usage parsers at the
+    // same serde_json call that just refused them: only JSON goes further.
+    let Some(v) = json else { return };
+    // As a payload: sealed under the template of the kind it names.
+    let kind = v
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("private-key");
+    let t = payload_templates()
+        .iter()
+        .find(|t| t.kind == kind)
+        .unwrap_or(&payload_templates()[2]);
+    let file = WalletFile::parse(&t.file_with_payload(data)).expect("a resealed template parses");
+    if let Ok(secret) = file.unlock_with_key(&t.keys) {
+        assert_eq!(secret.kind().code(), t.kind);
+    }
+    usage_record(data);
+}
+
+/// A wallet file sealed once with cheap KDF parameters, and what it takes
+/// to replace its payload: the AES key (argon2id recomputed here from the
+/// password and the file's salt), the nonce and the associated data.
+/// Mirrors `wallet-core/src/keystore/format.rs` (AAD and integrity hash);
+/// the self-check in [`payload_templates`] fails if the two drift apart.
+struct PayloadTemplate {
+    kind: &'static str,
+    doc: serde_json::Map<String, serde_json::Value>,
+    keys: Keys,
+    aes_key: [u8; 32],
+    nonce: [u8; 12],
+    aad: Vec<u8>,
+}
+
+const FUZZ_KDF: KdfParams = KdfParams {
+    m_cost_kib: 8,
+    t_cost: 1,
+    p_cost: 1,
+};
+
+impl PayloadTemplate {
+    fn new(secret: &WalletSecret) -> Self {
+        let (f, keys) = WalletFile::seal("fuzz", "2026-01-01T00:00:00Z", secret, b"fuzz", FUZZ_KDF)
+            .expect("seal");
+        let mut doc: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_slice(&f.to_bytes().expect("bytes")).expect("JSON");
+        // The account xpubs are most of the file and nothing the payload
+        // parser reads; without them each input costs a fraction. (The
+        // associated data is computed below from the trimmed document.)
+        if let Some(serde_json::Value::Object(p)) = doc.get_mut("public") {
+            p.remove("accounts");
+        }
+        let crypto = &doc["crypto"];
+        let salt = hex::decode(crypto["kdfparams"]["salt"].as_str().expect("salt")).expect("hex");
+        let nonce: [u8; 12] = hex::decode(crypto["nonce"].as_str().expect("nonce"))
+            .expect("hex")
+            .try_into()
+            .expect("12 bytes");
+        let params = argon2::Params::new(
+            FUZZ_KDF.m_cost_kib,
+            FUZZ_KDF.t_cost,
+            FUZZ_KDF.p_cost,
+            Some(64),
+        )
+        .expect("params");
+        let mut derived = [0u8; 64];
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+            .hash_password_into(b"fuzz", &salt, &mut derived)
+            .expect("argon2id");
+        let mut aes_key = [0u8; 32];
+        aes_key.copy_from_slice(&derived[..32]);
+        let mut header = doc.clone();
+        header.remove("integrity");
+        if let Some(serde_json::Value::Object(c)) = header.get_mut("crypto") {
+            c.remove("ciphertext");
+            c.remove("check");
+        }
+        let mut aad = b"wallet-keystore/1\n".to_vec();
+        canonical_json(&serde_json::Value::Object(header), &mut aad);
+        Self {
+            kind: secret.kind().code(),
+            doc,
+            keys,
+            aes_key,
+            nonce,
+            aad,
+        }
+    }
+
+    /// The template's file bytes with `payload` as its sealed plaintext
+    /// (and the integrity hash recomputed).
+    fn file_with_payload(&self, payload: &[u8]) -> Vec<u8> {
+        use aes_gcm::aead::{Aead, KeyInit, Payload};
+        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.aes_key).expect("key");
+        let ct = cipher
+            .encrypt(
+                &aes_gcm::Nonce::from(self.nonce),
+                Payload {
+                    msg: payload,
+                    aad: &self.aad,
+                },
+            )
+            .expect("encrypt");
+        let mut doc = self.doc.clone();
+        doc.remove("integrity");
+        if let Some(serde_json::Value::Object(c)) = doc.get_mut("crypto") {
+            c.insert(
+                "ciphertext".into(),
+                serde_json::Value::String(hex::encode(ct)),
+            );
+        }
+        let mut buf = b"wallet-keystore/1 integrity\n".to_vec();
+        canonical_json(&serde_json::Value::Object(doc.clone()), &mut buf);
+        let integrity = hex::encode(wallet_core::hash::sha256(&buf));
+        doc.insert("integrity".into(), serde_json::Value::String(integrity));
+        let mut out = Vec::new();
+        canonical_json(&serde_json::Value::Object(doc), &mut out);
+        out
+    }
+}
+
+/// Canonical JSON as the keystore writes it: keys sorted, no whitespace.
+fn canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push(b'{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_json(&serde_json::Value::String(k.clone()), out);
+                out.push(b':');
+                canonical_json(&m[k], out);
+            }
+            out.push(b'}');
+        }
+        serde_json::Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                canonical_json(x, out);
+            }
+            out.push(b']');
+        }
+        scalar => serde_json::to_writer(&mut *out, scalar).expect("scalar"),
+    }
+}
+
+static TEMPLATES: OnceLock<[PayloadTemplate; 3]> = OnceLock::new();
+
+/// One template per wallet kind (mnemonic, xprv, private key), each
+/// checked once: its own payload, resealed by this harness, unlocks.
+fn payload_templates() -> &'static [PayloadTemplate; 3] {
+    TEMPLATES.get_or_init(|| {
+        let m = Mnemonic::parse(
+            "legal winner thank year wave sausage worth useful legal winner thank yellow",
+        )
+        .expect("phrase");
+        let xprv = wallet_core::hd::ExtendedPrivateKey::from_seed(&m.to_seed("")).expect("xprv");
+        let key = PrivateKey::from_hex(&"42".repeat(32)).expect("key");
+        let templates = [
+            (
+                PayloadTemplate::new(&WalletSecret::Mnemonic {
+                    mnemonic: m.clone(),
+                    passphrase: "".into(),
+                }),
+                format!(
+                    r#"{{"type":"mnemonic","mnemonic":"{}","language":"english","passphrase":""}}"#,
+                    m.phrase().expose()
+                ),
+            ),
+            (
+                PayloadTemplate::new(&WalletSecret::Xprv(xprv.clone())),
+                format!(
+                    r#"{{"type":"xprv","xprv":"{}"}}"#,
+                    xprv.to_base58().expose()
+                ),
+            ),
+            (
+                PayloadTemplate::new(&WalletSecret::PrivateKey {
+                    key,
+                    compressed: true,
+                    wif_version: None,
+                    source: KeySource::Hex,
+                }),
+                format!(
+                    r#"{{"type":"private-key","key":"{}","compressed":true}}"#,
+                    "42".repeat(32)
+                ),
+            ),
+        ];
+        templates.map(|(t, payload)| {
+            let f = WalletFile::parse(&t.file_with_payload(payload.as_bytes())).expect("parses");
+            let s = f
+                .unlock_with_key(&t.keys)
+                .expect("the harness reseals correctly");
+            assert_eq!(s.kind().code(), t.kind);
+            t
+        })
+    })
+}
+
+static USAGE: OnceLock<(Keystore, std::path::PathBuf, String)> = OnceLock::new();
+
+/// Arbitrary bytes as a wallet's `.usage` record: a change index or a
+/// typed error, never a panic. (One file per process in a shared
+/// directory, in memory (/dev/shm) where there is one; removed after each
+/// input.)
+fn usage_record(data: &[u8]) {
+    let (ks, path, name) = USAGE.get_or_init(|| {
+        let shm = std::path::Path::new("/dev/shm");
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        let dir = base.join("wallet-fuzz-usage");
+        let ks = Keystore::open(&dir).expect("usage directory");
+        let name = format!("w{}", std::process::id());
+        (ks, dir.join(format!("{name}.usage")), name)
+    });
+    std::fs::write(path, data).expect("write the usage record");
+    match ks.next_change_index(name, "btc/mainnet/m/84'/0'/0'") {
+        Ok(_) => {}
+        Err(e) => assert_eq!(e.kind(), wallet_core::ErrorKind::Tampered, "{e}"),
+    }
+    let _ = std::fs::remove_file(path);
 }

@@ -6,14 +6,15 @@
 
 use alloy_primitives::U256;
 use proptest::prelude::*;
-use wallet_core::bitcoin::{payment, psbt, Address, AddressType, NetworkParams, Payload, Wif};
+use wallet_core::bitcoin::{payment, psbt, Address, NetworkParams, Payload, Wif};
 use wallet_core::ethereum::{
     self, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction, TypedData, Unit, Wei,
 };
 use wallet_core::hd::{ChildIndex, DerivationPath, ExtendedKey, ExtendedPrivateKey, KeyVersion};
 use wallet_core::key::{PrivateKey, PublicKey};
-use wallet_core::keystore::{v3, KdfParams, KeySource, WalletFile, WalletSecret};
+use wallet_core::keystore::{v3, KdfParams, KeySource, Keystore, WalletFile, WalletSecret};
 use wallet_core::mnemonic::{Language, Mnemonic};
+use wallet_core::secret::SecretString;
 use wallet_core::ErrorKind;
 
 fn config() -> ProptestConfig {
@@ -158,7 +159,6 @@ proptest! {
         if let Err(e) = s.parse::<ethereum::Address>() {
             prop_assert!(matches!(e.kind(), ErrorKind::InvalidAddress | ErrorKind::BadChecksum), "{:?}", e);
         }
-        let _ = AddressType::ALL;
     }
 
     #[test]
@@ -331,5 +331,585 @@ proptest! {
                 prop_assert_eq!(e.kind(), ErrorKind::InvalidInput);
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// PSBTs generated through the `bitcoin` crate: our parser reads every form
+// (binary, hex, base64 with line breaks) back to the same PSBT, and our
+// base64 / the binary serialisation re-encode byte for byte.
+
+/// A BIP32 key origin: a fingerprint and a path of 0–5 steps.
+fn key_origin() -> impl Strategy<Value = bitcoin::bip32::KeySource> {
+    (
+        any::<[u8; 4]>(),
+        proptest::collection::vec(any::<u32>(), 0..5),
+    )
+        .prop_map(|(fp, path)| {
+            (
+                bitcoin::bip32::Fingerprint::from(fp),
+                path.into_iter()
+                    .map(bitcoin::bip32::ChildNumber::from)
+                    .collect::<Vec<_>>()
+                    .into(),
+            )
+        })
+}
+
+fn secp_key(k: &PrivateKey) -> bitcoin::secp256k1::PublicKey {
+    bitcoin::secp256k1::PublicKey::from_slice(&k.public_key().to_compressed()).unwrap()
+}
+
+fn script() -> impl Strategy<Value = bitcoin::ScriptBuf> {
+    proptest::collection::vec(any::<u8>(), 0..60).prop_map(bitcoin::ScriptBuf::from_bytes)
+}
+
+fn tx_out() -> impl Strategy<Value = bitcoin::TxOut> {
+    (any::<u64>(), script()).prop_map(|(v, s)| bitcoin::TxOut {
+        value: bitcoin::Amount::from_sat(v),
+        script_pubkey: s,
+    })
+}
+
+fn unsigned_tx(
+    prevouts: Vec<([u8; 32], u32)>,
+    sequences: Vec<u32>,
+    outputs: Vec<bitcoin::TxOut>,
+    version: i32,
+    lock_time: u32,
+) -> bitcoin::Transaction {
+    use bitcoin::hashes::Hash;
+    bitcoin::Transaction {
+        version: bitcoin::transaction::Version(version),
+        lock_time: bitcoin::absolute::LockTime::from_consensus(lock_time),
+        input: prevouts
+            .into_iter()
+            .zip(sequences)
+            .map(|((txid, vout), seq)| bitcoin::TxIn {
+                previous_output: bitcoin::OutPoint {
+                    txid: bitcoin::Txid::from_byte_array(txid),
+                    vout,
+                },
+                script_sig: bitcoin::ScriptBuf::new(),
+                sequence: bitcoin::Sequence(seq),
+                witness: bitcoin::Witness::new(),
+            })
+            .collect(),
+        output: outputs,
+    }
+}
+
+/// Per-input PSBT data: witness UTXO, previous transaction (whose txid
+/// the input then spends), BIP32 origins, sighash type, scripts, taproot
+/// internal key.
+#[allow(clippy::type_complexity)]
+fn input_data() -> impl Strategy<
+    Value = (
+        Option<bitcoin::TxOut>,
+        Option<Vec<bitcoin::TxOut>>,
+        Vec<(PrivateKey, bitcoin::bip32::KeySource)>,
+        Option<u32>,
+        (Option<bitcoin::ScriptBuf>, Option<bitcoin::ScriptBuf>),
+        Option<PrivateKey>,
+    ),
+> {
+    (
+        proptest::option::of(tx_out()),
+        proptest::option::of(proptest::collection::vec(tx_out(), 1..3)),
+        proptest::collection::vec((key_strategy(), key_origin()), 0..3),
+        proptest::option::of(prop_oneof![
+            Just(1u32),
+            Just(2),
+            Just(3),
+            Just(0x81),
+            Just(0x82),
+            Just(0x83),
+            any::<u32>()
+        ]),
+        (
+            proptest::option::of(script()),
+            proptest::option::of(script()),
+        ),
+        proptest::option::of(key_strategy()),
+    )
+}
+
+#[allow(clippy::type_complexity)]
+fn output_data() -> impl Strategy<
+    Value = (
+        Vec<(PrivateKey, bitcoin::bip32::KeySource)>,
+        Option<bitcoin::ScriptBuf>,
+        Option<bitcoin::ScriptBuf>,
+        Option<PrivateKey>,
+    ),
+> {
+    (
+        proptest::collection::vec((key_strategy(), key_origin()), 0..3),
+        proptest::option::of(script()),
+        proptest::option::of(script()),
+        proptest::option::of(key_strategy()),
+    )
+}
+
+fn x_only(k: &PrivateKey) -> bitcoin::secp256k1::XOnlyPublicKey {
+    bitcoin::secp256k1::XOnlyPublicKey::from_slice(&k.public_key().to_compressed()[1..]).unwrap()
+}
+
+/// Inserts a line break every 64 characters (as PSBTs are often pasted).
+fn wrapped(s: &str) -> String {
+    s.as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+// ---------------------------------------------------------------------------
+// Keystore round trips, usage records.
+
+/// A random wallet secret of each kind.
+fn wallet_secret() -> impl Strategy<Value = WalletSecret> {
+    prop_oneof![
+        (entropy(), language(), "[\\PC\"\\\\\t]{0,40}").prop_map(|(e, lang, pp)| {
+            WalletSecret::Mnemonic {
+                mnemonic: Mnemonic::from_entropy(&e, lang).unwrap(),
+                passphrase: SecretString::from(pp),
+            }
+        }),
+        (proptest::collection::vec(any::<u8>(), 16..=64), 0usize..9).prop_map(|(seed, vi)| {
+            WalletSecret::from_xprv(
+                ExtendedPrivateKey::from_seed_bytes(&seed)
+                    .unwrap()
+                    .with_version(KeyVersion::ALL[vi]),
+            )
+            .unwrap()
+        }),
+        (
+            key_strategy(),
+            any::<bool>(),
+            proptest::option::of(any::<u8>()),
+            0usize..4
+        )
+            .prop_map(|(key, compressed, wif_version, si)| {
+                WalletSecret::PrivateKey {
+                    key,
+                    compressed,
+                    wif_version,
+                    source: [
+                        KeySource::Hex,
+                        KeySource::Wif,
+                        KeySource::Pem,
+                        KeySource::EthKeystore,
+                    ][si],
+                }
+            }),
+    ]
+}
+
+fn same_secret(a: &WalletSecret, b: &WalletSecret) -> bool {
+    match (a, b) {
+        (
+            WalletSecret::Mnemonic {
+                mnemonic: m1,
+                passphrase: p1,
+            },
+            WalletSecret::Mnemonic {
+                mnemonic: m2,
+                passphrase: p2,
+            },
+        ) => m1 == m2 && p1 == p2,
+        (WalletSecret::Xprv(x1), WalletSecret::Xprv(x2)) => x1 == x2,
+        (
+            WalletSecret::PrivateKey {
+                key: k1,
+                compressed: c1,
+                wif_version: w1,
+                source: s1,
+            },
+            WalletSecret::PrivateKey {
+                key: k2,
+                compressed: c2,
+                wif_version: w2,
+                source: s2,
+            },
+        ) => k1 == k2 && c1 == c2 && w1 == w2 && s1 == s2,
+        _ => false,
+    }
+}
+
+/// A fresh keystore directory for one property (removed at the end).
+struct TempKeystore(std::path::PathBuf, Keystore);
+
+impl TempKeystore {
+    fn new(label: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("wallet-properties-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let ks = Keystore::open(&dir).unwrap();
+        // The usage record is only written for a wallet that exists.
+        std::fs::write(dir.join("w.json"), b"{}").unwrap();
+        Self(dir, ks)
+    }
+
+    fn write_usage(&self, bytes: &[u8]) {
+        std::fs::write(self.0.join("w.usage"), bytes).unwrap();
+    }
+}
+
+impl Drop for TempKeystore {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+thread_local! {
+    static USAGE_ARBITRARY: TempKeystore = TempKeystore::new("usage-arbitrary");
+    static USAGE_RECORDS: TempKeystore = TempKeystore::new("usage-records");
+}
+
+/// A JSON value of the shapes a usage record's fields may take, right or wrong.
+fn usage_value() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::json;
+    prop_oneof![
+        24 => (0u64..=u64::from(u32::MAX)).prop_map(|n| json!(n)),
+        8 => (0u64..=16).prop_map(|n| json!(n)),
+        1 => any::<u64>().prop_map(|n| json!(n)),
+        1 => any::<i64>().prop_map(|n| json!(n)),
+        1 => any::<f64>().prop_map(|n| json!(n)),
+        1 => "\\PC{0,8}".prop_map(|s| json!(s)),
+        1 => Just(json!(null)),
+        1 => Just(json!([1])),
+        1 => Just(json!({"a": 1})),
+        1 => any::<bool>().prop_map(|b| json!(b)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn psbt_parse_serialize_identity(
+        prevouts in proptest::collection::vec((any::<[u8; 32]>(), any::<u32>()), 1..4),
+        sequences in proptest::collection::vec(any::<u32>(), 3),
+        outputs in proptest::collection::vec(tx_out(), 0..4),
+        version in prop_oneof![Just(1i32), Just(2), any::<i32>()],
+        lock_time in any::<u32>(),
+        inputs in proptest::collection::vec(input_data(), 3),
+        outs in proptest::collection::vec(output_data(), 3),
+        xpub in proptest::option::of((key_strategy(), any::<[u8; 32]>(), key_origin())),
+        proprietary in proptest::collection::vec((proptest::collection::vec(any::<u8>(), 0..8), any::<u8>(), proptest::collection::vec(any::<u8>(), 0..8), proptest::collection::vec(any::<u8>(), 0..20)), 0..3),
+    ) {
+        use bitcoin::psbt::{raw::ProprietaryKey, Psbt, PsbtSighashType};
+        let mut prevouts = prevouts;
+        // Inputs with a previous transaction spend one of its outputs.
+        let mut prev_txs = Vec::new();
+        for (i, (data, prev)) in inputs.iter().zip(prevouts.iter_mut()).enumerate() {
+            if let Some(outs) = &data.1 {
+                let t = unsigned_tx(vec![([i as u8; 32], 0)], vec![0xffff_ffff], outs.clone(), 2, 0);
+                use bitcoin::hashes::Hash;
+                *prev = (t.compute_txid().to_byte_array(), prev.1 % outs.len() as u32);
+                prev_txs.push(Some(t));
+            } else {
+                prev_txs.push(None);
+            }
+        }
+        let n_in = prevouts.len();
+        let tx = unsigned_tx(prevouts, sequences[..n_in].to_vec(), outputs, version, lock_time);
+        let mut p = Psbt::from_unsigned_tx(tx).unwrap();
+        for (i, input) in p.inputs.iter_mut().enumerate() {
+            let (wutxo, _, origins, sighash, (redeem, witness), tap) = &inputs[i];
+            input.witness_utxo = wutxo.clone();
+            input.non_witness_utxo = prev_txs[i].clone();
+            for (k, o) in origins {
+                input.bip32_derivation.insert(secp_key(k), o.clone());
+            }
+            input.sighash_type = sighash.map(PsbtSighashType::from_u32);
+            input.redeem_script = redeem.clone();
+            input.witness_script = witness.clone();
+            input.tap_internal_key = tap.as_ref().map(x_only);
+        }
+        for (o, (origins, redeem, witness, tap)) in p.outputs.iter_mut().zip(&outs) {
+            for (k, origin) in origins {
+                o.bip32_derivation.insert(secp_key(k), origin.clone());
+            }
+            o.redeem_script = redeem.clone();
+            o.witness_script = witness.clone();
+            o.tap_internal_key = tap.as_ref().map(x_only);
+        }
+        if let Some((k, chain_code, origin)) = &xpub {
+            let mut raw = Vec::with_capacity(78);
+            raw.extend_from_slice(&[0x04, 0x88, 0xb2, 0x1e]);
+            raw.push(origin.1.len() as u8);
+            raw.extend_from_slice(origin.0.as_bytes());
+            raw.extend_from_slice(&origin.1.as_ref().last().map_or(0, |c| u32::from(*c)).to_be_bytes());
+            raw.extend_from_slice(chain_code);
+            raw.extend_from_slice(&k.public_key().to_compressed());
+            if let Ok(x) = bitcoin::bip32::Xpub::decode(&raw) {
+                p.xpub.insert(x, origin.clone());
+            }
+        }
+        for (prefix, subtype, key, value) in proprietary {
+            p.proprietary.insert(ProprietaryKey { prefix, subtype, key }, value);
+        }
+
+        let bytes = p.serialize();
+        let parsed = psbt::parse(&bytes).unwrap();
+        prop_assert_eq!(&parsed, &p);
+        prop_assert_eq!(parsed.serialize(), bytes.clone());
+        let b64 = psbt::to_base64(&parsed);
+        prop_assert_eq!(&psbt::parse(b64.as_bytes()).unwrap(), &p);
+        prop_assert_eq!(&psbt::parse(wrapped(&b64).as_bytes()).unwrap(), &p);
+        prop_assert_eq!(psbt::to_base64(&psbt::parse(b64.as_bytes()).unwrap()), b64);
+        prop_assert_eq!(&psbt::parse(hex::encode(&bytes).as_bytes()).unwrap(), &p);
+    }
+
+    #[test]
+    fn keystore_seal_parse_unlock_round_trip(secret in wallet_secret(), password in proptest::collection::vec(any::<u8>(), 1..40), name in "[a-z0-9][a-z0-9._-]{0,20}") {
+        let (f, _) = WalletFile::seal(&name, "2026-12-04T00:00:00Z", &secret, &password, FAST).unwrap();
+        let bytes = f.to_bytes().unwrap();
+        let g = WalletFile::parse(&bytes).unwrap();
+        prop_assert_eq!(g.to_bytes().unwrap(), bytes);
+        prop_assert_eq!(g.name(), name.as_str());
+        prop_assert_eq!(g.kind(), secret.kind());
+        prop_assert_eq!(g.public(), &secret.public_info().unwrap());
+        // Cheap KDF parameters open only with allow_weak.
+        prop_assert_eq!(g.unlock(&password, false).unwrap_err().kind(), ErrorKind::WeakParameters);
+        let back = g.unlock(&password, true).unwrap();
+        prop_assert!(same_secret(&back, &secret));
+        let mut wrong = password.clone();
+        wrong[0] ^= 1;
+        prop_assert_eq!(g.unlock(&wrong, true).unwrap_err().kind(), ErrorKind::WrongPassword);
+    }
+
+    #[test]
+    fn bech32_addresses_of_every_witness_version(
+        version in prop_oneof![3 => Just(0u8), 2 => Just(1u8), 3 => 2u8..=16],
+        program in prop_oneof![
+            2 => proptest::collection::vec(any::<u8>(), 20),
+            2 => proptest::collection::vec(any::<u8>(), 32),
+            3 => proptest::collection::vec(any::<u8>(), 2..=40),
+            1 => proptest::collection::vec(any::<u8>(), 0..=45),
+        ],
+        pi in 0usize..7,
+        right_checksum in proptest::bool::weighted(0.8),
+        upper in any::<bool>(),
+    ) {
+        use bech32::{ByteIterExt, Fe32, Fe32IterExt, Hrp};
+        let params = NetworkParams::ALL[pi];
+        let hrp = Hrp::parse(params.hrp()).unwrap();
+        let fe = Fe32::try_from(version).unwrap();
+        // Any version, any length, either checksum: valid and invalid alike.
+        // The checksum BIP350 prescribes for the version, or the other one.
+        let bech32m = (version != 0) == right_checksum;
+        let s: String = if bech32m {
+            program.iter().copied().bytes_to_fes().with_checksum::<bech32::Bech32m>(&hrp).with_witness_version(fe).chars().collect()
+        } else {
+            program.iter().copied().bytes_to_fes().with_checksum::<bech32::Bech32>(&hrp).with_witness_version(fe).chars().collect()
+        };
+        let s = if upper { s.to_uppercase() } else { s };
+        // BIP141/173/350: v0 is 20 (P2WPKH) or 32 (P2WSH) bytes under bech32;
+        // v1–16 are 2–40 bytes under bech32m.
+        let valid = if version == 0 {
+            !bech32m && matches!(program.len(), 20 | 32)
+        } else {
+            bech32m && (2..=40).contains(&program.len())
+        };
+        match Address::parse(&s, params) {
+            Ok(a) => {
+                prop_assert!(valid, "accepted {}", s);
+                prop_assert_eq!(a.to_string(), s.to_lowercase());
+                prop_assert_eq!(a.payload(), &Payload::Witness { version, program: program.clone() });
+                prop_assert_eq!(&Address::new(a.payload().clone(), params), &a);
+                let spk = a.script_pubkey();
+                prop_assert_eq!(spk.len(), program.len() + 2);
+            }
+            Err(e) => {
+                prop_assert!(!valid, "refused {}: {}", s, e);
+                prop_assert!(matches!(e.kind(), ErrorKind::InvalidAddress | ErrorKind::BadChecksum), "{:?}", e);
+            }
+        }
+        // Whatever network it is parsed for, no panic and a typed answer.
+        for p in NetworkParams::ALL {
+            if let Err(e) = Address::parse(&s, p) {
+                prop_assert!(matches!(e.kind(), ErrorKind::InvalidAddress | ErrorKind::BadChecksum | ErrorKind::WrongNetwork), "{:?}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn transactions_any_chain_id_access_list_and_u256(
+        k in key_strategy(),
+        ty in 0u8..3,
+        chain in prop_oneof![Just(None), any::<u64>().prop_map(Some), (0u64..=1000).prop_map(Some), Just(Some((u64::MAX - 36) / 2)), Just(Some((u64::MAX - 36) / 2 + 1))],
+        nonce in any::<u64>(),
+        gas in any::<u64>(),
+        value in any::<[u8; 32]>(),
+        fee_a in any::<[u8; 32]>(),
+        fee_b in any::<[u8; 32]>(),
+        to in proptest::option::of(any::<[u8; 20]>()),
+        data in proptest::collection::vec(any::<u8>(), 0..100),
+        access in proptest::collection::vec((any::<[u8; 20]>(), proptest::collection::vec(any::<[u8; 32]>(), 0..4)), 0..4),
+    ) {
+        use wallet_core::ethereum::transaction::AccessListItem;
+        let (a, b) = (U256::from_be_bytes(fee_a), U256::from_be_bytes(fee_b));
+        let fees = match ty {
+            0 => Fees::Legacy { gas_price: Wei(a) },
+            1 => Fees::AccessList { gas_price: Wei(a) },
+            _ => Fees::Eip1559 { max_fee: Wei(a.max(b)), max_priority_fee: Wei(a.min(b)) },
+        };
+        // Legacy transactions have no access list; one in four keeps it
+        // anyway, to check that it is refused.
+        let keep = ty != 0 || nonce % 4 == 0;
+        let access_list: Vec<AccessListItem> = access
+            .into_iter()
+            .filter(|_| keep)
+            .map(|(addr, keys)| AccessListItem { address: ethereum::Address(addr), storage_keys: keys })
+            .collect();
+        let tx = Transaction {
+            chain_id: chain.map(ChainId),
+            nonce: Nonce(nonce),
+            gas: Gas(gas),
+            fees,
+            to: to.map(ethereum::Address),
+            value: Wei(U256::from_be_bytes(value)),
+            data,
+            access_list: access_list.clone(),
+        };
+        let max_legacy = (u64::MAX - 36) / 2;
+        let expect_err = match (ty, chain) {
+            (0, _) if !access_list.is_empty() => true,
+            (0, Some(c)) => c > max_legacy,
+            (0, None) => false,
+            (_, None) => true,
+            _ => false,
+        };
+        match tx.clone().sign(&k) {
+            Ok(signed) => {
+                prop_assert!(!expect_err, "signed {:?}", tx);
+                let raw = signed.to_raw();
+                let back = SignedTransaction::decode(&raw).unwrap();
+                prop_assert_eq!(&back, &signed);
+                prop_assert_eq!(back.to_raw(), raw);
+                prop_assert_eq!(back.sender().unwrap(), ethereum::Address::from_public_key(&k.public_key()));
+                match (ty, chain) {
+                    (0, None) => prop_assert!(signed.v() == 27 || signed.v() == 28),
+                    (0, Some(c)) => prop_assert_eq!((signed.v() - 35) / 2, c),
+                    _ => prop_assert!(signed.v() <= 1),
+                }
+            }
+            Err(e) => {
+                prop_assert!(expect_err, "refused {:?}: {}", tx, e);
+                prop_assert_eq!(e.kind(), ErrorKind::InvalidInput);
+            }
+        }
+    }
+
+    #[test]
+    fn wei_amounts_in_every_unit(raw in any::<[u8; 32]>(), small in any::<u64>(), pick in 0u8..3) {
+        // Full-range values, and small ones (where decimals matter).
+        let v = match pick {
+            0 => U256::from_be_bytes(raw),
+            1 => U256::from(small),
+            _ => U256::from_be_bytes(raw) >> (usize::from(raw[0]) % 256),
+        };
+        let w = Wei(v);
+        let ether = w.to_ether_string();
+        let gwei = w.to_gwei_string();
+        for (text, unit) in [
+            (format!("{ether}ether"), Unit::Wei),
+            (format!("{ether} ETH"), Unit::Wei),
+            (ether.clone(), Unit::Ether),
+            (format!("{gwei}gwei"), Unit::Ether),
+            (format!("{gwei} GWei"), Unit::Ether),
+            (gwei.clone(), Unit::Gwei),
+            (format!("{v}wei"), Unit::Ether),
+            (v.to_string(), Unit::Wei),
+            (format!("{v:#x}"), Unit::Ether),
+            (format!(" {ether} ether "), Unit::Wei),
+        ] {
+            prop_assert_eq!(Wei::parse(&text, unit).unwrap(), w, "{}", text);
+        }
+        // The same digits read in a larger unit: the exact product, or a
+        // typed error when it exceeds 2^256 - 1.
+        for (unit, scale) in [(Unit::Gwei, U256::from(1_000_000_000u64)), (Unit::Ether, U256::from(10u64).pow(U256::from(18u64)))] {
+            match (Wei::parse(&v.to_string(), unit), v.checked_mul(scale)) {
+                (Ok(x), Some(expect)) => prop_assert_eq!(x.0, expect),
+                (Err(e), None) => prop_assert_eq!(e.kind(), ErrorKind::InvalidInput),
+                (r, expect) => prop_assert!(false, "{} in {:?}: {:?}, expected {:?}", v, unit, r, expect),
+            }
+        }
+        // One digit more than 2^256 - 1 never parses.
+        prop_assert_eq!(Wei::parse(&format!("{}{}wei", U256::MAX, small % 10), Unit::Wei).unwrap_err().kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn usage_record_bytes_never_panic(b in proptest::collection::vec(any::<u8>(), 0..300), account in "\\PC{0,20}") {
+        USAGE_ARBITRARY.with(|t| {
+            t.write_usage(&b);
+            match t.1.next_change_index("w", &account) {
+                Ok(_) => Ok(()),
+                Err(e) => {
+                    prop_assert_eq!(e.kind(), ErrorKind::Tampered, "{:?}", e);
+                    Ok(())
+                }
+            }
+        })?;
+    }
+
+    #[test]
+    fn usage_records_give_their_value_or_a_typed_error(
+        version in prop_oneof![4 => Just(serde_json::json!(1)), 1 => usage_value()],
+        values in proptest::collection::btree_map("[a-z0-9/']{0,12}", usage_value(), 0..4),
+        next_change_shape in 0u8..8,
+        account in "[a-z0-9/']{0,12}",
+        next in prop_oneof![any::<u32>(), 0u32..=16],
+        pretty in any::<bool>(),
+        claim in any::<bool>(),
+    ) {
+        use serde_json::json;
+        let next_change = match next_change_shape {
+            0 => json!(null),
+            1 => json!([]),
+            2 => json!("x"),
+            _ => json!(values),
+        };
+        let mut doc = json!({"version": version, "next_change": next_change});
+        if next_change_shape == 3 {
+            doc.as_object_mut().unwrap().remove("next_change");
+        }
+        let bytes = if pretty { serde_json::to_vec_pretty(&doc).unwrap() } else { serde_json::to_vec(&doc).unwrap() };
+        let valid = version.as_u64() == Some(1)
+            && next_change_shape >= 4
+            && values.values().all(|v| v.as_u64().is_some_and(|n| n <= u64::from(u32::MAX)));
+        USAGE_RECORDS.with(|t| {
+            t.write_usage(&bytes);
+            let current = values.get(&account).and_then(serde_json::Value::as_u64).unwrap_or(0);
+            match t.1.next_change_index("w", &account) {
+                Ok(n) => {
+                    prop_assert!(valid, "accepted {}", doc);
+                    prop_assert_eq!(u64::from(n), current);
+                }
+                Err(e) => {
+                    prop_assert!(!valid, "refused {}: {}", doc, e);
+                    prop_assert_eq!(e.kind(), ErrorKind::Tampered);
+                }
+            }
+            // Claiming an index: refused if the record is broken or already
+            // past it; otherwise recorded, and read back.
+            if claim {
+                match t.1.record_change_index("w", &account, next) {
+                    Ok(()) => {
+                        prop_assert!(valid && u64::from(next) > current);
+                        prop_assert_eq!(t.1.next_change_index("w", &account).unwrap(), next);
+                    }
+                    Err(e) if valid => {
+                        prop_assert!(u64::from(next) <= current, "{}", e);
+                        prop_assert_eq!(e.kind(), ErrorKind::Locked);
+                    }
+                    Err(e) => prop_assert_eq!(e.kind(), ErrorKind::Tampered),
+                }
+            }
+            Ok(())
+        })?;
     }
 }

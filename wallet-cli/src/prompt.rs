@@ -7,7 +7,61 @@ use wallet_core::secret::SecretString;
 use wallet_core::ErrorKind;
 use zeroize::Zeroizing;
 
-/// Reads a secret from stdin: a hidden prompt on a terminal, else all of stdin.
+/// The most a secret read from stdin or a file may hold. The buffer is
+/// allocated at this size once and never grows: a growing buffer frees
+/// unwiped copies of what it held every time it moves.
+pub const MAX_SECRET_LEN: usize = 64 * 1024;
+
+/// Reads everything from `r` into one zeroizing buffer of
+/// [`MAX_SECRET_LEN`] bytes, allocated once (never reallocated). More input
+/// than that is an error (the bytes read are wiped).
+fn read_bounded(mut r: impl Read, what: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    let io_err =
+        |e: std::io::Error| CliError::user(ErrorKind::Io, format!("cannot read the {what}: {e}"));
+    let mut buf = Zeroizing::new(vec![0u8; MAX_SECRET_LEN]);
+    let mut n = 0;
+    loop {
+        if n == buf.len() {
+            // Full: one more byte means the input is too long.
+            let mut probe = Zeroizing::new([0u8; 1]);
+            match r.read(&mut probe[..]) {
+                Ok(0) => break,
+                Ok(_) => {
+                    let kib = MAX_SECRET_LEN / 1024;
+                    return Err(CliError::user(
+                        ErrorKind::InvalidInput,
+                        format!("the {what} is longer than {kib} KiB, the most read as a secret"),
+                    ));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io_err(e)),
+            }
+        }
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_err(e)),
+        }
+    }
+    // Shrinking the length keeps the allocation (and wipes the whole
+    // capacity on drop).
+    buf.truncate(n);
+    Ok(buf)
+}
+
+/// Stdin without std's buffering: std's `Stdin` keeps what it read in a
+/// process-wide 8 KiB buffer that is never wiped; a duplicate of fd 0 read
+/// as a plain file bypasses it.
+fn raw_stdin() -> std::io::Result<std::fs::File> {
+    use std::os::fd::AsFd;
+    Ok(std::fs::File::from(
+        std::io::stdin().as_fd().try_clone_to_owned()?,
+    ))
+}
+
+/// Reads a secret from stdin: a hidden prompt on a terminal, else all of
+/// stdin (at most [`MAX_SECRET_LEN`] bytes).
 pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliError> {
     crate::hardening::harden();
     let stdin = std::io::stdin();
@@ -20,13 +74,15 @@ pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliEr
         })?;
         Zeroizing::new(s)
     } else {
-        let mut buf = Zeroizing::new(Vec::new());
-        stdin.lock().read_to_end(&mut buf).map_err(|e| {
-            CliError::user(
-                ErrorKind::Io,
-                format!("cannot read the {what} from stdin: {e}"),
-            )
-        })?;
+        let what_on_stdin = format!("{what} on stdin");
+        let mut buf = raw_stdin()
+            .map_err(|e| {
+                CliError::user(
+                    ErrorKind::Io,
+                    format!("cannot read the {what} from stdin: {e}"),
+                )
+            })
+            .and_then(|f| read_bounded(f, &what_on_stdin))?;
         utf8_secret(std::mem::take(&mut *buf)).ok_or_else(|| {
             CliError::user(
                 ErrorKind::InvalidInput,
@@ -47,8 +103,10 @@ pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliEr
 /// (`\n` or `\r\n`) if present. Nothing else is trimmed.
 pub fn read_secret_file(path: &Path, what: &str) -> Result<SecretString, CliError> {
     crate::hardening::harden();
-    let bytes = std::fs::read(path).map_err(|e| CliError::io(what, path, &e))?;
-    let mut text = utf8_secret(bytes).ok_or_else(|| {
+    let file = std::fs::File::open(path).map_err(|e| CliError::io(what, path, &e))?;
+    let what_path = format!("{what} '{}'", path.display());
+    let mut buf = read_bounded(file, &what_path)?;
+    let mut text = utf8_secret(std::mem::take(&mut *buf)).ok_or_else(|| {
         CliError::user(
             ErrorKind::InvalidInput,
             format!("{what} '{}' is not UTF-8", path.display()),
@@ -82,7 +140,7 @@ pub fn interactive() -> bool {
 
 /// Reads one visible line from the controlling terminal, prompting on it.
 pub fn tty_line(prompt: &str) -> Result<Zeroizing<String>, CliError> {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let tty = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -92,12 +150,28 @@ pub fn tty_line(prompt: &str) -> Result<Zeroizing<String>, CliError> {
     write!(w, "{prompt}")
         .and_then(|()| w.flush())
         .map_err(|_| no_terminal("an answer"))?;
-    let mut line = Zeroizing::new(String::new());
-    std::io::BufReader::new(&tty)
-        .read_line(&mut line)
-        .map_err(|_| no_terminal("an answer"))?;
-    let trimmed = Zeroizing::new(line.trim_end_matches(['\n', '\r']).to_owned());
-    Ok(trimmed)
+    // Backup answers are words of the phrase: read them into one buffer
+    // allocated once (no BufReader, whose buffer is freed unwiped), up to
+    // the end of the line. A terminal in canonical mode hands over one
+    // line per read, at most 4096 bytes.
+    let mut buf = Zeroizing::new(vec![0u8; 4096]);
+    let mut n = 0;
+    let mut r = &tty;
+    while n < buf.len() && !buf[..n].contains(&b'\n') {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(no_terminal("an answer")),
+        }
+    }
+    let end = buf[..n].iter().position(|b| *b == b'\n').unwrap_or(n);
+    let mut end_trimmed = end;
+    while end_trimmed > 0 && matches!(buf[end_trimmed - 1], b'\r' | b'\n') {
+        end_trimmed -= 1;
+    }
+    buf.truncate(end_trimmed);
+    utf8_secret(std::mem::take(&mut *buf)).ok_or_else(|| no_terminal("an answer"))
 }
 
 /// Writes text to the controlling terminal (for what must not go to stdout).
@@ -184,5 +258,41 @@ pub fn confirm(yes: bool, question: &str, expected: &str) -> Result<(), CliError
             ErrorKind::Cancelled,
             "not confirmed; nothing was done",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out at most 7 bytes per read, with an interruption first.
+    struct Dribble<'a>(&'a [u8], bool);
+
+    impl Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if !self.1 {
+                self.1 = true;
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(7).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn bounded_reads_fill_one_buffer_and_refuse_more() {
+        for len in [0, 1, 100, MAX_SECRET_LEN - 1, MAX_SECRET_LEN] {
+            let data: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let buf = read_bounded(Dribble(&data, false), "test").unwrap();
+            assert_eq!(&buf[..], &data[..]);
+            // Never reallocated: still the one allocation of the full size.
+            assert_eq!(buf.capacity(), MAX_SECRET_LEN);
+        }
+        let data = vec![b'x'; MAX_SECRET_LEN + 1];
+        let e = read_bounded(Dribble(&data, false), "test").unwrap_err();
+        assert_eq!(e.kind, "invalid_input");
+        assert!(e.message.contains("64 KiB"), "{}", e.message);
     }
 }

@@ -219,8 +219,7 @@ impl Mnemonic {
     }
 
     fn parse_impl(phrase: &str, language: Option<Language>) -> Result<Self> {
-        let normalized: Zeroizing<String> = Zeroizing::new(phrase.nfkd().collect());
-        let lowered: Zeroizing<String> = Zeroizing::new(normalized.to_lowercase());
+        let lowered = nfkd_lowercase(phrase);
         let words: Vec<&str> = lowered.split_whitespace().collect();
         if words.is_empty() {
             return Err(Error::WordCount(0));
@@ -273,13 +272,19 @@ impl Mnemonic {
     /// Words are the NFKD forms of the official list, as the reference implementation writes them.
     #[must_use]
     pub fn phrase(&self) -> SecretString {
-        let mut out = String::with_capacity(self.word_count() * 9);
+        // The exact size first: a growing String would free copies of the
+        // phrase's prefix on every reallocation, unwiped.
+        let separator = self.language.separator();
+        let len = self.inner.words().map(str::len).sum::<usize>()
+            + separator.len() * self.word_count().saturating_sub(1);
+        let mut out = String::with_capacity(len);
         for (i, w) in self.inner.words().enumerate() {
             if i > 0 {
-                out.push_str(self.language.separator());
+                out.push_str(separator);
             }
             out.push_str(w);
         }
+        debug_assert_eq!(out.len(), len);
         SecretString::new(out)
     }
 
@@ -311,8 +316,7 @@ impl Mnemonic {
     /// is the word at 0-based `index`.
     #[must_use]
     pub fn is_word_at(&self, index: usize, typed: &str) -> bool {
-        let norm: Zeroizing<String> =
-            Zeroizing::new(typed.trim().nfkd().collect::<String>().to_lowercase());
+        let norm = nfkd_lowercase(typed.trim());
         self.word(index).is_some_and(|w| w == norm.as_str())
     }
 
@@ -345,7 +349,7 @@ impl Mnemonic {
     /// The passphrase is used exactly as given (no trimming); only NFKD is applied.
     #[must_use]
     pub fn to_seed(&self, passphrase: &str) -> Seed {
-        let normalized: Zeroizing<String> = Zeroizing::new(passphrase.nfkd().collect());
+        let normalized = nfkd(passphrase);
         let bytes = Zeroizing::new(self.inner.to_seed_normalized(&normalized));
         Seed::new(*bytes)
     }
@@ -368,6 +372,32 @@ impl PartialEq for Mnemonic {
 }
 
 impl Eq for Mnemonic {}
+
+/// NFKD of `s` in a zeroizing string allocated once at its exact size
+/// (counted in a first pass): collecting into a growing `String` would
+/// leave unwiped copies of the secret in every buffer it outgrew.
+fn nfkd(s: &str) -> Zeroizing<String> {
+    collect_exact(|| s.nfkd())
+}
+
+/// NFKD, then lower case (character by character: no BIP39 list has the
+/// Greek final sigma that `str::to_lowercase` special-cases), allocated
+/// once at its exact size like [`nfkd`].
+fn nfkd_lowercase(s: &str) -> Zeroizing<String> {
+    collect_exact(|| s.nfkd().flat_map(char::to_lowercase))
+}
+
+/// Runs `chars()` twice: once to size the buffer, once to fill it, so the
+/// buffer never reallocates.
+fn collect_exact<I: Iterator<Item = char>>(chars: impl Fn() -> I) -> Zeroizing<String> {
+    let len: usize = chars().map(char::len_utf8).sum();
+    let mut out = Zeroizing::new(String::with_capacity(len));
+    for c in chars() {
+        out.push(c);
+    }
+    debug_assert_eq!(out.len(), len);
+    out
+}
 
 fn check_word_count(n: usize) -> Result<()> {
     if WORD_COUNTS.contains(&n) {

@@ -310,9 +310,15 @@ impl WalletSecret {
                 ..Plain::default()
             },
         };
-        let mut out = Zeroizing::new(Vec::with_capacity(512));
+        // Sized from the inputs so that the buffer never reallocates (a
+        // reallocation frees the old copy of the secret unwiped): JSON
+        // escaping writes at most 6 bytes per input byte (`\u00XX`), plus
+        // the field names, punctuation and small values.
+        let capacity = value.max_json_len();
+        let mut out = Zeroizing::new(Vec::with_capacity(capacity));
         serde_json::to_writer(&mut *out, &value)
             .map_err(|e| Error::Internal(format!("payload JSON: {e}")))?;
+        debug_assert!(out.len() <= capacity, "the payload outgrew its buffer");
         Ok(out)
     }
 
@@ -388,6 +394,21 @@ pub fn wif_for(secret: &WalletSecret, params: Option<NetworkParams>) -> Result<S
             (None, None) => Wif::encode(key, *compressed, NetworkParams::BITCOIN),
         }),
         _ => Err(Error::Internal("wif_for on an HD wallet".into())),
+    }
+}
+
+impl Plain {
+    /// An upper bound on the length of this payload's JSON.
+    fn max_json_len(&self) -> usize {
+        let strings: usize = [&self.mnemonic, &self.passphrase, &self.xprv, &self.key]
+            .into_iter()
+            .flatten()
+            .map(|s| s.len())
+            .sum::<usize>()
+            + self.language.as_ref().map_or(0, String::len);
+        // Keys, quotes, commas, braces, `type`, booleans, a u8 and the key
+        // source take under 200 bytes; 256 leaves a margin.
+        256 + 6 * strings
     }
 }
 
