@@ -66,13 +66,18 @@ pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliEr
     crate::hardening::harden();
     let stdin = std::io::stdin();
     let text = if stdin.is_terminal() {
-        let s = rpassword::prompt_password(prompt).map_err(|e| {
+        let mut buf = hidden_line(prompt).map_err(|e| {
             CliError::user(
                 ErrorKind::Io,
                 format!("cannot read the {what} from the terminal: {e}"),
             )
         })?;
-        Zeroizing::new(s)
+        utf8_secret(std::mem::take(&mut *buf)).ok_or_else(|| {
+            CliError::user(
+                ErrorKind::InvalidInput,
+                format!("the {what} typed at the terminal is not UTF-8"),
+            )
+        })?
     } else {
         let what_on_stdin = format!("{what} on stdin");
         let mut buf = raw_stdin()
@@ -196,14 +201,61 @@ fn no_terminal(what: &str) -> CliError {
 /// A hidden prompt on the terminal.
 fn hidden(prompt: &str) -> Result<SecretString, CliError> {
     crate::hardening::harden();
-    rpassword::prompt_password(prompt)
+    let no_password = || {
+        CliError::user(
+            ErrorKind::InvalidInput,
+            "no password given: use --password-file FILE (or WALLET_PASSWORD_FILE), or run in a terminal",
+        )
+    };
+    let mut buf = hidden_line(prompt).map_err(|_| no_password())?;
+    utf8_secret(std::mem::take(&mut *buf))
         .map(SecretString::from)
-        .map_err(|_| {
-            CliError::user(
-                ErrorKind::InvalidInput,
-                "no password given: use --password-file FILE (or WALLET_PASSWORD_FILE), or run in a terminal",
-            )
-        })
+        .ok_or_else(|| CliError::user(ErrorKind::InvalidInput, "the password is not UTF-8"))
+}
+
+/// Reads one line from the controlling terminal with echo off, into one
+/// buffer allocated once (no growing `String`: each reallocation would leave
+/// an unwiped prefix of the secret in freed memory). The terminal's settings
+/// are restored even on error; the newline is echoed.
+fn hidden_line(prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
+    use std::io::Write;
+    struct Restore<'a>(&'a std::fs::File, rustix::termios::Termios);
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            let _ = tcsetattr(self.0, OptionalActions::Now, &self.1);
+        }
+    }
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")?;
+    let saved = tcgetattr(&tty)?;
+    let mut quiet = saved.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    quiet.local_modes.insert(LocalModes::ECHONL);
+    tcsetattr(&tty, OptionalActions::Now, &quiet)?;
+    let _restore = Restore(&tty, saved);
+    (&tty).write_all(prompt.as_bytes())?;
+    (&tty).flush()?;
+    // A terminal in canonical mode hands over a line per read (at most
+    // 4096 bytes).
+    let mut buf = Zeroizing::new(vec![0u8; 4096]);
+    let mut n = 0;
+    while n < buf.len() && !buf[..n].contains(&b'\n') {
+        match (&tty).read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut end = buf[..n].iter().position(|b| *b == b'\n').unwrap_or(n);
+    if end > 0 && buf[end - 1] == b'\r' {
+        end -= 1;
+    }
+    buf.truncate(end);
+    Ok(buf)
 }
 
 /// The password of an existing wallet: `--password-file`, else a hidden prompt.
