@@ -17,6 +17,9 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Structs may nest this deep in a message (a guard against hostile input).
 const MAX_DEPTH: usize = 64;
 
+/// typeHash by struct name, filled as values are hashed.
+type TypeHashes = std::collections::HashMap<String, [u8; 32]>;
+
 /// One member of a struct type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Member {
@@ -223,15 +226,20 @@ impl TypedData {
                 )));
             }
         }
+        // Each struct type's hash is computed once, however many values of
+        // it the message holds.
+        let mut memo = TypeHashes::new();
         td.domain_separator = td.hash_struct_of(
             "EIP712Domain",
             &Value::Object(td.domain.clone()),
             "domain",
             0,
+            &mut memo,
         )?;
         if td.primary_type != "EIP712Domain" {
             let message = td.message.clone();
-            td.hash_struct = Some(td.hash_struct_of(&td.primary_type, &message, "message", 0)?);
+            td.hash_struct =
+                Some(td.hash_struct_of(&td.primary_type, &message, "message", 0, &mut memo)?);
         }
         Ok(td)
     }
@@ -301,18 +309,24 @@ impl TypedData {
         Ok(out)
     }
 
+    /// Every struct type reachable from `name` (itself included), by an
+    /// explicit walk: a chain of many types cannot exhaust the stack.
     fn collect_deps(&self, name: &str, deps: &mut BTreeSet<String>) -> Result<()> {
-        if !deps.insert(name.to_owned()) {
-            return Ok(());
-        }
-        for m in &self.types[name] {
-            let mut base = m.ty.as_str();
-            while let Some((elem, _)) = split_array(base)? {
-                base = elem;
+        let mut todo = vec![name.to_owned()];
+        while let Some(t) = todo.pop() {
+            if deps.contains(&t) {
+                continue;
             }
-            if self.types.contains_key(base) {
-                self.collect_deps(base, deps)?;
+            for m in &self.types[&t] {
+                let mut base = m.ty.as_str();
+                while let Some((elem, _)) = split_array(base)? {
+                    base = elem;
+                }
+                if self.types.contains_key(base) && !deps.contains(base) {
+                    todo.push(base.to_owned());
+                }
             }
+            deps.insert(t);
         }
         Ok(())
     }
@@ -323,6 +337,7 @@ impl TypedData {
         value: &Value,
         at: &str,
         depth: usize,
+        memo: &mut TypeHashes,
     ) -> Result<[u8; 32]> {
         if depth > MAX_DEPTH {
             return Err(bad(format!(
@@ -334,19 +349,34 @@ impl TypedData {
             .ok_or_else(|| bad(format!("{at} must be an object of type '{name}'")))?;
         let members = &self.types[name];
         let mut buf = Vec::with_capacity(32 * (members.len() + 1));
-        buf.extend_from_slice(&keccak256(self.encode_type_of(name)?.as_bytes()));
+        let type_hash = match memo.get(name) {
+            Some(h) => *h,
+            None => {
+                let h = keccak256(self.encode_type_of(name)?.as_bytes());
+                memo.insert(name.to_owned(), h);
+                h
+            }
+        };
+        buf.extend_from_slice(&type_hash);
         for m in members {
             let path = format!("{at}.{}", m.name);
             let v = obj
                 .get(&m.name)
                 .ok_or_else(|| bad(format!("{path} is missing")))?;
-            buf.extend_from_slice(&self.encode_value(&m.ty, v, &path, depth)?);
+            buf.extend_from_slice(&self.encode_value(&m.ty, v, &path, depth, memo)?);
         }
         Ok(keccak256(&buf))
     }
 
     /// One member's 32-byte encoding.
-    fn encode_value(&self, ty: &str, v: &Value, at: &str, depth: usize) -> Result<[u8; 32]> {
+    fn encode_value(
+        &self,
+        ty: &str,
+        v: &Value,
+        at: &str,
+        depth: usize,
+        memo: &mut TypeHashes,
+    ) -> Result<[u8; 32]> {
         if let Some((elem, len)) = split_array(ty)? {
             let items = v
                 .as_array()
@@ -366,12 +396,13 @@ impl TypedData {
                     item,
                     &format!("{at}[{i}]"),
                     depth + 1,
+                    memo,
                 )?);
             }
             return Ok(keccak256(&buf));
         }
         if self.types.contains_key(ty) {
-            return self.hash_struct_of(ty, v, at, depth + 1);
+            return self.hash_struct_of(ty, v, at, depth + 1, memo);
         }
         let mut word = [0u8; 32];
         match ty {
@@ -545,6 +576,26 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(td.encode_type().unwrap(), "Node(uint8 v,Node[] kids)");
+        // A long chain of types is walked without recursion.
+        let mut chain = serde_json::Map::new();
+        for i in 0..20_000 {
+            chain.insert(
+                format!("T{i}"),
+                json!([{"name": "next", "type": format!("T{}", i + 1)}]),
+            );
+        }
+        chain.insert("T20000".into(), json!([{"name": "v", "type": "uint8"}]));
+        let td = TypedData::from_value(&doc(
+            Value::Object(chain.clone()),
+            "T19990",
+            json!({"next": {"next": {"next": {"next": {"next": {"next": {"next": {"next": {"next": {"next": {"v": 1}}}}}}}}}}}),
+        ));
+        assert!(td.is_ok(), "{td:?}");
+        assert!(td
+            .unwrap()
+            .encode_type()
+            .unwrap()
+            .starts_with("T19990(T19991 next)T19991("));
         // Hostile depth is an error, not a stack overflow.
         let mut deep = json!({"v": 0, "kids": []});
         for _ in 0..200 {
