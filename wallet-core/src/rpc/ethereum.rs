@@ -461,7 +461,9 @@ impl EthNode {
         mut progress: impl FnMut(Duration),
     ) -> Result<Receipt> {
         let start = Instant::now();
-        let mut delay = Duration::from_millis(20);
+        // A dev node mines within milliseconds of the send, a real one in
+        // seconds: start with short polls and back off to one a second.
+        let mut delay = Duration::from_millis(2);
         loop {
             if let Some(r) = self.receipt(hash)? {
                 return Ok(r);
