@@ -226,25 +226,18 @@ pub fn keystore_open(data: &[u8]) {
         .iter()
         .find(|t| t.kind == kind)
         .unwrap_or(&payload_templates()[2]);
-    let file = WalletFile::parse(&t.file_with_payload(data)).expect("a resealed template parses");
-    if let Ok(secret) = file.unlock_with_key(&t.keys) {
+    if let Ok(secret) = t.file_with_payload(data).unlock_with_key(&t.keys) {
         assert_eq!(secret.kind().code(), t.kind);
     }
     usage_record(data);
 }
 
-/// A wallet file sealed once with cheap KDF parameters, and what it takes
-/// to replace its payload: the AES key (argon2id recomputed here from the
-/// password and the file's salt), the nonce and the associated data.
-/// Mirrors `wallet-core/src/keystore/format.rs` (AAD and integrity hash);
-/// the self-check in [`payload_templates`] fails if the two drift apart.
+/// A wallet file sealed once with cheap KDF parameters, and its key: any
+/// payload is resealed into it by the core's own `WalletFile::resealed`.
 struct PayloadTemplate {
     kind: &'static str,
-    doc: serde_json::Map<String, serde_json::Value>,
+    file: WalletFile,
     keys: Keys,
-    aes_key: [u8; 32],
-    nonce: [u8; 12],
-    aad: Vec<u8>,
 }
 
 const FUZZ_KDF: KdfParams = KdfParams {
@@ -255,113 +248,19 @@ const FUZZ_KDF: KdfParams = KdfParams {
 
 impl PayloadTemplate {
     fn new(secret: &WalletSecret) -> Self {
-        let (f, keys) = WalletFile::seal("fuzz", "2026-01-01T00:00:00Z", secret, b"fuzz", FUZZ_KDF)
-            .expect("seal");
-        let mut doc: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_slice(&f.to_bytes().expect("bytes")).expect("JSON");
-        // The account xpubs are most of the file and nothing the payload
-        // parser reads; without them each input costs a fraction. (The
-        // associated data is computed below from the trimmed document.)
-        if let Some(serde_json::Value::Object(p)) = doc.get_mut("public") {
-            p.remove("accounts");
-        }
-        let crypto = &doc["crypto"];
-        let salt = hex::decode(crypto["kdfparams"]["salt"].as_str().expect("salt")).expect("hex");
-        let nonce: [u8; 12] = hex::decode(crypto["nonce"].as_str().expect("nonce"))
-            .expect("hex")
-            .try_into()
-            .expect("12 bytes");
-        let params = argon2::Params::new(
-            FUZZ_KDF.m_cost_kib,
-            FUZZ_KDF.t_cost,
-            FUZZ_KDF.p_cost,
-            Some(64),
-        )
-        .expect("params");
-        let mut derived = [0u8; 64];
-        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
-            .hash_password_into(b"fuzz", &salt, &mut derived)
-            .expect("argon2id");
-        let mut aes_key = [0u8; 32];
-        aes_key.copy_from_slice(&derived[..32]);
-        let mut header = doc.clone();
-        header.remove("integrity");
-        if let Some(serde_json::Value::Object(c)) = header.get_mut("crypto") {
-            c.remove("ciphertext");
-            c.remove("check");
-        }
-        let mut aad = b"wallet-keystore/1\n".to_vec();
-        canonical_json(&serde_json::Value::Object(header), &mut aad);
+        let (file, keys) =
+            WalletFile::seal("fuzz", "2026-01-01T00:00:00Z", secret, b"fuzz", FUZZ_KDF)
+                .expect("seal");
         Self {
             kind: secret.kind().code(),
-            doc,
+            file,
             keys,
-            aes_key,
-            nonce,
-            aad,
         }
     }
 
-    /// The template's file bytes with `payload` as its sealed plaintext
-    /// (and the integrity hash recomputed).
-    fn file_with_payload(&self, payload: &[u8]) -> Vec<u8> {
-        use aes_gcm::aead::{Aead, KeyInit, Payload};
-        let cipher = aes_gcm::Aes256Gcm::new_from_slice(&self.aes_key).expect("key");
-        let ct = cipher
-            .encrypt(
-                &aes_gcm::Nonce::from(self.nonce),
-                Payload {
-                    msg: payload,
-                    aad: &self.aad,
-                },
-            )
-            .expect("encrypt");
-        let mut doc = self.doc.clone();
-        doc.remove("integrity");
-        if let Some(serde_json::Value::Object(c)) = doc.get_mut("crypto") {
-            c.insert(
-                "ciphertext".into(),
-                serde_json::Value::String(hex::encode(ct)),
-            );
-        }
-        let mut buf = b"wallet-keystore/1 integrity\n".to_vec();
-        canonical_json(&serde_json::Value::Object(doc.clone()), &mut buf);
-        let integrity = hex::encode(wallet_core::hash::sha256(&buf));
-        doc.insert("integrity".into(), serde_json::Value::String(integrity));
-        let mut out = Vec::new();
-        canonical_json(&serde_json::Value::Object(doc), &mut out);
-        out
-    }
-}
-
-/// Canonical JSON as the keystore writes it: keys sorted, no whitespace.
-fn canonical_json(v: &serde_json::Value, out: &mut Vec<u8>) {
-    match v {
-        serde_json::Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            out.push(b'{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                canonical_json(&serde_json::Value::String(k.clone()), out);
-                out.push(b':');
-                canonical_json(&m[k], out);
-            }
-            out.push(b'}');
-        }
-        serde_json::Value::Array(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                canonical_json(x, out);
-            }
-            out.push(b']');
-        }
-        scalar => serde_json::to_writer(&mut *out, scalar).expect("scalar"),
+    /// The template's file with `payload` as its sealed plaintext.
+    fn file_with_payload(&self, payload: &[u8]) -> WalletFile {
+        self.file.resealed(&self.keys, payload).expect("reseal")
     }
 }
 
@@ -409,8 +308,8 @@ fn payload_templates() -> &'static [PayloadTemplate; 3] {
             ),
         ];
         templates.map(|(t, payload)| {
-            let f = WalletFile::parse(&t.file_with_payload(payload.as_bytes())).expect("parses");
-            let s = f
+            let s = t
+                .file_with_payload(payload.as_bytes())
                 .unlock_with_key(&t.keys)
                 .expect("the harness reseals correctly");
             assert_eq!(s.kind().code(), t.kind);

@@ -56,6 +56,21 @@ impl Ks {
     fn path(&self, f: &str) -> PathBuf {
         self.dir.path().join(f)
     }
+    /// `--json eth send NAME --rpc-url URL --yes --wait` and `extra`.
+    fn send_wait(&self, name: &str, url: &str, extra: &[&str]) -> Run {
+        let mut a = vec![
+            "--json",
+            "eth",
+            "send",
+            name,
+            "--rpc-url",
+            url,
+            "--yes",
+            "--wait",
+        ];
+        a.extend_from_slice(extra);
+        self.run(&a, "")
+    }
 }
 
 fn cast_out(cast: &Path, args: &[&str]) -> String {
@@ -780,23 +795,15 @@ fn send_every_type_to_a_real_node() {
     .unwrap();
     for flags in [vec!["--gas-price", "3gwei"], vec![]] {
         let mut args = vec![
-            "--json",
-            "eth",
-            "send",
-            "fresh",
-            "--rpc-url",
-            &anvil.url,
             "--to",
             target,
             "--value",
             "1wei",
-            "--yes",
-            "--wait",
             "--access-list",
             al.to_str().unwrap(),
         ];
         args.extend(flags.iter().copied());
-        let r = ks.run(&args, "");
+        let r = ks.send_wait("fresh", &anvil.url, &args);
         r.assert_ok();
         let j = r.json();
         assert_eq!(j["status"], 1, "{j}");
@@ -807,40 +814,10 @@ fn send_every_type_to_a_real_node() {
     // every call: 21,000 gas would run out (and still be paid for); the
     // estimate covers it.
     let init = "0x6006600c60003960066000f3600160005500";
-    let r = ks.run(
-        &[
-            "--json",
-            "eth",
-            "send",
-            "fresh",
-            "--rpc-url",
-            &anvil.url,
-            "--data",
-            init,
-            "--yes",
-            "--wait",
-        ],
-        "",
-    );
+    let r = ks.send_wait("fresh", &anvil.url, &["--data", init]);
     r.assert_ok();
     let payable = r.json()["contract_address"].as_str().unwrap().to_owned();
-    let r = ks.run(
-        &[
-            "--json",
-            "eth",
-            "send",
-            "fresh",
-            "--rpc-url",
-            &anvil.url,
-            "--to",
-            &payable,
-            "--value",
-            "5wei",
-            "--yes",
-            "--wait",
-        ],
-        "",
-    );
+    let r = ks.send_wait("fresh", &anvil.url, &["--to", &payable, "--value", "5wei"]);
     r.assert_ok();
     let j = r.json();
     assert_eq!(j["status"], 1, "{j}");
@@ -863,21 +840,13 @@ fn the_sender_pays_value_plus_gas_used_times_price() {
     let mut spent = 0u128;
     for flags in [vec!["--legacy"], vec!["--gas-price", "2gwei"], vec![]] {
         let mut args = vec![
-            "--json",
-            "eth",
-            "send",
-            "dev",
-            "--rpc-url",
-            &anvil.url,
             "--to",
             "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
             "--value",
             "0.5",
-            "--yes",
-            "--wait",
         ];
         args.extend(flags.iter().copied());
-        let r = ks.run(&args, "");
+        let r = ks.send_wait("dev", &anvil.url, &args);
         r.assert_ok();
         let j = r.json();
         assert_eq!(j["status"], 1, "{j}");

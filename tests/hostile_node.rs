@@ -126,6 +126,17 @@ fn eth(url: &str) -> EthNode {
 
 const ADDR: &str = "0x000000000000000000000000000000000000dEaD";
 
+/// A Bitcoin transaction to send: the first BIP143 example's `field`
+/// (`unsigned_tx` or `signed_tx`).
+fn bip143_tx(field: &str) -> Vec<u8> {
+    hex::decode(
+        common::vector("bip143.json")["examples"][0][field]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap()
+}
+
 fn assert_kind(e: &Error, kind: ErrorKind) {
     assert_eq!(e.kind(), kind, "{e}");
     assert!(!e.to_string().is_empty());
@@ -399,12 +410,7 @@ fn a_node_lying_about_the_sent_transaction_is_caught() {
     assert_eq!(eth(&server.url).send_raw(&raw).unwrap(), right);
 
     // Bitcoin: the txid the node answers must be the transaction's.
-    let raw = hex::decode(
-        common::vector("bip143.json")["examples"][0]["unsigned_tx"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+    let raw = bip143_tx("unsigned_tx");
     let server = serve(|req, s| {
         let result = match req["method"].as_str() {
             Some("testmempoolaccept") => json!([{"allowed": true}]),
@@ -577,10 +583,7 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
             b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/\r\nContent-Length: 0\r\n\r\n",
         );
     });
-    let raw = common::vector("bip143.json")["examples"][0]["signed_tx"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let raw = hex::encode(bip143_tx("signed_tx"));
     let r = common::wallet(
         &["--json", "btc", "broadcast", "--rpc-url", &server.url, &raw],
         "",
@@ -828,12 +831,7 @@ fn a_send_whose_answer_is_lost_reports_the_transaction() {
     assert!(!matches!(e, Error::MaybeSent { .. }), "{e:?}");
 
     // Bitcoin: the same through `broadcast`.
-    let raw = hex::decode(
-        common::vector("bip143.json")["examples"][0]["unsigned_tx"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+    let raw = bip143_tx("unsigned_tx");
     let txid = wallet_core::bitcoin::payment::txid_of(&raw).unwrap();
     for known in [false, true] {
         let server = serve(move |req, s| {
@@ -894,12 +892,7 @@ fn a_retried_send_the_node_already_has_is_sent() {
     let e = eth(&server.url).send_raw(&raw).unwrap_err();
     assert_kind(&e, ErrorKind::Rejected);
 
-    let raw = hex::decode(
-        common::vector("bip143.json")["examples"][0]["unsigned_tx"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
+    let raw = bip143_tx("unsigned_tx");
     let txid = wallet_core::bitcoin::payment::txid_of(&raw).unwrap();
     for (accept, send) in [
         (
@@ -947,10 +940,7 @@ fn a_node_on_the_wrong_network_is_refused_before_sending() {
         "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
     const BTC_REGTEST_GENESIS: &str =
         "0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206";
-    let raw = common::vector("bip143.json")["examples"][0]["signed_tx"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let raw = hex::encode(bip143_tx("signed_tx"));
     for (chain, genesis, wallet_network) in [
         ("main", BTC_MAIN_GENESIS, "regtest"),
         ("regtest", BTC_REGTEST_GENESIS, "mainnet"),

@@ -74,9 +74,13 @@ impl Env {
         self.run(&a, stdin)
     }
     fn export(&self, name: &str, what: &[&str]) -> Run {
+        self.export_with("pw", name, what)
+    }
+    /// `export NAME --yes WHAT…` with the password in file `pw`.
+    fn export_with(&self, pw: &str, name: &str, what: &[&str]) -> Run {
         let mut a = vec!["--allow-weak-kdf", "export", name, "--yes"];
         a.extend_from_slice(what);
-        self.run(&a, "")
+        self.run_pw(pw, &a, "")
     }
 }
 
@@ -749,15 +753,7 @@ fn sigkill_during_create_and_passwd_never_breaks_a_wallet() {
         } else {
             ("pw2", "pw")
         };
-        let current = if e
-            .run_pw(
-                old,
-                &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
-                "",
-            )
-            .code
-            == 0
-        {
+        let current = if e.export_with(old, "base", &["--mnemonic"]).code == 0 {
             old
         } else {
             new
@@ -773,16 +769,8 @@ fn sigkill_during_create_and_passwd_never_breaks_a_wallet() {
         args.extend_from_slice(&MEDIUM);
         let child = wallet_cmd(&e, current, &args).spawn().unwrap();
         kill_after(child, delay);
-        let with_current = e.run_pw(
-            current,
-            &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
-            "",
-        );
-        let with_other = e.run_pw(
-            other,
-            &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
-            "",
-        );
+        let with_current = e.export_with(current, "base", &["--mnemonic"]);
+        let with_other = e.export_with(other, "base", &["--mnemonic"]);
         let opened: Vec<&Run> = [&with_current, &with_other]
             .into_iter()
             .filter(|r| r.code == 0)
@@ -853,18 +841,10 @@ fn sigkill_between_write_and_rename_keeps_the_old_state() {
     ];
     args.extend_from_slice(&MEDIUM);
     paused("pw", &args);
-    let r = e.run_pw(
-        "pw",
-        &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
-        "",
-    );
+    let r = e.export_with("pw", "base", &["--mnemonic"]);
     assert_eq!(r.code, 0, "{r:?}");
     assert_eq!(r.stdout, base);
-    let r = e.run_pw(
-        "pw2",
-        &["--allow-weak-kdf", "export", "base", "--mnemonic", "--yes"],
-        "",
-    );
+    let r = e.export_with("pw2", "base", &["--mnemonic"]);
     r.assert_fails(1);
     // The leftovers are there until the next write under the lock removes them.
     assert!(temporary_appears(&e, Duration::from_millis(1)));

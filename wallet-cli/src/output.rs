@@ -64,7 +64,7 @@ impl Ctx {
 }
 
 /// `wallet … | head` closes stdout early; that is not an error.
-fn ignore_broken_pipe(e: io::Error) -> Result<(), CliError> {
+pub fn ignore_broken_pipe(e: io::Error) -> Result<(), CliError> {
     if e.kind() == io::ErrorKind::BrokenPipe {
         Ok(())
     } else {

@@ -145,38 +145,45 @@ pub fn interactive() -> bool {
 
 /// Reads one visible line from the controlling terminal, prompting on it.
 pub fn tty_line(prompt: &str) -> Result<Zeroizing<String>, CliError> {
-    use std::io::Write;
-    let tty = std::fs::OpenOptions::new()
+    let mut buf = open_tty()
+        .and_then(|tty| ask(&tty, prompt))
+        .map_err(|_| no_terminal("an answer"))?;
+    utf8_secret(std::mem::take(&mut *buf)).ok_or_else(|| no_terminal("an answer"))
+}
+
+/// The controlling terminal, for reading and writing.
+fn open_tty() -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
         .read(true)
         .write(true)
         .open("/dev/tty")
-        .map_err(|_| no_terminal("an answer"))?;
-    let mut w = &tty;
-    write!(w, "{prompt}")
-        .and_then(|()| w.flush())
-        .map_err(|_| no_terminal("an answer"))?;
-    // Backup answers are words of the phrase: read them into one buffer
-    // allocated once (no BufReader, whose buffer is freed unwiped), up to
-    // the end of the line. A terminal in canonical mode hands over one
-    // line per read, at most 4096 bytes.
+}
+
+/// Writes `prompt` to `tty` and reads one line back without its end of line,
+/// into one buffer allocated once (no growing `String` or `BufReader`: each
+/// would leave unwiped copies of what was typed in freed memory). A terminal
+/// in canonical mode hands over a line per read, at most 4096 bytes.
+fn ask(tty: &std::fs::File, prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    use std::io::Write;
+    let mut t = tty;
+    t.write_all(prompt.as_bytes())?;
+    t.flush()?;
     let mut buf = Zeroizing::new(vec![0u8; 4096]);
     let mut n = 0;
-    let mut r = &tty;
     while n < buf.len() && !buf[..n].contains(&b'\n') {
-        match r.read(&mut buf[n..]) {
+        match t.read(&mut buf[n..]) {
             Ok(0) => break,
             Ok(k) => n += k,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return Err(no_terminal("an answer")),
+            Err(e) => return Err(e),
         }
     }
-    let end = buf[..n].iter().position(|b| *b == b'\n').unwrap_or(n);
-    let mut end_trimmed = end;
-    while end_trimmed > 0 && matches!(buf[end_trimmed - 1], b'\r' | b'\n') {
-        end_trimmed -= 1;
+    let mut end = buf[..n].iter().position(|b| *b == b'\n').unwrap_or(n);
+    if end > 0 && buf[end - 1] == b'\r' {
+        end -= 1;
     }
-    buf.truncate(end_trimmed);
-    utf8_secret(std::mem::take(&mut *buf)).ok_or_else(|| no_terminal("an answer"))
+    buf.truncate(end);
+    Ok(buf)
 }
 
 /// Writes text to the controlling terminal (for what must not go to stdout).
@@ -213,49 +220,24 @@ fn hidden(prompt: &str) -> Result<SecretString, CliError> {
         .ok_or_else(|| CliError::user(ErrorKind::InvalidInput, "the password is not UTF-8"))
 }
 
-/// Reads one line from the controlling terminal with echo off, into one
-/// buffer allocated once (no growing `String`: each reallocation would leave
-/// an unwiped prefix of the secret in freed memory). The terminal's settings
-/// are restored even on error; the newline is echoed.
+/// [`ask`] with echo off; the terminal's settings are restored even on
+/// error, and the newline is echoed.
 fn hidden_line(prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>> {
     use rustix::termios::{tcgetattr, tcsetattr, LocalModes, OptionalActions};
-    use std::io::Write;
     struct Restore<'a>(&'a std::fs::File, rustix::termios::Termios);
     impl Drop for Restore<'_> {
         fn drop(&mut self) {
             let _ = tcsetattr(self.0, OptionalActions::Now, &self.1);
         }
     }
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")?;
+    let tty = open_tty()?;
     let saved = tcgetattr(&tty)?;
     let mut quiet = saved.clone();
     quiet.local_modes.remove(LocalModes::ECHO);
     quiet.local_modes.insert(LocalModes::ECHONL);
     tcsetattr(&tty, OptionalActions::Now, &quiet)?;
     let _restore = Restore(&tty, saved);
-    (&tty).write_all(prompt.as_bytes())?;
-    (&tty).flush()?;
-    // A terminal in canonical mode hands over a line per read (at most
-    // 4096 bytes).
-    let mut buf = Zeroizing::new(vec![0u8; 4096]);
-    let mut n = 0;
-    while n < buf.len() && !buf[..n].contains(&b'\n') {
-        match (&tty).read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    let mut end = buf[..n].iter().position(|b| *b == b'\n').unwrap_or(n);
-    if end > 0 && buf[end - 1] == b'\r' {
-        end -= 1;
-    }
-    buf.truncate(end);
-    Ok(buf)
+    ask(&tty, prompt)
 }
 
 /// The password of an existing wallet: `--password-file`, else a hidden prompt.

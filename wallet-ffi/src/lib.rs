@@ -1137,7 +1137,7 @@ pub unsafe extern "C" fn wallet_keystore_addresses(
         let plan = keystore::AddressPlan::new(
             &file,
             &keystore::Selected {
-                format: &format,
+                format,
                 type_given: sel.kind.is_some(),
                 first: &first,
                 count,
@@ -1164,7 +1164,7 @@ pub unsafe extern "C" fn wallet_keystore_addresses(
         } else {
             None
         };
-        let list = plan.addresses(master.as_ref(), &format, &first, 0, count)?;
+        let list = plan.addresses(master.as_ref(), 0, count)?;
         // SAFETY: checked non-null.
         unsafe { put_json(out_json, json!({"addresses": addresses_json(&list)})) }
     })

@@ -2,7 +2,7 @@
 //! when possible (no password), else from the unlocked master key.
 
 use crate::args::AddressArgs;
-use crate::commands::derive::{emit_addresses, labels, resolve, AddressList, AddressesOut};
+use crate::commands::derive::{emit_addresses, labels, resolve, AddressesOut};
 use crate::commands::keys::{load, unlock};
 use crate::error::CliError;
 use crate::output::Ctx;
@@ -30,7 +30,7 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
     let plan = AddressPlan::new(
         &file,
         &Selected {
-            format: &r.format,
+            format: r.format,
             type_given: sel.kind.is_some(),
             first: &r.first,
             count: r.count,
@@ -45,7 +45,6 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
         account_path: r.account_path.as_ref().map(ToString::to_string),
         account_xpub: None,
         account_slip132: None,
-        addresses: AddressList(&[]),
     };
     let secret = if plan.needs_master() {
         Some(unlock(ctx, &ks, &args.name)?)
@@ -60,6 +59,6 @@ pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
         None => None,
     };
     emit_addresses(ctx, &header, r.count, !single, |offset, n| {
-        Ok(plan.addresses(master.as_ref(), &r.format, &r.first, offset, n)?)
+        Ok(plan.addresses(master.as_ref(), offset, n)?)
     })
 }

@@ -4,7 +4,6 @@ use crate::args::{DeriveArgs, Selector};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::prompt;
-use serde::ser::{Serialize, SerializeSeq, Serializer};
 use serde::Serialize as DeriveSerialize;
 use std::io::Write;
 use wallet_core::account::{self, AddressFormat, DerivedAddress};
@@ -76,9 +75,10 @@ pub fn resolve(sel: &Selector, default_chain: &str) -> Result<Resolved, CliError
     })
 }
 
-/// The JSON shape shared by `derive` and `address`.
+/// The JSON shape shared by `derive` and `address`, less its last field,
+/// `addresses`, which [`emit_addresses`] streams after these.
 #[derive(DeriveSerialize)]
-pub struct AddressesOut<'a> {
+pub struct AddressesOut {
     /// `btc`, `ltc` or `eth`.
     pub chain: &'static str,
     /// Network for btc/ltc.
@@ -100,21 +100,6 @@ pub struct AddressesOut<'a> {
     /// when the address type has its own.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_slip132: Option<String>,
-    /// The addresses.
-    pub addresses: AddressList<'a>,
-}
-
-/// Serialises derived addresses without building an intermediate tree.
-pub struct AddressList<'a>(pub &'a [DerivedAddress]);
-
-impl Serialize for AddressList<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for a in self.0 {
-            seq.serialize_element(&OneAddress::of(a))?;
-        }
-        seq.end()
-    }
 }
 
 /// Labels of a format for the JSON output.
@@ -141,48 +126,39 @@ const CHUNK: u32 = 16_384;
 /// without `paths`).
 pub fn emit_addresses(
     ctx: &Ctx,
-    header: &AddressesOut<'_>,
+    header: &AddressesOut,
     count: u32,
     paths: bool,
     mut next: impl FnMut(u32, u32) -> Result<Vec<DerivedAddress>, CliError>,
 ) -> Result<(), CliError> {
-    enum Failed {
-        Io(std::io::Error),
-        Cli(CliError),
-    }
-    impl From<std::io::Error> for Failed {
-        fn from(e: std::io::Error) -> Self {
-            Failed::Io(e)
-        }
-    }
-    let internal = |what: &str| {
-        Failed::Cli(CliError::user(
-            wallet_core::ErrorKind::Internal,
-            format!("JSON output: {what}"),
-        ))
-    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut write = || -> Result<(), Failed> {
+    // A derivation error stops the output and is what the command reports.
+    let mut failed = None;
+    let mut write = || -> std::io::Result<()> {
         if ctx.json {
-            let head = serde_json::to_string(header).map_err(|e| internal(&e.to_string()))?;
-            let prefix = head
-                .strip_suffix("[]}")
-                .ok_or_else(|| internal("the addresses must come last"))?;
-            out.write_all(prefix.as_bytes())?;
-            out.write_all(b"[")?;
+            // `{"chain":…}` without its closing brace, then the addresses.
+            let head = serde_json::to_vec(header).map_err(std::io::Error::other)?;
+            out.write_all(&head[..head.len().saturating_sub(1)])?;
+            out.write_all(b",\"addresses\":[")?;
         }
         let mut offset = 0;
         while offset < count {
             let n = CHUNK.min(count - offset);
-            let list = next(offset, n).map_err(Failed::Cli)?;
+            let list = match next(offset, n) {
+                Ok(list) => list,
+                Err(e) => {
+                    failed = Some(e);
+                    return Ok(());
+                }
+            };
             if ctx.json {
                 for (i, a) in list.iter().enumerate() {
                     if offset > 0 || i > 0 {
                         out.write_all(b",")?;
                     }
                     serde_json::to_writer(&mut out, &OneAddress::of(a))
-                        .map_err(|e| internal(&e.to_string()))?;
+                        .map_err(std::io::Error::other)?;
                 }
             } else if paths {
                 print_lines(&mut out, &list)?;
@@ -196,17 +172,12 @@ pub fn emit_addresses(
         if ctx.json {
             out.write_all(b"]}\n")?;
         }
-        out.flush()?;
-        Ok(())
+        out.flush()
     };
-    match write() {
-        Ok(()) => Ok(()),
-        Err(Failed::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(Failed::Io(e)) => Err(CliError::user(
-            wallet_core::ErrorKind::Io,
-            format!("cannot write the output: {e}"),
-        )),
-        Err(Failed::Cli(e)) => Err(e),
+    let written = write();
+    match failed {
+        Some(e) => Err(e),
+        None => written.or_else(crate::output::ignore_broken_pipe),
     }
 }
 
@@ -272,7 +243,6 @@ pub fn run(args: &DeriveArgs, ctx: &Ctx) -> Result<(), CliError> {
         account_path: resolved.account_path.as_ref().map(ToString::to_string),
         account_xpub,
         account_slip132,
-        addresses: AddressList(&[]),
     };
     emit_addresses(ctx, &header, resolved.count, true, |offset, n| {
         let first = account::nth_path(&resolved.first, offset)?;

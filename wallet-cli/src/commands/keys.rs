@@ -47,14 +47,14 @@ pub fn load(ctx: &Ctx, name: &str) -> Result<(Keystore, WalletFile), CliError> {
 
 /// Asks for the password and decrypts.
 pub fn unlock(ctx: &Ctx, ks: &Keystore, name: &str) -> Result<WalletSecret, CliError> {
+    let file = ks.load(name)?;
     // A file below the safe KDF floor is refused before the password is typed.
-    ks.load(name)?.kdf().check(ctx.allow_weak_kdf)?;
+    file.kdf().check(ctx.allow_weak_kdf)?;
     let pw = prompt::password(
         ctx.password_file.as_deref(),
         &format!("Password for '{name}': "),
     )?;
-    let (_, secret) = ks.unlock(name, pw.expose().as_bytes(), ctx.allow_weak_kdf)?;
-    Ok(secret)
+    Ok(file.unlock(pw.expose().as_bytes(), ctx.allow_weak_kdf)?)
 }
 
 fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {

@@ -123,38 +123,43 @@ pub fn script_output_weight(script_len: usize) -> u64 {
 /// [`NetworkParams::dust_relay_fee`]: super::network::NetworkParams::dust_relay_fee
 #[must_use]
 pub fn dust_threshold(script_pubkey: &[u8], relay_fee: u64) -> u64 {
-    let len = script_pubkey.len() as u64;
-    let compact = match len {
-        0..=0xfc => 1,
-        0xfd..=0xffff => 3,
-        _ => 5,
-    };
-    let spend = if is_witness_program(script_pubkey) {
-        32 + 4 + 1 + 107 / 4 + 4
-    } else {
-        32 + 4 + 1 + 107 + 4
-    };
-    (8 + compact + len + spend) * relay_fee / 1000
-}
-
-fn is_witness_program(script: &[u8]) -> bool {
-    (4..=42).contains(&script.len())
-        && (script[0] == 0 || (0x51..=0x60).contains(&script[0]))
-        && usize::from(script[1]) + 2 == script.len()
+    dust_for(
+        script_pubkey.len() as u64,
+        is_witness_program(script_pubkey),
+        relay_fee,
+    )
 }
 
 /// The dust limit of an output of `kind` at `relay_fee` sat per 1000 vbytes
 /// (Bitcoin at 3000: 546 P2PKH, 540 P2SH, 294 P2WPKH, 330 P2TR; Litecoin ten times that).
 #[must_use]
 pub fn dust_limit(kind: AddressType, relay_fee: u64) -> u64 {
-    let (script_len, witness) = match kind {
-        AddressType::P2pkh => (25u64, false),
-        AddressType::P2shP2wpkh => (23, false),
-        AddressType::P2wpkh => (22, true),
-        AddressType::P2tr => (34, true),
+    let script_len = output_weight(kind) / 4 - 9;
+    let witness = matches!(kind, AddressType::P2wpkh | AddressType::P2tr);
+    dust_for(script_len, witness, relay_fee)
+}
+
+/// Core's `GetDustThreshold`: the output (8-byte value, compact size,
+/// script) plus the input that would spend it (67 vbytes for a witness
+/// program, 148 otherwise), at `relay_fee` sat per 1000 vbytes.
+fn dust_for(script_len: u64, witness: bool, relay_fee: u64) -> u64 {
+    let compact = match script_len {
+        0..=0xfc => 1,
+        0xfd..=0xffff => 3,
+        _ => 5,
     };
-    let spend = if witness { 67 } else { 148 };
-    (8 + 1 + script_len + spend) * relay_fee / 1000
+    let spend = if witness {
+        32 + 4 + 1 + 107 / 4 + 4
+    } else {
+        32 + 4 + 1 + 107 + 4
+    };
+    (8 + compact + script_len + spend) * relay_fee / 1000
+}
+
+fn is_witness_program(script: &[u8]) -> bool {
+    (4..=42).contains(&script.len())
+        && (script[0] == 0 || (0x51..=0x60).contains(&script[0]))
+        && usize::from(script[1]) + 2 == script.len()
 }
 
 /// A coin the wallet can spend.

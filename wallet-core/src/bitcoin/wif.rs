@@ -68,9 +68,10 @@ impl Wif {
         })
     }
 
-    /// Decodes a WIF string whose version must be `expected`.
+    /// Decodes a WIF string whose version must be `expected`: a version of
+    /// no known network is `UnknownVersion`, another network's `WrongNetwork`.
     pub fn decode_expecting(s: &str, expected: u8) -> Result<Self> {
-        let w = Self::decode_any_version(s)?;
+        let w = Self::decode(s)?;
         if w.version != expected {
             return Err(Error::WrongNetwork {
                 what: "WIF key",
@@ -84,12 +85,6 @@ impl Wif {
     /// Decodes a WIF string for `params` (its version must be that network's).
     pub fn decode_for(s: &str, params: NetworkParams) -> Result<Self> {
         Self::decode_expecting(s, params.wif_prefix())
-    }
-
-    fn decode_any_version(s: &str) -> Result<Self> {
-        // An unknown version stays `UnknownVersion`: a key of no network we
-        // know is not the same mistake as a key of the wrong one.
-        Self::decode(s)
     }
 
     /// Encodes `key` for `params`.

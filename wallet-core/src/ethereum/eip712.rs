@@ -32,8 +32,6 @@ struct Member {
 pub struct TypedData {
     types: BTreeMap<String, Vec<Member>>,
     primary_type: String,
-    domain: Map<String, Value>,
-    message: Value,
     domain_separator: [u8; 32],
     hash_struct: Option<[u8; 32]>,
 }
@@ -67,6 +65,16 @@ fn split_array(ty: &str) -> Result<Option<(&str, Option<usize>)>> {
         .parse::<usize>()
         .map_err(|_| bad(format!("array length '{len}' in '{ty}' is too large")))?;
     Ok(Some((elem, Some(n))))
+}
+
+/// The type an array type holds, however many dimensions (`uint8[2][]` →
+/// `uint8`); any other type itself.
+fn base_type(ty: &str) -> Result<&str> {
+    let mut base = ty;
+    while let Some((elem, _)) = split_array(base)? {
+        base = elem;
+    }
+    Ok(base)
 }
 
 /// The bit size of `uintN`/`intN` (N = 8…256, a multiple of 8).
@@ -133,12 +141,13 @@ impl TypedData {
             .and_then(Value::as_str)
             .ok_or_else(|| bad("'primaryType' must be a string"))?
             .to_owned();
-        let domain = match obj.get("domain") {
-            None | Some(Value::Null) => Map::new(),
-            Some(Value::Object(m)) => m.clone(),
+        let no_domain = Value::Object(Map::new());
+        let (domain_value, domain) = match obj.get("domain") {
+            None | Some(Value::Null) => (&no_domain, &Map::new()),
+            Some(v @ Value::Object(m)) => (v, m),
             Some(_) => return Err(bad("'domain' must be an object")),
         };
-        let message = obj.get("message").cloned().unwrap_or(Value::Null);
+        let message = obj.get("message").unwrap_or(&Value::Null);
         let mut types = BTreeMap::new();
         for (name, members) in types_v {
             if !valid_identifier(name) {
@@ -193,10 +202,7 @@ impl TypedData {
         // Every member type must be known.
         for (name, members) in &types {
             for m in members {
-                let mut base = m.ty.as_str();
-                while let Some((elem, _)) = split_array(base)? {
-                    base = elem;
-                }
+                let base = base_type(&m.ty)?;
                 if !is_atomic_or_dynamic(base) && !types.contains_key(base) {
                     return Err(bad(format!(
                         "member '{}' of '{name}' has the unknown type '{}'",
@@ -210,36 +216,27 @@ impl TypedData {
                 "primaryType '{primary_type}' is not one of the types"
             )));
         }
-        let mut td = Self {
-            types,
-            primary_type,
-            domain,
-            message,
-            domain_separator: [0; 32],
-            hash_struct: None,
-        };
-        let domain_fields = td.types["EIP712Domain"].clone();
-        for k in td.domain.keys() {
-            if !domain_fields.iter().any(|m| m.name == *k) {
+        for k in domain.keys() {
+            if !types["EIP712Domain"].iter().any(|m| m.name == *k) {
                 return Err(bad(format!(
                     "domain field '{k}' is not in the EIP712Domain type"
                 )));
             }
         }
+        let mut td = Self {
+            types,
+            primary_type,
+            domain_separator: [0; 32],
+            hash_struct: None,
+        };
         // Each struct type's hash is computed once, however many values of
         // it the message holds.
         let mut memo = TypeHashes::new();
-        td.domain_separator = td.hash_struct_of(
-            "EIP712Domain",
-            &Value::Object(td.domain.clone()),
-            "domain",
-            0,
-            &mut memo,
-        )?;
+        td.domain_separator =
+            td.hash_struct_of("EIP712Domain", domain_value, "domain", 0, &mut memo)?;
         if td.primary_type != "EIP712Domain" {
-            let message = td.message.clone();
             td.hash_struct =
-                Some(td.hash_struct_of(&td.primary_type, &message, "message", 0, &mut memo)?);
+                Some(td.hash_struct_of(&td.primary_type, message, "message", 0, &mut memo)?);
         }
         Ok(td)
     }
@@ -318,10 +315,7 @@ impl TypedData {
                 continue;
             }
             for m in &self.types[&t] {
-                let mut base = m.ty.as_str();
-                while let Some((elem, _)) = split_array(base)? {
-                    base = elem;
-                }
+                let base = base_type(&m.ty)?;
                 if self.types.contains_key(base) && !deps.contains(base) {
                     todo.push(base.to_owned());
                 }

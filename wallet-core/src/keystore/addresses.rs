@@ -10,17 +10,22 @@ use crate::hd::{DerivationPath, ExtendedPrivateKey, ExtendedPublicKey};
 
 /// How the addresses of a selection are made.
 #[derive(Debug, Clone)]
-pub enum AddressPlan {
+pub struct AddressPlan {
+    source: Source,
+    format: AddressFormat,
+    first: DerivationPath,
+}
+
+/// Where the addresses come from.
+#[derive(Debug, Clone)]
+enum Source {
     /// A single-key wallet: its one address.
     Single(DerivedAddress),
     /// A walk below a stored account xpub's chain node (`account/change`):
     /// no password needed.
     Stored {
-        /// The chain node.
         node: ExtendedPublicKey,
-        /// Its path.
         path: DerivationPath,
-        /// The first index.
         start: u32,
     },
     /// The selection needs the master key (hardened levels, or an account
@@ -32,7 +37,7 @@ pub enum AddressPlan {
 #[derive(Debug, Clone)]
 pub struct Selected<'a> {
     /// The address encoding (its type is the default one unless `type_given`).
-    pub format: &'a AddressFormat,
+    pub format: AddressFormat,
     /// Whether the address type was chosen explicitly.
     pub type_given: bool,
     /// Path of the first address.
@@ -50,6 +55,15 @@ impl AddressPlan {
     /// type). The whole run of `count` addresses is checked here, before
     /// anything is derived.
     pub fn new(file: &WalletFile, sel: &Selected<'_>) -> Result<Self> {
+        let source = Self::source(file, sel)?;
+        Ok(Self {
+            source,
+            format: sel.format,
+            first: sel.first.clone(),
+        })
+    }
+
+    fn source(file: &WalletFile, sel: &Selected<'_>) -> Result<Source> {
         if sel.count == 0 {
             return Err(Error::input("the count of addresses must be at least 1"));
         }
@@ -68,14 +82,14 @@ impl AddressPlan {
                 AddressFormat::Ethereum => sel.format.encode(&pk)?,
                 AddressFormat::Bitcoin { params, kind } => {
                     let kind = match (sel.type_given, compressed) {
-                        (true, _) => *kind,
+                        (true, _) => kind,
                         (false, true) => AddressType::P2wpkh,
                         (false, false) => AddressType::P2pkh,
                     };
-                    single_key_address(&pk, compressed, kind, *params)?
+                    single_key_address(&pk, compressed, kind, params)?
                 }
             };
-            return Ok(AddressPlan::Single(DerivedAddress {
+            return Ok(Source::Single(DerivedAddress {
                 path: DerivationPath::master(),
                 address,
                 public_key: pk,
@@ -86,51 +100,50 @@ impl AddressPlan {
         if idx.len() == 5 && sel.first.hardened_prefix_len() == 3 {
             let account_path = DerivationPath::from_indexes(idx[..3].to_vec())?;
             if let Some(xpub) = public.account_xpub(&account_path) {
-                return Ok(AddressPlan::Stored {
+                return Ok(Source::Stored {
                     node: xpub?.derive_child(idx[3])?,
                     path: account_path.child(idx[3])?,
                     start: idx[4].index(),
                 });
             }
         }
-        Ok(AddressPlan::Master)
+        Ok(Source::Master)
     }
 
     /// Whether [`AddressPlan::addresses`] needs the master key.
     #[must_use]
     pub fn needs_master(&self) -> bool {
-        matches!(self, AddressPlan::Master)
+        matches!(self.source, Source::Master)
     }
 
-    /// The `n` addresses from `offset` places after `first` (for a single
-    /// key: its address). `master` is required when [`needs_master`].
+    /// The `n` addresses from `offset` places after the first one (for a
+    /// single key: its address). `master` is required when [`needs_master`].
     ///
     /// [`needs_master`]: AddressPlan::needs_master
     pub fn addresses(
         &self,
         master: Option<&ExtendedPrivateKey>,
-        format: &AddressFormat,
-        first: &DerivationPath,
         offset: u32,
         n: u32,
     ) -> Result<Vec<DerivedAddress>> {
-        match self {
-            AddressPlan::Single(one) => Ok(if offset == 0 && n > 0 {
+        match &self.source {
+            Source::Single(one) => Ok(if offset == 0 && n > 0 {
                 vec![one.clone()]
             } else {
                 Vec::new()
             }),
-            AddressPlan::Stored { node, path, start } => {
+            Source::Stored { node, path, start } => {
                 let from = start
                     .checked_add(offset)
                     .ok_or_else(|| Error::InvalidPath("index past 2147483647".into()))?;
-                account::walk(node, path, format, from, n)
+                account::walk(node, path, &self.format, from, n)
             }
-            AddressPlan::Master => {
+            Source::Master => {
                 let master = master.ok_or_else(|| {
                     Error::Internal("these addresses need the unlocked master key".into())
                 })?;
-                account::derive_addresses(master, format, &account::nth_path(first, offset)?, n)
+                let first = account::nth_path(&self.first, offset)?;
+                account::derive_addresses(master, &self.format, &first, n)
             }
         }
     }
@@ -173,7 +186,7 @@ mod tests {
         let format = btc(AddressType::P2wpkh);
         let first = DerivationPath::master();
         let mut sel = Selected {
-            format: &format,
+            format,
             type_given: false,
             first: &first,
             count: 1,
@@ -181,7 +194,7 @@ mod tests {
         };
         // Uncompressed: P2PKH unless a type is asked for, and then refused.
         let plan = AddressPlan::new(&file, &sel).unwrap();
-        let a = plan.addresses(None, &format, &first, 0, 1).unwrap();
+        let a = plan.addresses(None, 0, 1).unwrap();
         assert_eq!(a.len(), 1);
         assert!(a[0].address.starts_with('1'), "{}", a[0].address);
         sel.type_given = true;
@@ -206,7 +219,7 @@ mod tests {
         for format in [AddressFormat::Ethereum, btc(AddressType::P2tr)] {
             let first = format.address_path(0, true, 7).unwrap();
             let sel = Selected {
-                format: &format,
+                format,
                 type_given: true,
                 first: &first,
                 count: 40,
@@ -214,10 +227,14 @@ mod tests {
             };
             let plan = AddressPlan::new(&file, &sel).unwrap();
             assert!(!plan.needs_master());
-            let stored = plan.addresses(None, &format, &first, 10, 30).unwrap();
-            let direct = AddressPlan::Master
-                .addresses(Some(&master), &format, &first, 10, 30)
-                .unwrap();
+            let stored = plan.addresses(None, 10, 30).unwrap();
+            let direct = account::derive_addresses(
+                &master,
+                &format,
+                &account::nth_path(&first, 10).unwrap(),
+                30,
+            )
+            .unwrap();
             assert_eq!(stored, direct);
             assert_eq!(stored[0].path.last().unwrap().index(), 17);
         }
@@ -225,7 +242,7 @@ mod tests {
         let format = AddressFormat::Ethereum;
         let first: DerivationPath = "m/44'/60'/0'/0'/0'".parse().unwrap();
         let mut sel = Selected {
-            format: &format,
+            format,
             type_given: false,
             first: &first,
             count: 2,

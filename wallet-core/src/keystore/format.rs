@@ -177,28 +177,10 @@ impl WalletFile {
                     "version": 19,
                     "salt": hex::encode(&salt),
                 },
-                "nonce": hex::encode(nonce),
                 "check": key.check(),
             }),
         );
-        let aad = associated_data(&doc)?;
-        let plaintext = secret.to_plaintext()?;
-        let cipher = Aes256Gcm::new_from_slice(key.aes())
-            .map_err(|_| Error::Internal("AES key length".into()))?;
-        let ciphertext = cipher
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: &plaintext,
-                    aad: &aad,
-                },
-            )
-            .map_err(|_| Error::Internal("AES-GCM encryption failed".into()))?;
-        if let Some(Value::Object(c)) = doc.get_mut("crypto") {
-            c.insert("ciphertext".into(), json!(hex::encode(&ciphertext)));
-        }
-        let integrity = integrity_hash(&doc);
-        doc.insert("integrity".into(), json!(integrity));
+        let ciphertext = encrypt_into(&mut doc, &key, nonce, &secret.to_plaintext()?)?;
         let file = Self {
             doc,
             name: name.to_owned(),
@@ -329,6 +311,25 @@ impl WalletFile {
         self.unlock_with_key(&key)
     }
 
+    /// This file with `plaintext` as its payload, encrypted under `key`
+    /// (this file's own, from [`WalletFile::seal`]) with a fresh nonce, and
+    /// its integrity hash recomputed. For tests and fuzzing: it puts any
+    /// bytes where the payload goes, which [`WalletFile::unlock_with_key`]
+    /// then has to parse.
+    #[doc(hidden)]
+    pub fn resealed(&self, key: &Keys, plaintext: &[u8]) -> Result<Self> {
+        let mut nonce = [0u8; 12];
+        OsRng.fill_bytes(&mut nonce);
+        let mut doc = self.doc.clone();
+        let ciphertext = encrypt_into(&mut doc, key, nonce, plaintext)?;
+        Ok(Self {
+            doc,
+            nonce,
+            ciphertext,
+            ..self.clone()
+        })
+    }
+
     /// Decrypts with already derived keys. A wrong password and a modified
     /// file are told apart by the password check.
     pub fn unlock_with_key(&self, key: &Keys) -> Result<WalletSecret> {
@@ -406,6 +407,40 @@ impl WalletFile {
     pub fn kdf(&self) -> KdfParams {
         self.kdf
     }
+}
+
+/// Encrypts `plaintext` into `doc` under `key` and `nonce`: sets
+/// `crypto.nonce` and `crypto.ciphertext` (the associated data covers the
+/// nonce and every other header field) and the integrity hash. Returns the
+/// ciphertext.
+fn encrypt_into(
+    doc: &mut Map<String, Value>,
+    key: &Keys,
+    nonce: [u8; 12],
+    plaintext: &[u8],
+) -> Result<Vec<u8>> {
+    doc.remove("integrity");
+    if let Some(Value::Object(c)) = doc.get_mut("crypto") {
+        c.insert("nonce".into(), json!(hex::encode(nonce)));
+    }
+    let aad = associated_data(doc)?;
+    let cipher = Aes256Gcm::new_from_slice(key.aes())
+        .map_err(|_| Error::Internal("AES key length".into()))?;
+    let ciphertext = cipher
+        .encrypt(
+            &Nonce::from(nonce),
+            Payload {
+                msg: plaintext,
+                aad: &aad,
+            },
+        )
+        .map_err(|_| Error::Internal("AES-GCM encryption failed".into()))?;
+    if let Some(Value::Object(c)) = doc.get_mut("crypto") {
+        c.insert("ciphertext".into(), json!(hex::encode(&ciphertext)));
+    }
+    let integrity = integrity_hash(doc);
+    doc.insert("integrity".into(), json!(integrity));
+    Ok(ciphertext)
 }
 
 /// `AAD_PREFIX` followed by the document without `integrity`,

@@ -544,11 +544,9 @@ mod tests {
 
     #[test]
     fn a_change_index_is_claimed_once() {
-        let dir = std::env::temp_dir().join(format!(
-            "wallet-usage-test-{}-{}",
-            std::process::id(),
-            hex::encode(crate::hash::sha256(b"usage"))
-        ));
+        let mut rnd = [0u8; 8];
+        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut rnd);
+        let dir = std::env::temp_dir().join(format!("wallet-usage-test-{}", hex::encode(rnd)));
         let _ = fs::remove_dir_all(&dir);
         let ks = Keystore::open(&dir).unwrap();
         let secret = WalletSecret::Mnemonic {

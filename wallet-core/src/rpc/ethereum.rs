@@ -64,20 +64,8 @@ impl CallRequest {
             v["to"] = json!(t.to_checksum());
         }
         if !self.access_list.is_empty() {
-            v["accessList"] = self
-                .access_list
-                .iter()
-                .map(|item| {
-                    json!({
-                        "address": item.address.to_checksum(),
-                        "storageKeys": item
-                            .storage_keys
-                            .iter()
-                            .map(|k| format!("0x{}", hex::encode(k)))
-                            .collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
+            // The standard JSON form, as `AccessListItem` serialises itself.
+            v["accessList"] = serde_json::to_value(&self.access_list).unwrap_or_default();
         }
         v
     }
@@ -172,7 +160,7 @@ impl EthNode {
             (None, Some(Ok(g))) if g.0 == 21_000 => *g,
             // 20% headroom over the estimate.
             (None, Some(Ok(g))) => Gas(g.0.saturating_add(g.0 / 5)),
-            (None, None) => Gas(21_000),
+            (None, None) => return Err(Error::Internal("no gas given and none estimated".into())),
             // Some nodes refuse to estimate a transfer the sender cannot pay:
             // say so plainly.
             (None, Some(Err(_))) if state.balance < req.value => {
@@ -411,14 +399,15 @@ impl EthNode {
     /// `eth_getTransactionByHash`: `true` when the node knows the
     /// transaction (pending or mined).
     pub fn transaction_known(&self, hash: &[u8; 32]) -> Result<bool> {
+        let hash = format!("0x{}", hex::encode(hash));
         let v = self.rpc.call_within(
             "eth_getTransactionByHash",
-            json!([format!("0x{}", hex::encode(hash))]),
+            json!([hash]),
             super::FOLLOW_UP_TIMEOUT,
         )?;
         Ok(v.get("hash")
             .and_then(Value::as_str)
-            .is_some_and(|h| h.eq_ignore_ascii_case(&format!("0x{}", hex::encode(hash)))))
+            .is_some_and(|h| h.eq_ignore_ascii_case(&hash)))
     }
 
     /// `eth_getTransactionReceipt`; `None` while pending.
