@@ -67,6 +67,9 @@ pub enum ErrorKind {
     WrongChain,
     /// A signature that does not verify for the given key, address or message.
     BadSignature,
+    /// A node's answer did not match its proof (a state or receipt proof, a
+    /// header chain, a merkle branch): the node lied or is broken.
+    Unverified,
     /// A bug: an invariant of the SDK did not hold.
     Internal,
 }
@@ -100,6 +103,7 @@ impl ErrorKind {
         ErrorKind::InsufficientFunds,
         ErrorKind::WrongChain,
         ErrorKind::BadSignature,
+        ErrorKind::Unverified,
         ErrorKind::Internal,
     ];
 
@@ -133,6 +137,7 @@ impl ErrorKind {
             ErrorKind::InsufficientFunds => "insufficient_funds",
             ErrorKind::WrongChain => "wrong_chain",
             ErrorKind::BadSignature => "bad_signature",
+            ErrorKind::Unverified => "unverified",
             ErrorKind::Internal => "internal",
         }
     }
@@ -149,6 +154,7 @@ impl ErrorKind {
                 | ErrorKind::BadResponse
                 | ErrorKind::NodeError
                 | ErrorKind::Rejected
+                | ErrorKind::Unverified
         )
     }
 }
@@ -375,6 +381,11 @@ pub enum Error {
     #[error("{0}")]
     BadSignature(String),
 
+    /// A node's answer that does not match its proof; the message names
+    /// what did not match and against what.
+    #[error("the node's answer could not be verified: {0}")]
+    Unverified(String),
+
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -483,6 +494,7 @@ impl Error {
             Error::InsufficientFunds(_) => ErrorKind::InsufficientFunds,
             Error::WrongChain(_) => ErrorKind::WrongChain,
             Error::BadSignature(_) => ErrorKind::BadSignature,
+            Error::Unverified(_) => ErrorKind::Unverified,
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

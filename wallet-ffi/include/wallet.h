@@ -134,6 +134,10 @@ enum WalletStatus
    */
   WALLET_STATUS_BAD_SIGNATURE = 26,
   /**
+   * A node's answer did not match its proof.
+   */
+  WALLET_STATUS_UNVERIFIED = 27,
+  /**
    * A required pointer argument was NULL.
    */
   WALLET_STATUS_NULL_POINTER = 100,

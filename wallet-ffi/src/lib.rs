@@ -101,6 +101,8 @@ pub enum WalletStatus {
     WrongChain = 25,
     /// A signature does not verify.
     BadSignature = 26,
+    /// A node's answer did not match its proof.
+    Unverified = 27,
     /// A required pointer argument was NULL.
     NullPointer = 100,
     /// A string argument is not valid UTF-8.
@@ -111,7 +113,7 @@ pub enum WalletStatus {
 
 impl WalletStatus {
     /// Every status, for looking one up by value.
-    const ALL: [WalletStatus; 30] = [
+    const ALL: [WalletStatus; 31] = [
         Self::Ok,
         Self::InvalidInput,
         Self::InvalidMnemonic,
@@ -139,6 +141,7 @@ impl WalletStatus {
         Self::InsufficientFunds,
         Self::WrongChain,
         Self::BadSignature,
+        Self::Unverified,
         Self::NullPointer,
         Self::InvalidUtf8,
         Self::Internal,
@@ -172,6 +175,7 @@ impl WalletStatus {
             ErrorKind::InsufficientFunds => Self::InsufficientFunds,
             ErrorKind::WrongChain => Self::WrongChain,
             ErrorKind::BadSignature => Self::BadSignature,
+            ErrorKind::Unverified => Self::Unverified,
             ErrorKind::Internal => Self::Internal,
             // `ErrorKind` is non_exhaustive: a kind added to the core without
             // a status here is reported as internal (a unit test catches it).
@@ -208,6 +212,7 @@ impl WalletStatus {
             Self::InsufficientFunds => c"insufficient_funds",
             Self::WrongChain => c"wrong_chain",
             Self::BadSignature => c"bad_signature",
+            Self::Unverified => c"unverified",
             Self::NullPointer => c"null_pointer",
             Self::InvalidUtf8 => c"invalid_utf8",
             Self::Internal => c"internal",
