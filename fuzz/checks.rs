@@ -12,7 +12,9 @@ use wallet_core::bitcoin::{message, payment, Address, NetworkParams, Wif};
 use wallet_core::ethereum::{self, transaction, SignedTransaction, TypedData, Unit, Wei};
 use wallet_core::hd::{DerivationPath, ExtendedKey};
 use wallet_core::key::{PrivateKey, PublicKey};
-use wallet_core::keystore::{v3, KdfParams, KeySource, Keys, Keystore, WalletFile, WalletSecret};
+use wallet_core::keystore::{
+    v3, KdfParams, KeySource, Keys, Keystore, SingleKey, WalletFile, WalletSecret,
+};
 use wallet_core::mnemonic::{Language, Mnemonic};
 use wallet_core::schnorr::AuxRand;
 
@@ -278,29 +280,28 @@ fn payload_templates() -> &'static [PayloadTemplate; 3] {
         let key = PrivateKey::from_hex(&"42".repeat(32)).expect("key");
         let templates = [
             (
-                PayloadTemplate::new(&WalletSecret::Mnemonic {
-                    mnemonic: m.clone(),
-                    passphrase: "".into(),
-                }),
+                PayloadTemplate::new(
+                    &WalletSecret::from_mnemonic(m.clone(), "".into()).expect("mnemonic"),
+                ),
                 format!(
                     r#"{{"type":"mnemonic","mnemonic":"{}","language":"english","passphrase":""}}"#,
                     m.phrase().expose()
                 ),
             ),
             (
-                PayloadTemplate::new(&WalletSecret::Xprv(xprv.clone())),
+                PayloadTemplate::new(&WalletSecret::from_xprv(xprv.clone()).expect("xprv")),
                 format!(
                     r#"{{"type":"xprv","xprv":"{}"}}"#,
                     xprv.to_base58().expose()
                 ),
             ),
             (
-                PayloadTemplate::new(&WalletSecret::PrivateKey {
+                PayloadTemplate::new(&WalletSecret::Single(SingleKey {
                     key,
                     compressed: true,
                     wif_version: None,
                     source: KeySource::Hex,
-                }),
+                })),
                 format!(
                     r#"{{"type":"private-key","key":"{}","compressed":true}}"#,
                     "42".repeat(32)

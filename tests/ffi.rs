@@ -85,7 +85,8 @@ fn c_example_static_and_dynamic_on_anvil_and_clean_under_valgrind() {
     let want = wallet_core::account::derive_addresses(
         &master,
         &f,
-        &f.address_path(0, false, 0).unwrap(),
+        &f.address_path(0, wallet_core::account::Keychain::External, 0)
+            .unwrap(),
         2,
     )
     .unwrap();
@@ -121,11 +122,12 @@ fn c_example_static_and_dynamic_on_anvil_and_clean_under_valgrind() {
             .unwrap()
             .unlock(b"correct horse", true)
             .unwrap();
-        let master = secret.master().unwrap().unwrap();
+        let master = secret.master().unwrap().clone();
         let core = wallet_core::account::derive_addresses(
             &master,
             &f,
-            &f.address_path(0, false, 0).unwrap(),
+            &f.address_path(0, wallet_core::account::Keychain::External, 0)
+                .unwrap(),
             1,
         )
         .unwrap();

@@ -15,9 +15,10 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wallet_core::ethereum::Address;
-use wallet_core::rpc::bitcoin::{self as btc, Auth, BtcNode};
+use wallet_core::rpc::bitcoin::{Auth, BtcNode};
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::rpc::{RpcClient, RpcConfig, MAX_RESPONSE_BYTES};
+use wallet_core::spend::bitcoin as btc;
 use wallet_core::{Error, ErrorKind};
 
 type Behaviour = dyn Fn(&Value, &mut TcpStream) + Send + Sync;

@@ -12,7 +12,9 @@ use wallet_core::ethereum::{
 };
 use wallet_core::hd::{ChildIndex, DerivationPath, ExtendedKey, ExtendedPrivateKey, KeyVersion};
 use wallet_core::key::{PrivateKey, PublicKey};
-use wallet_core::keystore::{v3, KdfParams, KeySource, Keystore, WalletFile, WalletSecret};
+use wallet_core::keystore::{
+    v3, KdfParams, KeySource, Keystore, SingleKey, WalletFile, WalletSecret,
+};
 use wallet_core::mnemonic::{Language, Mnemonic};
 use wallet_core::secret::SecretString;
 use wallet_core::ErrorKind;
@@ -236,12 +238,12 @@ const FAST: KdfParams = KdfParams {
 };
 
 fn wallet_file() -> (Vec<u8>, WalletFile, wallet_core::keystore::Keys) {
-    let secret = WalletSecret::PrivateKey {
+    let secret = WalletSecret::Single(SingleKey {
         key: PrivateKey::from_hex(&"42".repeat(32)).unwrap(),
         compressed: true,
         wif_version: None,
         source: KeySource::Hex,
-    };
+    });
     let (f, keys) = WalletFile::seal("p", "2026-01-01T00:00:00Z", &secret, b"pw", FAST).unwrap();
     (f.to_bytes().unwrap(), f, keys)
 }
@@ -471,10 +473,11 @@ fn wrapped(s: &str) -> String {
 fn wallet_secret() -> impl Strategy<Value = WalletSecret> {
     prop_oneof![
         (entropy(), language(), "[\\PC\"\\\\\t]{0,40}").prop_map(|(e, lang, pp)| {
-            WalletSecret::Mnemonic {
-                mnemonic: Mnemonic::from_entropy(&e, lang).unwrap(),
-                passphrase: SecretString::from(pp),
-            }
+            WalletSecret::from_mnemonic(
+                Mnemonic::from_entropy(&e, lang).unwrap(),
+                SecretString::from(pp),
+            )
+            .unwrap()
         }),
         (proptest::collection::vec(any::<u8>(), 16..=64), 0usize..9).prop_map(|(seed, vi)| {
             WalletSecret::from_xprv(
@@ -491,7 +494,7 @@ fn wallet_secret() -> impl Strategy<Value = WalletSecret> {
             0usize..4
         )
             .prop_map(|(key, compressed, wif_version, si)| {
-                WalletSecret::PrivateKey {
+                WalletSecret::Single(SingleKey {
                     key,
                     compressed,
                     wif_version,
@@ -501,40 +504,13 @@ fn wallet_secret() -> impl Strategy<Value = WalletSecret> {
                         KeySource::Pem,
                         KeySource::EthKeystore,
                     ][si],
-                }
+                })
             }),
     ]
 }
 
 fn same_secret(a: &WalletSecret, b: &WalletSecret) -> bool {
-    match (a, b) {
-        (
-            WalletSecret::Mnemonic {
-                mnemonic: m1,
-                passphrase: p1,
-            },
-            WalletSecret::Mnemonic {
-                mnemonic: m2,
-                passphrase: p2,
-            },
-        ) => m1 == m2 && p1 == p2,
-        (WalletSecret::Xprv(x1), WalletSecret::Xprv(x2)) => x1 == x2,
-        (
-            WalletSecret::PrivateKey {
-                key: k1,
-                compressed: c1,
-                wif_version: w1,
-                source: s1,
-            },
-            WalletSecret::PrivateKey {
-                key: k2,
-                compressed: c2,
-                wif_version: w2,
-                source: s2,
-            },
-        ) => k1 == k2 && c1 == c2 && w1 == w2 && s1 == s2,
-        _ => false,
-    }
+    a == b
 }
 
 /// A fresh keystore directory for one property (removed at the end).

@@ -5,7 +5,7 @@
 use wallet_core::bitcoin::{NetworkParams, Wif};
 use wallet_core::hd::{ExtendedKey, ExtendedPrivateKey};
 use wallet_core::key::PrivateKey;
-use wallet_core::keystore::{KeySource, WalletSecret};
+use wallet_core::keystore::{KeySource, SingleKey, WalletSecret};
 use wallet_core::mnemonic::Mnemonic;
 use wallet_core::secret::{SecretBytes, SecretString, SecretVec};
 
@@ -66,26 +66,23 @@ fn no_secret_in_debug() {
             "WalletSecret::Mnemonic",
             format!(
                 "{:?}",
-                WalletSecret::Mnemonic {
-                    mnemonic: m.clone(),
-                    passphrase: SecretString::from("pass phrase")
-                }
+                WalletSecret::from_mnemonic(m.clone(), SecretString::from("pass phrase")).unwrap()
             ),
         ),
         (
             "WalletSecret::Xprv",
-            format!("{:?}", WalletSecret::Xprv(master.clone())),
+            format!("{:?}", WalletSecret::from_xprv(master.clone()).unwrap()),
         ),
         (
             "WalletSecret::PrivateKey",
             format!(
                 "{:?}",
-                WalletSecret::PrivateKey {
+                WalletSecret::Single(SingleKey {
                     key: key.clone(),
                     compressed: true,
                     wif_version: Some(0x80),
                     source: KeySource::Wif
-                }
+                })
             ),
         ),
     ];

@@ -110,7 +110,6 @@ int main(int argc, char **argv) {
         fail("a value outside WalletStatus must be named \"unknown\"");
     if (strcmp(wallet_status_name(WALLET_STATUS_WRONG_PASSWORD), "wrong_password") != 0) fail("status name");
     wallet_string_free(NULL);
-    wallet_bytes_free(NULL, 0);
     wallet_handle_free(NULL);
     wallet_keystore_free(NULL);
     pthread_t t[THREADS];

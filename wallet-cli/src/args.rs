@@ -1,8 +1,130 @@
 //! The command line, as clap parses it. Names here are a contract: scripts use them.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use wallet_core::mnemonic::Language;
+use wallet_core::bitcoin::{AddressType, Chain, Network};
+use wallet_core::chain::ChainKind;
+use wallet_core::mnemonic::{Language, WordCount};
+
+/// `--chain` of commands that take every chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainArg {
+    /// Bitcoin.
+    Btc,
+    /// Litecoin.
+    Ltc,
+    /// Ethereum.
+    Eth,
+}
+
+impl From<ChainArg> for ChainKind {
+    fn from(c: ChainArg) -> Self {
+        match c {
+            ChainArg::Btc => ChainKind::Bitcoin,
+            ChainArg::Ltc => ChainKind::Litecoin,
+            ChainArg::Eth => ChainKind::Ethereum,
+        }
+    }
+}
+
+/// `--chain` of the Bitcoin-family commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BtcChainArg {
+    /// Bitcoin.
+    Btc,
+    /// Litecoin.
+    Ltc,
+}
+
+impl From<BtcChainArg> for Chain {
+    fn from(c: BtcChainArg) -> Self {
+        match c {
+            BtcChainArg::Btc => Chain::Bitcoin,
+            BtcChainArg::Ltc => Chain::Litecoin,
+        }
+    }
+}
+
+/// `--type`: a Bitcoin-family address type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    /// Legacy pay-to-pubkey-hash (BIP44).
+    P2pkh,
+    /// Nested segwit (BIP49).
+    #[value(name = "p2sh-p2wpkh")]
+    P2shP2wpkh,
+    /// Native segwit (BIP84).
+    P2wpkh,
+    /// Taproot key path (BIP86).
+    P2tr,
+}
+
+impl From<TypeArg> for AddressType {
+    fn from(t: TypeArg) -> Self {
+        match t {
+            TypeArg::P2pkh => AddressType::P2pkh,
+            TypeArg::P2shP2wpkh => AddressType::P2shP2wpkh,
+            TypeArg::P2wpkh => AddressType::P2wpkh,
+            TypeArg::P2tr => AddressType::P2tr,
+        }
+    }
+}
+
+/// `--network`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetworkArg {
+    /// The real network.
+    Mainnet,
+    /// The public test network.
+    Testnet,
+    /// Signet (Bitcoin only).
+    Signet,
+    /// A local regression-test network.
+    Regtest,
+}
+
+impl From<NetworkArg> for Network {
+    fn from(n: NetworkArg) -> Self {
+        match n {
+            NetworkArg::Mainnet => Network::Mainnet,
+            NetworkArg::Testnet => Network::Testnet,
+            NetworkArg::Signet => Network::Signet,
+            NetworkArg::Regtest => Network::Regtest,
+        }
+    }
+}
+
+/// `--words`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WordsArg {
+    /// 12 words.
+    #[value(name = "12")]
+    W12,
+    /// 15 words.
+    #[value(name = "15")]
+    W15,
+    /// 18 words.
+    #[value(name = "18")]
+    W18,
+    /// 21 words.
+    #[value(name = "21")]
+    W21,
+    /// 24 words.
+    #[value(name = "24")]
+    W24,
+}
+
+impl From<WordsArg> for WordCount {
+    fn from(w: WordsArg) -> Self {
+        match w {
+            WordsArg::W12 => WordCount::W12,
+            WordsArg::W15 => WordCount::W15,
+            WordsArg::W18 => WordCount::W18,
+            WordsArg::W21 => WordCount::W21,
+            WordsArg::W24 => WordCount::W24,
+        }
+    }
+}
 
 /// HD wallet, key manager and signer for Bitcoin, Litecoin and Ethereum.
 #[derive(Debug, Parser)]
@@ -108,8 +230,8 @@ pub enum MnemonicCommand {
     /// Print a fresh mnemonic from the OS random generator.
     New {
         /// Number of words.
-        #[arg(long, default_value = "12", value_parser = ["12", "15", "18", "21", "24"])]
-        words: String,
+        #[arg(long, value_enum, default_value = "12")]
+        words: WordsArg,
         /// Word list.
         #[arg(long, default_value = "english", value_parser = parse_language)]
         language: Language,
@@ -126,16 +248,16 @@ pub enum MnemonicCommand {
 #[derive(Debug, Args, Clone)]
 pub struct Selector {
     /// Chain: btc (default), ltc or eth.
-    #[arg(long, value_parser = ["btc", "ltc", "eth"])]
-    pub chain: Option<String>,
+    #[arg(long, value_enum)]
+    pub chain: Option<ChainArg>,
 
     /// Address type (btc/ltc): p2pkh, p2sh-p2wpkh, p2wpkh, p2tr (default p2wpkh, or the path's purpose).
-    #[arg(long = "type", value_name = "TYPE", value_parser = ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"])]
-    pub kind: Option<String>,
+    #[arg(long = "type", value_name = "TYPE", value_enum)]
+    pub kind: Option<TypeArg>,
 
     /// Network (btc/ltc): mainnet (default), testnet, signet, regtest.
-    #[arg(long, value_parser = ["mainnet", "testnet", "signet", "regtest"])]
-    pub network: Option<String>,
+    #[arg(long, value_enum)]
+    pub network: Option<NetworkArg>,
 
     /// Account number (the third, hardened path level).
     #[arg(long, value_name = "A", conflicts_with = "path")]
@@ -190,8 +312,8 @@ pub struct CreateArgs {
     /// Wallet name.
     pub name: String,
     /// Number of words.
-    #[arg(long, default_value = "12", value_parser = ["12", "15", "18", "21", "24"])]
-    pub words: String,
+    #[arg(long, value_enum, default_value = "12")]
+    pub words: WordsArg,
     /// Word list.
     #[arg(long, default_value = "english", value_parser = parse_language)]
     pub language: Language,
@@ -352,29 +474,67 @@ pub struct EthTxArgs {
     pub access_list: Option<PathBuf>,
 }
 
+/// `wallet eth sign-tx`
+#[derive(Debug, Args)]
+pub struct EthSignTxArgs {
+    /// Wallet name.
+    pub name: String,
+    /// Transaction fields.
+    #[command(flatten)]
+    pub tx: EthTxArgs,
+    /// Nonce.
+    #[arg(long, value_name = "N")]
+    pub nonce: u64,
+    /// Gas limit.
+    #[arg(long, value_name = "G")]
+    pub gas: u64,
+    /// Chain id.
+    #[arg(long, value_name = "C")]
+    pub chain_id: u64,
+    /// Which key.
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
+/// `wallet eth send`
+#[derive(Debug, Args)]
+pub struct EthSendArgs {
+    /// Wallet name.
+    pub name: String,
+    /// Node URL.
+    #[arg(long, value_name = "URL")]
+    pub rpc_url: String,
+    /// Transaction fields.
+    #[command(flatten)]
+    pub tx: EthTxArgs,
+    /// Expected chain id: refuse a node on another chain.
+    #[arg(long, value_name = "C")]
+    pub chain_id: Option<u64>,
+    /// Nonce (default: the node's pending nonce).
+    #[arg(long, value_name = "N")]
+    pub nonce: Option<u64>,
+    /// Gas limit (default: the node's estimate, + 20% unless it is exactly 21000).
+    #[arg(long, value_name = "G")]
+    pub gas: Option<u64>,
+    /// Wait for the receipt.
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds to wait for the node (each request) and for the receipt.
+    #[arg(long, value_name = "S", default_value_t = 120)]
+    pub timeout: u64,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Which key.
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
 /// `wallet eth …`
 #[derive(Debug, Subcommand)]
 pub enum EthCommand {
     /// Sign a transaction offline; prints the raw transaction and its hash.
-    SignTx {
-        /// Wallet name.
-        name: String,
-        /// Transaction fields.
-        #[command(flatten)]
-        tx: EthTxArgs,
-        /// Nonce.
-        #[arg(long, value_name = "N")]
-        nonce: u64,
-        /// Gas limit.
-        #[arg(long, value_name = "G")]
-        gas: u64,
-        /// Chain id.
-        #[arg(long, value_name = "C")]
-        chain_id: u64,
-        /// Which key.
-        #[command(flatten)]
-        key: KeyArgs,
-    },
+    SignTx(EthSignTxArgs),
     /// Sign EIP-712 typed data (the standard JSON form) from FILE.
     SignTypedData {
         /// Wallet name.
@@ -386,37 +546,7 @@ pub enum EthCommand {
         key: KeyArgs,
     },
     /// Fill in nonce, fees, gas and chain id from a node, sign, send.
-    Send {
-        /// Wallet name.
-        name: String,
-        /// Node URL.
-        #[arg(long, value_name = "URL")]
-        rpc_url: String,
-        /// Transaction fields.
-        #[command(flatten)]
-        tx: EthTxArgs,
-        /// Expected chain id: refuse a node on another chain.
-        #[arg(long, value_name = "C")]
-        chain_id: Option<u64>,
-        /// Nonce (default: the node's pending nonce).
-        #[arg(long, value_name = "N")]
-        nonce: Option<u64>,
-        /// Gas limit (default: the node's estimate, + 20% unless it is exactly 21000).
-        #[arg(long, value_name = "G")]
-        gas: Option<u64>,
-        /// Wait for the receipt.
-        #[arg(long)]
-        wait: bool,
-        /// Seconds to wait for the node (each request) and for the receipt.
-        #[arg(long, value_name = "S", default_value_t = 120)]
-        timeout: u64,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        yes: bool,
-        /// Which key.
-        #[command(flatten)]
-        key: KeyArgs,
-    },
+    Send(EthSendArgs),
     /// Send an already signed transaction.
     Broadcast {
         /// Node URL.
@@ -453,11 +583,11 @@ pub enum EthCommand {
 #[derive(Debug, Args, Clone)]
 pub struct BtcNet {
     /// Chain: btc or ltc.
-    #[arg(long, default_value = "btc", value_parser = ["btc", "ltc"])]
-    pub chain: String,
+    #[arg(long, value_enum, default_value = "btc")]
+    pub chain: BtcChainArg,
     /// Network: mainnet, testnet, signet, regtest.
-    #[arg(long, default_value = "mainnet", value_parser = ["mainnet", "testnet", "signet", "regtest"])]
-    pub network: String,
+    #[arg(long, value_enum, default_value = "mainnet")]
+    pub network: NetworkArg,
 }
 
 /// How to reach a Bitcoin Core-style node.
@@ -478,6 +608,40 @@ pub struct NodeArgs {
     /// Seconds to wait for each node request.
     #[arg(long, value_name = "S", default_value_t = 60)]
     pub timeout: u64,
+}
+
+/// `wallet btc send`
+#[derive(Debug, Args)]
+pub struct BtcSendArgs {
+    /// Wallet name.
+    pub name: String,
+    /// The node.
+    #[command(flatten)]
+    pub node: NodeArgs,
+    /// Recipient address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: String,
+    /// Amount in coins (0.5) or satoshis (50000sat).
+    #[arg(long, value_name = "BTC")]
+    pub amount: String,
+    /// Fee rate in sat/vB (default: the node's estimate).
+    #[arg(long, value_name = "SAT_PER_VB")]
+    pub fee_rate: Option<f64>,
+    /// Accept a --fee-rate above the 500 sat/vB safety cap.
+    #[arg(long)]
+    pub allow_high_fee: bool,
+    /// Type of the change address.
+    #[arg(long, value_name = "TYPE", value_enum, default_value = "p2wpkh")]
+    pub change_type: TypeArg,
+    /// Addresses scanned per chain and type (extended while coins appear near the end).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub gap: u32,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Network.
+    #[command(flatten)]
+    pub net: BtcNet,
 }
 
 /// `wallet btc …`
@@ -512,37 +676,7 @@ pub enum BtcCommand {
         net: BtcNet,
     },
     /// Pay from the wallet's coins: scan, select, sign, send.
-    Send {
-        /// Wallet name.
-        name: String,
-        /// The node.
-        #[command(flatten)]
-        node: NodeArgs,
-        /// Recipient address.
-        #[arg(long, value_name = "ADDRESS")]
-        to: String,
-        /// Amount in coins (0.5) or satoshis (50000sat).
-        #[arg(long, value_name = "BTC")]
-        amount: String,
-        /// Fee rate in sat/vB (default: the node's estimate).
-        #[arg(long, value_name = "SAT_PER_VB")]
-        fee_rate: Option<f64>,
-        /// Accept a --fee-rate above the 500 sat/vB safety cap.
-        #[arg(long)]
-        allow_high_fee: bool,
-        /// Type of the change address.
-        #[arg(long, value_name = "TYPE", default_value = "p2wpkh", value_parser = ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"])]
-        change_type: String,
-        /// Addresses scanned per chain and type (extended while coins appear near the end).
-        #[arg(long, value_name = "N", default_value_t = 50)]
-        gap: u32,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        yes: bool,
-        /// Network.
-        #[command(flatten)]
-        net: BtcNet,
-    },
+    Send(BtcSendArgs),
     /// The wallet's confirmed balance (scans its addresses on the node).
     Balance {
         /// Wallet name.
@@ -582,11 +716,11 @@ pub struct SignMessageArgs {
 #[derive(Debug, Args)]
 pub struct VerifyMessageArgs {
     /// Chain: eth, btc or ltc.
-    #[arg(long, value_parser = ["btc", "ltc", "eth"])]
-    pub chain: String,
+    #[arg(long, value_enum)]
+    pub chain: ChainArg,
     /// Network (btc/ltc).
-    #[arg(long, value_parser = ["mainnet", "testnet", "signet", "regtest"])]
-    pub network: Option<String>,
+    #[arg(long, value_enum)]
+    pub network: Option<NetworkArg>,
     /// The address that supposedly signed.
     #[arg(long, value_name = "A")]
     pub address: String,
@@ -605,6 +739,57 @@ pub struct VerifyMessageArgs {
     /// Verify an EIP-712 signature over this typed-data JSON file (`-`: stdin; eth only).
     #[arg(long, value_name = "FILE")]
     pub typed_data: Option<PathBuf>,
+}
+
+/// Parses the command line. Help and version requests, and errors, end the
+/// process here: printed as clap prints them, or (with `--json`) as one
+/// JSON object (`{"name","version"}`, or an error of kind `usage`).
+pub fn parse() -> Cli {
+    let wants_json = std::env::args_os().any(|a| a == "--json");
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => exit_on(e, wants_json),
+    }
+}
+
+fn exit_on(e: clap::Error, json: bool) -> ! {
+    use clap::error::ErrorKind as K;
+    if json && e.kind() == K::DisplayVersion {
+        println!(
+            "{}",
+            serde_json::json!({"name": "wallet", "version": env!("CARGO_PKG_VERSION")})
+        );
+        std::process::exit(crate::error::EXIT_OK);
+    }
+    if matches!(e.kind(), K::DisplayHelp | K::DisplayVersion) {
+        let _ = e.print();
+        std::process::exit(crate::error::EXIT_OK);
+    }
+    if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = e.print();
+        std::process::exit(crate::error::EXIT_USAGE);
+    }
+    if !json {
+        let _ = e.print();
+        std::process::exit(crate::error::EXIT_USAGE);
+    }
+    // The first paragraph of clap's message, on one line: what is wrong
+    // and, for missing arguments, which ones.
+    let msg = e.render().to_string();
+    let text = msg
+        .lines()
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = text.trim_start_matches("error: ");
+    let err = crate::error::CliError::usage(if text.is_empty() {
+        "invalid command line"
+    } else {
+        text
+    });
+    eprintln!("{}", err.to_json());
+    std::process::exit(err.exit_code);
 }
 
 fn parse_language(s: &str) -> Result<Language, String> {

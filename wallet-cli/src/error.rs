@@ -1,6 +1,10 @@
 //! Errors as the CLI reports them: a stable kind, a message, an exit code.
+//! Core errors arrive without CLI vocabulary; this is where the hints that
+//! name this command's flags are added.
 
 use serde_json::{json, Map, Value};
+use wallet_core::account::SelectionError;
+use wallet_core::report::ErrorReport;
 use wallet_core::{Error, ErrorKind};
 
 /// Exit code: success.
@@ -12,11 +16,30 @@ pub const EXIT_USAGE: i32 = 2;
 /// Exit code: the network or the node failed.
 pub const EXIT_NETWORK: i32 = 3;
 
+/// What went wrong: the command line, or a core error of a stable kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CliKind {
+    /// The command line was wrong (exit code 2).
+    Usage,
+    /// A core error kind.
+    Core(ErrorKind),
+}
+
+impl CliKind {
+    /// The stable name printed in `--json` errors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CliKind::Usage => "usage",
+            CliKind::Core(k) => k.as_str(),
+        }
+    }
+}
+
 /// An error on its way to the user.
 #[derive(Debug)]
 pub struct CliError {
-    /// Stable machine-readable kind (an `ErrorKind` name, or `usage`).
-    pub kind: &'static str,
+    /// Stable machine-readable kind.
+    pub kind: CliKind,
     /// One human sentence.
     pub message: String,
     /// Process exit code.
@@ -29,17 +52,17 @@ impl CliError {
     /// A usage error (exit code 2).
     pub fn usage(message: impl Into<String>) -> Self {
         Self {
-            kind: "usage",
+            kind: CliKind::Usage,
             message: message.into(),
             exit_code: EXIT_USAGE,
             details: Map::new(),
         }
     }
 
-    /// An error of `kind` with exit code 1.
+    /// An error of `kind` with the exit code its kind has.
     pub fn user(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
-            kind: kind.as_str(),
+            kind: CliKind::Core(kind),
             message: message.into(),
             exit_code: exit_code(kind),
             details: Map::new(),
@@ -56,11 +79,28 @@ impl CliError {
         Self::user(kind, format!("{what} '{}': {e}", path.display()))
     }
 
+    /// Whether this is a core error of `kind`.
+    pub fn is(&self, kind: ErrorKind) -> bool {
+        self.kind == CliKind::Core(kind)
+    }
+
+    /// This error with a hint appended to its message.
+    pub fn with_hint(mut self, hint: &str) -> Self {
+        self.message = format!("{}: {hint}", self.message);
+        self
+    }
+
+    /// This error with one more structured field.
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        self.details.insert(key.into(), value);
+        self
+    }
+
     /// The JSON document printed on stderr with `--json`.
     pub fn to_json(&self) -> Value {
         let mut obj = Map::new();
         obj.insert("error".into(), Value::Bool(true));
-        obj.insert("kind".into(), json!(self.kind));
+        obj.insert("kind".into(), json!(self.kind.as_str()));
         obj.insert("message".into(), json!(self.message));
         obj.insert("exit_code".into(), json!(self.exit_code));
         for (k, v) in &self.details {
@@ -79,48 +119,51 @@ pub fn exit_code(kind: ErrorKind) -> i32 {
     }
 }
 
+/// The CLI's wording for errors whose core message names concepts the CLI
+/// spells as flags.
+fn cli_message(e: &Error) -> Option<(bool, String)> {
+    let usage = |m: &str| Some((true, m.to_owned()));
+    match e {
+        Error::Selection(s) => match s {
+            SelectionError::TypeOnEthereum => usage("--type applies to --chain btc and ltc only"),
+            SelectionError::NetworkOnEthereum => usage(
+                "--network applies to --chain btc and ltc only (Ethereum addresses are the same on every network)",
+            ),
+            SelectionError::PathWithPosition => {
+                usage("--path cannot be combined with --account, --index or --change")
+            }
+            SelectionError::SingleKeyPosition => usage(
+                "this wallet is a single key: --path, --account, --index, --change and --count do not apply",
+            ),
+            SelectionError::NothingToIncrement => Some((
+                false,
+                "--count needs a path with at least one level to increment".to_owned(),
+            )),
+            _ => None,
+        },
+        Error::WeakKdf(m) => Some((false, format!("{m}; pass --allow-weak-kdf to use them anyway"))),
+        Error::WalletNotFound(_) => Some((false, format!("{e} (see `wallet list`)"))),
+        Error::AuthFailed(_) => Some((
+            false,
+            format!("{e} (check --rpc-user/--rpc-password-file or --rpc-cookie)"),
+        )),
+        Error::UnsupportedFileVersion { .. } => Some((false, format!("{e}; upgrade wallet"))),
+        _ => None,
+    }
+}
+
 impl From<Error> for CliError {
     fn from(e: Error) -> Self {
-        let mut out = CliError::user(e.kind(), e.to_string());
-        match &e {
-            Error::UnknownWord {
-                position,
-                word,
-                language,
-                suggestions,
-            } => {
-                out.details.insert("position".into(), json!(position));
-                out.details.insert("word".into(), json!(word));
-                out.details
-                    .insert("language".into(), json!(language.code()));
-                out.details.insert("suggestions".into(), json!(suggestions));
+        let report = ErrorReport::from(&e);
+        let mut out = CliError::user(e.kind(), report.message);
+        if let Some((usage, message)) = cli_message(&e) {
+            out.message = message;
+            if usage {
+                out.kind = CliKind::Usage;
+                out.exit_code = EXIT_USAGE;
             }
-            Error::ForeignWord {
-                position,
-                word,
-                found,
-                expected,
-            } => {
-                out.details.insert("position".into(), json!(position));
-                out.details.insert("word".into(), json!(word));
-                out.details
-                    .insert("word_language".into(), json!(found.code()));
-                out.details
-                    .insert("language".into(), json!(expected.code()));
-            }
-            Error::WordCount(n) => {
-                out.details.insert("word_count".into(), json!(n));
-            }
-            Error::Rejected(_) => {
-                out.details
-                    .insert("reason".into(), json!(e.rejection_reason()));
-            }
-            Error::MaybeSent { tx, .. } => {
-                out.details.insert("maybe_sent".into(), json!(true));
-                out.details.insert("tx".into(), json!(tx));
-            }
-            _ => {}
         }
+        out.details = report.details;
         out
     }
 }

@@ -23,6 +23,29 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The settings of a parsed command line.
+    pub fn of(cli: &crate::args::Cli) -> Self {
+        Self {
+            json: cli.json,
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+            keystore_dir: cli.keystore_dir.clone(),
+            password_file: cli.password_file.clone(),
+            allow_weak_kdf: cli.allow_weak_kdf,
+        }
+    }
+
+    /// Shows a summary before a confirmation: on stderr for people; with
+    /// `--json` or `-q` only on the terminal, and only when a confirmation
+    /// is asked (`!yes`).
+    pub fn summary(&self, text: &str, yes: bool) {
+        if !self.json && !self.quiet {
+            eprintln!("{text}");
+        } else if !yes {
+            let _ = crate::prompt::tty_print(&format!("{text}\n"));
+        }
+    }
+
     /// Writes the command's result: `value` as JSON, or `human` as text.
     ///
     /// The output is rendered into one buffer that is wiped after it is
@@ -75,6 +98,19 @@ pub fn ignore_broken_pipe(e: io::Error) -> Result<(), CliError> {
     }
 }
 
+/// Overwrites the string leaves of a JSON value that carried a secret.
+pub fn wipe_json(mut v: serde_json::Value) {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => zeroize::Zeroize::zeroize(s),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
+            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+}
+
 /// Prints an error the way the user asked for (`-v` adds the kind and exit code).
 pub fn print_error(ctx: &Ctx, e: &CliError) {
     if ctx.json {
@@ -82,7 +118,9 @@ pub fn print_error(ctx: &Ctx, e: &CliError) {
     } else if ctx.verbose > 0 {
         eprintln!(
             "error[{}]: {} (exit code {})",
-            e.kind, e.message, e.exit_code
+            e.kind.as_str(),
+            e.message,
+            e.exit_code
         );
     } else {
         eprintln!("error: {}", e.message);

@@ -326,7 +326,7 @@ mod tests {
         }
         let data = vec![b'x'; MAX_SECRET_LEN + 1];
         let e = read_bounded(Dribble(&data, false), "test").unwrap_err();
-        assert_eq!(e.kind, "invalid_input");
+        assert_eq!(e.kind.as_str(), "invalid_input");
         assert!(e.message.contains("64 KiB"), "{}", e.message);
     }
 }

@@ -10,11 +10,11 @@ use wallet_core::mnemonic::Mnemonic;
 use wallet_core::secret::SecretString;
 
 fn bench(c: &mut Criterion) {
-    let secret = WalletSecret::Mnemonic {
-        mnemonic: Mnemonic::parse("test test test test test test test test test test test junk")
-            .unwrap(),
-        passphrase: SecretString::default(),
-    };
+    let secret = WalletSecret::from_mnemonic(
+        Mnemonic::parse("test test test test test test test test test test test junk").unwrap(),
+        SecretString::default(),
+    )
+    .unwrap();
     let (file, _) = WalletFile::seal(
         "b",
         "2026-01-01T00:00:00Z",

@@ -6,140 +6,125 @@
 //! FFI returns it as a status code. Messages say what was wrong and, where it
 //! helps, what to do; they never contain key material or passwords.
 
-use crate::mnemonic::Language;
-
 /// Result alias used throughout the SDK.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// A stable category for an [`Error`]; its string form never changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
+/// Defines [`ErrorKind`] from one table: each kind's stable code (the C
+/// ABI's status value), its stable name and its doc.
+macro_rules! kinds {
+    ($($(#[doc = $doc:literal])* $kind:ident = $code:literal, $name:literal;)*) => {
+        /// A stable category for an [`Error`]: its name and code never change
+        /// (the CLI prints the name in `--json` errors, the C ABI returns the
+        /// code as its status).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #[repr(i32)]
+        pub enum ErrorKind {
+            $($(#[doc = $doc])* $kind = $code,)*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in code order.
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind,)*];
+
+            /// The stable snake_case name (used by `--json` output and documentation).
+            #[must_use]
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorKind::$kind => $name,)*
+                }
+            }
+
+            /// The name as a C string (for the C ABI).
+            #[must_use]
+            pub const fn as_cstr(self) -> &'static core::ffi::CStr {
+                match self {
+                    $(ErrorKind::$kind => {
+                        const NAME: &core::ffi::CStr = match core::ffi::CStr::from_bytes_with_nul(
+                            concat!($name, "\0").as_bytes(),
+                        ) {
+                            Ok(c) => c,
+                            Err(_) => panic!("a kind name holds a NUL"),
+                        };
+                        NAME
+                    })*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
     /// Malformed input: bad syntax, bad hex or base58, wrong length, out of range.
-    InvalidInput,
+    InvalidInput = 1, "invalid_input";
     /// A mnemonic phrase with an unknown word, a wrong word count or a foreign word.
-    InvalidMnemonic,
+    InvalidMnemonic = 2, "invalid_mnemonic";
     /// A checksum did not match (mnemonic, base58check, bech32, EIP-55).
-    BadChecksum,
+    BadChecksum = 3, "bad_checksum";
     /// A version/prefix byte that is not known (extended keys, addresses, files).
-    UnknownVersion,
+    UnknownVersion = 4, "unknown_version";
     /// Valid data, but for another network or chain than the one asked for.
-    WrongNetwork,
+    WrongNetwork = 5, "wrong_network";
     /// Key material that is not a valid secp256k1 key.
-    InvalidKey,
+    InvalidKey = 6, "invalid_key";
     /// A BIP32 derivation path that cannot be parsed or used.
-    InvalidPath,
+    InvalidPath = 7, "invalid_path";
     /// An address that cannot be parsed.
-    InvalidAddress,
+    InvalidAddress = 8, "invalid_address";
     /// Valid input asking for something this SDK does not do.
-    Unsupported,
+    Unsupported = 9, "unsupported";
     /// The password does not open the file.
-    WrongPassword,
+    WrongPassword = 10, "wrong_password";
     /// A file was modified: its authentication failed.
-    Tampered,
+    Tampered = 11, "tampered";
     /// Key-derivation parameters below the safe floor.
-    WeakParameters,
+    WeakParameters = 12, "weak_parameters";
     /// A wallet or file that does not exist.
-    NotFound,
+    NotFound = 13, "not_found";
     /// A wallet or file that already exists and would be overwritten.
-    AlreadyExists,
+    AlreadyExists = 14, "already_exists";
     /// Another process holds the keystore lock.
-    Locked,
+    Locked = 15, "locked";
     /// The operating system refused a file operation.
-    Io,
+    Io = 16, "io";
     /// The user declined a confirmation.
-    Cancelled,
+    Cancelled = 17, "cancelled";
     /// The node could not be reached (refused, DNS, TLS).
-    NodeUnreachable,
+    NodeUnreachable = 18, "node_unreachable";
     /// The node did not answer in time.
-    Timeout,
+    Timeout = 19, "timeout";
     /// The node answered something that is not a valid JSON-RPC response.
-    BadResponse,
+    BadResponse = 20, "bad_response";
     /// The node returned a JSON-RPC error.
-    NodeError,
+    NodeError = 21, "node_error";
     /// The node refused a transaction (with its reason).
-    Rejected,
+    Rejected = 22, "rejected";
     /// The node refused our credentials.
-    AuthFailed,
+    AuthFailed = 23, "auth_failed";
     /// Not enough funds for the payment and its fee.
-    InsufficientFunds,
+    InsufficientFunds = 24, "insufficient_funds";
     /// The node serves another chain than the one expected.
-    WrongChain,
+    WrongChain = 25, "wrong_chain";
     /// A signature that does not verify for the given key, address or message.
-    BadSignature,
+    BadSignature = 26, "bad_signature";
     /// A node's answer did not match its proof (a state or receipt proof, a
     /// header chain, a merkle branch): the node lied or is broken.
-    Unverified,
+    Unverified = 27, "unverified";
     /// A bug: an invariant of the SDK did not hold.
-    Internal,
+    Internal = 255, "internal";
 }
 
 impl ErrorKind {
-    /// Every kind, in declaration order.
-    pub const ALL: &'static [ErrorKind] = &[
-        ErrorKind::InvalidInput,
-        ErrorKind::InvalidMnemonic,
-        ErrorKind::BadChecksum,
-        ErrorKind::UnknownVersion,
-        ErrorKind::WrongNetwork,
-        ErrorKind::InvalidKey,
-        ErrorKind::InvalidPath,
-        ErrorKind::InvalidAddress,
-        ErrorKind::Unsupported,
-        ErrorKind::WrongPassword,
-        ErrorKind::Tampered,
-        ErrorKind::WeakParameters,
-        ErrorKind::NotFound,
-        ErrorKind::AlreadyExists,
-        ErrorKind::Locked,
-        ErrorKind::Io,
-        ErrorKind::Cancelled,
-        ErrorKind::NodeUnreachable,
-        ErrorKind::Timeout,
-        ErrorKind::BadResponse,
-        ErrorKind::NodeError,
-        ErrorKind::Rejected,
-        ErrorKind::AuthFailed,
-        ErrorKind::InsufficientFunds,
-        ErrorKind::WrongChain,
-        ErrorKind::BadSignature,
-        ErrorKind::Unverified,
-        ErrorKind::Internal,
-    ];
-
-    /// The stable snake_case name (used by `--json` output and documentation).
+    /// The stable code (the C ABI's status value).
     #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidInput => "invalid_input",
-            ErrorKind::InvalidMnemonic => "invalid_mnemonic",
-            ErrorKind::BadChecksum => "bad_checksum",
-            ErrorKind::UnknownVersion => "unknown_version",
-            ErrorKind::WrongNetwork => "wrong_network",
-            ErrorKind::InvalidKey => "invalid_key",
-            ErrorKind::InvalidPath => "invalid_path",
-            ErrorKind::InvalidAddress => "invalid_address",
-            ErrorKind::Unsupported => "unsupported",
-            ErrorKind::WrongPassword => "wrong_password",
-            ErrorKind::Tampered => "tampered",
-            ErrorKind::WeakParameters => "weak_parameters",
-            ErrorKind::NotFound => "not_found",
-            ErrorKind::AlreadyExists => "already_exists",
-            ErrorKind::Locked => "locked",
-            ErrorKind::Io => "io",
-            ErrorKind::Cancelled => "cancelled",
-            ErrorKind::NodeUnreachable => "node_unreachable",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::BadResponse => "bad_response",
-            ErrorKind::NodeError => "node_error",
-            ErrorKind::Rejected => "rejected",
-            ErrorKind::AuthFailed => "auth_failed",
-            ErrorKind::InsufficientFunds => "insufficient_funds",
-            ErrorKind::WrongChain => "wrong_chain",
-            ErrorKind::BadSignature => "bad_signature",
-            ErrorKind::Unverified => "unverified",
-            ErrorKind::Internal => "internal",
-        }
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// The kind whose code is `code`.
+    #[must_use]
+    pub fn from_code(code: i32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.code() == code)
     }
 
     /// True for failures of the network or the node (CLI exit code 3).
@@ -173,42 +158,9 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
-    /// A mnemonic word that is in no list (or not in the chosen one).
-    #[error(
-        "word {position} '{word}' is not in the {language} word list{}",
-        suggestion_text(suggestions)
-    )]
-    UnknownWord {
-        /// 1-based position of the word in the phrase.
-        position: usize,
-        /// The word as typed (after normalisation).
-        word: String,
-        /// The language the phrase was read in.
-        language: Language,
-        /// The nearest valid words by edit distance, best first.
-        suggestions: Vec<&'static str>,
-    },
-
-    /// A mnemonic word that belongs to another language than the rest of the phrase.
-    #[error("word {position} '{word}' is a {found} word, but the phrase is {expected}; mnemonics cannot mix languages")]
-    ForeignWord {
-        /// 1-based position of the word in the phrase.
-        position: usize,
-        /// The word as typed (after normalisation).
-        word: String,
-        /// The language the word belongs to.
-        found: Language,
-        /// The language of the rest of the phrase.
-        expected: Language,
-    },
-
-    /// A mnemonic with a word count BIP39 does not allow.
-    #[error("the phrase has {0} words; a BIP39 mnemonic has 12, 15, 18, 21 or 24")]
-    WordCount(usize),
-
-    /// A mnemonic whose words are valid but whose checksum is not.
-    #[error("the mnemonic checksum does not match: a word is wrong or the words are out of order")]
-    MnemonicChecksum,
+    /// A phrase that is not a valid BIP39 mnemonic.
+    #[error(transparent)]
+    Mnemonic(crate::mnemonic::MnemonicError),
 
     /// A checksum failed in an encoded string (base58check, bech32, EIP-55).
     #[error("{what}: checksum mismatch (a character is wrong)")]
@@ -262,7 +214,7 @@ pub enum Error {
     Tampered(String),
 
     /// A file format version this build cannot read.
-    #[error("{what} has format version {version}, which this version of wallet cannot read; upgrade wallet")]
+    #[error("{what} has format version {version}, which this version cannot read")]
     UnsupportedFileVersion {
         /// Which file.
         what: String,
@@ -275,7 +227,7 @@ pub enum Error {
     WeakKdf(String),
 
     /// A wallet that does not exist.
-    #[error("no wallet named '{0}' in the keystore (see `wallet list`)")]
+    #[error("no wallet named '{0}' in the keystore")]
     WalletNotFound(String),
 
     /// A wallet name that is taken.
@@ -299,6 +251,11 @@ pub enum Error {
         /// The change index both wanted.
         index: u32,
     },
+
+    /// The change index a payment takes could not be recorded, so the
+    /// payment was not sent; its kind is the cause's.
+    #[error("nothing was sent: the wallet could not record the change address it takes: {0}")]
+    ChangeNotRecorded(Box<Error>),
 
     /// A file-system operation failed.
     #[error("{op} '{path}': {source}")]
@@ -366,7 +323,7 @@ pub enum Error {
     Rejected(String),
 
     /// The node refused the credentials.
-    #[error("the node at {0} refused the credentials (check --rpc-user/--rpc-password-file or the cookie file)")]
+    #[error("the node at {0} refused the credentials (check the RPC user and password, or the cookie file)")]
     AuthFailed(String),
 
     /// Not enough funds.
@@ -386,20 +343,13 @@ pub enum Error {
     #[error("the node's answer could not be verified: {0}")]
     Unverified(String),
 
+    /// An address selection that cannot be resolved.
+    #[error(transparent)]
+    Selection(crate::account::SelectionError),
+
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
-}
-
-fn suggestion_text(suggestions: &[&str]) -> String {
-    match suggestions {
-        [] => String::new(),
-        [one] => format!("; did you mean '{one}'?"),
-        many => {
-            let quoted: Vec<String> = many.iter().map(|w| format!("'{w}'")).collect();
-            format!("; did you mean one of {}?", quoted.join(", "))
-        }
-    }
 }
 
 impl Error {
@@ -463,10 +413,8 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
-            Error::UnknownWord { .. } | Error::ForeignWord { .. } | Error::WordCount(_) => {
-                ErrorKind::InvalidMnemonic
-            }
-            Error::MnemonicChecksum | Error::Checksum { .. } => ErrorKind::BadChecksum,
+            Error::Mnemonic(e) => e.kind(),
+            Error::Checksum { .. } => ErrorKind::BadChecksum,
             Error::UnknownVersion { .. } => ErrorKind::UnknownVersion,
             Error::WrongNetwork { .. } => ErrorKind::WrongNetwork,
             Error::InvalidKey(_) => ErrorKind::InvalidKey,
@@ -487,7 +435,7 @@ impl Error {
             Error::NodeUnreachable { .. } => ErrorKind::NodeUnreachable,
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::BadResponse { .. } => ErrorKind::BadResponse,
-            Error::MaybeSent { cause, .. } => cause.kind(),
+            Error::MaybeSent { cause, .. } | Error::ChangeNotRecorded(cause) => cause.kind(),
             Error::NodeError { .. } => ErrorKind::NodeError,
             Error::Rejected(_) => ErrorKind::Rejected,
             Error::AuthFailed(_) => ErrorKind::AuthFailed,
@@ -495,8 +443,59 @@ impl Error {
             Error::WrongChain(_) => ErrorKind::WrongChain,
             Error::BadSignature(_) => ErrorKind::BadSignature,
             Error::Unverified(_) => ErrorKind::Unverified,
+            Error::Selection(e) => e.kind(),
             Error::Internal(_) => ErrorKind::Internal,
         }
+    }
+
+    /// The structured facts some errors carry, for JSON reports (see
+    /// [`crate::report::ErrorReport`]): the word, position, suggestions and
+    /// languages of a mnemonic error, a rejection's `reason`, a lost send's
+    /// `maybe_sent` and `tx`.
+    #[must_use]
+    pub fn details(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        let mut d = serde_json::Map::new();
+        use crate::mnemonic::MnemonicError as M;
+        match self {
+            Error::Mnemonic(M::UnknownWord {
+                position,
+                word,
+                language,
+                suggestions,
+            }) => {
+                d.insert("position".into(), json!(position));
+                if let Some(w) = word {
+                    d.insert("word".into(), json!(w));
+                }
+                d.insert("language".into(), json!(language.code()));
+                d.insert("suggestions".into(), json!(suggestions));
+            }
+            Error::Mnemonic(M::ForeignWord {
+                position,
+                word,
+                found,
+                expected,
+                ..
+            }) => {
+                d.insert("position".into(), json!(position));
+                d.insert("word".into(), json!(word));
+                d.insert("word_language".into(), json!(found.code()));
+                d.insert("language".into(), json!(expected.code()));
+            }
+            Error::Mnemonic(M::WordCount(n)) => {
+                d.insert("word_count".into(), json!(n));
+            }
+            Error::Rejected(_) => {
+                d.insert("reason".into(), json!(self.rejection_reason()));
+            }
+            Error::MaybeSent { tx, .. } => {
+                d.insert("maybe_sent".into(), json!(true));
+                d.insert("tx".into(), json!(tx));
+            }
+            _ => {}
+        }
+        d
     }
 
     pub(crate) fn input(msg: impl Into<String>) -> Self {
@@ -523,21 +522,27 @@ mod tests {
     #[test]
     fn kind_names_are_unique_snake_case() {
         let mut seen = std::collections::HashSet::new();
+        let mut codes = std::collections::HashSet::new();
         for kind in ErrorKind::ALL {
             let name = kind.as_str();
             assert!(seen.insert(name), "duplicate kind {name}");
+            assert!(codes.insert(kind.code()), "duplicate code of {name}");
             assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert_eq!(kind.as_cstr().to_str().unwrap(), name);
+            assert_eq!(ErrorKind::from_code(kind.code()), Some(*kind));
         }
+        assert_eq!(ErrorKind::from_code(0), None);
     }
 
     #[test]
     fn unknown_word_message_suggests() {
-        let e = Error::UnknownWord {
+        use crate::mnemonic::{Language, MnemonicError};
+        let e = Error::Mnemonic(MnemonicError::UnknownWord {
             position: 7,
-            word: "abandn".into(),
+            word: Some("abandn".into()),
             language: Language::English,
             suggestions: vec!["abandon"],
-        };
+        });
         assert_eq!(
             e.to_string(),
             "word 7 'abandn' is not in the English word list; did you mean 'abandon'?"

@@ -19,6 +19,7 @@
 
 pub mod account;
 pub mod bitcoin;
+pub mod chain;
 pub mod ecdsa;
 pub mod error;
 pub mod ethereum;
@@ -27,8 +28,12 @@ pub mod hd;
 pub mod key;
 pub mod keystore;
 pub mod mnemonic;
+pub mod report;
+pub mod request;
 pub mod rpc;
 pub mod schnorr;
 pub mod secret;
+pub mod spend;
+pub mod wallet;
 
 pub use error::{Error, ErrorKind, Result};

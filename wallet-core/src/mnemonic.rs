@@ -25,6 +25,147 @@ use zeroize::Zeroizing;
 /// Word counts BIP39 allows.
 pub const WORD_COUNTS: [usize; 5] = [12, 15, 18, 21, 24];
 
+/// The length of a new mnemonic (BIP39 allows these five).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum WordCount {
+    /// 12 words, 128 bits of entropy.
+    #[default]
+    W12,
+    /// 15 words, 160 bits.
+    W15,
+    /// 18 words, 192 bits.
+    W18,
+    /// 21 words, 224 bits.
+    W21,
+    /// 24 words, 256 bits.
+    W24,
+}
+
+impl WordCount {
+    /// Every count, shortest first.
+    pub const ALL: [WordCount; 5] = [
+        WordCount::W12,
+        WordCount::W15,
+        WordCount::W18,
+        WordCount::W21,
+        WordCount::W24,
+    ];
+
+    /// How many words.
+    #[must_use]
+    pub const fn words(self) -> usize {
+        match self {
+            WordCount::W12 => 12,
+            WordCount::W15 => 15,
+            WordCount::W18 => 18,
+            WordCount::W21 => 21,
+            WordCount::W24 => 24,
+        }
+    }
+
+    /// Bytes of entropy.
+    #[must_use]
+    pub const fn entropy_len(self) -> usize {
+        self.words() / 3 * 4
+    }
+}
+
+impl TryFrom<usize> for WordCount {
+    type Error = Error;
+    fn try_from(n: usize) -> Result<Self> {
+        WordCount::ALL
+            .into_iter()
+            .find(|w| w.words() == n)
+            .ok_or(Error::Mnemonic(MnemonicError::WordCount(n)))
+    }
+}
+
+/// Why a phrase is not a valid mnemonic. Messages quote at most one word of
+/// the phrase, and only a token that looks like one word (letters, at most a
+/// word's length): a phrase glued together, or a key pasted where a phrase
+/// belongs, is never repeated back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MnemonicError {
+    /// A word that is in no list (or not in the chosen one).
+    #[error(
+        "word {position} {} is not in the {language} word list{}",
+        quoted(word),
+        suggestion_text(suggestions)
+    )]
+    UnknownWord {
+        /// 1-based position of the word in the phrase.
+        position: usize,
+        /// The word as typed (after normalisation), when it looks like one word.
+        word: Option<String>,
+        /// The language the phrase was read in.
+        language: Language,
+        /// The nearest valid words by edit distance, best first.
+        suggestions: Vec<&'static str>,
+    },
+    /// A word of another list than the rest of the phrase (or than the one asked for).
+    #[error("word {position} '{word}' is from the {found} word list, but {}; mnemonics cannot mix languages", if *asked { format!("you asked for {expected}") } else { format!("the rest of the phrase is {expected}") })]
+    ForeignWord {
+        /// 1-based position of the word in the phrase.
+        position: usize,
+        /// The word as typed (after normalisation).
+        word: String,
+        /// The language the word belongs to.
+        found: Language,
+        /// The language of the rest of the phrase, or the one asked for.
+        expected: Language,
+        /// Whether `expected` was asked for (not detected).
+        asked: bool,
+    },
+    /// A word count BIP39 does not allow.
+    #[error("the phrase has {0} words; a BIP39 mnemonic has 12, 15, 18, 21 or 24")]
+    WordCount(usize),
+    /// Valid words whose checksum is not.
+    #[error("the mnemonic checksum does not match: a word is wrong or the words are out of order")]
+    Checksum,
+}
+
+impl MnemonicError {
+    /// The stable kind: `bad_checksum` for a checksum, else `invalid_mnemonic`.
+    #[must_use]
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            MnemonicError::Checksum => crate::ErrorKind::BadChecksum,
+            _ => crate::ErrorKind::InvalidMnemonic,
+        }
+    }
+}
+
+impl From<MnemonicError> for Error {
+    fn from(e: MnemonicError) -> Self {
+        Error::Mnemonic(e)
+    }
+}
+
+fn quoted(word: &Option<String>) -> String {
+    match word {
+        Some(w) => format!("'{w}'"),
+        None => "(not shown: it is not one word; separate the words with spaces)".to_owned(),
+    }
+}
+
+fn suggestion_text(suggestions: &[&str]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!("; did you mean '{one}'?"),
+        many => {
+            let quoted: Vec<String> = many.iter().map(|w| format!("'{w}'")).collect();
+            format!("; did you mean one of {}?", quoted.join(", "))
+        }
+    }
+}
+
+/// Whether a token may be quoted back: letters only, no longer than a word
+/// of any list plus a typo's worth.
+fn looks_like_a_word(token: &str) -> bool {
+    token.chars().count() <= 12 && token.chars().all(char::is_alphabetic)
+}
+
 /// The ten BIP39 word lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Language {
@@ -185,10 +326,9 @@ pub struct Mnemonic {
 
 impl Mnemonic {
     /// Generates a fresh mnemonic of `words` words from the operating system's CSPRNG.
-    pub fn generate(words: usize, language: Language) -> Result<Self> {
-        check_word_count(words)?;
+    pub fn generate(words: WordCount, language: Language) -> Result<Self> {
         let mut entropy = Zeroizing::new([0u8; 32]);
-        let len = words / 3 * 4;
+        let len = words.entropy_len();
         rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut entropy[..len])
             .map_err(|e| Error::Internal(format!("the OS random generator failed: {e}")))?;
         Self::from_entropy(&entropy[..len], language)
@@ -220,14 +360,19 @@ impl Mnemonic {
 
     fn parse_impl(phrase: &str, language: Option<Language>) -> Result<Self> {
         let lowered = nfkd_lowercase(phrase);
-        let words: Vec<&str> = lowered.split_whitespace().collect();
+        // Commas, semicolons, periods and hyphens appear in no word list:
+        // a phrase written with them between words is read as words.
+        let words: Vec<&str> = lowered
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '-'))
+            .filter(|w| !w.is_empty())
+            .collect();
         if words.is_empty() {
-            return Err(Error::WordCount(0));
+            return Err(MnemonicError::WordCount(0).into());
         }
 
         let candidates: Vec<Language> = match language {
             Some(lang) => {
-                check_words_in(&words, lang)?;
+                check_words_in(&words, lang, true)?;
                 vec![lang]
             }
             None => detect_languages(&words)?,
@@ -250,8 +395,8 @@ impl Mnemonic {
             }
         }
         Err(match first_error {
-            Some(bip39::Error::InvalidChecksum) | None => Error::MnemonicChecksum,
-            Some(bip39::Error::BadWordCount(n)) => Error::WordCount(n),
+            Some(bip39::Error::InvalidChecksum) | None => MnemonicError::Checksum.into(),
+            Some(bip39::Error::BadWordCount(n)) => MnemonicError::WordCount(n).into(),
             Some(other) => Error::input(format!("invalid mnemonic: {other}")),
         })
     }
@@ -403,38 +548,45 @@ fn check_word_count(n: usize) -> Result<()> {
     if WORD_COUNTS.contains(&n) {
         Ok(())
     } else {
-        Err(Error::WordCount(n))
+        Err(MnemonicError::WordCount(n).into())
     }
 }
 
-/// Every word must be in `lang`; the first one that is not becomes the error.
-fn check_words_in(words: &[&str], lang: Language) -> Result<()> {
+/// Every word must be in `lang`; the first one that is not becomes the
+/// error (`asked`: the language was chosen, not detected).
+fn check_words_in(words: &[&str], lang: Language, asked: bool) -> Result<()> {
     for (i, word) in words.iter().enumerate() {
         if lang.find_word(word).is_none() {
-            return Err(word_error(i, word, lang));
+            return Err(word_error(i, word, lang, asked).into());
         }
     }
     Ok(())
 }
 
-fn word_error(index: usize, word: &str, expected: Language) -> Error {
+fn word_error(index: usize, word: &str, expected: Language, asked: bool) -> MnemonicError {
     if let Some(found) = Language::ALL
         .iter()
         .copied()
         .find(|l| *l != expected && l.find_word(word).is_some())
     {
-        return Error::ForeignWord {
+        return MnemonicError::ForeignWord {
             position: index + 1,
             word: word.to_owned(),
             found,
             expected,
+            asked,
         };
     }
-    Error::UnknownWord {
+    let quotable = looks_like_a_word(word);
+    MnemonicError::UnknownWord {
         position: index + 1,
-        word: word.to_owned(),
+        word: quotable.then(|| word.to_owned()),
         language: expected,
-        suggestions: suggest(word, expected),
+        suggestions: if quotable {
+            suggest(word, expected)
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -455,7 +607,7 @@ fn detect_languages(words: &[&str]) -> Result<Vec<Language>> {
     if !complete.is_empty() {
         return Ok(complete);
     }
-    check_words_in(words, best.0)?;
+    check_words_in(words, best.0, false)?;
     Err(Error::Internal(
         "language detection disagreed with itself".into(),
     ))
@@ -580,12 +732,12 @@ mod tests {
         let bad = ABANDON.replacen("abandon", "abandn", 1);
         let err = Mnemonic::parse(&bad).unwrap_err();
         match &err {
-            Error::UnknownWord {
+            Error::Mnemonic(MnemonicError::UnknownWord {
                 position,
                 suggestions,
                 language,
                 ..
-            } => {
+            }) => {
                 assert_eq!(*position, 1);
                 assert_eq!(*language, Language::English);
                 assert_eq!(suggestions.first(), Some(&"abandon"));
@@ -650,11 +802,11 @@ mod tests {
         let short = "abandon abandon abandon";
         assert!(matches!(
             Mnemonic::parse(short).unwrap_err(),
-            Error::WordCount(3)
+            Error::Mnemonic(MnemonicError::WordCount(3))
         ));
         assert!(matches!(
             Mnemonic::parse("  ").unwrap_err(),
-            Error::WordCount(0)
+            Error::Mnemonic(MnemonicError::WordCount(0))
         ));
     }
 
@@ -663,36 +815,64 @@ mod tests {
         // "abeille" is French; the rest is English.
         let mixed = ABANDON.replacen("abandon", "abeille", 1);
         match Mnemonic::parse(&mixed).unwrap_err() {
-            Error::ForeignWord {
-                position,
-                found,
-                expected,
-                ..
-            } => {
-                assert_eq!(position, 1);
-                assert_eq!(found, Language::French);
-                assert_eq!(expected, Language::English);
+            Error::Mnemonic(e @ MnemonicError::ForeignWord { .. }) => {
+                let MnemonicError::ForeignWord {
+                    position,
+                    found,
+                    expected,
+                    asked,
+                    ..
+                } = &e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(*position, 1);
+                assert_eq!(*found, Language::French);
+                assert_eq!(*expected, Language::English);
+                assert!(!asked);
+                assert_eq!(
+                    e.to_string(),
+                    "word 1 'abeille' is from the French word list, but the rest of the phrase is English; mnemonics cannot mix languages"
+                );
             }
             other => panic!("unexpected {other:?}"),
         }
-        // An English phrase read as Spanish names the first word.
-        assert!(matches!(
-            Mnemonic::parse_in(ABANDON, Language::Spanish).unwrap_err(),
-            Error::ForeignWord { position: 1, .. } | Error::UnknownWord { position: 1, .. }
-        ));
+        // An English phrase read as Spanish names the first word, and says
+        // Spanish was asked for.
+        let e = Mnemonic::parse_in(ABANDON, Language::Spanish).unwrap_err();
+        assert!(e.to_string().contains("you asked for Spanish"), "{e}");
+    }
+
+    #[test]
+    fn glued_phrases_and_keys_are_never_quoted() {
+        for sep in [",", ";", "-", ".", ", "] {
+            let glued = ABANDON.replace(' ', sep);
+            assert!(Mnemonic::parse(&glued).is_ok(), "separator {sep:?}");
+        }
+        let glued = ABANDON.replace(' ', "_");
+        let e = Mnemonic::parse(&glued).unwrap_err();
+        assert!(!e.to_string().contains("abandon"), "{e}");
+        for key in [
+            "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318",
+            "5hueCgu8rmjxexxipud5bdku4mkfqezyd4dz1jvhtvqvbtlvytj",
+            "xprv9s21zrqh143k3qtdl4lxw2f7hek3wjufdzmpy9n7kzxnbdl9pfxexjx7pbsgzqbyk4yyyfuqd4ivebmnxu3h7bdazn8gfuzsoekp9sx8wym",
+        ] {
+            let e = Mnemonic::parse(key).unwrap_err().to_string();
+            assert!(!e.contains(&key[4..20]), "{e}");
+        }
     }
 
     #[test]
     fn generate_every_language_and_length() {
         for lang in Language::ALL {
-            for n in WORD_COUNTS {
+            for n in WordCount::ALL {
                 let m = Mnemonic::generate(n, lang).unwrap();
-                assert_eq!(m.word_count(), n);
+                assert_eq!(m.word_count(), n.words());
                 let again = Mnemonic::parse(m.phrase().expose()).unwrap();
                 assert_eq!(again.entropy().expose(), m.entropy().expose());
             }
         }
-        assert!(Mnemonic::generate(13, Language::English).is_err());
+        assert!(WordCount::try_from(13).is_err());
     }
 
     #[test]

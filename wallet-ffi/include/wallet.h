@@ -174,90 +174,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version, e.g. "0.1.0". Free `*out` with `wallet_string_free`.
- *
- * # Safety
- * `out` must be NULL (an error) or writable.
- */
-WalletStatus wallet_version(char **out);
-
-/**
- * The message of the calling thread's last failed call ("" if none). The
- * pointer is owned by the library and valid until this thread's next
- * `wallet_` call; do not free it.
- */
-const char *wallet_last_error_message(void);
-
-/**
- * The stable name of a status ("ok", "wrong_password", …), or "unknown" for
- * a value that is not a `WalletStatus`. Static: do not free.
- */
-const char *wallet_status_name(int32_t status);
-
-/**
- * Frees (after wiping) a string returned by the library. NULL is ignored.
- *
- * # Safety
- * `s` must be NULL or a pointer returned by this library and not yet freed.
- */
-void wallet_string_free(char *s);
-
-/**
- * Frees (after wiping) a byte buffer of `len` bytes returned by the library.
- *
- * # Safety
- * `p` must be NULL or a buffer returned by this library with exactly `len`
- * bytes, not yet freed.
- */
-void wallet_bytes_free(uint8_t *p, size_t len);
-
-#if defined(WALLET_DEBUG)
-/**
- * Test hook (debug builds only): panics inside the boundary to prove it
- * becomes `WALLET_STATUS_INTERNAL` instead of an abort.
- */
-WalletStatus wallet_test_panic(void);
-#endif
-
-/**
- * A fresh mnemonic of `words` words (12, 15, 18, 21, 24) in `language`
- * (NULL = English; e.g. "japanese", "chinese-simplified"). The phrase is a
- * secret: free `*out_phrase` with `wallet_string_free` (which wipes it).
- *
- * # Safety
- * `language` is NULL or a NUL-terminated string; `out_phrase` is writable.
- */
-WalletStatus wallet_mnemonic_generate(uint32_t words, const char *language, char **out_phrase);
-
-/**
- * Checks a mnemonic. On success `*out_json` is
- * `{"valid":true,"language":"english","words":12}`; an invalid phrase
- * returns its status (`WALLET_STATUS_INVALID_MNEMONIC`, `…_BAD_CHECKSUM`)
- * with a message naming the word and suggestions.
- * The caller owns `*out_json` on success: free it with `wallet_string_free`.
- *
- * # Safety
- * `phrase` is a NUL-terminated string; `language` NULL (detect) or a string;
- * `out_json` writable.
- */
-WalletStatus wallet_mnemonic_validate(const char *phrase, const char *language, char **out_json);
-
-/**
- * Derives addresses from a mnemonic (no keystore). `request_json` is an
- * address selection (NULL = first BTC P2WPKH). `*out_json` is
- * `{"addresses":[{"path","address","public_key"}…]}`.
- * The caller owns `*out_json` on success: free it with `wallet_string_free`.
- *
- * # Safety
- * `mnemonic` is a NUL-terminated string; `passphrase` and `request_json`
- * NULL or strings; `out_json` writable.
- */
-WalletStatus wallet_derive_addresses(const char *mnemonic,
-                                     const char *passphrase,
-                                     const char *request_json,
-                                     char **out_json);
-
-/**
  * Opens (creating, mode 0700) the keystore directory `dir`.
  * The caller owns `*out` on success: free it with `wallet_keystore_free`.
  *
@@ -276,13 +192,14 @@ WalletStatus wallet_keystore_open(const char *dir, struct WalletKeystore **out);
 void wallet_keystore_free(struct WalletKeystore *ks);
 
 /**
- * The wallets: `{"wallets":[{"name","kind","fingerprint","created"}…],"unreadable":[…]}`.
+ * The wallets: `{"keystore","wallets":[{"name","kind","created","fingerprint"}…],"unreadable":[…]}`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
  * `ks` is a live keystore handle; `out_json` writable.
  */
-WalletStatus wallet_keystore_list(const struct WalletKeystore *ks, char **out_json);
+WalletStatus wallet_keystore_list(const struct WalletKeystore *ks,
+                                  char **out_json);
 
 /**
  * Creates a new HD wallet `name` with a fresh mnemonic. `options_json`
@@ -306,6 +223,7 @@ WalletStatus wallet_keystore_create(const struct WalletKeystore *ks,
  * "private-key" (hex), "pem" (the PEM text) or "eth-keystore" (the V3 JSON
  * text; its password in options `"keystore_password"`, default `password`).
  * Options as `wallet_keystore_create` (`"passphrase"` for mnemonics).
+ * `*out_json` is the wallet summary.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -347,7 +265,7 @@ void wallet_handle_free(struct WalletHandle *w);
  * `wallet_derive_addresses`). Stored account xpubs need no password; other
  * selections need `password` (NULL if none is at hand: then
  * `WALLET_STATUS_WRONG_PASSWORD`; `"allow_weak_kdf":true` in the request
- * accepts a file below the KDF floor).
+ * accepts a file below the KDF floor). `*out_json` is an address list.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -399,71 +317,96 @@ WalletStatus wallet_keystore_passwd(const struct WalletKeystore *ks,
 WalletStatus wallet_keystore_delete(const struct WalletKeystore *ks, const char *name);
 
 /**
- * Signs an Ethereum transaction offline. Request fields: `to`, `value`,
- * `data`, `nonce`, `gas`, `chain_id` (required), and `max_fee` +
- * `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
- * legacy EIP-155), optional `access_list` (standard JSON), key choice
- * `account`/`index`/`path`. `*out_json`: `{"raw","hash","from","type","nonce"}`.
- * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ * The wallet's name (for display). Free `*out` with `wallet_string_free`.
  *
  * # Safety
- * `w` live; `request_json` NUL-terminated; `out_json` writable.
+ * `w` live; `out` writable.
  */
-WalletStatus wallet_eth_sign_tx(const struct WalletHandle *w,
-                                const char *request_json,
-                                char **out_json);
+WalletStatus wallet_handle_name(const struct WalletHandle *w, char **out);
 
 /**
- * EIP-191 `personal_sign` of `len` bytes at `message`. `key_json`: NULL or
- * a key choice. `*out_json`: `{"signature":"0x…","address":"0x…"}`.
- * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ * The library version, e.g. "0.1.0". Free `*out` with `wallet_string_free`.
  *
  * # Safety
- * `w` live; `message` valid for `len` bytes (may be NULL when `len` is 0);
- * `key_json` NULL or a string; `out_json` writable.
+ * `out` must be NULL (an error) or writable.
  */
-WalletStatus wallet_eth_personal_sign(const struct WalletHandle *w,
-                                      const char *key_json,
-                                      const uint8_t *message,
-                                      size_t len,
-                                      char **out_json);
+WalletStatus wallet_version(char **out);
 
 /**
- * Signs EIP-712 typed data (the standard JSON form). `*out_json`:
- * `{"signature","address","digest"}`.
+ * The message of the calling thread's last failed call ("" if none). The
+ * pointer is owned by the library and valid until this thread's next
+ * `wallet_` call; do not free it.
+ */
+const char *wallet_last_error_message(void);
+
+/**
+ * The stable name of a status ("ok", "wrong_password", …), or "unknown" for
+ * a value that is not a `WalletStatus`. Static: do not free.
+ */
+const char *wallet_status_name(int32_t status);
+
+/**
+ * Frees (after wiping) a string returned by the library. NULL is ignored.
+ *
+ * # Safety
+ * `s` must be NULL or a pointer returned by this library and not yet freed.
+ */
+void wallet_string_free(char *s);
+
+#if defined(WALLET_DEBUG)
+/**
+ * Test hook (debug builds only): panics inside the boundary to prove it
+ * becomes `WALLET_STATUS_INTERNAL` instead of an abort.
+ */
+WalletStatus wallet_test_panic(void);
+#endif
+
+/**
+ * A fresh mnemonic of `words` words (12, 15, 18, 21, 24) in `language`
+ * (NULL = English; e.g. "japanese", "chinese-simplified"). The phrase is a
+ * secret: free `*out_phrase` with `wallet_string_free` (which wipes it).
+ *
+ * # Safety
+ * `language` is NULL or a NUL-terminated string; `out_phrase` is writable.
+ */
+WalletStatus wallet_mnemonic_generate(uint32_t words, const char *language, char **out_phrase);
+
+/**
+ * Checks a mnemonic. On success `*out_json` is
+ * `{"valid":true,"words":12,"language":"english"}`; an invalid phrase
+ * returns its status (`WALLET_STATUS_INVALID_MNEMONIC`, `…_BAD_CHECKSUM`)
+ * with a message naming the word and suggestions.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
- * `w` live; `typed_data_json` NUL-terminated; `key_json` NULL or a string;
+ * `phrase` is a NUL-terminated string; `language` NULL (detect) or a string;
  * `out_json` writable.
  */
-WalletStatus wallet_eth_sign_typed_data(const struct WalletHandle *w,
-                                        const char *key_json,
-                                        const char *typed_data_json,
-                                        char **out_json);
+WalletStatus wallet_mnemonic_validate(const char *phrase, const char *language, char **out_json);
 
 /**
- * Signs the wallet's inputs of a PSBT (base64, or hex). Options:
- * `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
- * `*out_json`: `{"signed":N,"fee_sat":…,"psbt":"…"}` or, finalized,
- * `{"signed":N,"hex":"…","txid":"…"}`. Nothing signed is an error.
+ * Derives addresses from a mnemonic (no keystore). `request_json` is an
+ * address selection (NULL = first BTC P2WPKH). `*out_json` is an address
+ * list: `{"chain",…,"master_fingerprint","account_path","account_xpub",
+ * "addresses":[{"index","path","address","public_key"}…]}`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
- * `w` live; `psbt` NUL-terminated; `options_json` NULL or a string;
- * `out_json` writable.
+ * `mnemonic` is a NUL-terminated string; `passphrase` and `request_json`
+ * NULL or strings; `out_json` writable.
  */
-WalletStatus wallet_btc_sign_psbt(const struct WalletHandle *w,
-                                  const char *psbt,
-                                  const char *options_json,
-                                  char **out_json);
+WalletStatus wallet_derive_addresses(const char *mnemonic,
+                                     const char *passphrase,
+                                     const char *request_json,
+                                     char **out_json);
 
 /**
  * Fills (one batched round trip), signs and sends an Ethereum transaction;
  * with `"wait":true`, waits for the receipt. Request as
  * `wallet_eth_sign_tx`, every fee/nonce/gas/chain field optional
- * (`chain_id` then guards against the wrong node). `*out_json`:
- * `{"hash","from","nonce",…,"status","block_number","gas_used"}`.
+ * (`chain_id` then guards against the wrong node). `*out_json`: the signed
+ * transaction and, after waiting, `"status","reverted","block_number",
+ * "gas_used","effective_gas_price","contract_address"`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -491,7 +434,7 @@ WalletStatus wallet_eth_balance(const char *rpc_url,
  * Broadcasts a signed transaction (hex) through a Bitcoin Core-style node
  * after checking its network. `auth_json`: NULL or
  * `{"user","password"}` / `{"cookie_file"}`; `options_json`: NULL or
- * `{"chain","network"}`. `*out_json`: `{"txid","vsize"}`.
+ * `{"chain","network"}`. `*out_json`: `{"txid","in_mempool","confirmed","vsize"}`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -510,9 +453,10 @@ WalletStatus wallet_btc_broadcast(const char *rpc_url,
  * coin selection, change, RBF, sign, test, send). Request:
  * `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
  * "gap":50,"chain":"btc","network":"mainnet"}` (a `fee_rate` above 500
- * sat/vB also needs `"allow_high_fee":true`). `*out_json`:
- * `{"txid","fee_sat","fee_rate","fee_rate_source","vsize","hex"}` (source:
- * `given`, `node_estimate` or `fallback`).
+ * sat/vB also needs `"allow_high_fee":true`). `*out_json`: the payment:
+ * `{"to","amount_sat","fee_sat","fee_rate","fee_rate_source","inputs",
+ * "change","txid","hex","vsize"}` (source: `given`, `node_estimate` or
+ * `fallback`).
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -527,12 +471,68 @@ WalletStatus wallet_btc_send(const struct WalletHandle *w,
                              char **out_json);
 
 /**
- * The wallet's name (for display). Free `*out` with `wallet_string_free`.
+ * Signs an Ethereum transaction offline. Request fields: `to`, `value`,
+ * `data`, `nonce`, `gas`, `chain_id` (required), and `max_fee` +
+ * `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
+ * legacy EIP-155), optional `access_list` (standard JSON), key choice
+ * `account`/`index`/`path`. `*out_json` is the signed transaction:
+ * `{"raw","hash","from","to","type","chain_id","nonce","gas","value",
+ * "data",…fees…,"v","r","s"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
- * `w` live; `out` writable.
+ * `w` live; `request_json` NUL-terminated; `out_json` writable.
  */
-WalletStatus wallet_handle_name(const struct WalletHandle *w, char **out);
+WalletStatus wallet_eth_sign_tx(const struct WalletHandle *w,
+                                const char *request_json,
+                                char **out_json);
+
+/**
+ * EIP-191 `personal_sign` of `len` bytes at `message`. `key_json`: NULL or
+ * a key choice. `*out_json`: `{"signature":"0x…","address":"0x…",
+ * "message_hash":"0x…","path":"m/…"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `w` live; `message` valid for `len` bytes (may be NULL when `len` is 0);
+ * `key_json` NULL or a string; `out_json` writable.
+ */
+WalletStatus wallet_eth_personal_sign(const struct WalletHandle *w,
+                                      const char *key_json,
+                                      const uint8_t *message,
+                                      size_t len,
+                                      char **out_json);
+
+/**
+ * Signs EIP-712 typed data (the standard JSON form). `*out_json`:
+ * `{"signature","address","digest","domain_separator","primary_type"}`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `w` live; `typed_data_json` NUL-terminated; `key_json` NULL or a string;
+ * `out_json` writable.
+ */
+WalletStatus wallet_eth_sign_typed_data(const struct WalletHandle *w,
+                                        const char *key_json,
+                                        const char *typed_data_json,
+                                        char **out_json);
+
+/**
+ * Signs the wallet's inputs of a PSBT (base64, or hex). Options:
+ * `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
+ * `*out_json`: `{"signed":N,"inputs":[…],"fee_sat":…,"psbt":"…"}` or,
+ * finalized, `{…,"hex":"…","txid":"…","vsize":…,"complete":true}`.
+ * Nothing signed is an error.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `w` live; `psbt` NUL-terminated; `options_json` NULL or a string;
+ * `out_json` writable.
+ */
+WalletStatus wallet_btc_sign_psbt(const struct WalletHandle *w,
+                                  const char *psbt,
+                                  const char *options_json,
+                                  char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

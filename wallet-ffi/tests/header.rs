@@ -32,14 +32,22 @@ fn header_is_up_to_date() {
     let header = String::from_utf8(fresh).unwrap();
     let docs = std::fs::read_to_string(crate_dir.join("../docs/ffi.md")).unwrap_or_default();
     let items = function_list_items(&docs);
-    let src = std::fs::read_to_string(crate_dir.join("src/lib.rs")).unwrap();
+    let mut src = String::new();
+    for entry in std::fs::read_dir(crate_dir.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            src.push_str(&std::fs::read_to_string(path).unwrap());
+        }
+    }
     let mut n = 0;
     for (at, _) in src.match_indices("extern \"C\" fn ") {
         let rest = &src[at + "extern \"C\" fn ".len()..];
         let name = rest.split('(').next().unwrap().trim();
         let body = &rest[..rest.find("\n}\n").expect("end of function")];
         assert!(
-            body.contains("guard(") || body.contains("catch_unwind("),
+            body.contains("guard(")
+                || body.contains("catch_unwind(")
+                || body.contains("free_handle("),
             "{name} does not run under guard/catch_unwind"
         );
         let declared = params_of(&header, name, Form::Declaration)

@@ -1,17 +1,15 @@
 //! `wallet sign-message` and `wallet verify-message`.
 
 use crate::args::{SignMessageArgs, VerifyMessageArgs};
-use crate::commands::derive::resolve;
-use crate::commands::eth::private_key;
-use crate::commands::keys::{load, unlock};
 use crate::error::CliError;
 use crate::output::Ctx;
+use crate::{select, session};
 use serde_json::json;
-use wallet_core::account::AddressFormat;
+use wallet_core::account::SelectionError;
 use wallet_core::bitcoin::message as btc_message;
-use wallet_core::bitcoin::{AddressType, Chain, Network, NetworkParams};
+use wallet_core::bitcoin::{Network, NetworkParams};
+use wallet_core::chain::ChainKind;
 use wallet_core::ethereum::{self, message, Address};
-use wallet_core::keystore::{self, WalletKind, WalletSecret};
 
 /// The bytes a command signs: a file's, or MESSAGE (hex when 0x-prefixed,
 /// like cast, unless `--text`).
@@ -36,117 +34,62 @@ fn message_bytes(
 
 /// Runs `wallet sign-message`.
 pub fn sign(args: &SignMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let chain = args
-        .selector
-        .chain
-        .as_deref()
-        .ok_or_else(|| CliError::usage("--chain is required: eth, btc or ltc"))?;
+    if args.selector.chain.is_none() {
+        return Err(CliError::usage("--chain is required: eth, btc or ltc"));
+    }
     if args.selector.count != 1 {
         return Err(CliError::usage("--count does not apply to sign-message"));
     }
-    let r = resolve(&args.selector, chain)?;
-    let (ks, file) = load(ctx, &args.name)?;
-    if file.kind() == WalletKind::PrivateKey
-        && (args.selector.path.is_some()
-            || args.selector.account.is_some()
-            || args.selector.index.is_some()
-            || args.selector.change)
-    {
-        return Err(CliError::usage(
-            "this wallet is a single key: --path, --account, --index and --change do not apply",
-        ));
+    let sel = select::selection(&args.selector)?;
+    sel.resolve(ChainKind::Bitcoin)?;
+    let w = session::open(ctx, &args.name)?;
+    if w.file().public().single.is_some() && sel.names_a_position() {
+        return Err(wallet_core::Error::from(SelectionError::SingleKeyPosition).into());
     }
     let msg = message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?;
-    match r.format {
-        AddressFormat::Ethereum => {
-            let secret = unlock(ctx, &ks, &args.name)?;
-            let key = private_key(&secret, &r.first)?;
-            drop(secret);
-            let sig = message::sign_message(&key, &msg)?;
-            let address = Address::from_public_key(&key.public_key());
-            let mut v = json!({
-                "signature": sig.to_string(),
-                "address": address.to_checksum(),
-                "message_hash": format!("0x{}", hex::encode(message::personal_hash(&msg))),
-            });
-            if file.kind() != WalletKind::PrivateKey {
-                v["path"] = json!(r.first.to_string());
-            }
-            ctx.emit(&v, |w| writeln!(w, "{sig}"))
-        }
-        AddressFormat::Bitcoin { params, kind } => {
-            let secret = unlock(ctx, &ks, &args.name)?;
-            let compressed = match &secret {
-                WalletSecret::PrivateKey { compressed, .. } => *compressed,
-                _ => true,
-            };
-            let kind = if !compressed && args.selector.kind.is_none() {
-                AddressType::P2pkh
-            } else {
-                kind
-            };
-            let key = private_key(&secret, &r.first)?;
-            drop(secret);
-            let address =
-                keystore::single_key_address(&key.public_key(), compressed, kind, params)?;
-            let sig = btc_message::sign(&key, &msg, kind, compressed, params.chain())?;
-            let mut v = json!({"signature": sig, "address": address});
-            if file.kind() != WalletKind::PrivateKey {
-                v["path"] = json!(r.first.to_string());
-            }
-            ctx.emit(&v, |w| writeln!(w, "{sig}"))
-        }
-    }
+    let v = session::unlock(ctx, &w)?.sign_message(&msg, &sel)?;
+    ctx.emit(&v, |out| writeln!(out, "{}", v.signature))
 }
 
 /// Runs `wallet verify-message`.
 pub fn verify(args: &VerifyMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
-    if args.typed_data.is_some() && args.chain != "eth" {
+    let chain = ChainKind::from(args.chain);
+    if args.typed_data.is_some() && chain != ChainKind::Ethereum {
         return Err(CliError::usage("--typed-data is for --chain eth (EIP-712)"));
     }
     let msg = match &args.typed_data {
         Some(_) => Vec::new(),
         None => message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?,
     };
-    match args.chain.as_str() {
-        "eth" => {
-            let want: Address = args.address.parse()?;
-            let sig = ethereum::Signature::from_hex(&args.signature)?;
-            let got = match &args.typed_data {
-                Some(f) => crate::commands::eth::read_typed_data(f)?.recover(&sig)?,
-                None => message::recover_message(&msg, &sig)?,
-            };
-            if got != want {
-                let mut e = CliError::from(wallet_core::Error::BadSignature(format!(
-                    "the signature is not by {}: it was made by {}",
-                    want.to_checksum(),
-                    got.to_checksum()
-                )));
-                e.details.insert("valid".into(), json!(false));
-                e.details
-                    .insert("recovered".into(), json!(got.to_checksum()));
-                return Err(e);
-            }
-            let v = json!({"valid": true, "address": want.to_checksum()});
-            ctx.emit(&v, |w| {
-                writeln!(w, "valid: signed by {}", want.to_checksum())
-            })
-        }
-        chain => {
-            let params = NetworkParams::new(
-                chain.parse::<Chain>()?,
-                args.network
-                    .as_deref()
-                    .unwrap_or("mainnet")
-                    .parse::<Network>()?,
-            )?;
-            btc_message::verify(&args.address, &msg, &args.signature, params).map_err(|e| {
-                let mut c = CliError::from(e);
-                c.details.insert("valid".into(), json!(false));
-                c
-            })?;
-            let v = json!({"valid": true, "address": args.address});
-            ctx.emit(&v, |w| writeln!(w, "valid: signed by {}", args.address))
-        }
+    let Some(family) = chain.bitcoin_family() else {
+        return verify_eth(args, &msg, ctx);
+    };
+    let network = args.network.map_or(Network::Mainnet, Into::into);
+    let params = NetworkParams::new(family, network)?;
+    btc_message::verify(&args.address, &msg, &args.signature, params)
+        .map_err(|e| CliError::from(e).with("valid", json!(false)))?;
+    let v = json!({"valid": true, "address": args.address});
+    ctx.emit(&v, |w| writeln!(w, "valid: signed by {}", args.address))
+}
+
+fn verify_eth(args: &VerifyMessageArgs, msg: &[u8], ctx: &Ctx) -> Result<(), CliError> {
+    let want: Address = args.address.parse()?;
+    let sig = ethereum::Signature::from_hex(&args.signature)?;
+    let got = match &args.typed_data {
+        Some(f) => crate::commands::eth::read_typed_data(f)?.recover(&sig)?,
+        None => message::recover_message(msg, &sig)?,
+    };
+    if got != want {
+        let e = CliError::from(wallet_core::Error::BadSignature(format!(
+            "the signature does not match this message and address {}",
+            want.to_checksum()
+        )));
+        return Err(e
+            .with("valid", json!(false))
+            .with("recovered", json!(got.to_checksum())));
     }
+    let v = json!({"valid": true, "address": want.to_checksum()});
+    ctx.emit(&v, |w| {
+        writeln!(w, "valid: signed by {}", want.to_checksum())
+    })
 }

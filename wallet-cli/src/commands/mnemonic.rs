@@ -2,20 +2,18 @@
 
 use crate::args::MnemonicCommand;
 use crate::error::CliError;
-use crate::output::Ctx;
+use crate::output::{wipe_json, Ctx};
 use crate::prompt;
 use serde_json::json;
 use wallet_core::mnemonic::Mnemonic;
+use wallet_core::report::MnemonicCheck;
 
 /// Runs a `mnemonic` subcommand.
 pub fn run(cmd: MnemonicCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         MnemonicCommand::New { words, language } => {
-            let n: usize = words
-                .parse()
-                .map_err(|_| CliError::usage(format!("--words {words} is not a number")))?;
             crate::hardening::harden();
-            let m = Mnemonic::generate(n, language)?;
+            let m = Mnemonic::generate(words.into(), language)?;
             let phrase = m.phrase();
             let value = json!({
                 "mnemonic": phrase.expose(),
@@ -34,16 +32,8 @@ pub fn run(cmd: MnemonicCommand, ctx: &Ctx) -> Result<(), CliError> {
                 Some(l) => Mnemonic::parse_in(phrase.expose(), l),
                 None => Mnemonic::parse(phrase.expose()),
             };
-            let m = parsed.map_err(|e| {
-                let mut c = CliError::from(e);
-                c.details.insert("valid".into(), json!(false));
-                c
-            })?;
-            let value = json!({
-                "valid": true,
-                "words": m.word_count(),
-                "language": m.language().code(),
-            });
+            let m = parsed.map_err(|e| CliError::from(e).with("valid", json!(false)))?;
+            let value = MnemonicCheck::of(&m);
             ctx.emit(&value, |w| {
                 writeln!(
                     w,
@@ -54,17 +44,4 @@ pub fn run(cmd: MnemonicCommand, ctx: &Ctx) -> Result<(), CliError> {
             })
         }
     }
-}
-
-/// Overwrites the string leaves of a JSON value that carried a secret.
-pub fn wipe_json(mut v: serde_json::Value) {
-    fn walk(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::String(s) => zeroize::Zeroize::zeroize(s),
-            serde_json::Value::Array(a) => a.iter_mut().for_each(walk),
-            serde_json::Value::Object(o) => o.values_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    walk(&mut v);
 }

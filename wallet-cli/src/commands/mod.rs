@@ -5,6 +5,7 @@ pub mod address;
 pub mod btc;
 pub mod derive;
 pub mod eth;
+pub mod export;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;
@@ -24,7 +25,7 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
         Command::List => keys::list(ctx),
         Command::Info { name } => keys::info(&name, ctx),
         Command::Address(args) => address::run(&args, ctx),
-        Command::Export(args) => keys::export(&args, ctx),
+        Command::Export(args) => export::run(&args, ctx),
         Command::Passwd(args) => keys::passwd(&args, ctx),
         Command::Delete { name, yes } => keys::delete(&name, yes, ctx),
         Command::Eth(cmd) => eth::run(cmd, ctx),

@@ -135,6 +135,26 @@ impl Address {
         Ok(Self { params, payload })
     }
 
+    /// The address of a single key imported compressed or not: an
+    /// uncompressed key has only a P2PKH address (of its uncompressed form).
+    pub fn from_key(
+        public_key: &PublicKey,
+        compressed: bool,
+        kind: AddressType,
+        params: NetworkParams,
+    ) -> Result<Self> {
+        if compressed {
+            return Self::from_public_key(public_key, kind, params);
+        }
+        if kind != AddressType::P2pkh {
+            return Err(Error::Unsupported(format!(
+                "this key was imported as uncompressed; it has only a P2PKH address, not {kind}"
+            )));
+        }
+        let payload = Payload::PubkeyHash(hash::hash160(&public_key.to_uncompressed()));
+        Ok(Self { params, payload })
+    }
+
     /// From a payload.
     #[must_use]
     pub fn new(payload: Payload, params: NetworkParams) -> Self {

@@ -101,7 +101,7 @@ impl KeyRing {
             ..KeyRing::default()
         };
         for kind in AddressType::ALL {
-            let account = crate::hd::account_path(kind.purpose().number(), params.coin_type(), 0)?;
+            let account = crate::hd::account_path(kind.purpose(), params.coin_type(), 0)?;
             let acct = master.derive_path(&account)?;
             for change in [false, true] {
                 let branch = acct.derive_child(ChildIndex::normal(u32::from(change))?)?;

@@ -46,6 +46,29 @@ pub enum Fees {
     },
 }
 
+impl Fees {
+    /// The fee model given prices name: a max fee and a priority fee
+    /// (EIP-1559), or a gas price (EIP-2930, or legacy when `legacy`).
+    /// `None` for any other combination.
+    #[must_use]
+    pub fn from_prices(
+        max_fee: Option<Wei>,
+        priority_fee: Option<Wei>,
+        gas_price: Option<Wei>,
+        legacy: bool,
+    ) -> Option<Self> {
+        match (max_fee, priority_fee, gas_price) {
+            (Some(max_fee), Some(max_priority_fee), None) if !legacy => Some(Fees::Eip1559 {
+                max_fee,
+                max_priority_fee,
+            }),
+            (None, None, Some(gas_price)) if legacy => Some(Fees::Legacy { gas_price }),
+            (None, None, Some(gas_price)) => Some(Fees::AccessList { gas_price }),
+            _ => None,
+        }
+    }
+}
+
 /// An unsigned transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {

@@ -2,9 +2,9 @@
 //! make them: a single key's one address, a walk from a stored account xpub
 //! (no password), or a derivation from the unlocked master key.
 
-use super::{single_key_address, WalletFile, WalletKind};
-use crate::account::{self, AddressFormat, DerivedAddress};
-use crate::bitcoin::AddressType;
+use super::{default_single_type, WalletFile};
+use crate::account::{self, AddressFormat, DerivedAddress, Parallelism, Resolved, SelectionError};
+use crate::bitcoin::Address;
 use crate::error::{Error, Result};
 use crate::hd::{DerivationPath, ExtendedPrivateKey, ExtendedPublicKey};
 
@@ -14,6 +14,7 @@ pub struct AddressPlan {
     source: Source,
     format: AddressFormat,
     first: DerivationPath,
+    parallelism: Parallelism,
 }
 
 /// Where the addresses come from.
@@ -33,60 +34,43 @@ enum Source {
     Master,
 }
 
-/// What a caller selected, for [`AddressPlan::new`].
-#[derive(Debug, Clone)]
-pub struct Selected<'a> {
-    /// The address encoding (its type is the default one unless `type_given`).
-    pub format: AddressFormat,
-    /// Whether the address type was chosen explicitly.
-    pub type_given: bool,
-    /// Path of the first address.
-    pub first: &'a DerivationPath,
-    /// How many addresses.
-    pub count: u32,
-    /// Whether any of path, account, index, change or count was given (a
-    /// single key has no such choice).
-    pub position_given: bool,
-}
-
 impl AddressPlan {
-    /// Plans `sel` for wallet `file`. A single key without an explicit type
-    /// gets P2WPKH, or P2PKH when it was imported uncompressed (its only
-    /// type). The whole run of `count` addresses is checked here, before
-    /// anything is derived.
-    pub fn new(file: &WalletFile, sel: &Selected<'_>) -> Result<Self> {
+    /// Plans the resolved selection `sel` for wallet `file`. A single key
+    /// without an explicit type gets P2WPKH, or P2PKH when it was imported
+    /// uncompressed (its only type); positions do not apply to it.
+    pub fn new(file: &WalletFile, sel: &Resolved) -> Result<Self> {
         let source = Self::source(file, sel)?;
         Ok(Self {
             source,
             format: sel.format,
             first: sel.first.clone(),
+            parallelism: Parallelism::Single,
         })
     }
 
-    fn source(file: &WalletFile, sel: &Selected<'_>) -> Result<Source> {
-        if sel.count == 0 {
-            return Err(Error::input("the count of addresses must be at least 1"));
-        }
+    /// This plan with long walks spread over threads as `p` allows.
+    #[must_use]
+    pub fn with_parallelism(mut self, p: Parallelism) -> Self {
+        self.parallelism = p;
+        self
+    }
+
+    fn source(file: &WalletFile, sel: &Resolved) -> Result<Source> {
         let public = file.public();
-        if file.kind() == WalletKind::PrivateKey {
+        if let Some(single) = &public.single {
             if sel.position_given {
-                return Err(Error::input(
-                    "this wallet is a single key: path, account, index, change and count do not apply",
-                ));
+                return Err(SelectionError::SingleKeyPosition.into());
             }
-            let pk = public.single_key().ok_or_else(|| {
-                Error::Tampered("single-key wallet without a public key".into())
-            })??;
-            let compressed = public.compressed.unwrap_or(true);
+            let pk = single.public_key;
             let address = match sel.format {
                 AddressFormat::Ethereum => sel.format.encode(&pk)?,
                 AddressFormat::Bitcoin { params, kind } => {
-                    let kind = match (sel.type_given, compressed) {
-                        (true, _) => kind,
-                        (false, true) => AddressType::P2wpkh,
-                        (false, false) => AddressType::P2pkh,
+                    let kind = if sel.type_given {
+                        kind
+                    } else {
+                        default_single_type(single.compressed)
                     };
-                    single_key_address(&pk, compressed, kind, params)?
+                    Address::from_key(&pk, single.compressed, kind, params)?.to_string()
                 }
             };
             return Ok(Source::Single(DerivedAddress {
@@ -95,13 +79,12 @@ impl AddressPlan {
                 public_key: pk,
             }));
         }
-        account::nth_path(sel.first, sel.count - 1)?;
         let idx = sel.first.indexes();
         if idx.len() == 5 && sel.first.hardened_prefix_len() == 3 {
             let account_path = DerivationPath::from_indexes(idx[..3].to_vec())?;
             if let Some(xpub) = public.account_xpub(&account_path) {
                 return Ok(Source::Stored {
-                    node: xpub?.derive_child(idx[3])?,
+                    node: xpub.derive_child(idx[3])?,
                     path: account_path.child(idx[3])?,
                     start: idx[4].index(),
                 });
@@ -135,15 +118,18 @@ impl AddressPlan {
             Source::Stored { node, path, start } => {
                 let from = start
                     .checked_add(offset)
-                    .ok_or_else(|| Error::InvalidPath("index past 2147483647".into()))?;
-                account::walk(node, path, &self.format, from, n)
+                    .ok_or(SelectionError::RunPastLastIndex {
+                        count: u64::from(offset) + u64::from(n),
+                        start: *start,
+                    })?;
+                account::walk_with(node, path, &self.format, from, n, self.parallelism)
             }
             Source::Master => {
                 let master = master.ok_or_else(|| {
                     Error::Internal("these addresses need the unlocked master key".into())
                 })?;
                 let first = account::nth_path(&self.first, offset)?;
-                account::derive_addresses(master, &self.format, &first, n)
+                account::derive_addresses_with(master, &self.format, &first, n, self.parallelism)
             }
         }
     }
@@ -152,8 +138,10 @@ impl AddressPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bitcoin::NetworkParams;
-    use crate::keystore::{KdfParams, KeySource, WalletSecret};
+    use crate::account::{Keychain, Selection};
+    use crate::bitcoin::AddressType;
+    use crate::chain::ChainKind;
+    use crate::keystore::{KdfParams, KeySource, SingleKey, WalletSecret};
 
     const FAST: KdfParams = KdfParams {
         m_cost_kib: 64,
@@ -167,41 +155,29 @@ mod tests {
             .0
     }
 
-    fn btc(kind: AddressType) -> AddressFormat {
-        AddressFormat::Bitcoin {
-            params: NetworkParams::BITCOIN,
-            kind,
-        }
-    }
-
     #[test]
     fn single_keys_have_one_address_of_their_own_type() {
         let key = crate::key::PrivateKey::from_hex(&"11".repeat(32)).unwrap();
-        let file = sealed(&WalletSecret::PrivateKey {
-            key: key.clone(),
+        let file = sealed(&WalletSecret::Single(SingleKey {
+            key,
             compressed: false,
             wif_version: None,
             source: KeySource::Wif,
-        });
-        let format = btc(AddressType::P2wpkh);
-        let first = DerivationPath::master();
-        let mut sel = Selected {
-            format,
-            type_given: false,
-            first: &first,
-            count: 1,
-            position_given: false,
-        };
+        }));
+        let btc = Selection::for_chain(ChainKind::Bitcoin);
         // Uncompressed: P2PKH unless a type is asked for, and then refused.
-        let plan = AddressPlan::new(&file, &sel).unwrap();
+        let plan = AddressPlan::new(&file, &btc.resolve(ChainKind::Bitcoin).unwrap()).unwrap();
         let a = plan.addresses(None, 0, 1).unwrap();
         assert_eq!(a.len(), 1);
         assert!(a[0].address.starts_with('1'), "{}", a[0].address);
-        sel.type_given = true;
-        assert!(AddressPlan::new(&file, &sel).is_err());
-        sel.type_given = false;
-        sel.position_given = true;
-        let e = AddressPlan::new(&file, &sel).unwrap_err();
+        let typed = btc.clone().with_type(AddressType::P2wpkh);
+        assert!(AddressPlan::new(&file, &typed.resolve(ChainKind::Bitcoin).unwrap()).is_err());
+        let positioned = btc.with_count(2).resolve(ChainKind::Bitcoin).unwrap();
+        let e = AddressPlan::new(&file, &positioned).unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Selection(SelectionError::SingleKeyPosition)
+        ));
         assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
     }
 
@@ -211,49 +187,39 @@ mod tests {
             "test test test test test test test test test test test junk",
         )
         .unwrap();
-        let master = ExtendedPrivateKey::from_seed(&mnemonic.to_seed("")).unwrap();
-        let file = sealed(&WalletSecret::Mnemonic {
-            mnemonic,
-            passphrase: crate::secret::SecretString::from(""),
-        });
-        for format in [AddressFormat::Ethereum, btc(AddressType::P2tr)] {
-            let first = format.address_path(0, true, 7).unwrap();
-            let sel = Selected {
-                format,
-                type_given: true,
-                first: &first,
-                count: 40,
-                position_given: true,
-            };
-            let plan = AddressPlan::new(&file, &sel).unwrap();
+        let secret =
+            WalletSecret::from_mnemonic(mnemonic, crate::secret::SecretString::from("")).unwrap();
+        let master = secret.master().unwrap().clone();
+        let file = sealed(&secret);
+        for sel in [
+            Selection::for_chain(ChainKind::Ethereum),
+            Selection::for_chain(ChainKind::Bitcoin).with_type(AddressType::P2tr),
+        ] {
+            let r = sel
+                .at(0, Keychain::Internal, 7)
+                .with_count(40)
+                .resolve(ChainKind::Bitcoin)
+                .unwrap();
+            let plan = AddressPlan::new(&file, &r).unwrap();
             assert!(!plan.needs_master());
             let stored = plan.addresses(None, 10, 30).unwrap();
             let direct = account::derive_addresses(
                 &master,
-                &format,
-                &account::nth_path(&first, 10).unwrap(),
+                &r.format,
+                &account::nth_path(&r.first, 10).unwrap(),
                 30,
             )
             .unwrap();
             assert_eq!(stored, direct);
             assert_eq!(stored[0].path.last().unwrap().index(), 17);
         }
-        // A hardened leaf needs the master key; a run past the last index is refused.
-        let format = AddressFormat::Ethereum;
+        // A hardened leaf needs the master key.
         let first: DerivationPath = "m/44'/60'/0'/0'/0'".parse().unwrap();
-        let mut sel = Selected {
-            format,
-            type_given: false,
-            first: &first,
-            count: 2,
-            position_given: true,
-        };
-        assert!(AddressPlan::new(&file, &sel).unwrap().needs_master());
-        let last: DerivationPath = "m/44'/60'/0'/0/2147483647".parse().unwrap();
-        sel.first = &last;
-        assert_eq!(
-            AddressPlan::new(&file, &sel).unwrap_err().kind(),
-            crate::ErrorKind::InvalidPath
-        );
+        let r = Selection::for_chain(ChainKind::Ethereum)
+            .with_path(first)
+            .with_count(2)
+            .resolve(ChainKind::Bitcoin)
+            .unwrap();
+        assert!(AddressPlan::new(&file, &r).unwrap().needs_master());
     }
 }

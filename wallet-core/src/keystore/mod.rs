@@ -15,11 +15,14 @@ mod format;
 mod secret;
 pub mod v3;
 
-pub use addresses::{AddressPlan, Selected};
-pub use format::{now_rfc3339, KdfParams, Keys, WalletFile, FORMAT_VERSION};
+pub use addresses::AddressPlan;
+pub use format::{KdfParams, Keys, WalletFile, FORMAT_VERSION};
 pub use secret::{
-    single_key_address, wif_for, AccountInfo, KeySource, PublicInfo, WalletKind, WalletSecret,
+    default_single_type, AccountXpub, HdOrigin, HdSecret, KeySource, PublicInfo, SingleKey,
+    SinglePublic, WalletKind, WalletSecret,
 };
+
+pub(crate) use format::now_rfc3339;
 
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions};
@@ -61,7 +64,7 @@ impl Keystore {
         match std::env::var_os("HOME").filter(|v| !v.is_empty()) {
             Some(h) => Ok(PathBuf::from(h).join(".local/share/wallet/keystore")),
             None => Err(Error::input(
-                "cannot find a home directory: set --keystore-dir or WALLET_KEYSTORE_DIR",
+                "cannot find a home directory (neither XDG_DATA_HOME nor HOME is set): choose a keystore directory",
             )),
         }
     }
@@ -549,13 +552,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("wallet-usage-test-{}", hex::encode(rnd)));
         let _ = fs::remove_dir_all(&dir);
         let ks = Keystore::open(&dir).unwrap();
-        let secret = WalletSecret::Mnemonic {
-            mnemonic: crate::mnemonic::Mnemonic::parse(
+        let secret = WalletSecret::from_mnemonic(
+            crate::mnemonic::Mnemonic::parse(
                 "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
             )
             .unwrap(),
-            passphrase: crate::secret::SecretString::from(""),
-        };
+            crate::secret::SecretString::from(""),
+        )
+        .unwrap();
         let kdf = KdfParams {
             m_cost_kib: 64,
             t_cost: 1,

@@ -1,0 +1,44 @@
+//! The selector flags, as the core's selection types.
+
+use crate::args::{BtcNet, KeyArgs, Selector};
+use crate::error::CliError;
+use wallet_core::account::{Keychain, Selection};
+use wallet_core::bitcoin::NetworkParams;
+use wallet_core::hd::DerivationPath;
+use wallet_core::wallet::KeyChoice;
+
+fn path(p: Option<&str>) -> Result<Option<DerivationPath>, CliError> {
+    Ok(p.map(str::parse).transpose()?)
+}
+
+/// The core selection the flags describe.
+pub fn selection(s: &Selector) -> Result<Selection, CliError> {
+    Ok(Selection {
+        chain: s.chain.map(Into::into),
+        kind: s.kind.map(Into::into),
+        network: s.network.map(Into::into),
+        account: s.account,
+        keychain: if s.change {
+            Keychain::Internal
+        } else {
+            Keychain::External
+        },
+        index: s.index,
+        count: s.count,
+        path: path(s.path.as_deref())?,
+    })
+}
+
+/// The key the flags choose.
+pub fn key_choice(k: &KeyArgs) -> Result<KeyChoice, CliError> {
+    Ok(KeyChoice {
+        account: k.account,
+        index: k.index,
+        path: path(k.path.as_deref())?,
+    })
+}
+
+/// The network parameters of `--chain` / `--network`.
+pub fn params(net: &BtcNet) -> Result<NetworkParams, CliError> {
+    Ok(NetworkParams::new(net.chain.into(), net.network.into())?)
+}

@@ -1,0 +1,52 @@
+//! The keystore and wallets a command works on, and the password prompt
+//! the core calls when an operation needs the secret.
+
+use crate::error::CliError;
+use crate::output::Ctx;
+use crate::prompt;
+use wallet_core::keystore::{self, Keystore};
+use wallet_core::secret::SecretString;
+use wallet_core::wallet::{UnlockedWallet, Wallet};
+use wallet_core::ErrorKind;
+
+/// Opens the keystore directory (creating it when `create`).
+pub fn keystore(ctx: &Ctx, create: bool) -> Result<Keystore, CliError> {
+    let dir = match &ctx.keystore_dir {
+        Some(d) => d.clone(),
+        None => Keystore::default_dir().map_err(|e| {
+            CliError::from(e).with_hint("set --keystore-dir or WALLET_KEYSTORE_DIR")
+        })?,
+    };
+    Ok(if create {
+        Keystore::open(dir)?
+    } else {
+        Keystore::open_existing(dir)?
+    })
+}
+
+/// Opens wallet `name` (a missing keystore is "no such wallet").
+pub fn open(ctx: &Ctx, name: &str) -> Result<Wallet, CliError> {
+    keystore::validate_name(name)?;
+    let ks = keystore(ctx, false).map_err(|e| {
+        if e.is(ErrorKind::NotFound) {
+            CliError::from(wallet_core::Error::WalletNotFound(name.to_owned()))
+        } else {
+            e
+        }
+    })?;
+    Ok(Wallet::open(&ks, name)?.allow_weak_kdf(ctx.allow_weak_kdf))
+}
+
+/// The password of wallet `name`: `--password-file`, else a hidden prompt.
+pub fn password<'a>(
+    ctx: &'a Ctx,
+    name: &str,
+) -> impl FnOnce() -> Result<SecretString, CliError> + 'a {
+    let prompt_text = format!("Password for '{name}': ");
+    move || prompt::password(ctx.password_file.as_deref(), &prompt_text)
+}
+
+/// Asks for the password (after checking the file's KDF floor) and decrypts.
+pub fn unlock(ctx: &Ctx, w: &Wallet) -> Result<UnlockedWallet, CliError> {
+    w.unlock_with(password(ctx, w.name()))
+}

@@ -1,0 +1,407 @@
+//! Requests as JSON: the documented input shapes of the C ABI (and of any
+//! face that takes requests as JSON), each turned into the core's typed
+//! values in one place. Unknown fields are refused; secrets in them are
+//! wiped when the request is dropped.
+
+use crate::account::{Keychain, Selection, XpubStyle};
+use crate::bitcoin::{payment, Address, Network, NetworkParams};
+use crate::chain::ChainKind;
+use crate::error::{Error, Result};
+use crate::ethereum::{
+    transaction, AccessListItem, ChainId, Fees, Gas, Nonce, Transaction, Unit, Wei,
+};
+use crate::keystore::KdfParams;
+use crate::mnemonic::{Language, WordCount};
+use crate::rpc::bitcoin::Auth;
+use crate::secret::SecretString;
+use crate::spend::bitcoin::PaymentRequest;
+use crate::spend::ethereum::SendRequest;
+use crate::wallet::KeyChoice;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use zeroize::Zeroizing;
+
+/// Parses a request (`None` or empty: every field at its default).
+pub fn parse<T: DeserializeOwned + Default>(text: Option<&str>, what: &str) -> Result<T> {
+    match text {
+        None => Ok(T::default()),
+        Some(t) => {
+            serde_json::from_str(t).map_err(|e| Error::input(format!("invalid {what} JSON: {e}")))
+        }
+    }
+}
+
+fn opt<T: core::str::FromStr<Err = Error>>(s: &Option<String>) -> Result<Option<T>> {
+    s.as_deref().map(str::parse).transpose()
+}
+
+/// An address selection: `{"chain":"btc|ltc|eth","type":"p2wpkh",
+/// "network":"mainnet","account":0,"change":false,"index":0,"count":1,
+/// "path":"m/…","allow_weak_kdf":false,"slip132":false}`, every field
+/// optional.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SelectionRequest {
+    /// `btc`, `ltc` or `eth`.
+    pub chain: Option<String>,
+    /// `p2pkh`, `p2sh-p2wpkh`, `p2wpkh` or `p2tr`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// `mainnet`, `testnet`, `signet` or `regtest`.
+    pub network: Option<String>,
+    /// The account.
+    pub account: Option<u32>,
+    /// The change (internal) keychain.
+    #[serde(default)]
+    pub change: bool,
+    /// The first index.
+    pub index: Option<u32>,
+    /// How many addresses (default 1).
+    pub count: Option<u32>,
+    /// A full path instead of a position.
+    pub path: Option<String>,
+    /// Accept a wallet file below the KDF floor when the password is needed.
+    #[serde(default)]
+    pub allow_weak_kdf: bool,
+    /// SLIP-132 version bytes for an exported xpub (default BIP32 xpub/tpub).
+    #[serde(default)]
+    pub slip132: bool,
+}
+
+impl SelectionRequest {
+    /// The typed selection.
+    pub fn selection(&self) -> Result<Selection> {
+        Ok(Selection {
+            chain: opt::<ChainKind>(&self.chain)?,
+            kind: opt(&self.kind)?,
+            network: opt::<Network>(&self.network)?,
+            account: self.account,
+            keychain: if self.change {
+                Keychain::Internal
+            } else {
+                Keychain::External
+            },
+            index: self.index,
+            count: self.count.unwrap_or(1),
+            path: opt(&self.path)?,
+        })
+    }
+
+    /// The version bytes asked for.
+    #[must_use]
+    pub fn xpub_style(&self) -> XpubStyle {
+        if self.slip132 {
+            XpubStyle::Slip132
+        } else {
+            XpubStyle::Bip32
+        }
+    }
+}
+
+/// Options of a new or re-encrypted wallet: `{"words":12,"language":"english",
+/// "passphrase":"…","kdf_memory_kib":65536,"kdf_iterations":3,
+/// "kdf_parallelism":4,"allow_weak_kdf":false,"keystore_password":"…"}`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct KeystoreOptions {
+    /// Words of a new mnemonic.
+    pub words: Option<usize>,
+    /// Its word list (`english`, `japanese`, …).
+    pub language: Option<String>,
+    /// The BIP39 passphrase.
+    pub passphrase: Option<Zeroizing<String>>,
+    /// argon2id memory in KiB.
+    pub kdf_memory_kib: Option<u32>,
+    /// argon2id passes.
+    pub kdf_iterations: Option<u32>,
+    /// argon2id lanes.
+    pub kdf_parallelism: Option<u32>,
+    /// Accept parameters below the safe floor.
+    #[serde(default)]
+    pub allow_weak_kdf: bool,
+    /// The password of an imported Ethereum V3 file (default: the wallet's).
+    pub keystore_password: Option<Zeroizing<String>>,
+}
+
+impl KeystoreOptions {
+    /// The KDF parameters, checked against the floor unless allowed.
+    pub fn kdf(&self) -> Result<KdfParams> {
+        let d = KdfParams::DEFAULT;
+        let p = KdfParams {
+            m_cost_kib: self.kdf_memory_kib.unwrap_or(d.m_cost_kib),
+            t_cost: self.kdf_iterations.unwrap_or(d.t_cost),
+            p_cost: self.kdf_parallelism.unwrap_or(d.p_cost),
+        };
+        p.check(self.allow_weak_kdf)?;
+        Ok(p)
+    }
+
+    /// The word count of a new mnemonic (default 12).
+    pub fn word_count(&self) -> Result<WordCount> {
+        self.words.map_or(Ok(WordCount::W12), WordCount::try_from)
+    }
+
+    /// The word list (`None`: the default, or detect when importing).
+    pub fn language(&self) -> Result<Option<Language>> {
+        opt(&self.language)
+    }
+
+    /// The BIP39 passphrase (empty when none).
+    #[must_use]
+    pub fn passphrase(&self) -> SecretString {
+        SecretString::from(self.passphrase.as_ref().map_or("", |p| p.as_str()))
+    }
+}
+
+/// Which key signs: `{"account":0,"index":0}` or `{"path":"m/…"}`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct KeyRequest {
+    /// The account.
+    pub account: Option<u32>,
+    /// The index.
+    pub index: Option<u32>,
+    /// A full path.
+    pub path: Option<String>,
+}
+
+impl KeyRequest {
+    /// The typed choice.
+    pub fn choice(&self) -> Result<KeyChoice> {
+        Ok(KeyChoice {
+            account: self.account,
+            index: self.index,
+            path: opt(&self.path)?,
+        })
+    }
+}
+
+/// An Ethereum transaction (amounts take units: "1.5ether", "30gwei",
+/// "21000wei"; bare values are ether, bare fees wei): `to`, `value`, `data`,
+/// `nonce`, `gas`, `chain_id`, `max_fee` + `priority_fee` or `gas_price`
+/// (with `legacy`), `access_list` (standard JSON), `wait`, and the key
+/// `account`/`index`/`path`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EthTxRequest {
+    /// The recipient (`None`: contract creation).
+    pub to: Option<String>,
+    /// The value.
+    pub value: Option<String>,
+    /// Call data, hex.
+    pub data: Option<String>,
+    /// The nonce.
+    pub nonce: Option<u64>,
+    /// The gas limit.
+    pub gas: Option<u64>,
+    /// The chain id.
+    pub chain_id: Option<u64>,
+    /// EIP-1559 max fee per gas.
+    pub max_fee: Option<String>,
+    /// EIP-1559 priority fee per gas.
+    pub priority_fee: Option<String>,
+    /// Gas price (EIP-2930, or legacy).
+    pub gas_price: Option<String>,
+    /// A legacy (EIP-155) transaction.
+    #[serde(default)]
+    pub legacy: bool,
+    /// EIP-2930 access list, the standard JSON form.
+    pub access_list: Option<serde_json::Value>,
+    /// Wait for the receipt (sends).
+    #[serde(default)]
+    pub wait: bool,
+    /// The key's account.
+    pub account: Option<u32>,
+    /// The key's index.
+    pub index: Option<u32>,
+    /// The key's full path.
+    pub path: Option<String>,
+}
+
+/// The fields every Ethereum transaction has, parsed.
+struct TxBody {
+    to: Option<crate::ethereum::Address>,
+    value: Wei,
+    data: Vec<u8>,
+    access_list: Vec<AccessListItem>,
+}
+
+fn fee(s: &Option<String>, what: &str) -> Result<Option<Wei>> {
+    s.as_deref()
+        .map(|x| Wei::parse(x, Unit::Wei).map_err(|e| Error::input(format!("{what}: {e}"))))
+        .transpose()
+}
+
+impl EthTxRequest {
+    /// The key that signs.
+    pub fn choice(&self) -> Result<KeyChoice> {
+        Ok(KeyChoice {
+            account: self.account,
+            index: self.index,
+            path: opt(&self.path)?,
+        })
+    }
+
+    fn common(&self) -> Result<TxBody> {
+        let d = self.data.as_deref().unwrap_or("0x");
+        Ok(TxBody {
+            to: opt(&self.to)?,
+            value: Wei::parse(self.value.as_deref().unwrap_or("0"), Unit::Ether)?,
+            data: hex::decode(d.trim_start_matches("0x"))
+                .map_err(|_| Error::input("data is not hex"))?,
+            access_list: match &self.access_list {
+                None => Vec::new(),
+                Some(v) => transaction::parse_access_list(&v.to_string())?,
+            },
+        })
+    }
+
+    /// The transaction to sign offline (nonce, gas, chain id and fees given).
+    pub fn transaction(&self) -> Result<Transaction> {
+        let fees = Fees::from_prices(
+            fee(&self.max_fee, "max_fee")?,
+            fee(&self.priority_fee, "priority_fee")?,
+            fee(&self.gas_price, "gas_price")?,
+            self.legacy,
+        )
+        .ok_or_else(|| Error::input("give max_fee and priority_fee, or gas_price"))?;
+        let missing = |f: &str| Error::input(format!("{f} is required"));
+        let TxBody {
+            to,
+            value,
+            data,
+            access_list,
+        } = self.common()?;
+        Ok(Transaction {
+            chain_id: Some(ChainId(self.chain_id.ok_or_else(|| missing("chain_id"))?)),
+            nonce: Nonce(self.nonce.ok_or_else(|| missing("nonce"))?),
+            gas: Gas(self.gas.ok_or_else(|| missing("gas"))?),
+            fees,
+            to,
+            value,
+            data,
+            access_list,
+        })
+    }
+
+    /// The send to fill in from a node (what is given is kept).
+    pub fn send_request(&self) -> Result<SendRequest> {
+        let TxBody {
+            to,
+            value,
+            data,
+            access_list,
+        } = self.common()?;
+        Ok(SendRequest {
+            to,
+            value,
+            data,
+            access_list,
+            legacy: self.legacy,
+            gas_price: fee(&self.gas_price, "gas_price")?,
+            max_fee: fee(&self.max_fee, "max_fee")?,
+            priority_fee: fee(&self.priority_fee, "priority_fee")?,
+            gas: self.gas.map(Gas),
+            nonce: self.nonce.map(Nonce),
+            expected_chain_id: self.chain_id.map(ChainId),
+        })
+    }
+}
+
+/// A Bitcoin-family network and signing options:
+/// `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BtcOptions {
+    /// `btc` or `ltc`.
+    pub chain: Option<String>,
+    /// The network.
+    pub network: Option<String>,
+    /// Finalize a signed PSBT.
+    #[serde(default)]
+    pub finalize: bool,
+    /// Addresses scanned per chain and type for inputs without paths.
+    pub gap: Option<u32>,
+}
+
+fn params(chain: &Option<String>, network: &Option<String>) -> Result<NetworkParams> {
+    NetworkParams::new(
+        chain.as_deref().unwrap_or("btc").parse()?,
+        network.as_deref().unwrap_or("mainnet").parse()?,
+    )
+}
+
+impl BtcOptions {
+    /// The network parameters (default Bitcoin mainnet).
+    pub fn params(&self) -> Result<NetworkParams> {
+        params(&self.chain, &self.network)
+    }
+}
+
+/// How to reach a Bitcoin Core-style node: `{"user","password"}` or
+/// `{"cookie_file"}`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NodeAuth {
+    /// The RPC user.
+    pub user: Option<String>,
+    /// Its password.
+    pub password: Option<Zeroizing<String>>,
+    /// The node's cookie file instead.
+    pub cookie_file: Option<String>,
+}
+
+impl NodeAuth {
+    /// The credentials.
+    #[must_use]
+    pub fn auth(&self) -> Auth {
+        match (&self.user, &self.password, &self.cookie_file) {
+            (Some(u), Some(p), _) => Auth::UserPass(u.clone(), SecretString::from(p.as_str())),
+            (_, _, Some(c)) => Auth::Cookie(c.into()),
+            _ => Auth::None,
+        }
+    }
+}
+
+/// A payment: `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,
+/// "allow_high_fee":false,"change_type":"p2wpkh","gap":50,"chain":"btc",
+/// "network":"mainnet"}`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BtcSendRequest {
+    /// The recipient.
+    pub to: String,
+    /// The amount.
+    pub amount: String,
+    /// sat/vB (default the node's estimate).
+    pub fee_rate: Option<f64>,
+    /// Accept a fee rate above the 500 sat/vB safety cap.
+    #[serde(default)]
+    pub allow_high_fee: bool,
+    /// The change address type.
+    pub change_type: Option<String>,
+    /// Addresses scanned per chain and type.
+    pub gap: Option<u32>,
+    /// `btc` or `ltc`.
+    pub chain: Option<String>,
+    /// The network.
+    pub network: Option<String>,
+}
+
+impl BtcSendRequest {
+    /// The network and the typed payment.
+    pub fn payment(&self) -> Result<(NetworkParams, PaymentRequest)> {
+        let params = params(&self.chain, &self.network)?;
+        Ok((
+            params,
+            PaymentRequest {
+                to: Address::parse(&self.to, params)?,
+                amount: payment::parse_amount(&self.amount)?,
+                fee_rate: self.fee_rate,
+                change_kind: self.change_type.as_deref().unwrap_or("p2wpkh").parse()?,
+                gap: self.gap.unwrap_or(50),
+                allow_high_fee: self.allow_high_fee,
+            },
+        ))
+    }
+}

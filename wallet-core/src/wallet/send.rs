@@ -1,0 +1,424 @@
+//! Payments through a node with a wallet: the accounts a Bitcoin-family
+//! scan covers (with their change records), balances, payments and
+//! Ethereum sends. Every address a spend uses comes from the decrypted
+//! secret of an [`UnlockedWallet`].
+
+use super::{KeyChoice, UnlockedWallet, Wallet};
+use crate::bitcoin::payment::{self, Coin};
+use crate::bitcoin::{AddressType, NetworkParams};
+use crate::error::{Error, Result};
+use crate::ethereum::{self, Wei};
+use crate::hd::{self, ExtendedPublicKey};
+use crate::report::SignedEthTx;
+use crate::rpc::bitcoin::BtcNode;
+use crate::rpc::ethereum::{EthNode, Receipt};
+use crate::secret::SecretString;
+use crate::spend::bitcoin::{self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount};
+use crate::spend::ethereum::{self as eth_spend, PreparedSend, SendRequest};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A Bitcoin-family balance (`btc balance`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BtcBalance {
+    /// Spendable confirmed coins, in satoshis.
+    pub confirmed_sat: u64,
+    /// The same in coins (`0.5`).
+    pub confirmed: String,
+    /// Coinbase outputs not yet mature, in satoshis.
+    pub immature_sat: u64,
+    /// Confirmed coins being spent by a payment in the mempool, in satoshis.
+    pub spent_in_mempool_sat: u64,
+    /// Spendable satoshis per address type.
+    pub by_type_sat: BTreeMap<&'static str, u64>,
+    /// How many spendable coins.
+    pub utxos: usize,
+    /// The chain height of the scan.
+    pub height: u64,
+}
+
+/// One coin a payment spends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentInput {
+    /// Its transaction id.
+    pub txid: String,
+    /// Its output index.
+    pub vout: u32,
+    /// Its value in satoshis.
+    pub value_sat: u64,
+    /// Its address type.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its key's path.
+    pub path: String,
+}
+
+/// A payment's change output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentChange {
+    /// The change address.
+    pub address: String,
+    /// The change in satoshis.
+    pub amount_sat: u64,
+    /// Its key's path.
+    pub path: String,
+}
+
+/// A Bitcoin-family payment, before or after it is sent (`btc send`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BtcPayment {
+    /// The recipient.
+    pub to: String,
+    /// The amount in satoshis.
+    pub amount_sat: u64,
+    /// The fee in satoshis.
+    pub fee_sat: u64,
+    /// The fee rate in sat/vB.
+    pub fee_rate: f64,
+    /// `given`, `node_estimate` or `fallback`.
+    pub fee_rate_source: &'static str,
+    /// The coins spent.
+    pub inputs: Vec<PaymentInput>,
+    /// The change output, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<PaymentChange>,
+    /// The txid, once sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txid: Option<String>,
+    /// The signed transaction, hex, once sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hex: Option<String>,
+    /// Its virtual size, once sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vsize: Option<u64>,
+}
+
+impl BtcPayment {
+    /// The view of a prepared (not yet sent) payment.
+    #[must_use]
+    pub fn of(p: &PreparedPayment) -> Self {
+        let sel = &p.selection;
+        Self {
+            to: p.request.to.to_string(),
+            amount_sat: p.request.amount,
+            fee_sat: sel.fee,
+            fee_rate: p.fee_rate,
+            fee_rate_source: p.fee_rate_source,
+            inputs: sel.coins.iter().map(input_view).collect(),
+            change: sel.change.map(|c| PaymentChange {
+                address: p.change.address.to_string(),
+                amount_sat: c,
+                path: p.change.path.to_string(),
+            }),
+            txid: None,
+            hex: None,
+            vsize: None,
+        }
+    }
+}
+
+fn input_view(c: &Coin) -> PaymentInput {
+    PaymentInput {
+        txid: c.txid.clone(),
+        vout: c.vout,
+        value_sat: c.value,
+        kind: c.kind.code(),
+        path: c.path.to_string(),
+    }
+}
+
+/// An Ethereum send (`eth send`): the signed transaction and, when waited
+/// for, its receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EthSendResult {
+    /// The signed transaction.
+    #[serde(flatten)]
+    pub tx: SignedEthTx,
+    /// 1 success, 0 reverted (after waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u64>,
+    /// Whether it was mined but reverted (after waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverted: Option<bool>,
+    /// The block it was mined in (after waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block_number: Option<u64>,
+    /// Gas used (after waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gas_used: Option<u64>,
+    /// The price paid per gas in wei (after waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_gas_price: Option<String>,
+    /// The contract a creation made (after waiting).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contract_address: Option<String>,
+}
+
+impl EthSendResult {
+    /// The result of sending `tx`, not waited for.
+    #[must_use]
+    pub fn sent(tx: SignedEthTx) -> Self {
+        Self {
+            tx,
+            status: None,
+            reverted: None,
+            block_number: None,
+            gas_used: None,
+            effective_gas_price: None,
+            contract_address: None,
+        }
+    }
+
+    /// This result with the receipt's facts.
+    #[must_use]
+    pub fn with_receipt(mut self, r: &Receipt) -> Self {
+        self.status = Some(r.status);
+        self.reverted = Some(r.status != 1);
+        self.block_number = Some(r.block_number);
+        self.gas_used = Some(r.gas_used);
+        self.effective_gas_price = r.effective_gas_price.map(|p| p.0.to_string());
+        self.contract_address = r.contract_address.map(|c| c.to_checksum());
+        self
+    }
+}
+
+/// A broadcast Bitcoin-family transaction (`btc broadcast`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BtcBroadcast {
+    /// Its txid.
+    pub txid: String,
+    /// Whether it is in the node's mempool.
+    pub in_mempool: bool,
+    /// Whether the node already had it in a block (nothing new was sent).
+    pub confirmed: bool,
+    /// Its virtual size.
+    pub vsize: u64,
+}
+
+impl BtcBroadcast {
+    /// Checks `raw` decodes, checks the node's network, tests acceptance,
+    /// sends once and confirms it reached the mempool (or a block).
+    pub fn send(node: &BtcNode, params: NetworkParams, raw: &[u8]) -> Result<Self> {
+        payment::decode_tx(raw)?;
+        node.check_network(params)?;
+        let sent = btc_spend::broadcast(node, raw)?;
+        Ok(Self {
+            txid: sent.txid,
+            in_mempool: !sent.confirmed,
+            confirmed: sent.confirmed,
+            vsize: sent.vsize,
+        })
+    }
+}
+
+/// An Ethereum balance (`eth balance`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EthBalance {
+    /// The address.
+    pub address: String,
+    /// The balance in wei (decimal).
+    pub wei: String,
+    /// The same in ether.
+    pub ether: String,
+}
+
+impl EthBalance {
+    /// The view of `wei` held by `address`.
+    #[must_use]
+    pub fn of(address: &ethereum::Address, wei: Wei) -> Self {
+        Self {
+            address: address.to_checksum(),
+            wei: wei.0.to_string(),
+            ether: wei.to_ether_string(),
+        }
+    }
+}
+
+impl Wallet {
+    /// The accounts a scan covers on `params` (account 0 of every address
+    /// type), from the stored xpubs, else after asking `password`; each
+    /// with the first change index its usage record has not handed out.
+    pub fn btc_accounts<E: From<Error>>(
+        &self,
+        params: NetworkParams,
+        password: impl FnOnce() -> Result<SecretString, E>,
+    ) -> Result<Vec<ScanAccount>, E> {
+        let public = self.file.public();
+        if public.single.is_some() {
+            return Err(Error::Unsupported(
+                "payments and balances of a single-key wallet are not supported yet; sign PSBTs with it instead".into(),
+            )
+            .into());
+        }
+        let stored = AddressType::ALL
+            .iter()
+            .map(|kind| {
+                let path = hd::account_path(kind.purpose(), params.coin_type(), 0)?;
+                Ok(public.account_xpub(&path).map(|x| (*kind, x.clone())))
+            })
+            .collect::<Result<Option<Vec<_>>>>()?;
+        match stored {
+            Some(xpubs) => Ok(self.scan_accounts(params, xpubs)?),
+            None => Ok(self.unlock_with(password)?.btc_accounts(params)?),
+        }
+    }
+
+    fn scan_accounts(
+        &self,
+        params: NetworkParams,
+        xpubs: Vec<(AddressType, ExtendedPublicKey)>,
+    ) -> Result<Vec<ScanAccount>> {
+        xpubs
+            .into_iter()
+            .map(|(kind, xpub)| {
+                let path = hd::account_path(kind.purpose(), params.coin_type(), 0)?;
+                let key = btc_spend::change_record_key(params, &path);
+                Ok(ScanAccount {
+                    kind,
+                    next_change: self.keystore.next_change_index(&self.name, &key)?,
+                    path,
+                    xpub,
+                })
+            })
+            .collect()
+    }
+
+    /// The wallet's balance on `params` (scans `gap` addresses per chain
+    /// and type, extended while coins appear near the end).
+    pub fn btc_balance<E: From<Error>>(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        gap: u32,
+        password: impl FnOnce() -> Result<SecretString, E>,
+    ) -> Result<BtcBalance, E> {
+        let accounts = self.btc_accounts(params, password)?;
+        node.check_network(params)?;
+        let found = btc_spend::find_coins(node, &accounts, params, gap.clamp(1, 10_000))?;
+        let sum = |c: &[Coin]| c.iter().map(|c| c.value).sum::<u64>();
+        let confirmed = sum(&found.coins);
+        let by_type_sat = AddressType::ALL
+            .iter()
+            .map(|k| {
+                let v = found
+                    .coins
+                    .iter()
+                    .filter(|c| c.kind == *k)
+                    .map(|c| c.value)
+                    .sum();
+                (k.code(), v)
+            })
+            .collect();
+        Ok(BtcBalance {
+            confirmed_sat: confirmed,
+            confirmed: payment::format_coins(confirmed),
+            immature_sat: sum(&found.immature),
+            spent_in_mempool_sat: sum(&found.spent_in_mempool),
+            by_type_sat,
+            utxos: found.coins.len(),
+            height: found.height,
+        })
+    }
+}
+
+impl UnlockedWallet {
+    /// The accounts a payment scans, derived from the decrypted master key
+    /// (never from the file's public metadata).
+    pub fn btc_accounts(&self, params: NetworkParams) -> Result<Vec<ScanAccount>> {
+        let master = self.master()?;
+        let xpubs = AddressType::ALL
+            .iter()
+            .map(|kind| {
+                let path = hd::account_path(kind.purpose(), params.coin_type(), 0)?;
+                Ok((*kind, master.derive_path(&path)?.public_key()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.wallet.scan_accounts(params, xpubs)
+    }
+
+    /// Scans the coins, picks the fee rate, selects coins and builds the
+    /// unsigned payment (nothing is signed or sent).
+    pub fn prepare_btc_payment(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        request: PaymentRequest,
+    ) -> Result<(PreparedPayment, Vec<ScanAccount>)> {
+        let accounts = self.btc_accounts(params)?;
+        let fp = self.master()?.fingerprint();
+        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
+        Ok((prepared, accounts))
+    }
+
+    /// Signs and sends a prepared payment once. The change index it takes
+    /// is recorded just before the send (a skipped index costs nothing; a
+    /// change address used twice would link the payments); if that record
+    /// cannot be written, nothing is sent.
+    pub fn send_btc_payment(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        prepared: PreparedPayment,
+        accounts: &[ScanAccount],
+    ) -> Result<BtcPayment> {
+        let mut view = BtcPayment::of(&prepared);
+        let master = self.master()?.clone();
+        let sent = btc_spend::complete_payment(node, prepared, master, params, |p| {
+            if p.selection.change.is_none() {
+                return Ok(());
+            }
+            self.record_change(params, accounts, p)
+        })?;
+        view.txid = Some(sent.txid);
+        view.hex = Some(hex::encode(&sent.raw));
+        view.vsize = Some(sent.vsize);
+        Ok(view)
+    }
+
+    fn record_change(
+        &self,
+        params: NetworkParams,
+        accounts: &[ScanAccount],
+        p: &PreparedPayment,
+    ) -> Result<()> {
+        let acct = accounts
+            .iter()
+            .find(|x| x.kind == p.request.change_kind)
+            .ok_or_else(|| Error::Internal("no change account".into()))?;
+        let key = btc_spend::change_record_key(params, &acct.path);
+        self.wallet
+            .keystore
+            .record_change_index(&self.wallet.name, &key, p.change_index.saturating_add(1))
+            .map_err(|e| match e {
+                e @ Error::ChangeTaken { .. } => e,
+                other => Error::ChangeNotRecorded(Box::new(other)),
+            })
+    }
+
+    /// Fills in an Ethereum send from the node (nothing is signed or sent).
+    pub fn prepare_eth_send(
+        &self,
+        node: &EthNode,
+        request: &SendRequest,
+        choice: &KeyChoice,
+    ) -> Result<PreparedSend> {
+        let key = self.eth_key(choice)?;
+        let from = ethereum::Address::from_public_key(&key.public_key());
+        eth_spend::prepare(node, &from, request)
+    }
+
+    /// Signs a prepared send with the key `choice` names and sends it once.
+    pub fn send_eth(
+        &self,
+        node: &EthNode,
+        prepared: &PreparedSend,
+        choice: &KeyChoice,
+    ) -> Result<(EthSendResult, [u8; 32])> {
+        let key = self.eth_key(choice)?;
+        let (signed, hash) = eth_spend::sign_and_send(node, prepared, &key)?;
+        drop(key);
+        let mut tx = SignedEthTx::of(&signed, &prepared.from);
+        tx.hash = format!("0x{}", hex::encode(hash));
+        Ok((EthSendResult::sent(tx), hash))
+    }
+}

@@ -1,0 +1,193 @@
+//! Node operations: Ethereum sends and balances, Bitcoin-family payments and
+//! broadcasts.
+
+use crate::boundary::{arg, failure, guard, handle, opt_arg, FfiResult, Out};
+use crate::keystore::WalletHandle;
+use crate::status::WalletStatus;
+use std::ffi::c_char;
+use std::time::Duration;
+use wallet_core::ethereum::Address;
+use wallet_core::request::{self, BtcOptions, BtcSendRequest, EthTxRequest, NodeAuth};
+use wallet_core::rpc::bitcoin::BtcNode;
+use wallet_core::rpc::ethereum::EthNode;
+use wallet_core::rpc::{RpcClient, RpcConfig};
+use wallet_core::wallet::{BtcBroadcast, BtcPayment, EthBalance, EthSendResult};
+
+fn timeout(ms: u32) -> Duration {
+    Duration::from_millis(u64::from(ms.clamp(100, 3_600_000)))
+}
+
+fn eth_node(url: &str, ms: u32) -> FfiResult<EthNode> {
+    let cfg = RpcConfig {
+        timeout: timeout(ms),
+        ..RpcConfig::default()
+    };
+    Ok(EthNode::new(RpcClient::new(url, cfg)?))
+}
+
+fn btc_node(url: &str, auth: Option<&str>, ms: u32) -> FfiResult<BtcNode> {
+    let a: NodeAuth = request::parse(auth, "auth")?;
+    Ok(BtcNode::connect(url, &a.auth(), timeout(ms))?)
+}
+
+fn eth_send(w: &WalletHandle, url: &str, req: &str, ms: u32) -> FfiResult<EthSendResult> {
+    let r: EthTxRequest = request::parse(Some(req), "request")?;
+    let choice = r.choice()?;
+    let node = eth_node(url, ms)?;
+    let prepared = w
+        .unlocked
+        .prepare_eth_send(&node, &r.send_request()?, &choice)?;
+    let (mut v, hash) = w.unlocked.send_eth(&node, &prepared, &choice)?;
+    if r.wait {
+        v = v.with_receipt(&node.wait_for_receipt(&hash, timeout(ms), |_| {})?);
+    }
+    Ok(v)
+}
+
+fn btc_send(
+    w: &WalletHandle,
+    url: &str,
+    auth: Option<&str>,
+    req: &str,
+    ms: u32,
+) -> FfiResult<BtcPayment> {
+    let r: BtcSendRequest = request::parse(Some(req), "request")?;
+    let (params, payment) = r.payment()?;
+    let node = btc_node(url, auth, ms)?;
+    let (prepared, accounts) = w.unlocked.prepare_btc_payment(&node, params, payment)?;
+    Ok(w.unlocked
+        .send_btc_payment(&node, params, prepared, &accounts)?)
+}
+
+/// Fills (one batched round trip), signs and sends an Ethereum transaction;
+/// with `"wait":true`, waits for the receipt. Request as
+/// `wallet_eth_sign_tx`, every fee/nonce/gas/chain field optional
+/// (`chain_id` then guards against the wrong node). `*out_json`: the signed
+/// transaction and, after waiting, `"status","reverted","block_number",
+/// "gas_used","effective_gas_price","contract_address"`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `rpc_url`, `request_json` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_send(
+    w: *const WalletHandle,
+    rpc_url: *const c_char,
+    request_json: *const c_char,
+    timeout_ms: u32,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, url, req) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                arg(rpc_url, "rpc_url")?,
+                arg(request_json, "request_json")?,
+            )
+        };
+        out.put_json(&eth_send(w, url, req, timeout_ms)?)
+    })
+}
+
+/// The balance of `address` (0x…). `*out_json`: `{"address","wei","ether"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `rpc_url`, `address` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_balance(
+    rpc_url: *const c_char,
+    address: *const c_char,
+    timeout_ms: u32,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, url, addr) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                arg(rpc_url, "rpc_url")?,
+                arg(address, "address")?,
+            )
+        };
+        let a: Address = addr.parse()?;
+        let wei = eth_node(url, timeout_ms)?.balance(&a)?;
+        out.put_json(&EthBalance::of(&a, wei))
+    })
+}
+
+/// Broadcasts a signed transaction (hex) through a Bitcoin Core-style node
+/// after checking its network. `auth_json`: NULL or
+/// `{"user","password"}` / `{"cookie_file"}`; `options_json`: NULL or
+/// `{"chain","network"}`. `*out_json`: `{"txid","in_mempool","confirmed","vsize"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `rpc_url`, `raw_hex` NUL-terminated; JSON arguments NULL or strings;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_btc_broadcast(
+    rpc_url: *const c_char,
+    auth_json: *const c_char,
+    options_json: *const c_char,
+    raw_hex: *const c_char,
+    timeout_ms: u32,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, url, auth, options, raw) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                arg(rpc_url, "rpc_url")?,
+                opt_arg(auth_json, "auth_json")?,
+                opt_arg(options_json, "options_json")?,
+                arg(raw_hex, "raw_hex")?,
+            )
+        };
+        let o: BtcOptions = request::parse(options, "options")?;
+        let bytes = hex::decode(raw.trim())
+            .map_err(|_| failure(WalletStatus::InvalidInput, "the transaction is not hex"))?;
+        let node = btc_node(url, auth, timeout_ms)?;
+        out.put_json(&BtcBroadcast::send(&node, o.params()?, &bytes)?)
+    })
+}
+
+/// Pays from an HD wallet's coins through a Bitcoin Core-style node (scan,
+/// coin selection, change, RBF, sign, test, send). Request:
+/// `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
+/// "gap":50,"chain":"btc","network":"mainnet"}` (a `fee_rate` above 500
+/// sat/vB also needs `"allow_high_fee":true`). `*out_json`: the payment:
+/// `{"to","amount_sat","fee_sat","fee_rate","fee_rate_source","inputs",
+/// "change","txid","hex","vsize"}` (source: `given`, `node_estimate` or
+/// `fallback`).
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `rpc_url`, `request_json` NUL-terminated; `auth_json` NULL or a
+/// string; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_btc_send(
+    w: *const WalletHandle,
+    rpc_url: *const c_char,
+    auth_json: *const c_char,
+    request_json: *const c_char,
+    timeout_ms: u32,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, url, auth, req) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                arg(rpc_url, "rpc_url")?,
+                opt_arg(auth_json, "auth_json")?,
+                arg(request_json, "request_json")?,
+            )
+        };
+        out.put_json(&btc_send(w, url, auth, req, timeout_ms)?)
+    })
+}

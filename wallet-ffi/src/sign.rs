@@ -1,0 +1,155 @@
+//! Offline signing with an unlocked wallet: Ethereum transactions, EIP-191,
+//! EIP-712 and PSBTs.
+
+use crate::boundary::{arg, bytes_arg, guard, handle, opt_arg, FfiResult, Out};
+use crate::keystore::WalletHandle;
+use crate::status::WalletStatus;
+use std::ffi::c_char;
+use wallet_core::ethereum::TypedData;
+use wallet_core::report::{PsbtOutcome, SignedEthTx};
+use wallet_core::request::{self, BtcOptions, EthTxRequest, KeyRequest};
+use wallet_core::wallet::{MessageSignature, TypedDataSignature};
+
+fn sign_tx(w: &WalletHandle, req: &str) -> FfiResult<SignedEthTx> {
+    let r: EthTxRequest = request::parse(Some(req), "request")?;
+    Ok(w.unlocked.sign_eth_tx(r.transaction()?, &r.choice()?)?)
+}
+
+fn personal_sign(w: &WalletHandle, key: Option<&str>, msg: &[u8]) -> FfiResult<MessageSignature> {
+    let k: KeyRequest = request::parse(key, "key")?;
+    Ok(w.unlocked.sign_eth_message(msg, &k.choice()?)?)
+}
+
+fn typed_data(w: &WalletHandle, key: Option<&str>, doc: &str) -> FfiResult<TypedDataSignature> {
+    let k: KeyRequest = request::parse(key, "key")?;
+    Ok(w.unlocked
+        .sign_typed_data(&TypedData::from_json(doc)?, &k.choice()?)?)
+}
+
+fn sign_psbt(w: &WalletHandle, psbt: &str, options: Option<&str>) -> FfiResult<PsbtOutcome> {
+    let o: BtcOptions = request::parse(options, "options")?;
+    let gap = o.gap.unwrap_or(100);
+    let (outcome, _) = w
+        .unlocked
+        .sign_psbt(psbt.as_bytes(), o.params()?, gap, o.finalize)?;
+    Ok(outcome)
+}
+
+/// Signs an Ethereum transaction offline. Request fields: `to`, `value`,
+/// `data`, `nonce`, `gas`, `chain_id` (required), and `max_fee` +
+/// `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
+/// legacy EIP-155), optional `access_list` (standard JSON), key choice
+/// `account`/`index`/`path`. `*out_json` is the signed transaction:
+/// `{"raw","hash","from","to","type","chain_id","nonce","gas","value",
+/// "data",…fees…,"v","r","s"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `request_json` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_sign_tx(
+    w: *const WalletHandle,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, req) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                arg(request_json, "request_json")?,
+            )
+        };
+        out.put_json(&sign_tx(w, req)?)
+    })
+}
+
+/// EIP-191 `personal_sign` of `len` bytes at `message`. `key_json`: NULL or
+/// a key choice. `*out_json`: `{"signature":"0x…","address":"0x…",
+/// "message_hash":"0x…","path":"m/…"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `message` valid for `len` bytes (may be NULL when `len` is 0);
+/// `key_json` NULL or a string; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_personal_sign(
+    w: *const WalletHandle,
+    key_json: *const c_char,
+    message: *const u8,
+    len: usize,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, key, msg) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                opt_arg(key_json, "key_json")?,
+                bytes_arg(message, len, "message")?,
+            )
+        };
+        out.put_json(&personal_sign(w, key, msg)?)
+    })
+}
+
+/// Signs EIP-712 typed data (the standard JSON form). `*out_json`:
+/// `{"signature","address","digest","domain_separator","primary_type"}`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `typed_data_json` NUL-terminated; `key_json` NULL or a string;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_sign_typed_data(
+    w: *const WalletHandle,
+    key_json: *const c_char,
+    typed_data_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, key, doc) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                opt_arg(key_json, "key_json")?,
+                arg(typed_data_json, "typed_data_json")?,
+            )
+        };
+        out.put_json(&typed_data(w, key, doc)?)
+    })
+}
+
+/// Signs the wallet's inputs of a PSBT (base64, or hex). Options:
+/// `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
+/// `*out_json`: `{"signed":N,"inputs":[…],"fee_sat":…,"psbt":"…"}` or,
+/// finalized, `{…,"hex":"…","txid":"…","vsize":…,"complete":true}`.
+/// Nothing signed is an error.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `psbt` NUL-terminated; `options_json` NULL or a string;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_btc_sign_psbt(
+    w: *const WalletHandle,
+    psbt: *const c_char,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, text, options) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                arg(psbt, "psbt")?,
+                opt_arg(options_json, "options_json")?,
+            )
+        };
+        out.put_json(&sign_psbt(w, text, options)?)
+    })
+}
