@@ -30,5 +30,6 @@ pub mod mnemonic;
 pub mod rpc;
 pub mod schnorr;
 pub mod secret;
+pub mod slip39;
 
 pub use error::{Error, ErrorKind, Result};
