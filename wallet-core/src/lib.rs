@@ -33,6 +33,7 @@ pub mod request;
 pub mod rpc;
 pub mod schnorr;
 pub mod secret;
+pub mod slip39;
 pub mod spend;
 pub mod wallet;
 
