@@ -209,12 +209,8 @@ fn signature_encoding_rules() {
 }
 
 #[test]
-fn script_structure_rules() {
-    let (pkh, sh, wpkh) = (
-        AddressType::P2pkh,
-        AddressType::P2shP2wpkh,
-        AddressType::P2wpkh,
-    );
+fn script_push_rules() {
+    let (pkh, sh) = (AddressType::P2pkh, AddressType::P2shP2wpkh);
     let non_minimal = full_with(pkh, |tx| {
         let items: Vec<Vec<u8>> = tx.input[0]
             .script_sig
@@ -250,6 +246,11 @@ fn script_structure_rules() {
         script_failure(sh, &extra),
         ScriptFailure::UnexpectedScriptSig
     );
+}
+
+#[test]
+fn script_sig_and_witness_placement_rules() {
+    let (pkh, wpkh) = (AddressType::P2pkh, AddressType::P2wpkh);
     let sig_on_native = full_with(wpkh, |tx| {
         tx.input[0].script_sig = ScriptBuf::from(vec![0x02, 0xab, 0xcd])
     });

@@ -15,7 +15,7 @@ use bitcoin::base64::Engine;
 use bitcoin::hashes::Hash;
 use bitcoin::script::{Builder, PushBytesBuf};
 use bitcoin::sighash::{EcdsaSighashType, Prevouts, SighashCache, TapSighashType};
-use bitcoin::{ScriptBuf, Transaction, Witness};
+use bitcoin::{Amount, ScriptBuf, Transaction, TxOut, Witness};
 
 /// Choices beyond the format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,60 +197,7 @@ fn signed_to_sign(
     let spk = ScriptBuf::from(address.script_pubkey());
     let spend = to_spend(&spk, message);
     let mut tx = to_sign(spend.compute_txid(), options.time_locks);
-    let pk = key.public_key();
-    let (script_sig, witness) = match kind {
-        KeyKind::P2pkh { compressed } => {
-            let digest = SighashCache::new(&tx)
-                .legacy_signature_hash(0, &spk, EcdsaSighashType::All.to_u32())
-                .map_err(|e| Bip322Error::Signer {
-                    reason: e.to_string(),
-                })?;
-            let sig = ecdsa_element(key, &digest.to_byte_array())?;
-            let pk: Vec<u8> = if compressed {
-                pk.to_compressed().to_vec()
-            } else {
-                pk.to_uncompressed().to_vec()
-            };
-            let script_sig = Builder::new()
-                .push_slice(push_bytes(sig)?)
-                .push_slice(push_bytes(pk)?)
-                .into_script();
-            (script_sig, Witness::new())
-        }
-        KeyKind::P2wpkh | KeyKind::P2shP2wpkh => {
-            let redeem = ScriptBuf::from(p2wpkh_script(&pk.hash160()));
-            let digest = SighashCache::new(&tx)
-                .p2wpkh_signature_hash(0, &redeem, bitcoin::Amount::ZERO, EcdsaSighashType::All)
-                .map_err(|e| Bip322Error::Signer {
-                    reason: e.to_string(),
-                })?;
-            let sig = ecdsa_element(key, &digest.to_byte_array())?;
-            let script_sig = if kind == KeyKind::P2shP2wpkh {
-                single_push(redeem.as_bytes())?
-            } else {
-                ScriptBuf::new()
-            };
-            (
-                script_sig,
-                Witness::from_slice(&[sig, pk.to_compressed().to_vec()]),
-            )
-        }
-        KeyKind::P2tr => {
-            let tweaked = schnorr::tweak_private_key(key, None).map_err(signer)?;
-            let digest = SighashCache::new(&tx)
-                .taproot_key_spend_signature_hash(
-                    0,
-                    &Prevouts::All(&spend.output),
-                    TapSighashType::Default,
-                )
-                .map_err(|e| Bip322Error::Signer {
-                    reason: e.to_string(),
-                })?;
-            let sig =
-                schnorr::sign(&tweaked, &digest.to_byte_array(), options.aux).map_err(signer)?;
-            (ScriptBuf::new(), Witness::from_slice(&[sig]))
-        }
-    };
+    let (script_sig, witness) = satisfy(key, kind, &tx, &spend.output, options.aux)?;
     if let Some(input) = tx.input.first_mut() {
         input.script_sig = script_sig;
         input.witness = witness;
@@ -259,6 +206,69 @@ fn signed_to_sign(
         reason: format!("the new signature does not verify ({e})"),
     })?;
     Ok(tx)
+}
+
+/// The scriptSig and witness with which `key` spends `to_spend`'s output
+/// (`prevouts`) in input 0 of `tx`.
+fn satisfy(
+    key: &PrivateKey,
+    kind: KeyKind,
+    tx: &Transaction,
+    prevouts: &[TxOut],
+    aux: AuxRand,
+) -> Result<(ScriptBuf, Witness), Bip322Error> {
+    let sighash_failed = |e: &dyn std::fmt::Display| Bip322Error::Signer {
+        reason: e.to_string(),
+    };
+    let pk = key.public_key();
+    let mut cache = SighashCache::new(tx);
+    match kind {
+        KeyKind::P2pkh { compressed } => {
+            let spk = prevouts
+                .first()
+                .map(|o| o.script_pubkey.clone())
+                .unwrap_or_default();
+            let digest = cache
+                .legacy_signature_hash(0, &spk, EcdsaSighashType::All.to_u32())
+                .map_err(|e| sighash_failed(&e))?;
+            let sig = ecdsa_element(key, &digest.to_byte_array())?;
+            let pk = if compressed {
+                pk.to_compressed().to_vec()
+            } else {
+                pk.to_uncompressed().to_vec()
+            };
+            let script_sig = Builder::new()
+                .push_slice(push_bytes(sig)?)
+                .push_slice(push_bytes(pk)?)
+                .into_script();
+            Ok((script_sig, Witness::new()))
+        }
+        KeyKind::P2wpkh | KeyKind::P2shP2wpkh => {
+            let redeem = ScriptBuf::from(p2wpkh_script(&pk.hash160()));
+            let digest = cache
+                .p2wpkh_signature_hash(0, &redeem, Amount::ZERO, EcdsaSighashType::All)
+                .map_err(|e| sighash_failed(&e))?;
+            let sig = ecdsa_element(key, &digest.to_byte_array())?;
+            let script_sig = match kind {
+                KeyKind::P2shP2wpkh => single_push(redeem.as_bytes())?,
+                _ => ScriptBuf::new(),
+            };
+            let witness = Witness::from_slice(&[sig, pk.to_compressed().to_vec()]);
+            Ok((script_sig, witness))
+        }
+        KeyKind::P2tr => {
+            let tweaked = schnorr::tweak_private_key(key, None).map_err(signer)?;
+            let digest = cache
+                .taproot_key_spend_signature_hash(
+                    0,
+                    &Prevouts::All(prevouts),
+                    TapSighashType::Default,
+                )
+                .map_err(|e| sighash_failed(&e))?;
+            let sig = schnorr::sign(&tweaked, &digest.to_byte_array(), aux).map_err(signer)?;
+            Ok((ScriptBuf::new(), Witness::from_slice(&[sig])))
+        }
+    }
 }
 
 /// `DER(sig) || SIGHASH_ALL`.
