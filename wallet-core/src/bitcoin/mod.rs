@@ -2,6 +2,7 @@
 //! tweaks. One code path for every chain: the network is a parameter.
 
 mod address;
+pub mod descriptor;
 pub mod message;
 mod network;
 pub mod payment;
