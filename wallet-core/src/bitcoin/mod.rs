@@ -7,6 +7,7 @@ pub mod message;
 mod network;
 pub mod payment;
 pub mod psbt;
+pub mod psbt_v2;
 pub mod taproot;
 mod wif;
 
