@@ -207,13 +207,29 @@ fn unsupported(what: impl Into<String>) -> DescriptorError {
     DescriptorError::Unsupported { what: what.into() }
 }
 
-/// At most this many characters of user input are quoted in an error.
-const QUOTE_MAX: usize = 24;
+/// Words of user input longer than this are not quoted in errors: a long
+/// word in a descriptor may be (part of) a key.
+const QUOTE_MAX: usize = 12;
 
+/// `s` if it is short enough to quote, else its length.
 fn quote(s: &str) -> String {
-    match s.char_indices().nth(QUOTE_MAX) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_owned(),
+    if s.chars().count() <= QUOTE_MAX {
+        s.to_owned()
+    } else {
+        format!("({} characters)", s.chars().count())
+    }
+}
+
+/// A function name as written, when it looks like one (lowercase letters,
+/// digits and `_`, at most 12 characters).
+fn quote_name(s: &str) -> String {
+    let identifier = s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if identifier && !s.is_empty() && s.len() <= QUOTE_MAX {
+        format!("the function '{s}()'")
+    } else {
+        "an unknown function".into()
     }
 }
 
@@ -437,7 +453,7 @@ impl<'a> Parser<'a> {
             return Ok(Node::Word { text: word, at });
         }
         let Some(name) = FUNCTIONS.iter().find(|f| **f == word) else {
-            return Err(unsupported(format!("the function '{}()'", quote(word))));
+            return Err(unsupported(quote_name(word)));
         };
         self.pos += 1;
         let args = self.arguments(depth)?;
@@ -1327,7 +1343,7 @@ fn account_keychains(key: &KeyExpr) -> Result<Keychains> {
         Some(k) if key.wildcard => Ok(k),
         _ => Err(unsupported(format!(
             "the derivation '{}' after the account key",
-            quote(&steps_text(key))
+            steps_text(key)
         ))),
     }
 }

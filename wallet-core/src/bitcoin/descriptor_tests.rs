@@ -227,6 +227,25 @@ fn bip84_bip86_vectors() {
             _ => "wpkh([73c5da0a/84h/0h/0h]xpub",
         };
         assert!(text.starts_with(prefix), "{text}");
+        // From the stored public facts alone (any version bytes, here the vector's).
+        let path: DerivationPath = sum["account_path"].as_str().unwrap().parse().unwrap();
+        let stored = AccountDescriptor::from_account_key(
+            kind,
+            NetworkParams::BITCOIN,
+            m.fingerprint(),
+            path.clone(),
+            want_key.clone(),
+        )
+        .unwrap();
+        assert_eq!(stored, d);
+        let wrong = AccountDescriptor::from_account_key(
+            kind,
+            NetworkParams::BITCOIN,
+            m.fingerprint(),
+            path.parent().unwrap(),
+            want_key.clone(),
+        );
+        assert!(matches!(wrong, Err(DescriptorError::OriginMismatch { .. })));
         let parsed = AccountDescriptor::parse(&text, NetworkParams::BITCOIN).unwrap();
         let got = parsed.addresses(Keychain::External, 0, 2).unwrap();
         for (g, w) in got.iter().zip(list(sum, &["addresses"])) {
@@ -386,6 +405,15 @@ fn every_error_variant() {
         assert_eq!(Error::from(e.clone()).kind(), e.kind(), "{e:?}");
     }
     assert_eq!(parse("raw(00)#").kind(), ErrorKind::InvalidInput);
+    // Long words, which may be keys, are not quoted.
+    let e = parse(&format!("{}(0)", &xpub[..20].to_ascii_lowercase()));
+    assert!(
+        !e.to_string().contains(&xpub[4..20].to_ascii_lowercase()),
+        "{e}"
+    );
+    let e = parse(&format!("wpkh({origin}{xpub}/{}/*)", &xpub[..20]));
+    assert!(!e.to_string().contains(&xpub[..20]), "{e}");
+    assert!(parse("sh(foo(0))").to_string().contains("'foo()'"));
     assert_eq!(
         parse(&format!("{payload}#qqqqqqqq")).kind(),
         ErrorKind::BadChecksum
