@@ -3,10 +3,12 @@
 
 mod address;
 pub mod bip322;
+pub mod descriptor;
 pub mod message;
 mod network;
 pub mod payment;
 pub mod psbt;
+pub mod psbt_v2;
 pub mod taproot;
 mod wif;
 
