@@ -1007,34 +1007,7 @@ impl Parsed {
 // ---------------------------------------------------------------------------
 // Accounts
 
-/// One of an account's two address chains.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Keychain {
-    /// Receive addresses: index 0 below the account (`/0/*`).
-    External,
-    /// Change addresses: index 1 below the account (`/1/*`).
-    Internal,
-}
-
-impl Keychain {
-    /// The derivation index of the chain (0 or 1).
-    #[must_use]
-    pub const fn index(self) -> u32 {
-        match self {
-            Keychain::External => 0,
-            Keychain::Internal => 1,
-        }
-    }
-}
-
-impl fmt::Display for Keychain {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Keychain::External => "external (receive)",
-            Keychain::Internal => "internal (change)",
-        })
-    }
-}
+pub use crate::hd::Keychain;
 
 /// Which chains a descriptor covers, and so how it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

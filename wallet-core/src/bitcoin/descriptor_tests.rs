@@ -191,9 +191,7 @@ fn round_trip_matches_account_derivation() {
             assert_eq!(AccountDescriptor::parse_pair(&int, &ext, p).unwrap(), d);
             let format = format_of(&d);
             for keychain in [Keychain::External, Keychain::Internal] {
-                let first = format
-                    .address_path(0, keychain == Keychain::Internal, 0)
-                    .unwrap();
+                let first = format.address_path(0, keychain, 0).unwrap();
                 let want = account::derive_addresses(&m, &format, &first, 4).unwrap();
                 assert_eq!(d.addresses(keychain, 0, 4).unwrap(), want, "{text}");
             }

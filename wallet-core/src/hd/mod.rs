@@ -54,6 +54,15 @@ impl Keychain {
     }
 }
 
+impl core::fmt::Display for Keychain {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Keychain::External => "external (receive)",
+            Keychain::Internal => "internal (change)",
+        })
+    }
+}
+
 /// `m / purpose' / coin_type' / account'`: the account level of BIP44-style wallets.
 pub fn account_path(purpose: Purpose, coin_type: u32, account: u32) -> Result<DerivationPath> {
     DerivationPath::from_indexes(vec![
