@@ -15,8 +15,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use wallet_testkit as common;
 
 use bitcoin::psbt::Psbt;
 use bitcoin::{Amount, OutPoint, Sequence, Transaction, TxIn, TxOut, Txid};

@@ -40,7 +40,7 @@ fn devnet_python() -> Option<PathBuf> {
 
 fn oracle(python: &PathBuf, requests: &[Value]) -> Vec<Value> {
     let mut child = Command::new(python)
-        .arg(root().join("tests/python/slip39_oracle.py"))
+        .arg(root().join("testdata/python/slip39_oracle.py"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

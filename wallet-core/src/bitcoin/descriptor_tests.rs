@@ -208,7 +208,7 @@ fn bip84_bip86_vectors() {
         ("bip84.json", AddressType::P2wpkh),
         ("bip86.json", AddressType::P2tr),
     ] {
-        let path = format!("{}/../tests/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/../testdata/vectors/{file}", env!("CARGO_MANIFEST_DIR"));
         let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let sum = &v["summary"];
         let want_key = sum["account_xpub"]

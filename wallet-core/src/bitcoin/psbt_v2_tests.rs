@@ -151,7 +151,7 @@ fn bip370_lock_times() {
 
 fn bip174() -> Value {
     let path = format!(
-        "{}/../tests/vectors/bip174_psbt.json",
+        "{}/../testdata/vectors/bip174_psbt.json",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

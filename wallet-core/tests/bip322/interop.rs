@@ -27,7 +27,7 @@ fn checker() -> Option<PathBuf> {
         );
         return None;
     }
-    Some(root().join("tests/js/bip322_check.cjs"))
+    Some(root().join("testdata/js/bip322_check.cjs"))
 }
 
 /// Runs every request in one node process; one answer per request.

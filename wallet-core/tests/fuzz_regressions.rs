@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../fuzz/checks.rs"]
+#[path = "../../fuzz/checks.rs"]
 mod checks;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ const TARGETS: [&str; 6] = [
 ];
 
 fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fuzz_cases")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/fuzz_cases")
 }
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -9,7 +9,7 @@ use wallet_core::ErrorKind;
 
 fn fixture(name: &str) -> String {
     let path = format!(
-        "{}/../tests/fixtures/pem/{name}",
+        "{}/../testdata/fixtures/pem/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -3,13 +3,11 @@
 //! multithreaded stress test of every error path run clean under valgrind;
 //! Python ctypes covers the same error paths.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs, unsafe_code)]
 
-mod common;
-
-use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use wallet_testkit::*;
 
 /// Where cargo built libwallet.a and libwallet.so for these tests:
 /// target/debug/deps (always fresh: `cargo test` builds every crate type of
@@ -28,7 +26,7 @@ fn lib_dir() -> PathBuf {
 const LIB_HAS_TEST_PANIC: bool = cfg!(debug_assertions);
 
 fn build_c(out: &Path) {
-    let src = root().join("examples/c");
+    let src = root().join("wallet-ffi/examples/c");
     let st = Command::new("make")
         .arg("-s")
         .arg("-f")
@@ -135,7 +133,7 @@ fn c_example_static_and_dynamic_on_anvil_and_clean_under_valgrind() {
         assert!(out.contains("DONE"));
     }
     let Some(vg) = valgrind() else { return };
-    let supp = root().join("examples/c/valgrind.supp");
+    let supp = root().join("wallet-ffi/examples/c/valgrind.supp");
     let ks = tempfile::tempdir().unwrap();
     let (ok, out, err) = run(Command::new(&vg)
         .args(["--leak-check=full", "--error-exitcode=1", "-q"])
@@ -184,7 +182,7 @@ fn python_ctypes_binding() {
     let url = anvil.as_ref().map_or("-".to_owned(), |a| a.url.clone());
     let ks = tempfile::tempdir().unwrap();
     let (ok, out, err) = run(Command::new("python3")
-        .arg(root().join("tests/python/ffi_ctypes.py"))
+        .arg(root().join("testdata/python/ffi_ctypes.py"))
         .arg(lib_dir().join("libwallet.so"))
         .arg(&url)
         .arg(ks.path().join("ks")));

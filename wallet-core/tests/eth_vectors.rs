@@ -17,7 +17,7 @@ use wallet_core::hash::{keccak256, sha256};
 use wallet_core::key::PrivateKey;
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 

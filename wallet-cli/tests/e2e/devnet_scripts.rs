@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 fn script(name: &str, action: &str) -> (bool, String, String) {

@@ -15,7 +15,7 @@ use wallet_core::key::PrivateKey;
 use wallet_core::schnorr::{self, AuxRand};
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/../tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../testdata/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 
@@ -169,7 +169,10 @@ fn bip341_key_path_spends_every_hash_type() {
 
 #[test]
 fn bip340_vectors() {
-    let path = format!("{}/../tests/vectors/bip340.csv", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../testdata/vectors/bip340.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(path).unwrap();
     let mut n = 0;
     for line in text.lines().skip(1) {

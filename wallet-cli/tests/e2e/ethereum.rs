@@ -6,48 +6,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEV_ADDR: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-const FAST: [&str; 7] = [
-    "--allow-weak-kdf",
-    "--kdf-memory",
-    "256",
-    "--kdf-iterations",
-    "1",
-    "--kdf-parallelism",
-    "1",
-];
-
-struct Ks {
-    dir: tempfile::TempDir,
-}
 
 impl Ks {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("pw"), "pw\n").unwrap();
-        Ks { dir }
-    }
-    fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let ks = self.dir.path().join("ks");
-        let pw = self.dir.path().join("pw");
-        let mut full = vec![
-            "--allow-weak-kdf",
-            "--keystore-dir",
-            ks.to_str().unwrap(),
-            "--password-file",
-            pw.to_str().unwrap(),
-        ];
-        full.extend_from_slice(args);
-        wallet_with(&full, stdin.as_bytes(), &[])
-    }
     fn import(&self, name: &str, how: &str, secret: &str) {
         let mut a = vec!["import", name, how];
         a.extend_from_slice(&FAST);

@@ -251,7 +251,7 @@ fn wallet_file() -> (Vec<u8>, WalletFile, wallet_core::keystore::Keys) {
 fn psbt_seed() -> Vec<u8> {
     let v: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(format!(
-            "{}/../tests/vectors/bip174_psbt.json",
+            "{}/../testdata/vectors/bip174_psbt.json",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap(),

@@ -5,24 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-/// Fast argon2id for tests (the default parameters are tested separately).
-const FAST: [&str; 7] = [
-    "--allow-weak-kdf",
-    "--kdf-memory",
-    "256",
-    "--kdf-iterations",
-    "1",
-    "--kdf-parallelism",
-    "1",
-];
 
 struct Env {
     dir: tempfile::TempDir,
@@ -285,7 +272,7 @@ fn every_kind_imports_and_re_exports_byte_identically() {
         "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
     );
     // PEM (as OpenSSL writes it), SEC1 and PKCS#8.
-    let fixtures = root().join("tests/fixtures/pem");
+    let fixtures = root().join("testdata/fixtures/pem");
     for (name, file, extra) in [
         ("p1", "openssl_sec1.pem", vec![]),
         ("p8", "openssl_pkcs8.pem", vec!["--pkcs8"]),
@@ -450,7 +437,7 @@ fn wrong_password_tampering_and_versions_are_distinct_errors() {
     assert_eq!(r.err_json()["kind"], "weak_parameters");
     // … before any password is asked for (none is available here).
     let ks = e.ks();
-    let r = common::wallet_with(
+    let r = crate::common::wallet_with(
         &[
             "--keystore-dir",
             ks.to_str().unwrap(),

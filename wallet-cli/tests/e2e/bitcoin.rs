@@ -5,49 +5,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::*;
 use bitcoin::psbt::Psbt;
 use bitcoin::{Amount, OutPoint, ScriptBuf, Sequence, Transaction, TxIn, TxOut, Txid, Witness};
-use common::*;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-const FAST: [&str; 7] = [
-    "--allow-weak-kdf",
-    "--kdf-memory",
-    "256",
-    "--kdf-iterations",
-    "1",
-    "--kdf-parallelism",
-    "1",
-];
 const TYPES: [&str; 4] = ["p2wpkh", "p2sh-p2wpkh", "p2pkh", "p2tr"];
 
-struct Ks {
-    dir: tempfile::TempDir,
-}
-
 impl Ks {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("pw"), "pw\n").unwrap();
-        Ks { dir }
-    }
-    fn run(&self, args: &[&str], stdin: &str) -> Run {
-        let ks = self.dir.path().join("ks");
-        let pw = self.dir.path().join("pw");
-        let mut full = vec![
-            "--allow-weak-kdf",
-            "--keystore-dir",
-            ks.to_str().unwrap(),
-            "--password-file",
-            pw.to_str().unwrap(),
-        ];
-        full.extend_from_slice(args);
-        wallet_with(&full, stdin.as_bytes(), &[])
-    }
     /// The options `run` puts before the command.
     fn base_args(&self) -> Vec<String> {
         let ks = self.dir.path().join("ks");
@@ -151,7 +118,7 @@ fn spk_of(addr: &str, chain: &str) -> ScriptBuf {
 
 fn node_js() -> Option<PathBuf> {
     devnet_tool("js/node_modules/bitcoinjs-lib/package.json")?;
-    Some(root().join("tests/js/psbt_check.cjs"))
+    Some(root().join("testdata/js/psbt_check.cjs"))
 }
 
 fn bitcoinjs_check(script: &PathBuf, psbt_b64: &str, extra: &[&str]) -> (bool, Value) {

@@ -1,9 +1,12 @@
-//! Helpers shared by the end-to-end tests: run the built `wallet`, find the
-//! devnet tools installed by `scripts/devnet/install`.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+//! The test kit shared by every crate's tests (not published): the real
+//! nodes (anvil, litecoind, bcoin) started on 127.0.0.1 and stopped on drop,
+//! recording proxies, small HTTP clients, the devnet tools installed by
+//! `scripts/devnet/install`, the vectors in `testdata/`, and running a
+//! built binary (the CLI's tests pass `env!("CARGO_BIN_EXE_wallet")`).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// What a process did.
@@ -46,18 +49,10 @@ impl Run {
     }
 }
 
-/// The `wallet` binary built by cargo for these tests.
-pub fn wallet_bin() -> PathBuf {
-    match option_env!("CARGO_BIN_EXE_wallet") {
-        Some(p) => PathBuf::from(p),
-        None => panic!("only the wallet-cli tests run the binary"),
-    }
-}
-
-/// Runs `wallet ARGS` with `stdin` piped in (bytes), in an empty environment
+/// Runs `bin ARGS` with `stdin` piped in (bytes), in an empty environment
 /// apart from PATH/HOME and `env`.
-pub fn wallet_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(wallet_bin());
+pub fn run_with(bin: &Path, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(bin);
     cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -83,11 +78,6 @@ pub fn wallet_with(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
-}
-
-/// Runs `wallet ARGS` with `stdin`.
-pub fn wallet(args: &[&str], stdin: &str) -> Run {
-    wallet_with(args, stdin.as_bytes(), &[])
 }
 
 /// The workspace root.
@@ -118,9 +108,14 @@ pub fn cast() -> Option<PathBuf> {
     devnet_tool("eth/node_modules/@foundry-rs/cast-linux-amd64/bin/cast")
 }
 
-/// Reads a vector file from tests/vectors.
+/// A file of `testdata/`.
+pub fn testdata(rel: &str) -> PathBuf {
+    root().join("testdata").join(rel)
+}
+
+/// Reads a vector file from `testdata/vectors`.
 pub fn vector(name: &str) -> serde_json::Value {
-    let p = root().join("tests/vectors").join(name);
+    let p = testdata("vectors").join(name);
     serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap()
 }
 
@@ -548,15 +543,20 @@ pub struct TtyRun {
     pub failed_step: Option<u64>,
 }
 
-/// Runs `wallet ARGS` on a pseudo-terminal (tests/python/terminal.py), answering
-/// prompts as `steps` say (`{"expect": regex, "send": text}` or
+/// Runs `bin ARGS` on a pseudo-terminal (testdata/python/terminal.py),
+/// answering prompts as `steps` say (`{"expect": regex, "send": text}` or
 /// `{"expect": "Word #(\\d+)", "send_word": true}`), in an environment of
 /// PATH and HOME plus `env`.
-pub fn wallet_tty(args: &[&str], steps: serde_json::Value, env: &[(&str, &str)]) -> TtyRun {
+pub fn tty_run(
+    bin: &Path,
+    args: &[&str],
+    steps: serde_json::Value,
+    env: &[(&str, &str)],
+) -> TtyRun {
     let mut cmd = Command::new("python3");
-    cmd.arg(root().join("tests/python/terminal.py"))
+    cmd.arg(testdata("python/terminal.py"))
         .arg(steps.to_string())
-        .arg(wallet_bin())
+        .arg(bin)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

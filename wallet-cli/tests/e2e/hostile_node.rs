@@ -6,8 +6,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -131,7 +129,7 @@ const ADDR: &str = "0x000000000000000000000000000000000000dEaD";
 /// (`unsigned_tx` or `signed_tx`).
 fn bip143_tx(field: &str) -> Vec<u8> {
     hex::decode(
-        common::vector("bip143.json")["examples"][0][field]
+        crate::common::vector("bip143.json")["examples"][0][field]
             .as_str()
             .unwrap(),
     )
@@ -570,7 +568,7 @@ fn redirects_are_never_followed() {
 #[test]
 fn the_cli_reports_a_hostile_node_with_exit_code_3() {
     let server = serve(|_, s| respond(s, "200 OK", b"\x00\x01garbage"));
-    let r = common::wallet(
+    let r = crate::common::wallet(
         &["--json", "eth", "balance", ADDR, "--rpc-url", &server.url],
         "",
     );
@@ -585,7 +583,7 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
         );
     });
     let raw = hex::encode(bip143_tx("signed_tx"));
-    let r = common::wallet(
+    let r = crate::common::wallet(
         &["--json", "btc", "broadcast", "--rpc-url", &server.url, &raw],
         "",
     );
@@ -607,7 +605,7 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
             &json!({"jsonrpc": "2.0", "id": req["id"], "result": null}),
         ),
     });
-    let raw = common::vector("eip155.json")["signed_tx"]
+    let raw = crate::common::vector("eip155.json")["signed_tx"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -617,7 +615,7 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
             &hex::decode(raw.trim_start_matches("0x")).unwrap()
         ))
     );
-    let r = common::wallet(
+    let r = crate::common::wallet(
         &["--json", "eth", "broadcast", "--rpc-url", &server.url, &raw],
         "",
     );
@@ -641,7 +639,7 @@ fn the_cli_reports_a_hostile_node_with_exit_code_3() {
         ),
     });
     let start = Instant::now();
-    let r = common::wallet(
+    let r = crate::common::wallet(
         &[
             "--json",
             "eth",
@@ -683,7 +681,7 @@ fn a_node_estimating_an_absurd_fee_is_not_followed() {
     let run = |extra: &[&str]| {
         let mut a = base.to_vec();
         a.extend_from_slice(extra);
-        common::wallet(&a, "")
+        crate::common::wallet(&a, "")
     };
     run(&[
         "create",
@@ -963,7 +961,7 @@ fn a_node_on_the_wrong_network_is_refused_before_sending() {
                 &json!({"jsonrpc": "2.0", "id": req["id"], "result": result}),
             );
         });
-        let r = common::wallet(
+        let r = crate::common::wallet(
             &[
                 "--json",
                 "btc",
