@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 use wallet_core::bitcoin::psbt::{self, KeyRing};
-use wallet_core::bitcoin::{message, payment, Address, NetworkParams, Wif};
+use wallet_core::bitcoin::{amount, message, Address, Chain, NetworkParams, Wif};
 use wallet_core::ethereum::{self, transaction, SignedTransaction, TypedData, Unit, Wei};
 use wallet_core::hd::{DerivationPath, ExtendedKey};
 use wallet_core::key::{PrivateKey, PublicKey};
@@ -138,12 +138,15 @@ pub fn addresses_amounts(data: &[u8]) {
     for u in [Unit::Ether, Unit::Gwei, Unit::Wei] {
         let _ = Wei::parse(&s, u);
     }
-    if let Ok(v) = payment::parse_amount(&s) {
-        assert_eq!(
-            payment::parse_amount(&payment::format_coins(v)).expect("round trip"),
-            v
-        );
+    for chain in [Chain::Bitcoin, Chain::Litecoin] {
+        if let Ok(v) = amount::parse_amount(&s, chain) {
+            assert_eq!(
+                amount::parse_amount(&amount::format_coins(v), chain).expect("round trip"),
+                v
+            );
+        }
     }
+    let _ = amount::parse_fee_rate(&s);
     let _ = ethereum::Signature::from_hex(&s);
     if let Some((addr, rest)) = s.split_once('|') {
         let _ = message::verify(addr, rest.as_bytes(), rest, NetworkParams::BITCOIN);

@@ -610,6 +610,35 @@ pub struct NodeArgs {
     pub timeout: u64,
 }
 
+/// `wallet btc sign-psbt`
+#[derive(Debug, Args)]
+pub struct BtcSignPsbtArgs {
+    /// Wallet name.
+    pub name: String,
+    /// PSBT file (base64, hex or binary); `-` or nothing for stdin.
+    pub file: Option<PathBuf>,
+    /// Finalize and extract the transaction (all inputs must then be signed).
+    #[arg(long)]
+    pub finalize: bool,
+    /// Do not ask for confirmation after showing the outputs and the fee.
+    #[arg(long)]
+    pub yes: bool,
+    /// Also sign inputs asking for this sighash type (ALL, NONE, SINGLE,
+    /// with |ANYONECANPAY): only SIGHASH_ALL/DEFAULT commit to the whole
+    /// transaction. Repeat for several.
+    #[arg(long, value_name = "TYPE")]
+    pub allow_sighash: Vec<String>,
+    /// Sign even when the fee is above the 500 sat/vB safety cap.
+    #[arg(long)]
+    pub allow_high_fee: bool,
+    /// Addresses scanned for inputs without derivation info, per chain and type.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub gap: u32,
+    /// Network.
+    #[command(flatten)]
+    pub net: BtcNet,
+}
+
 /// `wallet btc send`
 #[derive(Debug, Args)]
 pub struct BtcSendArgs {
@@ -621,12 +650,13 @@ pub struct BtcSendArgs {
     /// Recipient address.
     #[arg(long, value_name = "ADDRESS")]
     pub to: String,
-    /// Amount in coins (0.5) or satoshis (50000sat).
-    #[arg(long, value_name = "BTC")]
+    /// Amount: coins (0.5, 0.5btc; 0.5ltc on Litecoin) or satoshis
+    /// (50000sat; 50000litoshi on Litecoin).
+    #[arg(long, value_name = "AMOUNT")]
     pub amount: String,
-    /// Fee rate in sat/vB (default: the node's estimate).
+    /// Fee rate in sat/vB: 5, 2.5, 5sat/vB (default: the node's estimate).
     #[arg(long, value_name = "SAT_PER_VB")]
-    pub fee_rate: Option<f64>,
+    pub fee_rate: Option<String>,
     /// Accept a --fee-rate above the 500 sat/vB safety cap.
     #[arg(long)]
     pub allow_high_fee: bool,
@@ -649,21 +679,7 @@ pub struct BtcSendArgs {
 pub enum BtcCommand {
     /// Sign a PSBT's inputs that belong to the wallet; prints the PSBT (base64)
     /// or, with --finalize, the final transaction (hex).
-    SignPsbt {
-        /// Wallet name.
-        name: String,
-        /// PSBT file (base64, hex or binary); `-` or nothing for stdin.
-        file: Option<PathBuf>,
-        /// Finalize and extract the transaction (all inputs must then be signed).
-        #[arg(long)]
-        finalize: bool,
-        /// Addresses scanned for inputs without derivation info, per chain and type.
-        #[arg(long, value_name = "N", default_value_t = 100)]
-        gap: u32,
-        /// Network.
-        #[command(flatten)]
-        net: BtcNet,
-    },
+    SignPsbt(BtcSignPsbtArgs),
     /// Send a signed transaction (hex).
     Broadcast {
         /// The node.
@@ -853,6 +869,7 @@ mod tests {
         "fee_rate",
         "change_type",
         "gap",
+        "allow_sighash",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

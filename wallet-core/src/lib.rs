@@ -38,3 +38,7 @@ pub mod spend;
 pub mod wallet;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// The rust-bitcoin crate this SDK's Bitcoin types come from (PSBTs,
+/// transactions, amounts), for callers that need more of it.
+pub use ::bitcoin as rust_bitcoin;

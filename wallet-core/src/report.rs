@@ -512,15 +512,31 @@ pub struct InputOutcome {
     pub sighash: Option<String>,
 }
 
-/// A signed PSBT (`btc sign-psbt`).
+/// One output of a PSBT to sign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputOutcome {
+    /// Its address (`null`: a script without one).
+    pub address: Option<String>,
+    /// Its amount in satoshis.
+    pub amount_sat: u64,
+    /// Whether it pays back to the signing wallet (change).
+    pub change: bool,
+}
+
+/// A signed PSBT (`btc sign-psbt`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PsbtOutcome {
     /// How many signatures were added.
     pub signed: usize,
     /// One outcome per input.
     pub inputs: Vec<InputOutcome>,
+    /// Where the money goes.
+    pub outputs: Vec<OutputOutcome>,
     /// The fee in satoshis, when every input's value is known.
     pub fee_sat: Option<u64>,
+    /// The fee over the final transaction's estimated size, sat/vB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee_rate: Option<f64>,
     /// The signed PSBT, base64 (not finalized).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub psbt: Option<String>,

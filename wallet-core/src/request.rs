@@ -4,7 +4,7 @@
 //! wiped when the request is dropped.
 
 use crate::account::{Keychain, Selection, XpubStyle};
-use crate::bitcoin::{payment, Address, Network, NetworkParams};
+use crate::bitcoin::{amount, Address, Network, NetworkParams};
 use crate::chain::ChainKind;
 use crate::error::{Error, Result};
 use crate::ethereum::{
@@ -16,7 +16,7 @@ use crate::rpc::bitcoin::Auth;
 use crate::secret::SecretString;
 use crate::spend::bitcoin::PaymentRequest;
 use crate::spend::ethereum::SendRequest;
-use crate::wallet::KeyChoice;
+use crate::wallet::{KeyChoice, PsbtPolicy};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use zeroize::Zeroizing;
@@ -309,7 +309,8 @@ impl EthTxRequest {
 }
 
 /// A Bitcoin-family network and signing options:
-/// `{"chain":"btc","network":"mainnet","finalize":false,"gap":100}`.
+/// `{"chain":"btc","network":"mainnet","finalize":false,"gap":100,
+/// "allow_sighash":[],"allow_high_fee":false}`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BtcOptions {
@@ -320,6 +321,12 @@ pub struct BtcOptions {
     /// Finalize a signed PSBT.
     #[serde(default)]
     pub finalize: bool,
+    /// Sighash types to sign besides ALL/DEFAULT (`"NONE|ANYONECANPAY"`, …).
+    #[serde(default)]
+    pub allow_sighash: Vec<String>,
+    /// Sign a PSBT whose fee rate is above the 500 sat/vB safety cap.
+    #[serde(default)]
+    pub allow_high_fee: bool,
     /// Addresses scanned per chain and type for inputs without paths.
     pub gap: Option<u32>,
 }
@@ -335,6 +342,19 @@ impl BtcOptions {
     /// The network parameters (default Bitcoin mainnet).
     pub fn params(&self) -> Result<NetworkParams> {
         params(&self.chain, &self.network)
+    }
+
+    /// What the PSBT signer may do.
+    pub fn policy(&self) -> Result<PsbtPolicy> {
+        Ok(PsbtPolicy {
+            allowed_sighash: self
+                .allow_sighash
+                .iter()
+                .map(|t| crate::bitcoin::psbt::parse_sighash(t))
+                .collect::<Result<_>>()?,
+            allow_high_fee: self.allow_high_fee,
+            finalize: self.finalize,
+        })
     }
 }
 
@@ -396,8 +416,11 @@ impl BtcSendRequest {
             params,
             PaymentRequest {
                 to: Address::parse(&self.to, params)?,
-                amount: payment::parse_amount(&self.amount)?,
-                fee_rate: self.fee_rate,
+                amount: amount::parse_amount(&self.amount, params.chain())?,
+                fee_rate: self
+                    .fee_rate
+                    .map(amount::fee_rate_from_sat_per_vb)
+                    .transpose()?,
                 change_kind: self.change_type.as_deref().unwrap_or("p2wpkh").parse()?,
                 gap: self.gap.unwrap_or(50),
                 allow_high_fee: self.allow_high_fee,

@@ -9,7 +9,7 @@ use bitcoin::hashes::Hash;
 use bitcoin::psbt::Psbt;
 use bitcoin::{Amount, ScriptBuf, Transaction, TxOut};
 use serde_json::Value;
-use wallet_core::bitcoin::psbt::{self, InputStatus, KeyRing};
+use wallet_core::bitcoin::psbt::{self, InputStatus, KeyRing, ScriptKind};
 use wallet_core::bitcoin::Wif;
 use wallet_core::key::PrivateKey;
 use wallet_core::schnorr::{self, AuxRand};
@@ -65,7 +65,12 @@ fn bip143_examples_sighash_and_signed_tx() {
             }
         }
         let ring = KeyRing::from_keys(keys);
-        let report = psbt::sign(&mut p, &ring, AuxRand::Random).unwrap();
+        // BIP143's examples give amounts, not previous transactions.
+        let opts = psbt::SignOptions {
+            trust_witness_utxo: true,
+            ..psbt::SignOptions::default()
+        };
+        let report = psbt::sign_with(&mut p, &ring, &opts).unwrap();
         assert!(
             matches!(report.inputs[idx], InputStatus::Signed(_)),
             "{name}: {:?}",
@@ -144,10 +149,16 @@ fn bip341_key_path_spends_every_hash_type() {
             s(&sp["intermediary"]["tweakedPrivkey"])
         );
         let ring = KeyRing::from_keys(vec![key]);
-        let report = psbt::sign(&mut p, &ring, AuxRand::Fixed([0u8; 32])).unwrap();
+        // Every hash type of the vectors, allowed explicitly.
+        let opts = psbt::SignOptions {
+            aux: AuxRand::Fixed([0u8; 32]),
+            allowed_sighash: vec![psbt::sighash_type(ht)],
+            ..psbt::SignOptions::default()
+        };
+        let report = psbt::sign_with(&mut p, &ring, &opts).unwrap();
         assert_eq!(
             report.inputs[i],
-            InputStatus::Signed("p2tr".into()),
+            InputStatus::Signed(ScriptKind::P2tr),
             "input {i}"
         );
         let sig = p.inputs[i].tap_key_sig.unwrap().to_vec();
@@ -228,9 +239,10 @@ fn bip174_parse_cases() {
                 let report = psbt::sign(&mut p, &ring, AuxRand::Random).unwrap();
                 assert_eq!(report.signed, 0, "{d}");
                 assert!(
-                    report.inputs.iter().any(
-                        |st| matches!(st, InputStatus::Refused(r) if r.contains("refusing to sign"))
-                    ),
+                    report
+                        .inputs
+                        .iter()
+                        .any(|st| matches!(st, InputStatus::Refused(_))),
                     "{d}: {:?}",
                     report.inputs
                 );
@@ -256,12 +268,26 @@ fn bip174_signer_combiner_finalizer_extractor_workflow() {
     let w = v["workflow"].as_array().unwrap();
     let step = |i: usize| psbt::parse(s(&w[i]["base64"]).as_bytes()).unwrap();
     let updated = step(2);
+    // BIP174's P2SH-P2WSH input carries only its witness UTXO: the default
+    // refuses it (its amount cannot be verified); the vector's signers
+    // trust it, and so does this test.
+    let mut p = updated.clone();
+    let keys = wifs(&w[3]["context"]);
+    let r = psbt::sign(&mut p, &KeyRing::from_keys(keys), AuxRand::Random).unwrap();
+    assert_eq!(
+        r.inputs[1],
+        InputStatus::Refused(psbt::Refusal::MissingPreviousTx(ScriptKind::P2shP2wsh))
+    );
+    let trust = psbt::SignOptions {
+        trust_witness_utxo: true,
+        ..psbt::SignOptions::default()
+    };
     let mut signed = Vec::new();
     for i in [3, 4] {
         let keys = wifs(&w[i]["context"]);
         assert_eq!(keys.len(), 2);
         let mut p = updated.clone();
-        let report = psbt::sign(&mut p, &KeyRing::from_keys(keys), AuxRand::Random).unwrap();
+        let report = psbt::sign_with(&mut p, &KeyRing::from_keys(keys), &trust).unwrap();
         assert_eq!(report.signed, 2, "signer {i}: {:?}", report.inputs);
         assert_eq!(p, step(i), "signer {i}");
         signed.push(p);
@@ -288,7 +314,7 @@ fn bip174_signer_combiner_finalizer_extractor_workflow() {
     .unwrap();
     let ring = KeyRing::from_master(master, params, 2).unwrap();
     let mut p = updated.clone();
-    let report = psbt::sign(&mut p, &ring, AuxRand::Random).unwrap();
+    let report = psbt::sign_with(&mut p, &ring, &trust).unwrap();
     assert_eq!(report.signed, 2);
     psbt::finalize(&mut p).unwrap();
     assert_eq!(hex::encode(psbt::extract(&p).unwrap()), s(&w[7]["hex"]));
@@ -452,8 +478,17 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
         })
         .unwrap()
     };
-    let sign = |p: &mut Psbt| psbt::sign(p, &ring, AuxRand::Fixed([0; 32])).unwrap();
-    let refused = |st: &InputStatus, needle: &str| matches!(st, InputStatus::Refused(r) if r.contains(needle));
+    // Amounts from witness UTXOs are trusted here (the strict default, which
+    // needs every previous transaction, is tested below), and the partial
+    // sighash type the test uses is allowed.
+    let opts = psbt::SignOptions {
+        aux: AuxRand::Fixed([0; 32]),
+        trust_witness_utxo: true,
+        allowed_sighash: vec![psbt::sighash_type(0x82)],
+        ..psbt::SignOptions::default()
+    };
+    let sign = |p: &mut Psbt| psbt::sign_with(p, &ring, &opts).unwrap();
+    let refused = |st: &InputStatus, needle: &str| matches!(st, InputStatus::Refused(r) if r.to_string().contains(needle));
 
     // A P2PKH coin of ours with only a witness UTXO: a legacy signature does
     // not commit to the amount, so only the previous transaction proves it.
@@ -493,7 +528,7 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
     // With both amounts known, the same input is signed.
     p.inputs[1].witness_utxo = Some(coin(&foreign_tr));
     let r = sign(&mut p);
-    assert_eq!(r.inputs[0], InputStatus::Signed("p2tr".into()));
+    assert_eq!(r.inputs[0], InputStatus::Signed(ScriptKind::P2tr));
     assert_eq!(r.inputs[1], InputStatus::NotOurs);
 
     // A taproot script-path spend that names our key in a leaf.
@@ -541,13 +576,13 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
 
     // SIGHASH_SINGLE for an input without an output at its index (legacy
     // rules would sign the constant 1: anyone could reuse it).
-    for (script, kind) in [(&wpkh, "p2wpkh"), (&tr, "p2tr")] {
+    for (script, kind) in [(&wpkh, ScriptKind::P2wpkh), (&tr, ScriptKind::P2tr)] {
         let mut p = new_psbt(2, 1);
         p.inputs[0].witness_utxo = Some(coin(script));
         p.inputs[1].witness_utxo = Some(coin(script));
         p.inputs[1].sighash_type = Some(psbt::sighash_type(0x03));
         let r = sign(&mut p);
-        assert_eq!(r.inputs[0], InputStatus::Signed(kind.into()), "{kind}");
+        assert_eq!(r.inputs[0], InputStatus::Signed(kind), "{kind}");
         assert!(
             refused(&r.inputs[1], "SIGHASH_SINGLE"),
             "{kind}: {:?}",
@@ -563,7 +598,7 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
     let r = sign(&mut p);
     assert_eq!(r.signed, 0);
     assert!(
-        refused(&r.inputs[0], "fee cannot be known"),
+        refused(&r.inputs[0], "full previous transaction"),
         "{:?}",
         r.inputs
     );
@@ -571,8 +606,8 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
     // With the other input's amount, the fee is known and it is signed.
     p.inputs[1].witness_utxo = Some(coin(&foreign_tr));
     let r = sign(&mut p);
-    assert_eq!(r.inputs[0], InputStatus::Signed("p2wpkh".into()));
-    assert_eq!(r.fee, Some(2 * 50_000 - 50_000));
+    assert_eq!(r.inputs[0], InputStatus::Signed(ScriptKind::P2wpkh));
+    assert_eq!(r.fee.map(|f| f.to_sat()), Some(2 * 50_000 - 50_000));
 
     // A non-standard sighash type on someone else's input does not stop us
     // signing ours; on our own input it is refused (an error for neither).
@@ -581,9 +616,12 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
     p.inputs[1].witness_utxo = Some(coin(&foreign_tr));
     p.inputs[1].sighash_type = Some(psbt::sighash_type(0x55));
     let r = sign(&mut p);
-    assert_eq!(r.inputs[0], InputStatus::Signed("p2wpkh".into()));
+    assert_eq!(r.inputs[0], InputStatus::Signed(ScriptKind::P2wpkh));
     assert_eq!(r.inputs[1], InputStatus::NotOurs);
-    assert_eq!(r.sighash_types[0].as_deref(), Some("SIGHASH_ALL"));
+    assert_eq!(
+        r.sighash_types[0].map(|t| t.to_string()).as_deref(),
+        Some("SIGHASH_ALL")
+    );
     assert!(r.partial_commitments().is_empty());
     for script in [&wpkh, &tr] {
         let mut p = new_psbt(1, 1);
@@ -601,11 +639,19 @@ fn the_signer_refuses_what_it_cannot_sign_safely() {
     p.inputs[0].sighash_type = Some(psbt::sighash_type(0x82));
     let r = sign(&mut p);
     assert_eq!(r.signed, 2);
+    let partial: Vec<(usize, String)> = r
+        .partial_commitments()
+        .into_iter()
+        .map(|(i, t)| (i, t.to_string()))
+        .collect();
     assert_eq!(
-        r.partial_commitments(),
-        vec![(0, "SIGHASH_NONE|SIGHASH_ANYONECANPAY")]
+        partial,
+        vec![(0, "SIGHASH_NONE|SIGHASH_ANYONECANPAY".to_owned())]
     );
-    assert_eq!(r.sighash_types[1].as_deref(), Some("SIGHASH_DEFAULT"));
+    assert_eq!(
+        r.sighash_types[1].map(|t| t.to_string()).as_deref(),
+        Some("SIGHASH_DEFAULT")
+    );
 
     // The finalizer uses the signature of the key the script names, not
     // whichever partial signature sorts first.

@@ -6,7 +6,7 @@
 
 use alloy_primitives::U256;
 use proptest::prelude::*;
-use wallet_core::bitcoin::{payment, psbt, Address, NetworkParams, Payload, Wif};
+use wallet_core::bitcoin::{amount, psbt, Address, Amount, Chain, NetworkParams, Payload, Wif};
 use wallet_core::ethereum::{
     self, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction, TypedData, Unit, Wei,
 };
@@ -212,18 +212,21 @@ proptest! {
     }
 
     #[test]
-    fn amounts_round_trip(wei in any::<u128>(), sat in 0u64..=payment::MAX_AMOUNT) {
+    fn amounts_round_trip(wei in any::<u128>(), sat in 0u64..=amount::MAX_AMOUNT.to_sat()) {
         let w = Wei(U256::from(wei));
         prop_assert_eq!(Wei::parse(&format!("{}ether", w.to_ether_string()), Unit::Ether).unwrap(), w);
         prop_assert_eq!(Wei::parse(&format!("{}gwei", w.to_gwei_string()), Unit::Ether).unwrap(), w);
         prop_assert_eq!(Wei::parse(&format!("{wei}wei"), Unit::Ether).unwrap(), w);
-        prop_assert_eq!(payment::parse_amount(&payment::format_coins(sat)).unwrap(), sat);
-        prop_assert_eq!(payment::parse_amount(&format!("{sat}sat")).unwrap(), sat);
+        let a = Amount::from_sat(sat);
+        for chain in [Chain::Bitcoin, Chain::Litecoin] {
+            prop_assert_eq!(amount::parse_amount(&amount::format_coins(a), chain).unwrap(), a);
+            prop_assert_eq!(amount::parse_amount(&format!("{sat}sat"), chain).unwrap(), a);
+        }
     }
 
     #[test]
     fn amount_garbage_is_a_typed_error(s in "[0-9.]{0,30}(ether|gwei|wei|sat|btc|e|)|\\PC{0,30}") {
-        for r in [Wei::parse(&s, Unit::Ether).map(|_| ()), payment::parse_amount(&s).map(|_| ())] {
+        for r in [Wei::parse(&s, Unit::Ether).map(|_| ()), amount::parse_amount(&s, Chain::Bitcoin).map(|_| ()), amount::parse_fee_rate(&s).map(|_| ())] {
             if let Err(e) = r {
                 prop_assert_eq!(e.kind(), ErrorKind::InvalidInput);
             }

@@ -31,7 +31,7 @@ fn sign_psbt(w: &WalletHandle, psbt: &str, options: Option<&str>) -> FfiResult<P
     let gap = o.gap.unwrap_or(100);
     let (outcome, _) = w
         .unlocked
-        .sign_psbt(psbt.as_bytes(), o.params()?, gap, o.finalize)?;
+        .sign_psbt(psbt.as_bytes(), o.params()?, gap, &o.policy()?)?;
     Ok(outcome)
 }
 

@@ -289,8 +289,18 @@ fn btc_sign_broadcast_and_send_through_the_c_abi_on_litecoind() {
             json!([[{"txid": cb, "vout": 0}], [{sink: 10}, {a1.clone(): 39.9999}]]),
         );
         let p = node.rpc("utxoupdatepsbt", json!([p]));
+        // Core 0.21 adds only the witness UTXO; the signer also needs the
+        // previous transaction to verify the amount (hardware-wallet rule).
+        let mut parsed: wallet_core::rust_bitcoin::Psbt = p.as_str().unwrap().parse().unwrap();
+        let raw = node.rpc("getrawtransaction", json!([cb, false]));
+        parsed.inputs[0].non_witness_utxo = Some(
+            wallet_core::rust_bitcoin::consensus::encode::deserialize(
+                &hex::decode(raw.as_str().unwrap()).unwrap(),
+            )
+            .unwrap(),
+        );
         let opts = c(r#"{"chain":"ltc","network":"regtest","finalize":true}"#);
-        let psbt = c(p.as_str().unwrap());
+        let psbt = c(&parsed.to_string());
         let signed =
             ffi_json(|o| wallet::wallet_btc_sign_psbt(w, psbt.as_ptr(), opts.as_ptr(), o)).unwrap();
         assert_eq!(signed["signed"], 1, "{signed}");

@@ -1,29 +1,24 @@
 //! `wallet btc …`: PSBT signing, payments, balances and broadcast for
 //! Bitcoin and Litecoin (the network is a parameter).
 
-use crate::args::{BtcCommand, BtcNet, BtcSendArgs, NodeArgs};
+use crate::args::{BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, NodeArgs};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::{prompt, select, session};
 use std::io::Read;
 use std::time::Duration;
-use wallet_core::bitcoin::payment;
-use wallet_core::bitcoin::{Address, Chain, NetworkParams};
+use wallet_core::bitcoin::amount::{self, format_coins, format_with_unit, sat_per_vb};
+use wallet_core::bitcoin::psbt::{self, PsbtReview};
+use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::{Auth, BtcNode};
-use wallet_core::spend::bitcoin::{PaymentRequest, PreparedPayment};
-use wallet_core::wallet::BtcBroadcast;
+use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
+use wallet_core::wallet::{BtcBroadcast, PsbtPolicy};
 use wallet_core::ErrorKind;
 
 /// Runs a `btc` subcommand.
 pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
-        BtcCommand::SignPsbt {
-            name,
-            file,
-            finalize,
-            gap,
-            net,
-        } => sign_psbt(&name, file.as_deref(), finalize, gap, &net, ctx),
+        BtcCommand::SignPsbt(a) => sign_psbt(&a, ctx),
         BtcCommand::Broadcast { node, raw, net } => broadcast(&node, raw.as_deref(), &net, ctx),
         BtcCommand::Send(a) => send(&a, ctx),
         BtcCommand::Balance {
@@ -65,42 +60,62 @@ fn read_input(file: Option<&std::path::Path>) -> Result<Vec<u8>, CliError> {
     }
 }
 
-fn unit(params: NetworkParams) -> &'static str {
-    if params.chain() == Chain::Litecoin {
-        "LTC"
-    } else {
-        "BTC"
+fn review_text(r: &PsbtReview, chain: Chain) -> String {
+    let mut t = String::from("This PSBT pays:\n");
+    for (i, o) in r.outputs.iter().enumerate() {
+        let to = match (&o.address, o.change) {
+            (_, true) => "change (back to this wallet)".to_owned(),
+            (Some(a), false) => a.clone(),
+            (None, false) => "a script without an address".to_owned(),
+        };
+        t.push_str(&format!(
+            "  output {i}: {} to {to}\n",
+            format_with_unit(o.amount, chain)
+        ));
     }
+    match (r.fee, r.fee_rate) {
+        (Some(f), Some(rate)) => t.push_str(&format!(
+            "  fee {} ({} sat, ~{rate:.1} sat/vB over ~{} vB)",
+            format_with_unit(f, chain),
+            f.to_sat(),
+            r.vsize
+        )),
+        _ => t.push_str("  fee unknown (some inputs' UTXOs are missing)"),
+    }
+    t
 }
 
-fn sign_psbt(
-    name: &str,
-    file: Option<&std::path::Path>,
-    finalize: bool,
-    gap: u32,
-    net: &BtcNet,
-    ctx: &Ctx,
-) -> Result<(), CliError> {
-    let params = select::params(net)?;
-    let bytes = read_input(file)?;
-    let w = session::open(ctx, name)?;
+fn sign_psbt(a: &BtcSignPsbtArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let params = select::params(&a.net)?;
+    let allowed = a
+        .allow_sighash
+        .iter()
+        .map(|t| psbt::parse_sighash(t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let bytes = read_input(a.file.as_deref())?;
+    let w = session::open(ctx, &a.name)?;
     let unlocked = session::unlock(ctx, &w)?;
-    let (v, report) = unlocked.sign_psbt(&bytes, params, gap, finalize)?;
+    let to_sign = unlocked.review_psbt(&bytes, params, a.gap)?;
+    to_sign.review.check_fee(a.allow_high_fee)?;
+    ctx.summary(&review_text(&to_sign.review, params.chain()), a.yes);
+    prompt::confirm(a.yes, "Sign this PSBT?", "yes")?;
+    let policy = PsbtPolicy {
+        allowed_sighash: allowed,
+        allow_high_fee: a.allow_high_fee,
+        finalize: a.finalize,
+    };
+    let (v, report) = unlocked.sign_reviewed(to_sign, &policy)?;
     drop(unlocked);
     if !ctx.json && !ctx.quiet {
         for (i, s) in v.inputs.iter().enumerate() {
-            let value = report.input_values[i].map_or_else(|| "?".into(), payment::format_coins);
+            let value = report.input_values[i].map_or_else(|| "?".into(), format_coins);
             let shown = serde_json::to_string(s).unwrap_or_default();
             eprintln!("input {i} ({value}): {shown}");
-        }
-        match report.fee {
-            Some(f) => eprintln!("fee: {} ({f} sat)", payment::format_coins(f)),
-            None => eprintln!("fee: unknown (some inputs' UTXOs are missing)"),
         }
     }
     for (i, t) in report.partial_commitments() {
         ctx.warn(&format!(
-            "input {i} was signed with {t} (as the PSBT asks): that signature does not cover the whole transaction, so others can change the parts it leaves out"
+            "input {i} was signed with {t} (allowed by --allow-sighash): that signature does not cover the whole transaction, so others can change the parts it leaves out"
         ));
     }
     let text = v.hex.clone().or_else(|| v.psbt.clone()).unwrap_or_default();
@@ -136,9 +151,7 @@ fn broadcast(
 
 fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     let sel = &p.selection;
-    let unit = unit(params);
-    let coins = |sat: u64| format!("{} {unit}", payment::format_coins(sat));
-    let total_in: u64 = sel.coins.iter().map(|c| c.value).sum();
+    let coins = |a| format_with_unit(a, params.chain());
     format!(
         "Pay {} to {}\n  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
         coins(p.request.amount),
@@ -149,16 +162,16 @@ fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
         } else {
             "coins"
         },
-        coins(total_in),
+        coins(sel.total()),
         coins(sel.fee),
-        sel.fee,
-        p.fee_rate,
+        sel.fee.to_sat(),
+        sat_per_vb(p.fee_rate),
         match p.fee_rate_source {
-            "given" => "as given",
-            "node_estimate" => "the node's estimate",
-            _ => "fallback: the node has no estimate",
+            FeeRateSource::Given => "as given",
+            FeeRateSource::NodeEstimate => "the node's estimate",
+            FeeRateSource::Fallback => "fallback: the node has no estimate",
         },
-        sel.vsize,
+        sel.vsize(),
         sel.change.map_or_else(
             || "none (left to the fee)".to_owned(),
             |c| format!("{} to {}", coins(c), p.change.address)
@@ -170,8 +183,12 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     let params = select::params(&a.net)?;
     let request = PaymentRequest {
         to: Address::parse(&a.to, params)?,
-        amount: payment::parse_amount(&a.amount)?,
-        fee_rate: a.fee_rate,
+        amount: amount::parse_amount(&a.amount, params.chain())?,
+        fee_rate: a
+            .fee_rate
+            .as_deref()
+            .map(amount::parse_fee_rate)
+            .transpose()?,
         change_kind: a.change_type.into(),
         gap: a.gap,
         allow_high_fee: a.allow_high_fee,
@@ -200,21 +217,21 @@ fn balance(
     let w = session::open(ctx, name)?;
     let node = connect(node_args)?;
     let v = w.btc_balance(&node, params, gap, session::password(ctx, name))?;
-    let unit = unit(params);
+    let coins = |sat| format_with_unit(Amount::from_sat(sat), params.chain());
     ctx.emit(&v, |out| {
-        writeln!(out, "{} {unit}", v.confirmed)?;
+        writeln!(out, "{}", coins(v.confirmed_sat))?;
         if v.immature_sat > 0 {
             writeln!(
                 out,
-                "(+{} {unit} in immature coinbase outputs)",
-                payment::format_coins(v.immature_sat)
+                "(+{} in immature coinbase outputs)",
+                coins(v.immature_sat)
             )?;
         }
         if v.spent_in_mempool_sat > 0 {
             writeln!(
                 out,
-                "({} {unit} more is being spent by a payment not yet mined)",
-                payment::format_coins(v.spent_in_mempool_sat)
+                "({} more is being spent by a payment not yet mined)",
+                coins(v.spent_in_mempool_sat)
             )?;
         }
         Ok(())

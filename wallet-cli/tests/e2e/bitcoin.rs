@@ -103,6 +103,12 @@ fn fake_prev(spk: &ScriptBuf, value: u64, salt: u8) -> Transaction {
     }
 }
 
+/// A transaction the node knows (the litecoind of these tests has -txindex).
+fn node_tx(node: &Node, txid: &Txid) -> Transaction {
+    let raw = node.rpc("getrawtransaction", json!([txid.to_string(), false]));
+    bitcoin::consensus::encode::deserialize(&hex::decode(raw.as_str().unwrap()).unwrap()).unwrap()
+}
+
 fn spk_of(addr: &str, chain: &str) -> ScriptBuf {
     let params = wallet_core::bitcoin::NetworkParams::new(
         chain.parse().unwrap(),
@@ -172,16 +178,27 @@ fn psbts_we_sign_validate_with_bitcoinjs_for_all_four_types() {
             witness: Witness::new(),
         });
         let mut input = bitcoin::psbt::Input::default();
-        if *kind == "p2pkh" {
-            input.non_witness_utxo = Some(prev);
-        } else {
+        if *kind != "p2pkh" {
             input.witness_utxo = Some(prev.output[0].clone());
+        }
+        // Legacy and segwit v0 inputs carry their previous transaction
+        // (the signer refuses them without it).
+        if *kind != "p2tr" {
+            input.non_witness_utxo = Some(prev);
         }
         p.inputs.push(input);
     }
     let unsigned = p.to_string();
     let r = ks.run(
-        &["--json", "btc", "sign-psbt", "w", "--network", "regtest"],
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "--yes",
+            "w",
+            "--network",
+            "regtest",
+        ],
         &unsigned,
     );
     r.assert_ok();
@@ -216,6 +233,7 @@ fn psbts_we_sign_validate_with_bitcoinjs_for_all_four_types() {
             "--json",
             "btc",
             "sign-psbt",
+            "--yes",
             "w",
             "--network",
             "regtest",
@@ -236,6 +254,7 @@ fn psbts_we_sign_validate_with_bitcoinjs_for_all_four_types() {
             "--json",
             "btc",
             "sign-psbt",
+            "--yes",
             "other",
             "--network",
             "regtest",
@@ -257,7 +276,7 @@ fn bad_bitcoin_inputs_fail_cleanly() {
         "AAAA",
         "0200000000",
     ] {
-        let r = ks.run(&["--json", "btc", "sign-psbt", "w"], junk);
+        let r = ks.run(&["--json", "btc", "sign-psbt", "--yes", "w"], junk);
         r.assert_fails(1);
         assert_eq!(r.err_json()["kind"], "invalid_input", "{junk:?}");
     }
@@ -563,11 +582,13 @@ fn litecoind_regtest_payments_balances_and_rejections() {
         value: Amount::from_sat(value),
         script_pubkey: spk_of(&addr, "ltc"),
     });
+    p.inputs[0].non_witness_utxo = Some(node_tx(&node, &cb_txid));
     let r = ks.run(
         &[
             "--json",
             "btc",
             "sign-psbt",
+            "--yes",
             "w",
             "--chain",
             "ltc",
@@ -730,14 +751,13 @@ fn bcoin_regtest_spend_from_its_address_index() {
                 value: Amount::from_sat(value),
                 script_pubkey: spk_of(addr, "btc"),
             });
-        } else {
-            let tx = http_get_auth(node.port, &node.user, &node.pass, &format!("/tx/{txid}"));
-            let prev: Transaction = bitcoin::consensus::encode::deserialize(
-                &hex::decode(tx["hex"].as_str().unwrap()).unwrap(),
-            )
-            .unwrap();
-            input.non_witness_utxo = Some(prev);
         }
+        let tx = http_get_auth(node.port, &node.user, &node.pass, &format!("/tx/{txid}"));
+        let prev: Transaction = bitcoin::consensus::encode::deserialize(
+            &hex::decode(tx["hex"].as_str().unwrap()).unwrap(),
+        )
+        .unwrap();
+        input.non_witness_utxo = Some(prev);
         p.inputs.push(input);
     }
     p.unsigned_tx.output.push(TxOut {
@@ -750,6 +770,7 @@ fn bcoin_regtest_spend_from_its_address_index() {
             "--json",
             "btc",
             "sign-psbt",
+            "--yes",
             "w",
             "--network",
             "regtest",
@@ -870,31 +891,41 @@ fn every_sighash_type_is_accepted_by_litecoind() {
                 script_pubkey: spk_of(addr, "ltc"),
             });
             if *kind == "p2pkh" {
-                let raw = node.rpc("getrawtransaction", json!([txid.to_string(), false]));
                 p.inputs[i].witness_utxo = None;
-                p.inputs[i].non_witness_utxo = Some(
-                    bitcoin::consensus::encode::deserialize(
-                        &hex::decode(raw.as_str().unwrap()).unwrap(),
-                    )
-                    .unwrap(),
-                );
+            }
+            if *kind != "p2tr" {
+                p.inputs[i].non_witness_utxo = Some(node_tx(&node, txid));
             }
             p.inputs[i].sighash_type = Some(bitcoin::psbt::PsbtSighashType::from_u32(plan[i]));
         }
-        let r = ks.run(
-            &[
-                "--json",
-                "btc",
-                "sign-psbt",
-                "w",
-                "--chain",
-                "ltc",
-                "--network",
-                "regtest",
-                "--finalize",
-            ],
-            &p.to_string(),
+        // Only SIGHASH_ALL/DEFAULT are signed unless allowed: first refused...
+        let base = [
+            "--json",
+            "btc",
+            "sign-psbt",
+            "--yes",
+            "w",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--finalize",
+        ];
+        let r = ks.run(&base, &p.to_string());
+        r.assert_fails(1);
+        assert!(
+            r.stderr
+                .contains("does not commit to the whole transaction"),
+            "{}",
+            r.stderr
         );
+        // ...then signed as allowed.
+        let allowed: Vec<String> = plan.iter().map(|t| format!("0x{t:x}")).collect();
+        let mut args = base.to_vec();
+        for t in &allowed {
+            args.extend(["--allow-sighash", t.as_str()]);
+        }
+        let r = ks.run(&args, &p.to_string());
         r.assert_ok();
         let signed = r.json();
         assert_eq!(signed["signed"], 4, "{signed}");
@@ -938,7 +969,14 @@ fn every_sighash_type_is_accepted_by_litecoind() {
 
 /// Signs a one-input P2WPKH spend of `outpoint` (worth `value`, at the
 /// wallet's receive address `from`) paying `pay` to `to`: a raw hex.
-fn sign_spend(ks: &Ks, outpoint: OutPoint, value: u64, from: &str, to: &str, pay: u64) -> String {
+fn sign_spend(
+    ks: &Ks,
+    node: &Node,
+    outpoint: OutPoint,
+    value: u64,
+    (from, to): (&str, &str),
+    pay: u64,
+) -> String {
     let mut p = Psbt::from_unsigned_tx(Transaction {
         version: bitcoin::transaction::Version::TWO,
         lock_time: bitcoin::absolute::LockTime::ZERO,
@@ -958,11 +996,14 @@ fn sign_spend(ks: &Ks, outpoint: OutPoint, value: u64, from: &str, to: &str, pay
         value: Amount::from_sat(value),
         script_pubkey: spk_of(from, "ltc"),
     });
+    p.inputs[0].non_witness_utxo = Some(node_tx(node, &outpoint.txid));
     let r = ks.run(
         &[
             "--json",
             "btc",
             "sign-psbt",
+            "--yes",
+            "--allow-high-fee",
             "w",
             "--chain",
             "ltc",
@@ -1059,7 +1100,14 @@ fn change_addresses_are_never_reused_and_double_spends_are_refused() {
         vout: coin["vout"].as_u64().unwrap() as u32,
     };
     let value = sat(&coin["value_sat"]);
-    let again = sign_spend(&ks, outpoint, value, &addr0, &sink, value - 100_000);
+    let again = sign_spend(
+        &ks,
+        &node,
+        outpoint,
+        value,
+        (&addr0, &sink),
+        value - 100_000,
+    );
     let mut a = vec!["--json", "btc", "broadcast"];
     a.extend(ltc_args(&na, &[&again]));
     let r = ks.run(&a, "");
@@ -1079,7 +1127,14 @@ fn change_addresses_are_never_reused_and_double_spends_are_refused() {
     };
     let value = sat(&coin["value_sat"]);
     assert_eq!(coin["path"].as_str().unwrap(), paths[3].0, "{pending}");
-    let cheap = sign_spend(&ks, outpoint, value, &paths[3].1, &sink, value - 200);
+    let cheap = sign_spend(
+        &ks,
+        &node,
+        outpoint,
+        value,
+        (&paths[3].1, &sink),
+        value - 200,
+    );
     let mut a = vec!["--json", "btc", "broadcast"];
     a.extend(ltc_args(&na, &[&cheap]));
     let r = ks.run(&a, "");
@@ -1092,7 +1147,14 @@ fn change_addresses_are_never_reused_and_double_spends_are_refused() {
         .is_object());
     // The same coin with a higher fee replaces it (BIP125; the payment
     // signalled it): the fee bump is sent and the old payment is gone.
-    let bump = sign_spend(&ks, outpoint, value, &paths[3].1, &sink, value - 1_000_000);
+    let bump = sign_spend(
+        &ks,
+        &node,
+        outpoint,
+        value,
+        (&paths[3].1, &sink),
+        value - 1_000_000,
+    );
     let mut a = vec!["--json", "btc", "broadcast"];
     a.extend(ltc_args(&na, &[&bump]));
     let r = ks.run(&a, "");

@@ -858,7 +858,7 @@ fn a_send_whose_answer_is_lost_reports_the_transaction() {
                 assert!(!known, "{e}");
                 assert_kind(&e, ErrorKind::Timeout);
                 assert!(
-                    matches!(&e, Error::MaybeSent { tx, .. } if *tx == txid),
+                    matches!(&e, Error::MaybeSent { tx, .. } if *tx == txid.to_string()),
                     "{e:?}"
                 );
             }

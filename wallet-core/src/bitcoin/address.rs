@@ -233,6 +233,31 @@ impl Address {
         }
     }
 
+    /// The address of a scriptPubKey on `params`, when it has one (P2PKH,
+    /// P2SH, or a witness program of versions 0 to 16).
+    #[must_use]
+    pub fn from_script(spk: &[u8], params: NetworkParams) -> Option<Self> {
+        let payload = match spk {
+            [0x76, 0xa9, 0x14, h @ .., 0x88, 0xac] if h.len() == 20 => {
+                Payload::PubkeyHash(h.try_into().ok()?)
+            }
+            [0xa9, 0x14, h @ .., 0x87] if h.len() == 20 => Payload::ScriptHash(h.try_into().ok()?),
+            [op, len, program @ ..]
+                if (*op == 0 || (0x51..=0x60).contains(op))
+                    && usize::from(*len) == program.len()
+                    && (2..=40).contains(&program.len()) =>
+            {
+                let version = if *op == 0 { 0 } else { op - 0x50 };
+                Payload::Witness {
+                    version,
+                    program: program.to_vec(),
+                }
+            }
+            _ => return None,
+        };
+        Some(Self { params, payload })
+    }
+
     /// The scriptPubKey this address pays to.
     #[must_use]
     pub fn script_pubkey(&self) -> Vec<u8> {

@@ -219,16 +219,15 @@ impl NetworkParams {
         }
     }
 
-    /// The dust relay fee of the chain's reference node, in satoshis per
-    /// 1000 vbytes: outputs worth less than the cost of creating and
-    /// spending them at this rate are not relayed. Bitcoin Core's
-    /// `DUST_RELAY_TX_FEE` is 3000; Litecoin Core's `-dustrelayfee` defaults
-    /// to 0.0003 LTC/kB (30000).
+    /// The dust relay fee of the chain's reference node: outputs worth less
+    /// than the cost of creating and spending them at this rate are not
+    /// relayed. Bitcoin Core's `DUST_RELAY_TX_FEE` is 3000 sat/kvB (3
+    /// sat/vB); Litecoin Core's `-dustrelayfee` defaults to 0.0003 LTC/kB.
     #[must_use]
-    pub const fn dust_relay_fee(self) -> u64 {
+    pub const fn dust_relay_fee(self) -> bitcoin::FeeRate {
         match self.chain {
-            Chain::Bitcoin => 3_000,
-            Chain::Litecoin => 30_000,
+            Chain::Bitcoin => bitcoin::FeeRate::from_sat_per_kwu(750),
+            Chain::Litecoin => bitcoin::FeeRate::from_sat_per_kwu(7_500),
         }
     }
 
@@ -305,8 +304,8 @@ mod tests {
         assert_eq!((tn.p2sh_prefix(), tn.hrp()), (0x3a, "tltc"));
         assert_eq!(
             (
-                ltc.dust_relay_fee(),
-                NetworkParams::BITCOIN.dust_relay_fee()
+                ltc.dust_relay_fee().to_sat_per_kwu() * 4,
+                NetworkParams::BITCOIN.dust_relay_fee().to_sat_per_kwu() * 4
             ),
             (30_000, 3_000)
         );

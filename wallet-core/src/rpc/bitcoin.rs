@@ -3,10 +3,11 @@
 //! estimation, mempool acceptance tests, broadcasting and status.
 
 use super::{RpcClient, RpcConfig};
-use crate::bitcoin::payment::{self, COIN};
+use crate::bitcoin::amount::{self, COIN};
 use crate::bitcoin::{Chain, Network, NetworkParams};
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
+use bitcoin::{Amount, BlockHash, FeeRate, OutPoint, ScriptBuf, Transaction, Txid};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
@@ -149,9 +150,9 @@ impl BtcNode {
         Ok(info)
     }
 
-    /// The node's fee estimate for confirmation within `target` blocks, in
-    /// sat/vB; `None` when it has no estimate (new chains, regtest).
-    pub fn estimate_fee(&self, target: u32) -> Result<Option<f64>> {
+    /// The node's fee estimate for confirmation within `target` blocks;
+    /// `None` when it has no estimate (new chains, regtest).
+    pub fn estimate_fee(&self, target: u32) -> Result<Option<FeeRate>> {
         let v = match self.rpc.call("estimatesmartfee", json!([target])) {
             Ok(v) => v,
             Err(Error::NodeError { .. }) => return Ok(None),
@@ -160,7 +161,8 @@ impl BtcNode {
         Ok(v.get("feerate")
             .and_then(Value::as_f64)
             .filter(|f| *f > 0.0)
-            .map(|btc_per_kvb| btc_per_kvb * 1e5))
+            // coins per 1000 vbytes = 1e8 sat / 4000 wu.
+            .map(|coins_per_kvb| FeeRate::from_sat_per_kwu((coins_per_kvb * 2.5e7).round() as u64)))
     }
 
     /// `testmempoolaccept`: `Ok(None)` if accepted, `Ok(Some(reason))` if
@@ -196,7 +198,7 @@ impl BtcNode {
     }
 
     /// `sendrawtransaction`; the node's refusal is a [`Error::Rejected`] with its reason.
-    pub fn send_raw(&self, raw: &[u8]) -> Result<String> {
+    pub fn send_raw(&self, raw: &[u8]) -> Result<Txid> {
         let v = self
             .rpc
             .call("sendrawtransaction", json!([hex::encode(raw)]))
@@ -205,16 +207,17 @@ impl BtcNode {
                 other => other,
             })?;
         v.as_str()
-            .map(str::to_owned)
+            .and_then(|t| t.parse().ok())
             .ok_or_else(|| super::bad_field("txid"))
     }
 
     /// `getmempoolentry`: `true` when the transaction is in the mempool.
-    pub fn in_mempool(&self, txid: &str) -> Result<bool> {
-        match self
-            .rpc
-            .call_within("getmempoolentry", json!([txid]), super::FOLLOW_UP_TIMEOUT)
-        {
+    pub fn in_mempool(&self, txid: &Txid) -> Result<bool> {
+        match self.rpc.call_within(
+            "getmempoolentry",
+            json!([txid.to_string()]),
+            super::FOLLOW_UP_TIMEOUT,
+        ) {
             Ok(v) => Ok(!v.is_null()),
             Err(Error::NodeError { .. }) => Ok(false),
             Err(e) => Err(e),
@@ -223,7 +226,7 @@ impl BtcNode {
 
     /// Polls `getmempoolentry` until the transaction appears or `within`
     /// passes (some nodes, like bcoin, verify after answering the send).
-    pub fn wait_in_mempool(&self, txid: &str, within: Duration) -> Result<bool> {
+    pub fn wait_in_mempool(&self, txid: &Txid, within: Duration) -> Result<bool> {
         let start = std::time::Instant::now();
         loop {
             if self.in_mempool(txid)? {
@@ -236,13 +239,40 @@ impl BtcNode {
         }
     }
 
-    /// `getrawtransaction txid` (needs `-txindex` for confirmed transactions).
-    pub fn raw_transaction(&self, txid: &str) -> Result<Vec<u8>> {
-        let v = self.rpc.call("getrawtransaction", json!([txid, false]))?;
-        let h = v
+    /// `getrawtransaction txid false [block]`: without `block` the node
+    /// needs `-txindex` for confirmed transactions; with the block that
+    /// confirmed it, any node (Core 0.16+) finds it. The transaction is
+    /// checked to have the asked txid.
+    pub fn raw_transaction(&self, txid: &Txid, block: Option<&BlockHash>) -> Result<Transaction> {
+        let params = match block {
+            Some(b) => json!([txid.to_string(), false, b.to_string()]),
+            None => json!([txid.to_string(), false]),
+        };
+        let v = self.rpc.call("getrawtransaction", params)?;
+        let bytes = v
             .as_str()
+            .and_then(|h| hex::decode(h).ok())
             .ok_or_else(|| super::bad_field("raw transaction"))?;
-        hex::decode(h).map_err(|_| super::bad_field("raw transaction"))
+        let tx: Transaction = bitcoin::consensus::encode::deserialize(&bytes)
+            .map_err(|_| super::bad_field("raw transaction"))?;
+        if tx.compute_txid() != *txid {
+            return Err(Error::BadResponse {
+                url: self.rpc.url().to_owned(),
+                reason: format!(
+                    "asked for transaction {txid}, the node gave {}",
+                    tx.compute_txid()
+                ),
+            });
+        }
+        Ok(tx)
+    }
+
+    /// `getblockhash height`.
+    pub fn block_hash(&self, height: u64) -> Result<BlockHash> {
+        let v = self.rpc.call("getblockhash", json!([height]))?;
+        v.as_str()
+            .and_then(|h| h.parse().ok())
+            .ok_or_else(|| super::bad_field("block hash"))
     }
 
     /// Unspent outputs paying to any of `descriptors` (`scantxoutset`).
@@ -269,19 +299,20 @@ impl BtcNode {
                 .and_then(Value::as_str)
                 .and_then(|h| hex::decode(h).ok())
                 .ok_or_else(|| super::bad_field("scriptPubKey"))?;
+            let txid: Txid = u
+                .get("txid")
+                .and_then(Value::as_str)
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| super::bad_field("txid"))?;
+            let vout = u
+                .get("vout")
+                .and_then(Value::as_u64)
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| super::bad_field("vout"))?;
             out.push(ScannedOutput {
-                txid: u
-                    .get("txid")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| super::bad_field("txid"))?
-                    .to_owned(),
-                vout: u
-                    .get("vout")
-                    .and_then(Value::as_u64)
-                    .and_then(|v| u32::try_from(v).ok())
-                    .ok_or_else(|| super::bad_field("vout"))?,
-                value: coins_to_sat(u.get("amount").ok_or_else(|| super::bad_field("amount"))?)?,
-                script_pubkey: spk,
+                outpoint: OutPoint::new(txid, vout),
+                value: coins_to_amount(u.get("amount").ok_or_else(|| super::bad_field("amount"))?)?,
+                script_pubkey: ScriptBuf::from_bytes(spk),
                 height: u.get("height").and_then(Value::as_u64).unwrap_or(0),
             });
         }
@@ -291,10 +322,10 @@ impl BtcNode {
     /// For each outpoint, whether it is a coinbase output and its
     /// confirmations, or `None` when it is spent, counting transactions in
     /// the node's mempool (`gettxout` with `include_mempool`, one batch).
-    pub fn txout_info(&self, outpoints: &[(String, u32)]) -> Result<Vec<Option<(bool, u64)>>> {
+    pub fn txout_info(&self, outpoints: &[OutPoint]) -> Result<Vec<Option<TxOutInfo>>> {
         let calls: Vec<(&str, Value)> = outpoints
             .iter()
-            .map(|(t, v)| ("gettxout", json!([t, v, true])))
+            .map(|o| ("gettxout", json!([o.txid.to_string(), o.vout, true])))
             .collect();
         let mut out = Vec::with_capacity(outpoints.len());
         for r in self.rpc.batch(&calls)? {
@@ -303,26 +334,33 @@ impl BtcNode {
                 out.push(None);
                 continue;
             }
-            out.push(Some((
-                v.get("coinbase").and_then(Value::as_bool).unwrap_or(false),
-                v.get("confirmations").and_then(Value::as_u64).unwrap_or(0),
-            )));
+            out.push(Some(TxOutInfo {
+                coinbase: v.get("coinbase").and_then(Value::as_bool).unwrap_or(false),
+                confirmations: v.get("confirmations").and_then(Value::as_u64).unwrap_or(0),
+            }));
         }
         Ok(out)
     }
 }
 
+/// What `gettxout` says of an unspent output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TxOutInfo {
+    /// A coinbase output (spendable once mature).
+    pub coinbase: bool,
+    /// Its confirmations (0: in the mempool).
+    pub confirmations: u64,
+}
+
 /// An unspent output found by a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScannedOutput {
-    /// Transaction id.
-    pub txid: String,
-    /// Output index.
-    pub vout: u32,
-    /// Value in satoshis.
-    pub value: u64,
-    /// Script.
-    pub script_pubkey: Vec<u8>,
+    /// Where it is.
+    pub outpoint: OutPoint,
+    /// Its value.
+    pub value: Amount,
+    /// The script it pays to.
+    pub script_pubkey: ScriptBuf,
     /// Block height it was confirmed in.
     pub height: u64,
 }
@@ -341,8 +379,8 @@ fn read_cookie(path: &Path) -> Result<(String, SecretString)> {
     Ok((u.to_owned(), SecretString::from(p)))
 }
 
-/// A JSON amount in coins (e.g. `0.0001`) to satoshis, exactly.
-fn coins_to_sat(v: &Value) -> Result<u64> {
+/// A JSON amount in coins (e.g. `0.0001`), exactly.
+fn coins_to_amount(v: &Value) -> Result<Amount> {
     let text = v.to_string();
     if text.contains(['e', 'E', '-']) {
         // serde_json writes small floats like 1e-8 in exponent form.
@@ -350,9 +388,9 @@ fn coins_to_sat(v: &Value) -> Result<u64> {
         if !(0.0..=2.1e7 * 4.0).contains(&f) {
             return Err(super::bad_field("amount"));
         }
-        return Ok((f * COIN as f64).round() as u64);
+        return Ok(Amount::from_sat((f * COIN as f64).round() as u64));
     }
-    payment::parse_amount(&text).map_err(|_| super::bad_field("amount"))
+    amount::parse_amount(&text, Chain::Bitcoin).map_err(|_| super::bad_field("amount"))
 }
 
 #[cfg(test)]
@@ -361,11 +399,12 @@ mod tests {
 
     #[test]
     fn amounts_from_json() {
-        assert_eq!(coins_to_sat(&json!(5050.0)).unwrap(), 505_000_000_000);
-        assert_eq!(coins_to_sat(&json!(0.0001)).unwrap(), 10_000);
-        assert_eq!(coins_to_sat(&json!(1e-8)).unwrap(), 1);
-        assert_eq!(coins_to_sat(&json!(12.3456789)).unwrap(), 1_234_567_890);
-        assert!(coins_to_sat(&json!(-1.0)).is_err());
-        assert!(coins_to_sat(&json!("x")).is_err());
+        let sat = |v: Value| coins_to_amount(&v).map(Amount::to_sat);
+        assert_eq!(sat(json!(5050.0)).unwrap(), 505_000_000_000);
+        assert_eq!(sat(json!(0.0001)).unwrap(), 10_000);
+        assert_eq!(sat(json!(1e-8)).unwrap(), 1);
+        assert_eq!(sat(json!(12.3456789)).unwrap(), 1_234_567_890);
+        assert!(sat(json!(-1.0)).is_err());
+        assert!(sat(json!("x")).is_err());
     }
 }

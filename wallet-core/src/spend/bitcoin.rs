@@ -3,11 +3,16 @@
 //! sign the PSBT, test and broadcast it once. The node is only a chain
 //! source ([`crate::rpc::bitcoin::BtcNode`]); the policy lives here.
 
-use crate::bitcoin::payment::{self, Coin};
-use crate::bitcoin::{Address, AddressType, NetworkParams};
+use crate::bitcoin::amount::{format_with_unit, sat_per_vb};
+use crate::bitcoin::coin_selection::{
+    dust_threshold, script_output_weight, select, Coin, Selection, Target,
+};
+use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PsbtParts, MAX_FEE_RATE};
+use crate::bitcoin::{psbt, Address, AddressType, NetworkParams};
 use crate::error::{Error, Result};
-use crate::hd::{ChildIndex, DerivationPath, ExtendedPublicKey};
+use crate::hd::{ChildIndex, DerivationPath, ExtendedPublicKey, Fingerprint, Keychain};
 use crate::rpc::bitcoin::{BtcNode, ScannedOutput, COINBASE_MATURITY};
+use bitcoin::{Amount, FeeRate, OutPoint, ScriptBuf, Txid};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -46,7 +51,7 @@ pub fn change_record_key(params: NetworkParams, account: &DerivationPath) -> Str
 struct Slot {
     kind: AddressType,
     path: DerivationPath,
-    change: bool,
+    keychain: Keychain,
     index: u32,
 }
 
@@ -68,6 +73,43 @@ pub struct WalletCoins {
     pub height: u64,
 }
 
+/// The scan of a growing range of every account's addresses.
+struct Scan<'a> {
+    accounts: &'a [ScanAccount],
+    params: NetworkParams,
+    scripts: HashMap<ScriptBuf, Slot>,
+    scanned_to: u32,
+}
+
+impl Scan<'_> {
+    /// `addr(…)` descriptors of indexes `scanned_to..limit` of every chain,
+    /// remembering where each script lives.
+    fn descriptors(&mut self, limit: u32) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for acct in self.accounts {
+            for keychain in [Keychain::External, Keychain::Internal] {
+                let branch = acct.xpub.derive_child(keychain.child())?;
+                for i in self.scanned_to..limit {
+                    let child = ChildIndex::normal(i)?;
+                    let pk = branch.child_public_key(child)?;
+                    let addr = Address::from_public_key(&pk, acct.kind, self.params)?;
+                    out.push(format!("addr({addr})"));
+                    let slot = Slot {
+                        kind: acct.kind,
+                        path: acct.path.child(keychain.child())?.child(child)?,
+                        keychain,
+                        index: i,
+                    };
+                    self.scripts
+                        .insert(ScriptBuf::from_bytes(addr.script_pubkey()), slot);
+                }
+            }
+        }
+        self.scanned_to = limit;
+        Ok(out)
+    }
+}
+
 /// Finds the wallet's coins on the node.
 pub fn find_coins(
     node: &BtcNode,
@@ -75,62 +117,42 @@ pub fn find_coins(
     params: NetworkParams,
     gap: u32,
 ) -> Result<WalletCoins> {
-    let mut scripts: HashMap<Vec<u8>, Slot> = HashMap::new();
-    let mut descriptors = Vec::new();
+    let mut scan = Scan {
+        accounts,
+        params,
+        scripts: HashMap::new(),
+        scanned_to: 0,
+    };
     let floor = accounts.iter().map(|a| a.next_change).max().unwrap_or(0);
     let mut limit = floor.min(100_000).saturating_add(gap.max(1));
-    let mut scanned_to = 0u32;
     let mut found: Vec<ScannedOutput> = Vec::new();
-    let height;
-    loop {
-        for acct in accounts {
-            for change in [false, true] {
-                let branch = acct
-                    .xpub
-                    .derive_child(ChildIndex::normal(u32::from(change))?)?;
-                for i in scanned_to..limit {
-                    let pk = branch.child_public_key(ChildIndex::normal(i)?)?;
-                    let addr = Address::from_public_key(&pk, acct.kind, params)?;
-                    descriptors.push(format!("addr({addr})"));
-                    scripts.insert(
-                        addr.script_pubkey(),
-                        Slot {
-                            kind: acct.kind,
-                            path: acct
-                                .path
-                                .child(ChildIndex::normal(u32::from(change))?)?
-                                .child(ChildIndex::normal(i)?)?,
-                            change,
-                            index: i,
-                        },
-                    );
-                }
-            }
-        }
+    let height = loop {
+        let descriptors = scan.descriptors(limit)?;
         let (h, outs) = node.scan(&descriptors)?;
-        descriptors.clear();
         let max_index = outs
             .iter()
-            .filter_map(|o| scripts.get(&o.script_pubkey).map(|s| s.index))
+            .filter_map(|o| scan.scripts.get(&o.script_pubkey).map(|s| s.index))
             .max();
         found.extend(outs);
-        scanned_to = limit;
         match max_index {
             Some(m) if m + gap / 2 >= limit && limit < 100_000 => limit += gap.max(1),
-            _ => {
-                height = h;
-                break;
-            }
+            _ => break h,
         }
-    }
-    found.sort_by(|a, b| (&a.txid, a.vout).cmp(&(&b.txid, b.vout)));
-    found.dedup_by(|a, b| a.txid == b.txid && a.vout == b.vout);
-    let info = node.txout_info(
-        &found
-            .iter()
-            .map(|o| (o.txid.clone(), o.vout))
-            .collect::<Vec<_>>(),
-    )?;
+    };
+    found.sort_by_key(|o| o.outpoint);
+    found.dedup_by(|a, b| a.outpoint == b.outpoint);
+    classify(node, &scan.scripts, found, height)
+}
+
+/// Sorts scanned outputs into spendable, immature and already-spent coins.
+fn classify(
+    node: &BtcNode,
+    scripts: &HashMap<ScriptBuf, Slot>,
+    found: Vec<ScannedOutput>,
+    height: u64,
+) -> Result<WalletCoins> {
+    let outpoints: Vec<OutPoint> = found.iter().map(|o| o.outpoint).collect();
+    let info = node.txout_info(&outpoints)?;
     let mut result = WalletCoins {
         height,
         ..WalletCoins::default()
@@ -139,53 +161,72 @@ pub fn find_coins(
         let Some(slot) = scripts.get(&o.script_pubkey) else {
             continue;
         };
-        let (coinbase, confirmations) = status.unwrap_or((false, 0));
-        if slot.change {
+        if slot.keychain == Keychain::Internal {
             let e = result.last_change.entry(slot.kind).or_insert(0);
             *e = (*e).max(slot.index);
         }
         let coin = Coin {
-            txid: o.txid,
-            vout: o.vout,
+            outpoint: o.outpoint,
             value: o.value,
             script_pubkey: o.script_pubkey,
             kind: slot.kind,
             path: slot.path.clone(),
             prev_tx: None,
-            confirmations,
+            confirmations: status.map_or(0, |s| s.confirmations),
+            height: o.height,
         };
-        if status.is_none() {
-            result.spent_in_mempool.push(coin);
-        } else if coinbase && confirmations < COINBASE_MATURITY {
-            result.immature.push(coin);
-        } else {
-            result.coins.push(coin);
+        match status {
+            None => result.spent_in_mempool.push(coin),
+            Some(s) if s.coinbase && s.confirmations < COINBASE_MATURITY => {
+                result.immature.push(coin)
+            }
+            Some(_) => result.coins.push(coin),
         }
     }
     Ok(result)
 }
 
-/// Fee rate used when the node has no estimate (new chains, regtest), sat/vB.
-pub const FALLBACK_FEE_RATE: f64 = 2.0;
-/// Node estimates above this (sat/vB) are refused unless the rate is given;
-/// given rates above it need [`PaymentRequest::allow_high_fee`].
-pub const MAX_ESTIMATED_FEE_RATE: f64 = 500.0;
+/// Fee rate used when the node has no estimate (new chains, regtest).
+pub const FALLBACK_FEE_RATE: FeeRate = FeeRate::from_sat_per_vb_u32(2);
+
+/// Where a payment's fee rate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeRateSource {
+    /// Given by the user.
+    Given,
+    /// The node's `estimatesmartfee` for 6 blocks.
+    NodeEstimate,
+    /// The node has no estimate: [`FALLBACK_FEE_RATE`].
+    Fallback,
+}
+
+impl FeeRateSource {
+    /// `given`, `node_estimate` or `fallback`.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            FeeRateSource::Given => "given",
+            FeeRateSource::NodeEstimate => "node_estimate",
+            FeeRateSource::Fallback => "fallback",
+        }
+    }
+}
 
 /// A payment to make from the wallet's coins.
 #[derive(Debug, Clone)]
 pub struct PaymentRequest {
     /// Recipient.
     pub to: Address,
-    /// Amount in satoshis.
-    pub amount: u64,
-    /// Fee rate in sat/vB; default the node's estimate (6 blocks).
-    pub fee_rate: Option<f64>,
+    /// The amount.
+    pub amount: Amount,
+    /// The fee rate; default the node's estimate (6 blocks).
+    pub fee_rate: Option<FeeRate>,
     /// Type of the change output.
     pub change_kind: AddressType,
     /// Addresses scanned per chain and type.
     pub gap: u32,
-    /// Accept a given fee rate above [`MAX_ESTIMATED_FEE_RATE`] (a typo
-    /// like `--fee-rate 2000` is refused otherwise).
+    /// Accept a given fee rate above [`MAX_FEE_RATE`] (a typo like a rate
+    /// of 2000 is refused otherwise).
     pub allow_high_fee: bool,
 }
 
@@ -195,17 +236,16 @@ pub struct PreparedPayment {
     /// The unsigned PSBT.
     pub psbt: bitcoin::psbt::Psbt,
     /// Coins, fee and change.
-    pub selection: payment::Selection,
+    pub selection: Selection,
     /// The change output.
-    pub change: payment::ChangeOutput,
+    pub change: ChangeOutput,
     /// The change address's index on the change chain (`…/1/i`); record
     /// `i + 1` once the payment is sent so the address is never reused.
     pub change_index: u32,
-    /// Fee rate used, sat/vB.
-    pub fee_rate: f64,
-    /// Where the fee rate came from: `given`, `node_estimate` (the node's
-    /// `estimatesmartfee` for 6 blocks) or `fallback` (the node has none).
-    pub fee_rate_source: &'static str,
+    /// Fee rate used.
+    pub fee_rate: FeeRate,
+    /// Where the fee rate came from.
+    pub fee_rate_source: FeeRateSource,
     /// The request.
     pub request: PaymentRequest,
 }
@@ -214,7 +254,7 @@ pub struct PreparedPayment {
 #[derive(Debug, Clone)]
 pub struct SentPayment {
     /// Its txid.
-    pub txid: String,
+    pub txid: Txid,
     /// The signed transaction.
     pub raw: Vec<u8>,
     /// Its virtual size.
@@ -224,116 +264,80 @@ pub struct SentPayment {
     pub confirmed: bool,
 }
 
+fn check_request(req: &PaymentRequest, params: NetworkParams) -> Result<()> {
+    if let Some(r) = req.fee_rate {
+        if r > MAX_FEE_RATE && !req.allow_high_fee {
+            return Err(Error::input(format!(
+                "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent (allow a high fee explicitly to pay it)",
+                sat_per_vb(r),
+                sat_per_vb(MAX_FEE_RATE)
+            )));
+        }
+    }
+    let dust = dust_threshold(&req.to.script_pubkey(), params.dust_relay_fee());
+    if req.amount < dust {
+        return Err(Error::input(format!(
+            "{} is below the dust limit ({} sat) for this address; nodes would not relay it",
+            format_with_unit(req.amount, params.chain()),
+            dust.to_sat()
+        )));
+    }
+    Ok(())
+}
+
+/// The fee rate to pay and where it came from.
+fn pick_fee_rate(node: &BtcNode, req: &PaymentRequest) -> Result<(FeeRate, FeeRateSource)> {
+    if let Some(r) = req.fee_rate {
+        return Ok((r, FeeRateSource::Given));
+    }
+    match node.estimate_fee(6)? {
+        Some(r) if r > MAX_FEE_RATE && !req.allow_high_fee => Err(Error::input(format!(
+            "the node estimates {:.1} sat/vB, above the {} sat/vB cap; give the fee rate explicitly (and allow a high fee) to pay it anyway",
+            sat_per_vb(r),
+            sat_per_vb(MAX_FEE_RATE)
+        ))),
+        Some(r) => Ok((r, FeeRateSource::NodeEstimate)),
+        None => Ok((FALLBACK_FEE_RATE, FeeRateSource::Fallback)),
+    }
+}
+
 /// Scans the wallet's coins, picks the fee rate, selects coins and builds
 /// the unsigned PSBT (nothing is signed or sent).
 pub fn prepare_payment(
     node: &BtcNode,
     accounts: &[ScanAccount],
     params: NetworkParams,
-    master_fingerprint: crate::hd::Fingerprint,
+    master_fingerprint: Fingerprint,
     req: PaymentRequest,
 ) -> Result<PreparedPayment> {
-    if let Some(r) = req.fee_rate {
-        if !(r.is_finite() && r >= 0.0) {
-            return Err(Error::input("the fee rate must be a number of sat/vB"));
-        }
-        if r > MAX_ESTIMATED_FEE_RATE && !req.allow_high_fee {
-            return Err(Error::input(format!(
-                "a fee rate of {r} sat/vB is above the {MAX_ESTIMATED_FEE_RATE} sat/vB safety cap; nothing was sent (allow it explicitly to pay it)"
-            )));
-        }
-    }
-    let dust = payment::dust_threshold(&req.to.script_pubkey(), params.dust_relay_fee());
-    if req.amount < dust {
-        return Err(Error::input(format!(
-            "{} is below the dust limit ({dust} sat) for this address; nodes would not relay it",
-            payment::format_coins(req.amount)
-        )));
-    }
+    check_request(&req, params)?;
     node.check_network(params)?;
     let found = find_coins(node, accounts, params, req.gap.clamp(1, 10_000))?;
-    let (rate, source) = match req.fee_rate {
-        Some(r) => (r, "given"),
-        None => match node.estimate_fee(6)? {
-            Some(r) if r > MAX_ESTIMATED_FEE_RATE => {
-                return Err(Error::input(format!(
-                    "the node estimates {r:.1} sat/vB, above the {MAX_ESTIMATED_FEE_RATE} sat/vB cap; give the fee rate explicitly to pay it anyway"
-                )))
-            }
-            Some(r) => (r, "node_estimate"),
-            None => (FALLBACK_FEE_RATE, "fallback"),
-        },
-    };
-    let payee_weight = payment::script_output_weight(req.to.script_pubkey().len());
-    let mut selection = payment::select(
-        &found.coins,
-        req.amount,
-        payee_weight,
+    let (rate, source) = pick_fee_rate(node, &req)?;
+    let target = Target {
+        amount: req.amount,
+        payee_weight: script_output_weight(req.to.script_pubkey().len()),
         rate,
-        req.change_kind,
-        params.dust_relay_fee(),
-    )
-    .map_err(|e| {
-        let Error::InsufficientFunds(mut msg) = e else {
-            return e;
-        };
-        if !found.immature.is_empty() {
-            msg.push_str(&format!(
-                "; {} more is in coinbase outputs that are not yet mature",
-                payment::format_coins(found.immature.iter().map(|c| c.value).sum())
-            ));
-        }
-        if !found.spent_in_mempool.is_empty() {
-            msg.push_str(&format!(
-                "; {} is being spent by a payment not yet mined (its change is usable once it is)",
-                payment::format_coins(found.spent_in_mempool.iter().map(|c| c.value).sum())
-            ));
-        }
-        Error::InsufficientFunds(msg)
-    })?;
-    for c in &mut selection.coins {
-        if c.kind == AddressType::P2pkh {
-            c.prev_tx = Some(node.raw_transaction(&c.txid)?);
-        }
-    }
-    let change_account = accounts
-        .iter()
-        .find(|x| x.kind == req.change_kind)
-        .ok_or_else(|| Error::input("no account of the change type to send change to"))?;
-    let change_index = found
-        .last_change
-        .get(&req.change_kind)
-        .map_or(0, |i| i.saturating_add(1))
-        .max(change_account.next_change);
-    let change_pk = change_account
-        .xpub
-        .derive_child(ChildIndex::normal(1)?)?
-        .child_public_key(ChildIndex::normal(change_index)?)?;
-    let change = payment::ChangeOutput {
-        address: Address::from_public_key(&change_pk, req.change_kind, params)?,
-        path: change_account
-            .path
-            .child(ChildIndex::normal(1)?)?
-            .child(ChildIndex::normal(change_index)?)?,
+        change_kind: req.change_kind,
+        dust_relay: params.dust_relay_fee(),
     };
-    let mut input_pks = Vec::with_capacity(selection.coins.len());
-    for c in &selection.coins {
-        let acct = accounts
-            .iter()
-            .find(|x| x.kind == c.kind)
-            .ok_or_else(|| Error::Internal("coin without account".into()))?;
-        let idx = c.path.indexes();
-        input_pks.push(acct.xpub.derive_child(idx[3])?.child_public_key(idx[4])?);
-    }
-    let psbt = payment::build_psbt(
-        &selection,
-        &req.to,
-        req.amount,
-        &change,
+    let mut selection =
+        select(&found.coins, &target).map_err(|e| explain_short(e, &found, params))?;
+    fetch_previous_transactions(node, &mut selection.coins)?;
+    let (change, change_index) = change_output(accounts, &found, &req, params)?;
+    let input_pks = selection
+        .coins
+        .iter()
+        .map(|c| coin_key(accounts, c))
+        .collect::<Result<Vec<_>>>()?;
+    let parts = PsbtParts {
+        selection: &selection,
+        payee: &req.to,
+        amount: req.amount,
+        change: &change,
         master_fingerprint,
-        &change_pk,
-        &input_pks,
-    )?;
+    };
+    let psbt = build_psbt(&parts, &input_pks)?;
     Ok(PreparedPayment {
         psbt,
         selection,
@@ -343,6 +347,90 @@ pub fn prepare_payment(
         fee_rate_source: source,
         request: req,
     })
+}
+
+/// An insufficient-funds error, completed with the coins the wallet has but
+/// cannot spend yet.
+fn explain_short(e: Error, found: &WalletCoins, params: NetworkParams) -> Error {
+    let Error::InsufficientFunds(mut msg) = e else {
+        return e;
+    };
+    let sum = |c: &[Coin]| c.iter().map(|c| c.value).sum::<Amount>();
+    if !found.immature.is_empty() {
+        msg.push_str(&format!(
+            "; {} more is in coinbase outputs that are not yet mature",
+            format_with_unit(sum(&found.immature), params.chain())
+        ));
+    }
+    if !found.spent_in_mempool.is_empty() {
+        msg.push_str(&format!(
+            "; {} is being spent by a payment not yet mined (its change is usable once it is)",
+            format_with_unit(sum(&found.spent_in_mempool), params.chain())
+        ));
+    }
+    Error::InsufficientFunds(msg)
+}
+
+/// Every coin but taproot ones gets its previous transaction (so a signer
+/// can verify the amount it signs for): from the block that confirmed it,
+/// which needs no `-txindex`, else from the node's index or mempool.
+fn fetch_previous_transactions(node: &BtcNode, coins: &mut [Coin]) -> Result<()> {
+    for c in coins.iter_mut().filter(|c| c.kind != AddressType::P2tr) {
+        let block = if c.height > 0 && c.confirmations > 0 {
+            node.block_hash(c.height).ok()
+        } else {
+            None
+        };
+        let tx = match node.raw_transaction(&c.outpoint.txid, block.as_ref()) {
+            Ok(tx) => tx,
+            Err(_) if block.is_some() => node.raw_transaction(&c.outpoint.txid, None)?,
+            Err(e) => return Err(e),
+        };
+        c.prev_tx = Some(tx);
+    }
+    Ok(())
+}
+
+/// The first change address the wallet has not handed out.
+fn change_output(
+    accounts: &[ScanAccount],
+    found: &WalletCoins,
+    req: &PaymentRequest,
+    params: NetworkParams,
+) -> Result<(ChangeOutput, u32)> {
+    let acct = accounts
+        .iter()
+        .find(|x| x.kind == req.change_kind)
+        .ok_or_else(|| Error::input("no account of the change type to send change to"))?;
+    let index = found
+        .last_change
+        .get(&req.change_kind)
+        .map_or(0, |i| i.saturating_add(1))
+        .max(acct.next_change);
+    let child = ChildIndex::normal(index)?;
+    let internal = Keychain::Internal.child();
+    let public_key = acct.xpub.derive_child(internal)?.child_public_key(child)?;
+    let change = ChangeOutput {
+        address: Address::from_public_key(&public_key, req.change_kind, params)?,
+        path: acct.path.child(internal)?.child(child)?,
+        public_key,
+    };
+    Ok((change, index))
+}
+
+/// The public key of a coin of one of the accounts.
+fn coin_key(accounts: &[ScanAccount], c: &Coin) -> Result<crate::key::PublicKey> {
+    let acct = accounts
+        .iter()
+        .find(|x| x.kind == c.kind)
+        .ok_or_else(|| Error::Internal("coin without account".into()))?;
+    let idx = c.path.indexes();
+    let (Some(keychain), Some(index)) = (idx.get(3), idx.get(4)) else {
+        return Err(Error::Internal(
+            "coin path without keychain and index".into(),
+        ));
+    };
+    acct.xpub.derive_child(*keychain)?.child_public_key(*index)
 }
 
 /// Signs every input with `master`, checks acceptance
@@ -357,9 +445,12 @@ pub fn complete_payment(
     params: NetworkParams,
     before_send: impl FnOnce(&PreparedPayment) -> Result<()>,
 ) -> Result<SentPayment> {
-    use crate::bitcoin::psbt;
     let ring = psbt::KeyRing::from_master(master, params, 0)?;
-    let report = psbt::sign(&mut prepared.psbt, &ring, crate::schnorr::AuxRand::Random)?;
+    let opts = psbt::SignOptions {
+        network: Some(params),
+        ..psbt::SignOptions::default()
+    };
+    let report = psbt::sign_with(&mut prepared.psbt, &ring, &opts)?;
     drop(ring);
     if report.signed != prepared.selection.coins.len() {
         return Err(Error::Internal(format!(
@@ -380,37 +471,45 @@ pub fn broadcast(node: &BtcNode, raw: &[u8]) -> Result<SentPayment> {
     broadcast_with(node, raw, || Ok(()))
 }
 
+fn sent(raw: &[u8], txid: Txid, confirmed: bool) -> Result<SentPayment> {
+    Ok(SentPayment {
+        txid,
+        vsize: payment::vsize_of(raw)?,
+        raw: raw.to_vec(),
+        confirmed,
+    })
+}
+
+/// What `testmempoolaccept` says about sending: go on, or the outcome.
+fn pre_check(node: &BtcNode, raw: &[u8], txid: Txid) -> Result<Option<SentPayment>> {
+    match node.test_mempool_accept(raw) {
+        // Older nodes (Core before 22) do not evaluate replacements in
+        // testmempoolaccept: a fee bump of a payment in the mempool comes
+        // back as a conflict there, and sendrawtransaction decides.
+        Ok(Some(reason)) if reason.contains("txn-mempool-conflict") => Ok(None),
+        // A retry of a broadcast that did arrive (in the mempool, or mined
+        // with its outputs unspent): the payment is made; nothing to send.
+        Ok(Some(reason)) if reason.contains("txn-already-in-mempool") => {
+            sent(raw, txid, false).map(Some)
+        }
+        // Its outputs are in the UTXO set: mined.
+        Ok(Some(reason)) if reason.contains("txn-already-known") => sent(raw, txid, true).map(Some),
+        Ok(Some(reason)) => Err(Error::Rejected(format!(
+            "{reason} (testmempoolaccept; nothing was sent)"
+        ))),
+        Ok(None) | Err(Error::Unsupported(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 fn broadcast_with(
     node: &BtcNode,
     raw: &[u8],
     before_send: impl FnOnce() -> Result<()>,
 ) -> Result<SentPayment> {
     let txid = payment::txid_of(raw)?;
-    let sent = |txid: String, confirmed: bool| -> Result<SentPayment> {
-        Ok(SentPayment {
-            txid,
-            vsize: payment::vsize_of(raw)?,
-            raw: raw.to_vec(),
-            confirmed,
-        })
-    };
-    match node.test_mempool_accept(raw) {
-        // Older nodes (Core before 22) do not evaluate replacements in
-        // testmempoolaccept: a fee bump of a payment in the mempool comes
-        // back as a conflict there, and sendrawtransaction decides.
-        Ok(Some(reason)) if reason.contains("txn-mempool-conflict") => {}
-        // A retry of a broadcast that did arrive (in the mempool, or mined
-        // with its outputs unspent): the payment is made; nothing to send.
-        Ok(Some(reason)) if reason.contains("txn-already-in-mempool") => return sent(txid, false),
-        // Its outputs are in the UTXO set: mined.
-        Ok(Some(reason)) if reason.contains("txn-already-known") => return sent(txid, true),
-        Ok(Some(reason)) => {
-            return Err(Error::Rejected(format!(
-                "{reason} (testmempoolaccept; nothing was sent)"
-            )))
-        }
-        Ok(None) | Err(Error::Unsupported(_)) => {}
-        Err(e) => return Err(e),
+    if let Some(done) = pre_check(node, raw, txid)? {
+        return Ok(done);
     }
     before_send()?;
     let cause = match node.send_raw(raw) {
@@ -427,35 +526,34 @@ fn broadcast_with(
         // Already mined ("already in block chain"): made, not refused.
         Err(e) if e.rejection_reason() == Some("already_known") => {
             let mined = !matches!(node.in_mempool(&txid), Ok(true));
-            return sent(txid, mined);
+            return sent(raw, txid, mined);
         }
         Err(e) => return Err(e),
     };
-    if let Some(cause) = cause {
-        if matches!(node.in_mempool(&txid), Ok(true)) {
-            return sent(txid, false);
+    match cause {
+        Some(cause) if matches!(node.in_mempool(&txid), Ok(true)) => {
+            drop(cause);
+            sent(raw, txid, false)
         }
-        return Err(Error::MaybeSent {
-            tx: txid,
+        Some(cause) => Err(Error::MaybeSent {
+            tx: txid.to_string(),
             cause: Box::new(cause),
-        });
+        }),
+        None => confirm_sent(node, raw, txid),
     }
-    // Some nodes (bcoin) answer a txid even for a rejected transaction.
+}
+
+/// Some nodes (bcoin) answer a txid even for a rejected transaction: look.
+fn confirm_sent(node: &BtcNode, raw: &[u8], txid: Txid) -> Result<SentPayment> {
     match node.wait_in_mempool(&txid, Duration::from_secs(2)) {
-        Ok(true) => sent(txid, false),
+        Ok(true) => sent(raw, txid, false),
         // Mined already (or in the meantime)? A node with -txindex still knows it.
-        Ok(false)
-            if node
-                .raw_transaction(&txid)
-                .is_ok_and(|r| payment::txid_of(&r).is_ok_and(|t| t == txid)) =>
-        {
-            sent(txid, true)
-        }
+        Ok(false) if node.raw_transaction(&txid, None).is_ok() => sent(raw, txid, true),
         Ok(false) => Err(Error::Rejected(format!(
             "the node answered, but transaction {txid} is not in its mempool"
         ))),
         Err(cause) => Err(Error::MaybeSent {
-            tx: txid,
+            tx: txid.to_string(),
             cause: Box::new(cause),
         }),
     }

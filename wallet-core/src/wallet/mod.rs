@@ -28,11 +28,13 @@
 
 mod export;
 mod import;
+mod psbt;
 mod send;
 mod sign;
 
 pub use export::KeyForm;
 pub use import::{ImportKind, ImportSource};
+pub use psbt::{PsbtPolicy, PsbtToSign};
 pub use send::{
     BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
 };

@@ -4,7 +4,9 @@
 //! secret of an [`UnlockedWallet`].
 
 use super::{KeyChoice, UnlockedWallet, Wallet};
-use crate::bitcoin::payment::{self, Coin};
+use crate::bitcoin::amount::{format_coins, sat_per_vb};
+use crate::bitcoin::coin_selection::Coin;
+use crate::bitcoin::payment;
 use crate::bitcoin::{AddressType, NetworkParams};
 use crate::error::{Error, Result};
 use crate::ethereum::{self, Wei};
@@ -100,14 +102,14 @@ impl BtcPayment {
         let sel = &p.selection;
         Self {
             to: p.request.to.to_string(),
-            amount_sat: p.request.amount,
-            fee_sat: sel.fee,
-            fee_rate: p.fee_rate,
-            fee_rate_source: p.fee_rate_source,
+            amount_sat: p.request.amount.to_sat(),
+            fee_sat: sel.fee.to_sat(),
+            fee_rate: sat_per_vb(p.fee_rate),
+            fee_rate_source: p.fee_rate_source.code(),
             inputs: sel.coins.iter().map(input_view).collect(),
             change: sel.change.map(|c| PaymentChange {
                 address: p.change.address.to_string(),
-                amount_sat: c,
+                amount_sat: c.to_sat(),
                 path: p.change.path.to_string(),
             }),
             txid: None,
@@ -119,9 +121,9 @@ impl BtcPayment {
 
 fn input_view(c: &Coin) -> PaymentInput {
     PaymentInput {
-        txid: c.txid.clone(),
-        vout: c.vout,
-        value_sat: c.value,
+        txid: c.outpoint.txid.to_string(),
+        vout: c.outpoint.vout,
+        value_sat: c.value.to_sat(),
         kind: c.kind.code(),
         path: c.path.to_string(),
     }
@@ -203,7 +205,7 @@ impl BtcBroadcast {
         node.check_network(params)?;
         let sent = btc_spend::broadcast(node, raw)?;
         Ok(Self {
-            txid: sent.txid,
+            txid: sent.txid.to_string(),
             in_mempool: !sent.confirmed,
             confirmed: sent.confirmed,
             vsize: sent.vsize,
@@ -295,7 +297,7 @@ impl Wallet {
         let accounts = self.btc_accounts(params, password)?;
         node.check_network(params)?;
         let found = btc_spend::find_coins(node, &accounts, params, gap.clamp(1, 10_000))?;
-        let sum = |c: &[Coin]| c.iter().map(|c| c.value).sum::<u64>();
+        let sum = |c: &[Coin]| c.iter().map(|c| c.value.to_sat()).sum::<u64>();
         let confirmed = sum(&found.coins);
         let by_type_sat = AddressType::ALL
             .iter()
@@ -304,14 +306,14 @@ impl Wallet {
                     .coins
                     .iter()
                     .filter(|c| c.kind == *k)
-                    .map(|c| c.value)
+                    .map(|c| c.value.to_sat())
                     .sum();
                 (k.code(), v)
             })
             .collect();
         Ok(BtcBalance {
             confirmed_sat: confirmed,
-            confirmed: payment::format_coins(confirmed),
+            confirmed: format_coins(bitcoin::Amount::from_sat(confirmed)),
             immature_sat: sum(&found.immature),
             spent_in_mempool_sat: sum(&found.spent_in_mempool),
             by_type_sat,
@@ -369,7 +371,7 @@ impl UnlockedWallet {
             }
             self.record_change(params, accounts, p)
         })?;
-        view.txid = Some(sent.txid);
+        view.txid = Some(sent.txid.to_string());
         view.hex = Some(hex::encode(&sent.raw));
         view.vsize = Some(sent.vsize);
         Ok(view)

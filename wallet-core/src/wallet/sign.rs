@@ -3,14 +3,12 @@
 
 use super::{KeyChoice, UnlockedWallet};
 use crate::account::{AddressFormat, Selection, SelectionError};
-use crate::bitcoin::psbt::{self, InputStatus, KeyRing, SignReport};
-use crate::bitcoin::{message as btc_message, payment, Address, NetworkParams};
+use crate::bitcoin::{message as btc_message, Address};
 use crate::chain::ChainKind;
 use crate::error::{Error, Result};
 use crate::ethereum::{self, message, Transaction, TypedData};
 use crate::keystore::{default_single_type, WalletSecret};
-use crate::report::{InputOutcome, PsbtOutcome, SignedEthTx};
-use crate::schnorr::AuxRand;
+use crate::report::SignedEthTx;
 use serde::Serialize;
 
 /// A signed message.
@@ -128,101 +126,5 @@ impl UnlockedWallet {
             message_hash: None,
             path,
         })
-    }
-
-    /// The keys that sign PSBT inputs on `params`: the single key, or the
-    /// master key with `gap` addresses of every type's account 0 (for
-    /// inputs that carry no derivation paths).
-    pub fn key_ring(&self, params: NetworkParams, gap: u32) -> Result<KeyRing> {
-        Ok(match &self.secret {
-            WalletSecret::Single(s) => KeyRing::from_keys(vec![s.key.clone()]),
-            WalletSecret::Hd(h) => {
-                KeyRing::from_master(h.master().clone(), params, gap.min(10_000))?
-            }
-        })
-    }
-
-    /// Signs the wallet's inputs of the PSBT `bytes` (base64, hex or
-    /// binary) on `params`, and with `finalize` finalizes and extracts the
-    /// transaction. Nothing signed is an error that says why.
-    pub fn sign_psbt(
-        &self,
-        bytes: &[u8],
-        params: NetworkParams,
-        gap: u32,
-        finalize: bool,
-    ) -> Result<(PsbtOutcome, SignReport)> {
-        let mut p = psbt::parse(bytes)?;
-        let ring = self.key_ring(params, gap)?;
-        let report = psbt::sign(&mut p, &ring, AuxRand::Random)?;
-        drop(ring);
-        if report.signed == 0 {
-            return Err(nothing_signed(&report));
-        }
-        let mut outcome = PsbtOutcome::of(&report);
-        if finalize {
-            psbt::finalize(&mut p)?;
-            let raw = psbt::extract(&p)?;
-            outcome.txid = Some(payment::txid_of(&raw)?);
-            outcome.vsize = Some(payment::vsize_of(&raw)?);
-            outcome.hex = Some(hex::encode(&raw));
-            outcome.complete = Some(true);
-        } else {
-            outcome.psbt = Some(psbt::to_base64(&p));
-        }
-        Ok((outcome, report))
-    }
-}
-
-fn nothing_signed(report: &SignReport) -> Error {
-    let refused: Vec<String> = report
-        .inputs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| match s {
-            InputStatus::Refused(r) => Some(format!("input {i}: {r}")),
-            _ => None,
-        })
-        .collect();
-    Error::input(if refused.is_empty() {
-        "no input of this PSBT belongs to the wallet (wrong wallet, chain or network?)".to_owned()
-    } else {
-        format!("nothing was signed: {}", refused.join("; "))
-    })
-}
-
-impl PsbtOutcome {
-    /// The per-input statuses and fee of `report` (no PSBT or transaction yet).
-    #[must_use]
-    pub fn of(report: &SignReport) -> Self {
-        let inputs = report
-            .inputs
-            .iter()
-            .zip(&report.sighash_types)
-            .map(|(s, t)| {
-                let (status, kind, reason) = match s {
-                    InputStatus::Signed(k) => ("signed", Some(k.clone()), None),
-                    InputStatus::AlreadyFinal => ("final", None, None),
-                    InputStatus::NotOurs => ("not_ours", None, None),
-                    InputStatus::Refused(r) => ("refused", None, Some(r.clone())),
-                };
-                InputOutcome {
-                    status,
-                    kind,
-                    reason,
-                    sighash: t.clone(),
-                }
-            })
-            .collect();
-        Self {
-            signed: report.signed,
-            inputs,
-            fee_sat: report.fee,
-            psbt: None,
-            hex: None,
-            txid: None,
-            vsize: None,
-            complete: None,
-        }
     }
 }
