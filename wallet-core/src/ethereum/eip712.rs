@@ -745,4 +745,168 @@ mod tests {
         extra["domain"]["salt"] = json!(format!("0x{}", "00".repeat(32)));
         assert!(TypedData::from_value(&extra).is_err());
     }
+
+    /// The variant `TypedData::parse` refuses `json` with.
+    fn refusal(json: &str) -> Eip712Error {
+        TypedData::parse(json).map(|_| ()).unwrap_err()
+    }
+
+    fn one(ty: &str, v: &str) -> String {
+        format!(
+            r#"{{"types": {{"M": [{{"name": "x", "type": "{ty}"}}]}}, "primaryType": "M", "domain": {{}}, "message": {{"x": {v}}}}}"#
+        )
+    }
+
+    /// The variant's name, from its `Debug` form.
+    fn variant(e: &Eip712Error) -> String {
+        let debug = format!("{e:?}");
+        debug
+            .split([' ', '{'])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn check(cases: &[(&str, &str)]) {
+        for (json, want) in cases {
+            assert_eq!(variant(&refusal(json)), *want, "{json}");
+        }
+    }
+
+    #[test]
+    fn documents_and_types_refused_by_variant() {
+        let types = |t: &str| {
+            format!(r#"{{"types": {t}, "primaryType": "M", "domain": {{}}, "message": {{}}}}"#)
+        };
+        let salty = r#"{"types": {"EIP712Domain": [], "M": []}, "primaryType": "M", "domain": {"salt": "0x"}, "message": {}}"#;
+        check(&[
+            ("{", "NotJson"),
+            ("[]", "BadPart"),
+            (r#"{"a": 1}"#, "BadPart"),
+            (r#"{"types": {}}"#, "BadPart"),
+            (
+                r#"{"types": {}, "primaryType": "M", "domain": 1}"#,
+                "BadPart",
+            ),
+            (&types(r#"{"M x": []}"#), "BadTypeName"),
+            (&types(r#"{"uint8": []}"#), "BuiltinTypeName"),
+            (&types(r#"{"M": {}}"#), "BadMemberList"),
+            (&types(r#"{"M": [{"name": "x"}]}"#), "BadMemberList"),
+            (
+                &types(r#"{"M": [{"name": "a b", "type": "bool"}]}"#),
+                "BadMemberName",
+            ),
+            (
+                &types(r#"{"M": [{"name": "a", "type": "bool"}, {"name": "a", "type": "bool"}]}"#),
+                "DuplicateMember",
+            ),
+            (&one("Nope", "1"), "UnknownMemberType"),
+            (&one("uint8[0]", "[]"), "BadArrayType"),
+            (&types(r#"{"N": []}"#), "UnknownPrimaryType"),
+            (salty, "UnknownDomainField"),
+            (
+                &types(r#"{"M": [{"name": "x", "type": "bool"}]}"#),
+                "Missing",
+            ),
+        ]);
+        assert_eq!(
+            refusal("[]").to_string(),
+            "the document must be a JSON object"
+        );
+        assert_eq!(
+            refusal(salty),
+            Eip712Error::UnknownDomainField {
+                field: "salt".into()
+            }
+        );
+        let mut deep = String::from("{}");
+        for _ in 0..70 {
+            deep = format!(r#"{{"n": {deep}}}"#);
+        }
+        let nest = format!(
+            r#"{{"types": {{"M": [{{"name": "n", "type": "M"}}]}}, "primaryType": "M", "message": {deep}}}"#
+        );
+        assert!(matches!(
+            refusal(&nest),
+            Eip712Error::TooDeep { max: MAX_DEPTH, .. }
+        ));
+        let domain_only =
+            r#"{"types": {"EIP712Domain": []}, "primaryType": "EIP712Domain", "domain": {}}"#;
+        let e = TypedData::parse(domain_only)
+            .unwrap()
+            .hash_struct()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("invalid EIP-712 typed data: {}", Eip712Error::NoMessage)
+        );
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        assert_eq!(
+            Eip712Error::NoMessage.kind(),
+            crate::ErrorKind::InvalidInput
+        );
+    }
+
+    #[test]
+    fn values_refused_by_variant() {
+        check(&[
+            (&one("string", "1"), "WrongValue"),
+            (&one("bool", "1"), "WrongValue"),
+            (&one("bytes", "1"), "WrongValue"),
+            (&one("uint8[]", "1"), "WrongValue"),
+            (&one("uint8", "null"), "WrongValue"),
+            (&one("uint8", "[1]"), "WrongValue"),
+            (
+                r#"{"types": {"M": []}, "primaryType": "M", "domain": null}"#,
+                "WrongValue",
+            ),
+            (&one("uint8[2]", "[1]"), "ArrayLength"),
+            (&one("bytes", r#""ab""#), "NotHex"),
+            (&one("bytes", r#""0xabc""#), "NotHex"),
+            (&one("address", r#""0x00""#), "ByteLength"),
+            (&one("uint8[]", "[1, 2.5]"), "NotAnInteger"),
+            (&one("int8", r#""x""#), "IntegerText"),
+            (&one("uint8", "-1"), "NegativeUnsigned"),
+            (&one("uint64", "18446744073709551616"), "OutOfRange"),
+        ]);
+        assert_eq!(
+            refusal(&one("uint8[2]", "[1]")),
+            Eip712Error::ArrayLength {
+                at: "message.x".into(),
+                ty: "uint8[2]".into(),
+                expected: 2,
+                found: 1
+            }
+        );
+        let e = refusal(&one("uint8[]", "[1, 1e2]"));
+        assert!(e
+            .to_string()
+            .starts_with("message.x[1] is the JSON number 1e2, which has an exponent"));
+        let e = refusal(&one("uint64", "18446744073709551616"));
+        assert_eq!(e.to_string(), "message.x is 18446744073709551616, out of range for uint64: it holds 0 to 18446744073709551615");
+        // Unreachable through parse (member types are checked first).
+        let v = json::document("1").unwrap();
+        assert_eq!(
+            variant(&encode_atomic("fixed128x18", v, "m.x").unwrap_err()),
+            "UnknownType"
+        );
+    }
+
+    #[test]
+    fn big_json_integers_hash_as_their_digits() {
+        // 2^64 + 1 as a JSON number, as a decimal string and as hex.
+        let n = TypedData::parse(&one("uint256", "18446744073709551617")).unwrap();
+        let s = TypedData::parse(&one("uint256", r#""18446744073709551617""#)).unwrap();
+        let h = TypedData::parse(&one("uint256", r#""0x10000000000000001""#)).unwrap();
+        assert_eq!(n.signing_hash().unwrap(), s.signing_hash().unwrap());
+        assert_eq!(n.signing_hash().unwrap(), h.signing_hash().unwrap());
+        let other = TypedData::parse(&one("uint256", "18446744073709551616")).unwrap();
+        assert_ne!(n.signing_hash().unwrap(), other.signing_hash().unwrap());
+        // A Value with an f64 is written out and refused like the text.
+        let v: Value = serde_json::from_str(&one("uint256", "1")).unwrap();
+        let mut f = v.clone();
+        f["message"]["x"] = json!(1.0);
+        assert!(TypedData::from_value(&v).is_ok());
+        assert!(TypedData::from_value(&f).is_err());
+    }
 }
