@@ -7,18 +7,37 @@
 //! with `$` come out in the wrong order) and refuses recursive types that
 //! eth-account and MetaMask sign. Checked against the EIP's Mail example,
 //! documents hashed and signed by eth-account, and cast.
+//!
+//! Integers are exact however they are written, JSON numbers above 2^53
+//! included (as Python's `json` writes them): the document's values are
+//! read from their text ([`json`]), and [`integer`] says which forms are
+//! integers and checks each against its `uintN`/`intN`.
 
-use crate::error::{Error, Result};
+mod error;
+mod integer;
+mod json;
+
+pub use error::{Eip712Error, NumberForm};
+pub use integer::IntType;
+
+use crate::error::Result;
 use crate::hash::keccak256;
-use alloy_primitives::U256;
+use integer::Written;
+use json::{Kind, Members, Raw};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Structs may nest this deep in a message (a guard against hostile input).
 const MAX_DEPTH: usize = 64;
 
+/// The name of the domain's struct type.
+const DOMAIN: &str = "EIP712Domain";
+
 /// typeHash by struct name, filled as values are hashed.
 type TypeHashes = std::collections::HashMap<String, [u8; 32]>;
+
+/// Struct types by name.
+type Types = BTreeMap<String, Vec<Member>>;
 
 /// One member of a struct type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,62 +49,49 @@ struct Member {
 /// Parsed EIP-712 typed data, with its hashes computed once.
 #[derive(Debug, Clone)]
 pub struct TypedData {
-    types: BTreeMap<String, Vec<Member>>,
+    types: Types,
     primary_type: String,
     domain_separator: [u8; 32],
     hash_struct: Option<[u8; 32]>,
 }
 
-fn bad(msg: impl Into<String>) -> Error {
-    Error::input(format!("invalid EIP-712 typed data: {}", msg.into()))
-}
-
 /// The element type and length (`None`: dynamic) of an array type, by its
 /// last bracket: `uint16[2][3]` is three `uint16[2]`.
-fn split_array(ty: &str) -> Result<Option<(&str, Option<usize>)>> {
+fn split_array(ty: &str) -> Result<Option<(&str, Option<usize>)>, Eip712Error> {
     let Some(inner) = ty.strip_suffix(']') else {
         return Ok(None);
     };
+    let bad = |problem| Eip712Error::BadArrayType {
+        ty: ty.to_owned(),
+        problem,
+    };
     let open = inner
         .rfind('[')
-        .ok_or_else(|| bad(format!("type '{ty}' has an unmatched ']'")))?;
+        .ok_or_else(|| bad("has an unmatched ']'"))?;
     let (elem, len) = (&inner[..open], &inner[open + 1..]);
     if elem.is_empty() {
-        return Err(bad(format!("type '{ty}' has no element type")));
+        return Err(bad("has no element type"));
     }
     if len.is_empty() {
         return Ok(Some((elem, None)));
     }
     if !len.bytes().all(|b| b.is_ascii_digit()) || len.starts_with('0') {
-        return Err(bad(format!(
-            "array length '{len}' in '{ty}' is not a positive integer"
-        )));
+        return Err(bad("has an array length that is not a positive integer"));
     }
     let n = len
         .parse::<usize>()
-        .map_err(|_| bad(format!("array length '{len}' in '{ty}' is too large")))?;
+        .map_err(|_| bad("has an array length that is too large"))?;
     Ok(Some((elem, Some(n))))
 }
 
 /// The type an array type holds, however many dimensions (`uint8[2][]` →
 /// `uint8`); any other type itself.
-fn base_type(ty: &str) -> Result<&str> {
+fn base_type(ty: &str) -> Result<&str, Eip712Error> {
     let mut base = ty;
     while let Some((elem, _)) = split_array(base)? {
         base = elem;
     }
     Ok(base)
-}
-
-/// The bit size of `uintN`/`intN` (N = 8…256, a multiple of 8).
-fn int_bits(ty: &str, prefix: &str) -> Option<u32> {
-    let n = ty.strip_prefix(prefix)?;
-    let bits: u32 = n.parse().ok()?;
-    (n.bytes().all(|b| b.is_ascii_digit())
-        && !n.starts_with('0')
-        && bits.is_multiple_of(8)
-        && (8..=256).contains(&bits))
-    .then_some(bits)
 }
 
 /// The size of `bytesN` (N = 1…32).
@@ -98,8 +104,7 @@ fn fixed_bytes(ty: &str) -> Option<usize> {
 
 fn is_atomic_or_dynamic(ty: &str) -> bool {
     matches!(ty, "address" | "bool" | "string" | "bytes")
-        || int_bits(ty, "uint").is_some()
-        || int_bits(ty, "int").is_some()
+        || IntType::parse(ty).is_some()
         || fixed_bytes(ty).is_some()
 }
 
@@ -121,124 +126,184 @@ const DOMAIN_FIELDS: [(&str, &str); 5] = [
     ("salt", "bytes32"),
 ];
 
+/// The four parts of a document; the domain and message still as text.
+struct Document<'a> {
+    types: Map<String, Value>,
+    primary_type: String,
+    domain: Members<'a>,
+    message: Option<Raw<'a>>,
+}
+
+impl<'a> Document<'a> {
+    fn read(json: &'a str) -> Result<Self, Eip712Error> {
+        let bad = |part, expected| Eip712Error::BadPart { part, expected };
+        let top = json::object(json::document(json)?)?
+            .ok_or_else(|| bad("the document", "a JSON object"))?;
+        let types = match top.get("types") {
+            Some(v) if json::kind(v) == Kind::Object => json::value(v)?,
+            _ => Value::Null,
+        };
+        let Value::Object(types) = types else {
+            return Err(bad("'types'", "an object"));
+        };
+        let primary_type = match top.get("primaryType") {
+            Some(v) => json::string(v)?,
+            None => None,
+        }
+        .ok_or_else(|| bad("'primaryType'", "a string"))?;
+        let domain = match top.get("domain") {
+            None => Members::new(),
+            Some(v) if json::kind(v) == Kind::Null => Members::new(),
+            Some(v) => json::object(v)?.ok_or_else(|| bad("'domain'", "an object"))?,
+        };
+        Ok(Self {
+            types,
+            primary_type,
+            domain,
+            message: top.get("message").copied(),
+        })
+    }
+}
+
+/// Every struct type of the document, checked for valid names.
+fn read_types(types_v: &Map<String, Value>) -> Result<Types, Eip712Error> {
+    let mut types = Types::new();
+    for (name, members) in types_v {
+        if !valid_identifier(name) {
+            return Err(Eip712Error::BadTypeName { name: name.clone() });
+        }
+        if is_atomic_or_dynamic(name) {
+            return Err(Eip712Error::BuiltinTypeName { name: name.clone() });
+        }
+        types.insert(name.clone(), read_members(name, members)?);
+    }
+    Ok(types)
+}
+
+/// The members of struct type `name`, in order.
+fn read_members(name: &str, members: &Value) -> Result<Vec<Member>, Eip712Error> {
+    let bad_list = || Eip712Error::BadMemberList {
+        type_name: name.to_owned(),
+    };
+    let list = members.as_array().ok_or_else(bad_list)?;
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(list.len());
+    for m in list {
+        let (Some(mname), Some(mty)) = (
+            m.get("name").and_then(Value::as_str),
+            m.get("type").and_then(Value::as_str),
+        ) else {
+            return Err(bad_list());
+        };
+        if !valid_identifier(mname) {
+            return Err(Eip712Error::BadMemberName {
+                type_name: name.to_owned(),
+                member: mname.to_owned(),
+            });
+        }
+        if !seen.insert(mname) {
+            return Err(Eip712Error::DuplicateMember {
+                type_name: name.to_owned(),
+                member: mname.to_owned(),
+            });
+        }
+        out.push(Member {
+            name: mname.to_owned(),
+            ty: mty.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// The `EIP712Domain` type of a document that has none: the fields the
+/// domain has, in EIP-712's order.
+fn inferred_domain_type(domain: &Members<'_>) -> Vec<Member> {
+    DOMAIN_FIELDS
+        .iter()
+        .filter(|(field, _)| domain.contains_key(*field))
+        .map(|(field, ty)| Member {
+            name: (*field).to_owned(),
+            ty: (*ty).to_owned(),
+        })
+        .collect()
+}
+
+/// Every member type is built in or one of the structs; the primary type
+/// is a struct; the domain has only fields its type declares.
+fn check_types(types: &Types, primary_type: &str, domain: &Members<'_>) -> Result<(), Eip712Error> {
+    for (name, members) in types {
+        for m in members {
+            let base = base_type(&m.ty)?;
+            if !is_atomic_or_dynamic(base) && !types.contains_key(base) {
+                return Err(Eip712Error::UnknownMemberType {
+                    type_name: name.clone(),
+                    member: m.name.clone(),
+                    ty: m.ty.clone(),
+                });
+            }
+        }
+    }
+    if !types.contains_key(primary_type) {
+        return Err(Eip712Error::UnknownPrimaryType {
+            name: primary_type.to_owned(),
+        });
+    }
+    let declared = types.get(DOMAIN).map_or(&[][..], Vec::as_slice);
+    match domain
+        .keys()
+        .find(|k| !declared.iter().any(|m| m.name == **k))
+    {
+        Some(k) => Err(Eip712Error::UnknownDomainField { field: k.clone() }),
+        None => Ok(()),
+    }
+}
+
 impl TypedData {
     /// Parses the standard JSON form, checks every type and value, and
     /// computes the hashes.
     pub fn from_json(json: &str) -> Result<Self> {
-        let doc: Value = serde_json::from_str(json).map_err(|e| bad(format!("not JSON ({e})")))?;
-        Self::from_value(&doc)
+        Ok(Self::parse(json)?)
     }
 
-    /// As [`TypedData::from_json`], from a parsed JSON value.
-    pub fn from_value(doc: &Value) -> Result<Self> {
-        let obj = doc.as_object().ok_or_else(|| bad("not a JSON object"))?;
-        let types_v = obj
-            .get("types")
-            .and_then(Value::as_object)
-            .ok_or_else(|| bad("'types' must be an object"))?;
-        let primary_type = obj
-            .get("primaryType")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("'primaryType' must be a string"))?
-            .to_owned();
-        let no_domain = Value::Object(Map::new());
-        let (domain_value, domain) = match obj.get("domain") {
-            None | Some(Value::Null) => (&no_domain, &Map::new()),
-            Some(v @ Value::Object(m)) => (v, m),
-            Some(_) => return Err(bad("'domain' must be an object")),
-        };
-        let message = obj.get("message").unwrap_or(&Value::Null);
-        let mut types = BTreeMap::new();
-        for (name, members) in types_v {
-            if !valid_identifier(name) {
-                return Err(bad(format!("'{name}' is not a valid type name")));
-            }
-            if is_atomic_or_dynamic(name) {
-                return Err(bad(format!(
-                    "'{name}' is a built-in type, not a struct name"
-                )));
-            }
-            let list = members
-                .as_array()
-                .ok_or_else(|| bad(format!("type '{name}' must be a list of members")))?;
-            let mut seen = BTreeSet::new();
-            let mut out = Vec::with_capacity(list.len());
-            for m in list {
-                let (Some(mname), Some(mty)) = (
-                    m.get("name").and_then(Value::as_str),
-                    m.get("type").and_then(Value::as_str),
-                ) else {
-                    return Err(bad(format!(
-                        "every member of '{name}' needs a string 'name' and 'type'"
-                    )));
-                };
-                if !valid_identifier(mname) {
-                    return Err(bad(format!(
-                        "'{mname}' in '{name}' is not a valid member name"
-                    )));
-                }
-                if !seen.insert(mname) {
-                    return Err(bad(format!("'{name}' has two members named '{mname}'")));
-                }
-                out.push(Member {
-                    name: mname.to_owned(),
-                    ty: mty.to_owned(),
-                });
-            }
-            types.insert(name.clone(), out);
+    /// As [`TypedData::from_json`], with the reason for a refusal as an
+    /// [`Eip712Error`] (which member, which type, which bound).
+    pub fn parse(json: &str) -> Result<Self, Eip712Error> {
+        let doc = Document::read(json)?;
+        let mut types = read_types(&doc.types)?;
+        if !types.contains_key(DOMAIN) {
+            types.insert(DOMAIN.into(), inferred_domain_type(&doc.domain));
         }
-        if !types.contains_key("EIP712Domain") {
-            let mut inferred = Vec::new();
-            for (field, ty) in DOMAIN_FIELDS {
-                if domain.contains_key(field) {
-                    inferred.push(Member {
-                        name: field.to_owned(),
-                        ty: ty.to_owned(),
-                    });
-                }
-            }
-            types.insert("EIP712Domain".into(), inferred);
-        }
-        // Every member type must be known.
-        for (name, members) in &types {
-            for m in members {
-                let base = base_type(&m.ty)?;
-                if !is_atomic_or_dynamic(base) && !types.contains_key(base) {
-                    return Err(bad(format!(
-                        "member '{}' of '{name}' has the unknown type '{}'",
-                        m.name, m.ty
-                    )));
-                }
-            }
-        }
-        if !types.contains_key(&primary_type) {
-            return Err(bad(format!(
-                "primaryType '{primary_type}' is not one of the types"
-            )));
-        }
-        for k in domain.keys() {
-            if !types["EIP712Domain"].iter().any(|m| m.name == *k) {
-                return Err(bad(format!(
-                    "domain field '{k}' is not in the EIP712Domain type"
-                )));
-            }
-        }
+        check_types(&types, &doc.primary_type, &doc.domain)?;
         let mut td = Self {
             types,
-            primary_type,
+            primary_type: doc.primary_type,
             domain_separator: [0; 32],
             hash_struct: None,
         };
         // Each struct type's hash is computed once, however many values of
         // it the message holds.
         let mut memo = TypeHashes::new();
-        td.domain_separator =
-            td.hash_struct_of("EIP712Domain", domain_value, "domain", 0, &mut memo)?;
-        if td.primary_type != "EIP712Domain" {
-            td.hash_struct =
-                Some(td.hash_struct_of(&td.primary_type, message, "message", 0, &mut memo)?);
+        td.domain_separator = td.hash_members(DOMAIN, &doc.domain, "domain", 0, &mut memo)?;
+        if td.primary_type != DOMAIN {
+            let message = match doc.message {
+                Some(m) => json::object(m)?,
+                None => None,
+            }
+            .ok_or_else(|| Eip712Error::WrongValue {
+                at: "message".into(),
+                ty: td.primary_type.clone(),
+                expected: "an object",
+            })?;
+            let h = td.hash_members(&td.primary_type, &message, "message", 0, &mut memo)?;
+            td.hash_struct = Some(h);
         }
         Ok(td)
+    }
+
+    /// As [`TypedData::from_json`], from a parsed JSON value (written out
+    /// and read back, so its numbers follow the same rules).
+    pub fn from_value(doc: &Value) -> Result<Self> {
+        Self::from_json(&doc.to_string())
     }
 
     /// The primary type's name.
@@ -255,7 +320,7 @@ impl TypedData {
 
     /// `encodeType` of the primary type.
     pub fn encode_type(&self) -> Result<String> {
-        self.encode_type_of(&self.primary_type)
+        Ok(self.encode_type_of(&self.primary_type)?)
     }
 
     /// `typeHash` of the primary type.
@@ -266,8 +331,7 @@ impl TypedData {
     /// `hashStruct(message)` (an error when the primary type is `EIP712Domain`,
     /// which has no message part).
     pub fn hash_struct(&self) -> Result<[u8; 32]> {
-        self.hash_struct
-            .ok_or_else(|| bad("the primary type is EIP712Domain: there is no message to hash"))
+        Ok(self.hash_struct.ok_or(Eip712Error::NoMessage)?)
     }
 
     /// The digest that is signed: `keccak256(0x19 0x01 || domainSeparator ||
@@ -285,7 +349,7 @@ impl TypedData {
 
     /// `Name(type1 name1,…)` followed by the struct types it references
     /// (directly or not), sorted by name.
-    fn encode_type_of(&self, name: &str) -> Result<String> {
+    fn encode_type_of(&self, name: &str) -> Result<String, Eip712Error> {
         let mut deps = BTreeSet::new();
         self.collect_deps(name, &mut deps)?;
         deps.remove(name);
@@ -308,7 +372,7 @@ impl TypedData {
 
     /// Every struct type reachable from `name` (itself included), by an
     /// explicit walk: a chain of many types cannot exhaust the stack.
-    fn collect_deps(&self, name: &str, deps: &mut BTreeSet<String>) -> Result<()> {
+    fn collect_deps(&self, name: &str, deps: &mut BTreeSet<String>) -> Result<(), Eip712Error> {
         let mut todo = vec![name.to_owned()];
         while let Some(t) = todo.pop() {
             if deps.contains(&t) {
@@ -325,38 +389,56 @@ impl TypedData {
         Ok(())
     }
 
+    /// `typeHash` of struct `name`, from `memo` after the first time.
+    fn type_hash_of(&self, name: &str, memo: &mut TypeHashes) -> Result<[u8; 32], Eip712Error> {
+        if let Some(h) = memo.get(name) {
+            return Ok(*h);
+        }
+        let h = keccak256(self.encode_type_of(name)?.as_bytes());
+        memo.insert(name.to_owned(), h);
+        Ok(h)
+    }
+
+    /// `hashStruct` of the value `v` (at path `at`) of struct type `name`.
     fn hash_struct_of(
         &self,
         name: &str,
-        value: &Value,
+        v: Raw<'_>,
         at: &str,
         depth: usize,
         memo: &mut TypeHashes,
-    ) -> Result<[u8; 32]> {
+    ) -> Result<[u8; 32], Eip712Error> {
         if depth > MAX_DEPTH {
-            return Err(bad(format!(
-                "{at}: structs nest deeper than {MAX_DEPTH} levels"
-            )));
+            return Err(Eip712Error::TooDeep {
+                at: at.to_owned(),
+                max: MAX_DEPTH,
+            });
         }
-        let obj = value
-            .as_object()
-            .ok_or_else(|| bad(format!("{at} must be an object of type '{name}'")))?;
+        let fields = json::object(v)?.ok_or_else(|| Eip712Error::WrongValue {
+            at: at.to_owned(),
+            ty: name.to_owned(),
+            expected: "an object",
+        })?;
+        self.hash_members(name, &fields, at, depth, memo)
+    }
+
+    /// `hashStruct` of struct type `name` from the members of its value.
+    fn hash_members(
+        &self,
+        name: &str,
+        fields: &Members<'_>,
+        at: &str,
+        depth: usize,
+        memo: &mut TypeHashes,
+    ) -> Result<[u8; 32], Eip712Error> {
         let members = &self.types[name];
         let mut buf = Vec::with_capacity(32 * (members.len() + 1));
-        let type_hash = match memo.get(name) {
-            Some(h) => *h,
-            None => {
-                let h = keccak256(self.encode_type_of(name)?.as_bytes());
-                memo.insert(name.to_owned(), h);
-                h
-            }
-        };
-        buf.extend_from_slice(&type_hash);
+        buf.extend_from_slice(&self.type_hash_of(name, memo)?);
         for m in members {
             let path = format!("{at}.{}", m.name);
-            let v = obj
+            let v = fields
                 .get(&m.name)
-                .ok_or_else(|| bad(format!("{path} is missing")))?;
+                .ok_or_else(|| Eip712Error::Missing { at: path.clone() })?;
             buf.extend_from_slice(&self.encode_value(&m.ty, v, &path, depth, memo)?);
         }
         Ok(keccak256(&buf))
@@ -366,161 +448,164 @@ impl TypedData {
     fn encode_value(
         &self,
         ty: &str,
-        v: &Value,
+        v: Raw<'_>,
         at: &str,
         depth: usize,
         memo: &mut TypeHashes,
-    ) -> Result<[u8; 32]> {
-        if let Some((elem, len)) = split_array(ty)? {
-            let items = v
-                .as_array()
-                .ok_or_else(|| bad(format!("{at} must be an array ({ty})")))?;
-            if let Some(n) = len {
-                if items.len() != n {
-                    return Err(bad(format!(
-                        "{at} has {} elements; {ty} needs {n}",
-                        items.len()
-                    )));
-                }
-            }
-            let mut buf = Vec::with_capacity(32 * items.len());
-            for (i, item) in items.iter().enumerate() {
-                buf.extend_from_slice(&self.encode_value(
-                    elem,
-                    item,
-                    &format!("{at}[{i}]"),
-                    depth + 1,
-                    memo,
-                )?);
-            }
-            return Ok(keccak256(&buf));
+    ) -> Result<[u8; 32], Eip712Error> {
+        if let Some(array) = split_array(ty)? {
+            return self.encode_array(ty, array, v, at, depth, memo);
         }
         if self.types.contains_key(ty) {
             return self.hash_struct_of(ty, v, at, depth + 1, memo);
         }
-        let mut word = [0u8; 32];
-        match ty {
-            "string" => {
-                let s = v
-                    .as_str()
-                    .ok_or_else(|| bad(format!("{at} must be a string")))?;
-                return Ok(keccak256(s.as_bytes()));
-            }
-            "bytes" => return Ok(keccak256(&hex_bytes(v, at)?)),
-            "bool" => {
-                let b = match v {
-                    Value::Bool(b) => *b,
-                    Value::String(s) if s == "true" => true,
-                    Value::String(s) if s == "false" => false,
-                    _ => return Err(bad(format!("{at} must be true or false"))),
-                };
-                word[31] = u8::from(b);
-            }
-            "address" => {
-                // 20 bytes of hex in any case: like eth-account, MetaMask and
-                // cast, a mixed-case value is not held to EIP-55 here (it is
-                // data to sign, not a recipient to pay).
-                let b = hex_bytes(v, at)?;
-                if b.len() != 20 {
-                    return Err(bad(format!("{at} is not a 20-byte address")));
-                }
-                word[12..].copy_from_slice(&b);
-            }
-            _ => {
-                if let Some(size) = fixed_bytes(ty) {
-                    let b = hex_bytes(v, at)?;
-                    if b.len() != size {
-                        return Err(bad(format!(
-                            "{at} has {} bytes; {ty} needs exactly {size}",
-                            b.len()
-                        )));
-                    }
-                    word[..size].copy_from_slice(&b);
-                } else if let Some(bits) = int_bits(ty, "uint") {
-                    let (neg, x) = integer(v, at)?;
-                    if neg && !x.is_zero() {
-                        return Err(bad(format!("{at} is negative, but {ty} is unsigned")));
-                    }
-                    if bits < 256 && x >> (bits as usize) != U256::ZERO {
-                        return Err(bad(format!("{at} does not fit in {ty}")));
-                    }
-                    word = x.to_be_bytes();
-                } else if let Some(bits) = int_bits(ty, "int") {
-                    let (neg, x) = integer(v, at)?;
-                    // -2^(bits-1) <= v < 2^(bits-1)
-                    let limit = U256::from(1u8) << ((bits - 1) as usize);
-                    let fits = if neg { x <= limit } else { x < limit };
-                    if !fits {
-                        return Err(bad(format!("{at} does not fit in {ty}")));
-                    }
-                    let twos = if neg { x.wrapping_neg() } else { x };
-                    word = twos.to_be_bytes();
-                } else {
-                    return Err(bad(format!("{at} has the unknown type '{ty}'")));
-                }
+        encode_atomic(ty, v, at)
+    }
+
+    /// The hash of an array's encoded elements; `(elem, len)` from
+    /// [`split_array`].
+    fn encode_array(
+        &self,
+        ty: &str,
+        (elem, len): (&str, Option<usize>),
+        v: Raw<'_>,
+        at: &str,
+        depth: usize,
+        memo: &mut TypeHashes,
+    ) -> Result<[u8; 32], Eip712Error> {
+        let items = json::array(v)?.ok_or_else(|| Eip712Error::WrongValue {
+            at: at.to_owned(),
+            ty: ty.to_owned(),
+            expected: "an array",
+        })?;
+        if let Some(n) = len {
+            if items.len() != n {
+                return Err(Eip712Error::ArrayLength {
+                    at: at.to_owned(),
+                    ty: ty.to_owned(),
+                    expected: n,
+                    found: items.len(),
+                });
             }
         }
-        Ok(word)
+        let mut buf = Vec::with_capacity(32 * items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{at}[{i}]");
+            buf.extend_from_slice(&self.encode_value(elem, item, &path, depth + 1, memo)?);
+        }
+        Ok(keccak256(&buf))
     }
+}
+
+/// The 32-byte encoding of a value of an atomic or dynamic type.
+fn encode_atomic(ty: &str, v: Raw<'_>, at: &str) -> Result<[u8; 32], Eip712Error> {
+    let wrong = |expected| Eip712Error::WrongValue {
+        at: at.to_owned(),
+        ty: ty.to_owned(),
+        expected,
+    };
+    match ty {
+        "string" => {
+            let s = json::string(v)?.ok_or_else(|| wrong("a string"))?;
+            Ok(keccak256(s.as_bytes()))
+        }
+        "bytes" => Ok(keccak256(&hex_bytes(ty, v, at)?)),
+        "bool" => {
+            let b = match json::kind(v) {
+                Kind::Bool => v.get() == "true",
+                Kind::String => match json::string(v)?.as_deref() {
+                    Some("true") => true,
+                    Some("false") => false,
+                    _ => return Err(wrong("true or false")),
+                },
+                _ => return Err(wrong("true or false")),
+            };
+            let mut word = [0u8; 32];
+            word[31] = u8::from(b);
+            Ok(word)
+        }
+        // 20 bytes of hex in any case: like eth-account, MetaMask and cast,
+        // a mixed-case value is not held to EIP-55 here (it is data to
+        // sign, not a recipient to pay).
+        "address" => Ok(left_padded(fixed_hex(ty, 20, v, at)?)),
+        _ => {
+            if let Some(size) = fixed_bytes(ty) {
+                let b = fixed_hex(ty, size, v, at)?;
+                let mut word = [0u8; 32];
+                word[..size].copy_from_slice(&b);
+                Ok(word)
+            } else if let Some(int) = IntType::parse(ty) {
+                encode_integer(int, v, at)
+            } else {
+                Err(Eip712Error::UnknownType {
+                    at: at.to_owned(),
+                    ty: ty.to_owned(),
+                })
+            }
+        }
+    }
+}
+
+/// 20 bytes at the end of a word.
+fn left_padded(address: Vec<u8>) -> [u8; 32] {
+    let mut word = [0u8; 32];
+    word[12..].copy_from_slice(&address);
+    word
+}
+
+/// An integer member: a JSON number or a string (see [`integer`]).
+fn encode_integer(ty: IntType, v: Raw<'_>, at: &str) -> Result<[u8; 32], Eip712Error> {
+    match json::kind(v) {
+        Kind::Number => integer::encode(ty, Written::Number(v.get()), at),
+        Kind::String => {
+            let s = json::string(v)?.unwrap_or_default();
+            integer::encode(ty, Written::Text(&s), at)
+        }
+        _ => Err(Eip712Error::WrongValue {
+            at: at.to_owned(),
+            ty: ty.to_string(),
+            expected: "an integer (a JSON number, or a decimal or 0x string)",
+        }),
+    }
+}
+
+/// `0x`-prefixed hex of exactly `size` bytes.
+fn fixed_hex(ty: &str, size: usize, v: Raw<'_>, at: &str) -> Result<Vec<u8>, Eip712Error> {
+    let b = hex_bytes(ty, v, at)?;
+    if b.len() != size {
+        return Err(Eip712Error::ByteLength {
+            at: at.to_owned(),
+            ty: ty.to_owned(),
+            expected: size,
+            found: b.len(),
+        });
+    }
+    Ok(b)
 }
 
 /// `0x`-prefixed hex (an empty `0x` is zero bytes).
-fn hex_bytes(v: &Value, at: &str) -> Result<Vec<u8>> {
-    let s = v
-        .as_str()
-        .ok_or_else(|| bad(format!("{at} must be a 0x-prefixed hex string")))?;
+fn hex_bytes(ty: &str, v: Raw<'_>, at: &str) -> Result<Vec<u8>, Eip712Error> {
+    let not_hex = |problem| Eip712Error::NotHex {
+        at: at.to_owned(),
+        ty: ty.to_owned(),
+        problem,
+    };
+    let s = json::string(v)?.ok_or_else(|| Eip712Error::WrongValue {
+        at: at.to_owned(),
+        ty: ty.to_owned(),
+        expected: "a 0x-prefixed hex string",
+    })?;
     let h = s
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
-        .ok_or_else(|| bad(format!("{at} must start with 0x")))?;
-    hex::decode(h).map_err(|_| bad(format!("{at} is not an even number of hex digits")))
-}
-
-/// An integer as JSON writes it: a number (exact integers only: larger
-/// ones must be strings), a decimal string (optionally negative) or a
-/// `0x` hex string. Returns (negative, magnitude).
-fn integer(v: &Value, at: &str) -> Result<(bool, U256)> {
-    match v {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                Ok((false, U256::from(u)))
-            } else if let Some(i) = n.as_i64() {
-                Ok((i < 0, U256::from(i.unsigned_abs())))
-            } else {
-                Err(bad(format!(
-                    "{at} is not an exact integer (write large numbers as strings)"
-                )))
-            }
-        }
-        Value::String(s) => {
-            let t = s.trim();
-            let (neg, body) = match t.strip_prefix('-') {
-                Some(rest) => (true, rest),
-                None => (false, t),
-            };
-            let x = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-                if h.is_empty() || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err(bad(format!("{at}: '{s}' is not a hex integer")));
-                }
-                U256::from_str_radix(h, 16)
-            } else {
-                if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(bad(format!("{at}: '{s}' is not an integer")));
-                }
-                U256::from_str_radix(body, 10)
-            }
-            .map_err(|_| bad(format!("{at}: '{s}' is larger than 256 bits")))?;
-            Ok((neg, x))
-        }
-        _ => Err(bad(format!(
-            "{at} must be an integer (a number or a string)"
-        ))),
-    }
+        .ok_or_else(|| not_hex("must start with 0x"))?;
+    hex::decode(h).map_err(|_| not_hex("is not an even number of hex digits"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::U256;
     use serde_json::json;
 
     fn doc(types: Value, primary: &str, message: Value) -> Value {
@@ -659,5 +744,169 @@ mod tests {
         let mut extra = with.clone();
         extra["domain"]["salt"] = json!(format!("0x{}", "00".repeat(32)));
         assert!(TypedData::from_value(&extra).is_err());
+    }
+
+    /// The variant `TypedData::parse` refuses `json` with.
+    fn refusal(json: &str) -> Eip712Error {
+        TypedData::parse(json).map(|_| ()).unwrap_err()
+    }
+
+    fn one(ty: &str, v: &str) -> String {
+        format!(
+            r#"{{"types": {{"M": [{{"name": "x", "type": "{ty}"}}]}}, "primaryType": "M", "domain": {{}}, "message": {{"x": {v}}}}}"#
+        )
+    }
+
+    /// The variant's name, from its `Debug` form.
+    fn variant(e: &Eip712Error) -> String {
+        let debug = format!("{e:?}");
+        debug
+            .split([' ', '{'])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn check(cases: &[(&str, &str)]) {
+        for (json, want) in cases {
+            assert_eq!(variant(&refusal(json)), *want, "{json}");
+        }
+    }
+
+    #[test]
+    fn documents_and_types_refused_by_variant() {
+        let types = |t: &str| {
+            format!(r#"{{"types": {t}, "primaryType": "M", "domain": {{}}, "message": {{}}}}"#)
+        };
+        let salty = r#"{"types": {"EIP712Domain": [], "M": []}, "primaryType": "M", "domain": {"salt": "0x"}, "message": {}}"#;
+        check(&[
+            ("{", "NotJson"),
+            ("[]", "BadPart"),
+            (r#"{"a": 1}"#, "BadPart"),
+            (r#"{"types": {}}"#, "BadPart"),
+            (
+                r#"{"types": {}, "primaryType": "M", "domain": 1}"#,
+                "BadPart",
+            ),
+            (&types(r#"{"M x": []}"#), "BadTypeName"),
+            (&types(r#"{"uint8": []}"#), "BuiltinTypeName"),
+            (&types(r#"{"M": {}}"#), "BadMemberList"),
+            (&types(r#"{"M": [{"name": "x"}]}"#), "BadMemberList"),
+            (
+                &types(r#"{"M": [{"name": "a b", "type": "bool"}]}"#),
+                "BadMemberName",
+            ),
+            (
+                &types(r#"{"M": [{"name": "a", "type": "bool"}, {"name": "a", "type": "bool"}]}"#),
+                "DuplicateMember",
+            ),
+            (&one("Nope", "1"), "UnknownMemberType"),
+            (&one("uint8[0]", "[]"), "BadArrayType"),
+            (&types(r#"{"N": []}"#), "UnknownPrimaryType"),
+            (salty, "UnknownDomainField"),
+            (
+                &types(r#"{"M": [{"name": "x", "type": "bool"}]}"#),
+                "Missing",
+            ),
+        ]);
+        assert_eq!(
+            refusal("[]").to_string(),
+            "the document must be a JSON object"
+        );
+        assert_eq!(
+            refusal(salty),
+            Eip712Error::UnknownDomainField {
+                field: "salt".into()
+            }
+        );
+        let mut deep = String::from("{}");
+        for _ in 0..70 {
+            deep = format!(r#"{{"n": {deep}}}"#);
+        }
+        let nest = format!(
+            r#"{{"types": {{"M": [{{"name": "n", "type": "M"}}]}}, "primaryType": "M", "message": {deep}}}"#
+        );
+        assert!(matches!(
+            refusal(&nest),
+            Eip712Error::TooDeep { max: MAX_DEPTH, .. }
+        ));
+        let domain_only =
+            r#"{"types": {"EIP712Domain": []}, "primaryType": "EIP712Domain", "domain": {}}"#;
+        let e = TypedData::parse(domain_only)
+            .unwrap()
+            .hash_struct()
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("invalid EIP-712 typed data: {}", Eip712Error::NoMessage)
+        );
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        assert_eq!(
+            Eip712Error::NoMessage.kind(),
+            crate::ErrorKind::InvalidInput
+        );
+    }
+
+    #[test]
+    fn values_refused_by_variant() {
+        check(&[
+            (&one("string", "1"), "WrongValue"),
+            (&one("bool", "1"), "WrongValue"),
+            (&one("bytes", "1"), "WrongValue"),
+            (&one("uint8[]", "1"), "WrongValue"),
+            (&one("uint8", "null"), "WrongValue"),
+            (&one("uint8", "[1]"), "WrongValue"),
+            (
+                r#"{"types": {"M": []}, "primaryType": "M", "domain": null}"#,
+                "WrongValue",
+            ),
+            (&one("uint8[2]", "[1]"), "ArrayLength"),
+            (&one("bytes", r#""ab""#), "NotHex"),
+            (&one("bytes", r#""0xabc""#), "NotHex"),
+            (&one("address", r#""0x00""#), "ByteLength"),
+            (&one("uint8[]", "[1, 2.5]"), "NotAnInteger"),
+            (&one("int8", r#""x""#), "IntegerText"),
+            (&one("uint8", "-1"), "NegativeUnsigned"),
+            (&one("uint64", "18446744073709551616"), "OutOfRange"),
+        ]);
+        assert_eq!(
+            refusal(&one("uint8[2]", "[1]")),
+            Eip712Error::ArrayLength {
+                at: "message.x".into(),
+                ty: "uint8[2]".into(),
+                expected: 2,
+                found: 1
+            }
+        );
+        let e = refusal(&one("uint8[]", "[1, 1e2]"));
+        assert!(e
+            .to_string()
+            .starts_with("message.x[1] is the JSON number 1e2, which has an exponent"));
+        let e = refusal(&one("uint64", "18446744073709551616"));
+        assert_eq!(e.to_string(), "message.x is 18446744073709551616, out of range for uint64: it holds 0 to 18446744073709551615");
+        // Unreachable through parse (member types are checked first).
+        let v = json::document("1").unwrap();
+        assert_eq!(
+            variant(&encode_atomic("fixed128x18", v, "m.x").unwrap_err()),
+            "UnknownType"
+        );
+    }
+
+    #[test]
+    fn big_json_integers_hash_as_their_digits() {
+        // 2^64 + 1 as a JSON number, as a decimal string and as hex.
+        let n = TypedData::parse(&one("uint256", "18446744073709551617")).unwrap();
+        let s = TypedData::parse(&one("uint256", r#""18446744073709551617""#)).unwrap();
+        let h = TypedData::parse(&one("uint256", r#""0x10000000000000001""#)).unwrap();
+        assert_eq!(n.signing_hash().unwrap(), s.signing_hash().unwrap());
+        assert_eq!(n.signing_hash().unwrap(), h.signing_hash().unwrap());
+        let other = TypedData::parse(&one("uint256", "18446744073709551616")).unwrap();
+        assert_ne!(n.signing_hash().unwrap(), other.signing_hash().unwrap());
+        // A Value with an f64 is written out and refused like the text.
+        let v: Value = serde_json::from_str(&one("uint256", "1")).unwrap();
+        let mut f = v.clone();
+        f["message"]["x"] = json!(1.0);
+        assert!(TypedData::from_value(&v).is_ok());
+        assert!(TypedData::from_value(&f).is_err());
     }
 }
