@@ -30,5 +30,6 @@ pub mod mnemonic;
 pub mod rpc;
 pub mod schnorr;
 pub mod secret;
+pub mod verify;
 
 pub use error::{Error, ErrorKind, Result};
