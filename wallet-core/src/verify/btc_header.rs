@@ -656,3 +656,535 @@ impl HeaderChain {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn params(chain: Chain, network: Network) -> NetworkParams {
+        NetworkParams::new(chain, network).unwrap()
+    }
+
+    fn testdata(path: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/../testdata/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn json(path: &str) -> Value {
+        serde_json::from_slice(&testdata(path)).unwrap()
+    }
+
+    fn hex_u32(v: &Value) -> u32 {
+        u32::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+    }
+
+    /// Mainnet headers 685440..=687460: a whole difficulty period and the
+    /// retarget at 687456.
+    fn mainnet_headers() -> Vec<Header> {
+        testdata("btc/mainnet_685440_687460.headers")
+            .chunks(80)
+            .map(|c| parse_header(c).unwrap())
+            .collect()
+    }
+
+    const FIRST: u32 = 685_440;
+
+    fn mainnet_chain(headers: &[Header], checkpoint_index: usize) -> HeaderChain {
+        let h = &headers[..=checkpoint_index];
+        let checkpoint = Checkpoint {
+            height: FIRST + checkpoint_index as u32,
+            hash: h[checkpoint_index].block_hash(),
+        };
+        HeaderChain::new(params(Chain::Bitcoin, Network::Mainnet), checkpoint, h).unwrap()
+    }
+
+    #[test]
+    fn bitcoin_mainnet_across_a_retarget() {
+        let headers = mainnet_headers();
+        assert_eq!(headers.len(), 2021);
+        let rules = PowRules::for_network(params(Chain::Bitcoin, Network::Mainnet));
+        assert_eq!(rules.history_start(FIRST + 10), FIRST);
+        let mut chain = mainnet_chain(&headers, 10);
+        let tip = chain.extend(&headers[11..]).unwrap();
+        assert_eq!(tip.height, FIRST + 2020);
+        assert_eq!(tip.hash, headers[2020].block_hash());
+        // The retarget really happened, and was checked.
+        assert_ne!(headers[2015].bits, headers[2016].bits);
+        assert_eq!(headers[2016].bits.to_consensus(), 0x170e_1ef9);
+        let at = chain.at_height(687_456).unwrap();
+        assert_eq!(
+            at.hash.to_string(),
+            "0000000000000000000a8efe0a1e90a140eba888af012c95571367b2ceea50ac"
+        );
+        assert_eq!(chain.find(&at.hash).unwrap().height, 687_456);
+        assert!(chain.work() > ChainWork::default());
+    }
+
+    #[test]
+    fn bitcoin_mainnet_lies_are_caught() {
+        let headers = mainnet_headers();
+        let mut chain = mainnet_chain(&headers, 10);
+        chain.extend(&headers[11..2016]).unwrap();
+        let before = chain.tip();
+        // The period's bits kept across the retarget.
+        let mut stale = headers[2016];
+        stale.bits = headers[2015].bits;
+        assert_eq!(
+            chain.extend(&[stale]).unwrap_err(),
+            VerifyError::Difficulty {
+                height: 687_456,
+                expected: 0x170e_1ef9,
+                found: 0x170d_5f7b
+            }
+        );
+        // A changed field: the work no longer meets the target.
+        let mut forged = headers[2016];
+        forged.merkle_root = TxMerkleNode::all_zeros();
+        let e = chain.extend(&[forged]).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                VerifyError::ProofOfWork {
+                    height: 687_456,
+                    algorithm: PowAlgorithm::Sha256d,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert_eq!(e.kind(), crate::ErrorKind::Unverified);
+        // A skipped header, and a batch failing halfway adds nothing.
+        assert!(matches!(
+            chain.extend(&headers[2017..2018]),
+            Err(VerifyError::PrevBlock {
+                height: 687_456,
+                ..
+            })
+        ));
+        assert!(chain.extend(&[headers[2016], headers[2018]]).is_err());
+        assert_eq!(chain.tip(), before);
+        chain.extend(&headers[2016..]).unwrap();
+    }
+
+    #[test]
+    fn history_and_checkpoint_errors() {
+        let headers = mainnet_headers();
+        let p = params(Chain::Bitcoin, Network::Mainnet);
+        // Only the checkpoint: the median time needs ten more.
+        let checkpoint = Checkpoint {
+            height: FIRST + 10,
+            hash: headers[10].block_hash(),
+        };
+        let mut short = HeaderChain::new(p, checkpoint, &headers[10..11]).unwrap();
+        let e = short.extend(&headers[11..12]).unwrap_err();
+        assert_eq!(
+            e,
+            VerifyError::MissingHistory {
+                height: FIRST + 11,
+                first_needed: FIRST
+            }
+        );
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        // History for the median but not the period's first block.
+        let checkpoint = Checkpoint {
+            height: FIRST + 20,
+            hash: headers[20].block_hash(),
+        };
+        let mut late = HeaderChain::new(p, checkpoint, &headers[10..21]).unwrap();
+        late.extend(&headers[21..2016]).unwrap();
+        assert_eq!(
+            late.extend(&headers[2016..2017]).unwrap_err(),
+            VerifyError::MissingHistory {
+                height: 687_456,
+                first_needed: FIRST
+            }
+        );
+        // A history that does not end at the checkpoint, or does not link.
+        let wrong = Checkpoint {
+            height: FIRST + 10,
+            hash: headers[9].block_hash(),
+        };
+        assert!(matches!(
+            HeaderChain::new(p, wrong, &headers[..11]),
+            Err(VerifyError::Checkpoint { .. })
+        ));
+        let mut gap: Vec<Header> = headers[..11].to_vec();
+        gap.remove(5);
+        let cp = Checkpoint {
+            height: FIRST + 10,
+            hash: headers[10].block_hash(),
+        };
+        assert!(matches!(
+            HeaderChain::new(p, cp, &gap),
+            Err(VerifyError::PrevBlock { .. })
+        ));
+        assert!(HeaderChain::new(p, cp, &[]).is_err());
+        let genesis_cp = Checkpoint {
+            height: 0,
+            hash: headers[1].block_hash(),
+        };
+        assert!(matches!(
+            HeaderChain::new(p, genesis_cp, &headers[..2]),
+            Err(VerifyError::Malformed { .. })
+        ));
+    }
+
+    #[test]
+    fn retarget_vectors_of_both_cores() {
+        for (file, p) in [
+            (
+                "btc/bitcoin_core_vectors.json",
+                params(Chain::Bitcoin, Network::Mainnet),
+            ),
+            (
+                "ltc/litecoin_core_vectors.json",
+                params(Chain::Litecoin, Network::Mainnet),
+            ),
+        ] {
+            let rules = PowRules::for_network(p);
+            for case in json(file)["retarget"].as_array().unwrap() {
+                let actual =
+                    case["last_time"].as_i64().unwrap() - case["first_time"].as_i64().unwrap();
+                let got = rules.retarget(hex_u32(&case["last_bits"]), actual);
+                assert_eq!(got, hex_u32(&case["expected"]), "{file} {}", case["case"]);
+            }
+        }
+    }
+
+    #[test]
+    fn history_start_per_network() {
+        let btc = PowRules::for_network(params(Chain::Bitcoin, Network::Mainnet));
+        let ltc = PowRules::for_network(params(Chain::Litecoin, Network::Mainnet));
+        let btc_test = PowRules::for_network(params(Chain::Bitcoin, Network::Testnet));
+        let ltc_reg = PowRules::for_network(params(Chain::Litecoin, Network::Regtest));
+        assert_eq!(btc.history_start(0), 0);
+        assert_eq!(btc.history_start(4100), 4032);
+        // Litecoin measures from the last block of the previous period.
+        assert_eq!(ltc.history_start(4100), 4031);
+        assert_eq!(ltc.history_start(2014), 0);
+        assert_eq!(
+            ltc.history_start(2015),
+            0,
+            "the first retarget goes back 2015"
+        );
+        assert_eq!(btc.history_start(2015), 0);
+        assert_eq!(btc_test.history_start(5000), 4032);
+        assert_eq!(
+            ltc_reg.history_start(5000),
+            4032,
+            "the minimum-difficulty walk"
+        );
+        assert_eq!(btc.history_start(8), 0);
+    }
+
+    #[test]
+    fn genesis_checkpoints() {
+        let btc = json("btc/bitcoin_core_vectors.json");
+        let ltc = json("ltc/litecoin_core_vectors.json");
+        for (p, want) in [
+            (
+                params(Chain::Bitcoin, Network::Mainnet),
+                &btc["genesis"]["mainnet"],
+            ),
+            (
+                params(Chain::Bitcoin, Network::Testnet),
+                &btc["genesis"]["testnet"],
+            ),
+            (
+                params(Chain::Bitcoin, Network::Signet),
+                &btc["genesis"]["signet"],
+            ),
+            (
+                params(Chain::Bitcoin, Network::Regtest),
+                &btc["genesis"]["regtest"],
+            ),
+            (
+                params(Chain::Litecoin, Network::Mainnet),
+                &ltc["genesis"]["mainnet"],
+            ),
+            (
+                params(Chain::Litecoin, Network::Testnet),
+                &ltc["genesis"]["testnet"],
+            ),
+            (
+                params(Chain::Litecoin, Network::Regtest),
+                &ltc["genesis"]["regtest"],
+            ),
+        ] {
+            let cp = Checkpoint::genesis(p);
+            assert_eq!(cp.height, 0);
+            assert_eq!(cp.hash.to_string(), want.as_str().unwrap(), "{p:?}");
+            let rules = PowRules::for_network(p);
+            let g = genesis_header(p);
+            // Each genesis meets its own target under its network's hash.
+            assert!(
+                rules.pow_value(&g).unwrap() <= decode_compact(g.bits.to_consensus()).value,
+                "{p:?}"
+            );
+            assert!(HeaderChain::from_genesis(p).is_ok());
+        }
+    }
+
+    #[test]
+    fn litecoin_scrypt_vectors_and_a_mainnet_header() {
+        let rules = PowRules::for_network(params(Chain::Litecoin, Network::Mainnet));
+        for v in json("ltc/litecoin_core_vectors.json")["scrypt_pow"]
+            .as_array()
+            .unwrap()
+        {
+            let header =
+                parse_header(&hex::decode(v["header"].as_str().unwrap()).unwrap()).unwrap();
+            let mut want = hex::decode(v["pow_hash"].as_str().unwrap()).unwrap();
+            want.reverse();
+            assert_eq!(
+                rules.pow_value(&header).unwrap(),
+                U256::from_le_slice(&want)
+            );
+        }
+        // Block 2,000,000 from litecoind's getblockheader fields.
+        let b = json("ltc/mainnet_2000000.json");
+        let hash_field = |k: &str| b[k].as_str().unwrap().parse::<BlockHash>().unwrap();
+        let header = Header {
+            version: Version::from_consensus(b["version"].as_i64().unwrap() as i32),
+            prev_blockhash: hash_field("previousblockhash"),
+            merkle_root: b["merkleroot"].as_str().unwrap().parse().unwrap(),
+            time: b["time"].as_u64().unwrap() as u32,
+            bits: CompactTarget::from_consensus(hex_u32(&b["bits"])),
+            nonce: b["nonce"].as_u64().unwrap() as u32,
+        };
+        assert_eq!(header.block_hash(), hash_field("hash"));
+        let target = decode_compact(header.bits.to_consensus()).value;
+        assert!(
+            rules.pow_value(&header).unwrap() <= target,
+            "scrypt meets the target"
+        );
+        let sha = PowRules::for_network(params(Chain::Bitcoin, Network::Mainnet));
+        assert!(
+            sha.pow_value(&header).unwrap() > target,
+            "its block hash does not"
+        );
+    }
+
+    fn next(prev: &Header, time: u32, bits: u32) -> Header {
+        Header {
+            version: Version::TWO,
+            prev_blockhash: prev.block_hash(),
+            merkle_root: TxMerkleNode::all_zeros(),
+            time,
+            bits: CompactTarget::from_consensus(bits),
+            nonce: 0,
+        }
+    }
+
+    /// Finds a nonce for which `accept(pow values)` holds.
+    fn grind(mut h: Header, accept: impl Fn(&Header) -> bool) -> Header {
+        while !accept(&h) {
+            h.nonce += 1;
+        }
+        h
+    }
+
+    fn meets(rules: PowRules) -> impl Fn(&Header) -> bool {
+        move |h| rules.pow_value(h).unwrap() <= decode_compact(h.bits.to_consensus()).value
+    }
+
+    #[test]
+    fn litecoin_header_with_sha256d_work_but_not_scrypt() {
+        let p = params(Chain::Litecoin, Network::Regtest);
+        let ltc = PowRules::for_network(p);
+        let sha = PowRules::for_network(params(Chain::Bitcoin, Network::Regtest));
+        let g = genesis_header(p);
+        let fake = grind(next(&g, g.time + 1, 0x207f_ffff), |h| {
+            meets(sha)(h) && !meets(ltc)(h)
+        });
+        let mut chain = HeaderChain::from_genesis(p).unwrap();
+        let e = chain.extend(&[fake]).unwrap_err();
+        assert_eq!(
+            e,
+            VerifyError::ProofOfWork {
+                height: 1,
+                algorithm: PowAlgorithm::Scrypt,
+                bits: 0x207f_ffff
+            }
+        );
+        let real = grind(next(&g, g.time + 1, 0x207f_ffff), meets(ltc));
+        assert_eq!(chain.extend(&[real]).unwrap().height, 1);
+    }
+
+    /// Regtest chains mined here: the median-time rule, the target range,
+    /// and chains compared by work.
+    #[test]
+    fn regtest_median_time_target_range_and_work() {
+        let p = params(Chain::Bitcoin, Network::Regtest);
+        let rules = PowRules::for_network(p);
+        let g = genesis_header(p);
+        let mut chain = HeaderChain::from_genesis(p).unwrap();
+        let mut prev = g;
+        for i in 1..=12 {
+            prev = grind(next(&prev, g.time + 100 * i, 0x207f_ffff), meets(rules));
+            chain.extend(&[prev]).unwrap();
+        }
+        // Median of the last eleven is g.time + 700.
+        let early = grind(next(&prev, g.time + 700, 0x207f_ffff), meets(rules));
+        assert_eq!(
+            chain.extend(&[early]).unwrap_err(),
+            VerifyError::TimeTooEarly {
+                height: 13,
+                time: g.time + 700,
+                median: g.time + 700
+            }
+        );
+        // A shorter chain from the same genesis has less work.
+        let mut shorter = HeaderChain::from_genesis(p).unwrap();
+        let one = grind(next(&g, g.time + 100, 0x207f_ffff), meets(rules));
+        shorter.extend(&[one]).unwrap();
+        chain.ensure_most_work(&[&shorter]).unwrap();
+        let e = shorter.ensure_most_work(&[&chain]).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                VerifyError::LessWork {
+                    height: 1,
+                    best_height: 12,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let other = HeaderChain::from_genesis(params(Chain::Litecoin, Network::Regtest)).unwrap();
+        assert!(matches!(
+            chain.ensure_most_work(&[&other]),
+            Err(VerifyError::DifferentCheckpoints { .. })
+        ));
+        // Mainnet rules over a regtest history: the inherited bits are a
+        // target mainnet does not allow.
+        let mut wrong = HeaderChain::with_rules(
+            PowRules::for_network(params(Chain::Bitcoin, Network::Mainnet)),
+            Checkpoint::genesis(p),
+            &[g],
+        )
+        .unwrap();
+        assert_eq!(
+            wrong.extend(&[one]).unwrap_err(),
+            VerifyError::TargetRange {
+                height: 1,
+                bits: 0x207f_ffff
+            }
+        );
+    }
+
+    /// The testnet minimum-difficulty rule and a clamped retarget, on rules
+    /// with four-block periods of 32-second blocks, whose products fit 256
+    /// bits at this limit (regtest's would not: it never retargets).
+    #[test]
+    fn min_difficulty_rule_and_retarget_clamp() {
+        let p = params(Chain::Bitcoin, Network::Regtest);
+        let rules = PowRules {
+            spacing: 32,
+            timespan: 128,
+            no_retargeting: false,
+            pow_limit: limit_from_top(&[0, 0x7f]),
+            ..PowRules::for_network(p)
+        };
+        assert_eq!(rules.interval(), 4);
+        let limit = rules.limit_bits();
+        assert_eq!(limit, 0x1f7f_ffff);
+        let root = Header {
+            version: Version::ONE,
+            prev_blockhash: BlockHash::all_zeros(),
+            merkle_root: TxMerkleNode::all_zeros(),
+            time: 1_700_000_000,
+            bits: CompactTarget::from_consensus(limit),
+            nonce: 0,
+        };
+        let cp = Checkpoint {
+            height: 0,
+            hash: root.block_hash(),
+        };
+        let mut chain = HeaderChain::with_rules(rules, cp, &[root]).unwrap();
+        let mine = |prev: &Header, dt: u32, bits: u32| {
+            grind(next(prev, prev.time + dt, bits), meets(rules))
+        };
+        let mut prev = root;
+        for _ in 1..=3 {
+            prev = mine(&prev, 1, limit);
+            chain.extend(&[prev]).unwrap();
+        }
+        // Block 4 retargets: 3 s instead of 128, clamped to a quarter.
+        let quarter = compact(decode_compact(limit).value / U256::from(4));
+        assert_eq!(quarter, 0x1f1f_ffff);
+        // The bits an unclamped retarget would give are refused.
+        let unclamped = compact(decode_compact(limit).value * U256::from(3) / U256::from(128));
+        assert_eq!(
+            chain.extend(&[mine(&prev, 1, unclamped)]).unwrap_err(),
+            VerifyError::Difficulty {
+                height: 4,
+                expected: quarter,
+                found: unclamped
+            }
+        );
+        let b4 = mine(&prev, 1, quarter);
+        chain.extend(&[b4]).unwrap();
+        let b5 = mine(&b4, 1, quarter);
+        chain.extend(&[b5]).unwrap();
+        // More than two spacings later (Bitcoin testnet's twenty minutes):
+        // only the minimum difficulty.
+        let late_hard = mine(&b5, 65, quarter);
+        assert_eq!(
+            chain.extend(&[late_hard]).unwrap_err(),
+            VerifyError::Difficulty {
+                height: 6,
+                expected: limit,
+                found: quarter
+            }
+        );
+        let b6 = mine(&b5, 65, limit);
+        chain.extend(&[b6]).unwrap();
+        // Then back to the last regular difficulty.
+        let easy = mine(&b6, 1, limit);
+        assert_eq!(
+            chain.extend(&[easy]).unwrap_err(),
+            VerifyError::Difficulty {
+                height: 7,
+                expected: quarter,
+                found: limit
+            }
+        );
+        chain.extend(&[mine(&b6, 1, quarter)]).unwrap();
+        // Four times slower than intended at most: the other clamp.
+        assert_eq!(
+            rules.retarget(quarter, 1_000_000),
+            compact(decode_compact(quarter).value * U256::from(4))
+        );
+    }
+
+    #[test]
+    fn compact_edge_cases_and_parsing() {
+        assert!(decode_compact(0x0492_3456).negative);
+        assert!(
+            !decode_compact(0x0180_0001).negative,
+            "the sign of a mantissa shifted out"
+        );
+        assert!(decode_compact(0xff12_3456).overflow);
+        assert!(decode_compact(0x0100_0000).value.is_zero());
+        assert_eq!(
+            decode_compact(0x1d00_ffff).value,
+            U256::from(0xffffu64) << 208usize
+        );
+        assert_eq!(block_work(U256::ZERO), U256::ZERO);
+        assert_eq!(block_work(U256::MAX >> 1usize), U256::from(2));
+        let cp: Checkpoint = "0:000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            cp,
+            Checkpoint::genesis(params(Chain::Bitcoin, Network::Mainnet))
+        );
+        for bad in ["", "12", "x:00", "1:zz"] {
+            assert!(bad.parse::<Checkpoint>().is_err(), "{bad}");
+        }
+        assert!(parse_header(&[0; 79]).is_err());
+        assert_eq!(PowAlgorithm::Scrypt.to_string(), "scrypt");
+        assert_eq!(ChainWork(U256::from(255)).to_string(), "0xff");
+    }
+}

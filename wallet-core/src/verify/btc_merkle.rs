@@ -154,3 +154,181 @@ impl VerifiedInclusion {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bitcoin::{Chain, Network, NetworkParams};
+    use crate::verify::{Checkpoint, PowRules};
+    use bitcoin::hashes::Hash as _;
+    use bitcoin::Block;
+
+    fn testdata(name: &str) -> Vec<u8> {
+        let path = format!("{}/../testdata/btc/{name}", env!("CARGO_MANIFEST_DIR"));
+        hex::decode(std::fs::read_to_string(path).unwrap().trim()).unwrap()
+    }
+
+    /// Mainnet block 0000000000013b8a…f7af, and a chain holding it.
+    fn block_and_chain() -> (Block, HeaderChain) {
+        let block: Block =
+            bitcoin::consensus::deserialize(&testdata("mainnet_block_13b8a.hex")).unwrap();
+        let main = NetworkParams::new(Chain::Bitcoin, Network::Mainnet).unwrap();
+        let cp = Checkpoint {
+            height: 100_000,
+            hash: block.block_hash(),
+        };
+        let chain =
+            HeaderChain::with_rules(PowRules::for_network(main), cp, &[block.header]).unwrap();
+        (block, chain)
+    }
+
+    fn proof_for(block: &Block, txid: Txid) -> Vec<u8> {
+        bitcoin::consensus::serialize(&MerkleBlock::from_block_with_predicate(block, |t| {
+            *t == txid
+        }))
+    }
+
+    #[test]
+    fn bitcoin_core_merkle_block_and_a_coin() {
+        let (block, chain) = block_and_chain();
+        // The MerkleBlock from Bitcoin Core's tests (via rust-bitcoin).
+        let proof = testdata("mainnet_merkleblock_13b8a.hex");
+        let mb: MerkleBlock = bitcoin::consensus::deserialize(&proof).unwrap();
+        let (mut matches, mut idx) = (vec![], vec![]);
+        mb.extract_matches(&mut matches, &mut idx).unwrap();
+        assert!(!matches.is_empty());
+        for txid in &matches {
+            let inc = verify_txout_proof(&proof, &chain, *txid).unwrap();
+            assert_eq!((inc.height, inc.confirmations), (100_000, 1));
+        }
+        // Every transaction of the block, by a proof built for it, then its
+        // outputs as coins.
+        for tx in &block.txdata {
+            let txid = tx.compute_txid();
+            let inc = verify_txout_proof(&proof_for(&block, txid), &chain, txid).unwrap();
+            let raw = bitcoin::consensus::serialize(tx);
+            for (vout, out) in tx.output.iter().enumerate() {
+                let op = OutPoint::new(txid, vout as u32);
+                let coin = inc
+                    .verify_coin(&raw, op, out.value, &out.script_pubkey)
+                    .unwrap();
+                assert_eq!(coin.amount, out.value);
+                assert_eq!(coin.block_hash, block.block_hash());
+            }
+        }
+    }
+
+    #[test]
+    fn lies_about_inclusion_are_caught() {
+        let (block, chain) = block_and_chain();
+        let txid = block.txdata[1].compute_txid();
+        let proof = proof_for(&block, txid);
+        // A branch hash changed (the first hash starts after the header, the
+        // transaction count and the hash count).
+        let mut bad = proof.clone();
+        bad[80 + 4 + 1 + 3] ^= 1;
+        assert!(matches!(
+            verify_txout_proof(&bad, &chain, txid),
+            Err(VerifyError::MerkleRoot { .. })
+        ));
+        // Zero transactions: not a tree.
+        let mut bad = proof.clone();
+        bad[80..84].copy_from_slice(&[0; 4]);
+        assert_eq!(
+            verify_txout_proof(&bad, &chain, txid).unwrap_err(),
+            VerifyError::MerkleProof {
+                block: block.block_hash(),
+                problem: "it has no transactions"
+            }
+        );
+        // A valid proof of another transaction.
+        let other = block.txdata[2].compute_txid();
+        assert!(matches!(
+            verify_txout_proof(&proof, &chain, other),
+            Err(VerifyError::TxNotProven { .. })
+        ));
+        // A block outside the verified chain.
+        let genesis = HeaderChain::from_genesis(NetworkParams::BITCOIN).unwrap();
+        assert!(matches!(
+            verify_txout_proof(&proof, &genesis, txid),
+            Err(VerifyError::UnknownBlock { .. })
+        ));
+        let e = verify_txout_proof(&proof[..50], &chain, txid).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn lies_about_the_coin_are_caught() {
+        let (block, chain) = block_and_chain();
+        let tx = &block.txdata[1];
+        let txid = tx.compute_txid();
+        let inc = verify_txout_proof(&proof_for(&block, txid), &chain, txid).unwrap();
+        let raw = bitcoin::consensus::serialize(tx);
+        let out = &tx.output[0];
+        let op = OutPoint::new(txid, 0);
+        let amount_err = inc.verify_coin(
+            &raw,
+            op,
+            out.value + Amount::from_sat(1),
+            &out.script_pubkey,
+        );
+        assert!(
+            matches!(amount_err, Err(VerifyError::CoinAmount { proven, .. }) if proven == out.value)
+        );
+        let other_script = ScriptBuf::new();
+        assert!(matches!(
+            inc.verify_coin(&raw, op, out.value, &other_script),
+            Err(VerifyError::CoinScript { .. })
+        ));
+        assert!(matches!(
+            inc.verify_coin(&raw, OutPoint::new(txid, 99), out.value, &out.script_pubkey),
+            Err(VerifyError::NoOutput { outputs, .. }) if outputs == tx.output.len()
+        ));
+        // Another transaction's bytes, or an outpoint of another transaction.
+        let raw_other = bitcoin::consensus::serialize(&block.txdata[2]);
+        assert!(matches!(
+            inc.verify_coin(&raw_other, op, out.value, &out.script_pubkey),
+            Err(VerifyError::Txid { .. })
+        ));
+        let foreign = OutPoint::new(block.txdata[2].compute_txid(), 0);
+        assert!(matches!(
+            inc.verify_coin(&raw, foreign, out.value, &out.script_pubkey),
+            Err(VerifyError::Txid { .. })
+        ));
+        assert!(inc
+            .verify_coin(&raw[..10], op, out.value, &out.script_pubkey)
+            .is_err());
+    }
+
+    #[test]
+    fn a_64_byte_transaction_is_not_trusted() {
+        use bitcoin::{absolute::LockTime, transaction::Version, TxIn, TxOut};
+        let tx = Transaction {
+            version: Version::ONE,
+            lock_time: LockTime::ZERO,
+            input: vec![TxIn::default()],
+            output: vec![TxOut {
+                value: Amount::from_sat(1),
+                script_pubkey: ScriptBuf::from_bytes(vec![0x51; 4]),
+            }],
+        };
+        assert_eq!(tx.base_size(), 64);
+        let txid = tx.compute_txid();
+        let inc = VerifiedInclusion {
+            txid,
+            block_hash: BlockHash::from_byte_array([0; 32]),
+            height: 1,
+            confirmations: 1,
+        };
+        let raw = bitcoin::consensus::serialize(&tx);
+        let e = inc
+            .verify_coin(
+                &raw,
+                OutPoint::new(txid, 0),
+                Amount::from_sat(1),
+                &tx.output[0].script_pubkey,
+            )
+            .unwrap_err();
+        assert_eq!(e, VerifyError::AmbiguousTransaction { txid });
+    }
+}
