@@ -93,7 +93,13 @@ impl AccountProof {
     /// Reads an `eth_getProof` result.
     pub fn from_rpc(v: &Value) -> Result<Self, VerifyError> {
         let field = |name| json::req(v, WHAT, name);
-        let storage = json::array(v, WHAT, "storageProof")?
+        // anvil leaves `storageProof` out when no slot was asked for.
+        let no_slots = Vec::new();
+        let slots = match json::opt(v, "storageProof") {
+            None => &no_slots,
+            Some(_) => json::array(v, WHAT, "storageProof")?,
+        };
+        let storage = slots
             .iter()
             .map(|s| {
                 Ok(StorageProof {
@@ -466,5 +472,11 @@ mod tests {
         let e = good.verify_for(&Address([1; 20]), &header).unwrap_err();
         assert!(matches!(e, VerifyError::ProofAddress { .. }));
         assert!(AccountProof::from_rpc(&serde_json::json!({"address": "0x00"})).is_err());
+        // anvil leaves storageProof out when no slot is asked for.
+        let mut v = fixture("mainnet_21925176_proof_miner.json");
+        v.as_object_mut().unwrap().remove("storageProof");
+        assert!(AccountProof::from_rpc(&v).unwrap().storage.is_empty());
+        v["storageProof"] = serde_json::json!({});
+        assert!(AccountProof::from_rpc(&v).is_err());
     }
 }

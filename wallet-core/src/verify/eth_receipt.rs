@@ -13,6 +13,7 @@ use alloy_primitives::{keccak256, Bloom, B256};
 use alloy_rlp::Encodable;
 use alloy_trie::root::{ordered_trie_root_encoded, ordered_trie_root_with_encoder};
 use serde_json::Value;
+use std::borrow::Cow;
 
 const WHAT: &str = "transaction receipt";
 
@@ -258,13 +259,49 @@ pub fn verify_block_receipts(
     })
 }
 
+/// The consensus encoding of a transaction given as EIP-2718 bytes: a blob
+/// transaction in its network form (`0x03 || rlp([tx, blobs, commitments,
+/// proofs])`, as a node returns one from its pool) loses its sidecar; any
+/// other is returned as it is.
+fn consensus_form(raw: &[u8]) -> Result<Cow<'_, [u8]>, VerifyError> {
+    let bad = || VerifyError::malformed("blob transaction", "it is not an RLP list");
+    let Some((&0x03, rest)) = raw.split_first() else {
+        return Ok(Cow::Borrowed(raw));
+    };
+    let mut payload = rest;
+    if !alloy_rlp::Header::decode(&mut payload)
+        .map_err(|_| bad())?
+        .list
+    {
+        return Err(bad());
+    }
+    // The consensus form's first item is the chain id (a string); the
+    // network form's is the transaction itself (a list).
+    let mut after = payload;
+    let first = alloy_rlp::Header::decode(&mut after).map_err(|_| bad())?;
+    if !first.list {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let item_len = (payload.len() - after.len()) + first.payload_length;
+    let item = payload.get(..item_len).ok_or_else(bad)?;
+    let mut out = Vec::with_capacity(1 + item.len());
+    out.push(0x03);
+    out.extend_from_slice(item);
+    Ok(Cow::Owned(out))
+}
+
 /// Checks that `raw` (each transaction's EIP-2718 bytes, in block order) are
 /// all of `header`'s block by its `transactionsRoot`; returns their hashes.
+/// Blob transactions may be given with or without their sidecar.
 pub fn verify_block_transactions(
     header: &VerifiedHeader,
     raw: &[Vec<u8>],
 ) -> Result<VerifiedTransactions, VerifyError> {
-    let computed = ordered_trie_root_encoded(raw);
+    let encoded: Vec<Cow<'_, [u8]>> = raw
+        .iter()
+        .map(|r| consensus_form(r))
+        .collect::<Result<_, _>>()?;
+    let computed = ordered_trie_root_encoded(&encoded);
     let expected = header.header().transactions_root;
     if computed != expected {
         return Err(VerifyError::TransactionsRoot {
@@ -276,7 +313,7 @@ pub fn verify_block_transactions(
     Ok(VerifiedTransactions {
         block_number: header.number(),
         block_hash: header.hash(),
-        hashes: raw.iter().map(keccak256).collect(),
+        hashes: encoded.iter().map(keccak256).collect(),
     })
 }
 
@@ -432,7 +469,7 @@ mod tests {
 
     #[test]
     fn changed_receipts_are_caught() {
-        let (header, receipts, hashes) = block();
+        let (header, receipts, _) = block();
         let root_err = |rs: &[EthReceipt]| match verify_block_receipts(&header, rs) {
             Err(VerifyError::ReceiptsRoot { .. }) => {}
             other => panic!("{other:?}"),
@@ -460,8 +497,12 @@ mod tests {
             verify_block_receipts(&header, &rs),
             Err(VerifyError::ReceiptPlace { position: 3, .. })
         ));
+    }
 
-        // A claimed receipt against the verified set.
+    #[test]
+    fn a_claimed_receipt_is_checked_field_by_field() {
+        let (header, receipts, hashes) = block();
+        let with_logs = receipts.iter().position(|r| !r.logs.is_empty()).unwrap();
         let verified = verify_block_receipts(&header, &receipts).unwrap();
         let txs = VerifiedTransactions {
             block_number: header.number(),
@@ -506,6 +547,39 @@ mod tests {
             verified.check(&c, &txs),
             Err(VerifyError::NotInBlock { .. })
         ));
+    }
+
+    /// A blob transaction given with its sidecar is reduced to the form
+    /// blocks commit to.
+    #[test]
+    fn blob_sidecar_is_dropped() {
+        let mut body = Vec::new();
+        list(&[0x01, 0x02, 0x83, 0xaa, 0xbb, 0xcc], &mut body);
+        let mut consensus = vec![0x03];
+        consensus.extend_from_slice(&body);
+        let mut items = body.clone();
+        for part in [vec![0x11; 64], vec![0x22; 48], vec![0x33; 48]] {
+            let mut inner = Vec::new();
+            part.as_slice().encode(&mut inner);
+            list(&inner, &mut items);
+        }
+        let mut network = vec![0x03];
+        list(&items, &mut network);
+        assert_eq!(
+            consensus_form(&network).unwrap().as_ref(),
+            consensus.as_slice()
+        );
+        assert!(matches!(
+            consensus_form(&consensus).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        let legacy = [0xc1, 0x80];
+        assert_eq!(consensus_form(&legacy).unwrap().as_ref(), legacy.as_slice());
+        assert!(consensus_form(&[0x03, 0x05]).is_err(), "not a list");
+        assert!(
+            consensus_form(&[0x03, 0xc3, 0xc5, 0x01]).is_err(),
+            "truncated"
+        );
     }
 
     #[test]
