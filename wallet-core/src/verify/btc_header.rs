@@ -176,7 +176,14 @@ impl PowRules {
         if shift {
             target >>= 1;
         }
-        target = target.wrapping_mul(U256::from(actual)) / U256::from(timespan.unsigned_abs());
+        // A zero timespan (hand-made rules) leaves the difficulty as it was.
+        let Some(scaled) = target
+            .wrapping_mul(U256::from(actual))
+            .checked_div(U256::from(timespan.unsigned_abs()))
+        else {
+            return last_bits;
+        };
+        target = scaled;
         if shift {
             target <<= 1;
         }
@@ -237,7 +244,7 @@ fn block_work(target: U256) -> U256 {
     if target.is_zero() {
         return U256::ZERO;
     }
-    (!target / (target + U256::from(1))) + U256::from(1)
+    (!target / target.saturating_add(U256::from(1))).saturating_add(U256::from(1))
 }
 
 /// Cumulative proof of work (the expected number of hashes).
@@ -1173,6 +1180,12 @@ mod tests {
         );
         assert_eq!(block_work(U256::ZERO), U256::ZERO);
         assert_eq!(block_work(U256::MAX >> 1usize), U256::from(2));
+        assert_eq!(block_work(U256::MAX), U256::from(1));
+        let no_timespan = PowRules {
+            timespan: 0,
+            ..PowRules::for_network(params(Chain::Bitcoin, Network::Mainnet))
+        };
+        assert_eq!(no_timespan.retarget(0x1d00_ffff, 600), 0x1d00_ffff);
         let cp: Checkpoint = "0:000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
             .parse()
             .unwrap();

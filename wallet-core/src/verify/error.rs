@@ -493,3 +493,72 @@ impl From<VerifyError> for Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_conversions() {
+        let malformed = VerifyError::malformed("block header", "gasUsed is missing");
+        assert_eq!(malformed.kind(), ErrorKind::InvalidInput);
+        let e: Error = malformed.clone().into();
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert_eq!(e.to_string(), "block header: gasUsed is missing");
+        let e = malformed.from_node("http://127.0.0.1:8545");
+        assert_eq!(e.kind(), ErrorKind::BadResponse);
+        assert!(e.to_string().contains("127.0.0.1:8545"), "{e}");
+
+        let lie = VerifyError::Account {
+            address: Address([0x11; 20]),
+            claimed: AccountValue::Balance(Wei::from_wei(5)),
+            proven: AccountValue::Balance(Wei::from_wei(4)),
+        };
+        assert_eq!(lie.kind(), ErrorKind::Unverified);
+        let e = lie.clone().from_node("http://node");
+        assert_eq!(e.kind(), ErrorKind::Unverified);
+        assert_eq!(
+            e.to_string(),
+            "the node's answer could not be verified: 0x1111111111111111111111111111111111111111: \
+             the node claims balance 5 wei, its proof shows balance 4 wei"
+        );
+        let history = VerifyError::MissingHistory {
+            height: 5,
+            first_needed: 0,
+        };
+        assert_eq!(Error::from(history).kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            VerifyError::DifferentCheckpoints { ours: 0, theirs: 1 }.kind(),
+            ErrorKind::InvalidInput
+        );
+    }
+
+    #[test]
+    fn messages_name_the_values() {
+        let e = VerifyError::Proof {
+            subject: ProofSubject::Storage {
+                address: Address([0x22; 20]),
+                slot: B256::ZERO,
+            },
+            failure: ProofFailure::NodeMismatch { depth: 3 },
+        };
+        assert!(e.to_string().contains("node at depth 3"), "{e}");
+        for (v, text) in [
+            (AccountValue::Existence(false), "no account"),
+            (AccountValue::Nonce(Nonce(9)), "nonce 9"),
+            (AccountValue::CodeHash(B256::ZERO), "code hash 0x"),
+        ] {
+            assert!(v.to_string().starts_with(text), "{v}");
+        }
+        assert_eq!(ReceiptField::GasUsed.to_string(), "gas used");
+        let e = VerifyError::Difficulty {
+            height: 2016,
+            expected: 0x1d00_d86a,
+            found: 0x1d00_ffff,
+        };
+        assert_eq!(
+            e.to_string(),
+            "height 2016: the header's difficulty bits are 0x1d00ffff, the rules require 0x1d00d86a"
+        );
+    }
+}
