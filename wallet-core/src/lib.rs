@@ -35,6 +35,7 @@ pub mod schnorr;
 pub mod secret;
 pub mod slip39;
 pub mod spend;
+pub mod verify;
 pub mod wallet;
 
 pub use error::{Error, ErrorKind, Result};
