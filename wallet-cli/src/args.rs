@@ -723,9 +723,39 @@ pub struct SignMessageArgs {
     /// Sign MESSAGE as text even if it starts with 0x.
     #[arg(long)]
     pub text: bool,
+    /// btc/ltc: a BIP322 signature (any address type, taproot too) instead of
+    /// BIP137; FORMAT defaults to the one BIP322 prescribes for the type
+    /// (legacy for p2pkh, full for p2sh-p2wpkh, simple for p2wpkh and p2tr).
+    #[arg(long, value_name = "FORMAT", value_enum, num_args = 0..=1, default_missing_value = "auto")]
+    pub bip322: Option<Bip322Arg>,
     /// Which key.
     #[command(flatten)]
     pub selector: Selector,
+}
+
+/// `--bip322 FORMAT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Bip322Arg {
+    /// The format BIP322 prescribes for the address type.
+    Auto,
+    /// BIP137 compact signature (P2PKH only).
+    Legacy,
+    /// The witness of the virtual transaction (P2WPKH, P2TR).
+    Simple,
+    /// The whole virtual transaction (every type; time locks).
+    Full,
+}
+
+impl From<Bip322Arg> for wallet_core::wallet::MessageScheme {
+    fn from(a: Bip322Arg) -> Self {
+        use wallet_core::bitcoin::bip322::Format;
+        Self::Bip322(match a {
+            Bip322Arg::Auto => None,
+            Bip322Arg::Legacy => Some(Format::Legacy),
+            Bip322Arg::Simple => Some(Format::Simple),
+            Bip322Arg::Full => Some(Format::Full),
+        })
+    }
 }
 
 /// `wallet verify-message …`
@@ -740,7 +770,8 @@ pub struct VerifyMessageArgs {
     /// The address that supposedly signed.
     #[arg(long, value_name = "A")]
     pub address: String,
-    /// The signature (hex for eth, base64 for btc).
+    /// The signature: hex for eth; for btc/ltc base64 BIP137 or BIP322
+    /// (legacy, `smp…` simple, `ful…` full, `pof…` proof of funds), detected.
     #[arg(long, value_name = "S")]
     pub signature: String,
     /// The message.

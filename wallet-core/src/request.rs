@@ -16,7 +16,7 @@ use crate::rpc::bitcoin::Auth;
 use crate::secret::SecretString;
 use crate::spend::bitcoin::PaymentRequest;
 use crate::spend::ethereum::SendRequest;
-use crate::wallet::{KeyChoice, PsbtPolicy};
+use crate::wallet::{KeyChoice, MessageScheme, PsbtPolicy};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use zeroize::Zeroizing;
@@ -96,6 +96,42 @@ impl SelectionRequest {
             XpubStyle::Bip32
         }
     }
+}
+
+/// A message to sign: `{"key":{…selection…},"scheme":"bip137"}`; the
+/// selection names the chain and address (see [`SelectionRequest`]), the
+/// scheme is `bip137` (default), `bip322`, `bip322-legacy`,
+/// `bip322-simple` or `bip322-full` (Bitcoin family; Ethereum is EIP-191).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    /// Which address signs.
+    #[serde(default)]
+    pub key: SelectionRequest,
+    /// How it signs.
+    pub scheme: Option<String>,
+}
+
+impl MessageRequest {
+    /// The typed scheme.
+    pub fn scheme(&self) -> Result<MessageScheme> {
+        Ok(opt(&self.scheme)?.unwrap_or_default())
+    }
+}
+
+/// A message signature to check: `{"chain":"btc","network":"mainnet",
+/// "address":"…","signature":"…"}` (the message is passed as bytes).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyMessageRequest {
+    /// `btc`, `ltc` or `eth`.
+    pub chain: Option<String>,
+    /// The Bitcoin-family network (default mainnet).
+    pub network: Option<String>,
+    /// The address that supposedly signed.
+    pub address: String,
+    /// The signature: 0x-hex (Ethereum), base64 BIP137 or BIP322.
+    pub signature: String,
 }
 
 /// Options of a new or re-encrypted wallet: `{"words":12,"language":"english",

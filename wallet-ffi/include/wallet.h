@@ -504,6 +504,44 @@ WalletStatus wallet_eth_personal_sign(const struct WalletHandle *w,
                                       char **out_json);
 
 /**
+ * Signs `len` bytes at `message` with the key of one address.
+ * `request_json`: NULL (BIP137, the first BTC P2WPKH address) or
+ * `{"key":{"chain":"btc","type":"p2tr","network":"mainnet","account":0,
+ * "index":0,"path":"m/…"},"scheme":"bip322"}` with `scheme` one of
+ * `bip137` (default), `bip322` (the format BIP322 prescribes for the type),
+ * `bip322-legacy`, `bip322-simple`, `bip322-full`; `"chain":"eth"` signs
+ * EIP-191. `*out_json`: `{"signature","address","format","path"}`
+ * (`message_hash` on Ethereum).
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `w` live; `request_json` NULL or a string; `message` valid for `len`
+ * bytes (may be NULL when `len` is 0); `out_json` writable.
+ */
+WalletStatus wallet_sign_message(const struct WalletHandle *w,
+                                 const char *request_json,
+                                 const uint8_t *message,
+                                 size_t len,
+                                 char **out_json);
+
+/**
+ * Verifies a message signature (no wallet needed). `request_json`:
+ * `{"chain":"btc","network":"mainnet","address":"…","signature":"…"}`;
+ * Bitcoin-family signatures may be BIP137 or any BIP322 format (detected).
+ * `*out_json`: `{"valid":true,"address","format","lock_time","sequence",
+ * "proven"}`; a signature that does not match is `WALLET_BAD_SIGNATURE`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `request_json` NUL-terminated; `message` valid for `len` bytes (may be
+ * NULL when `len` is 0); `out_json` writable.
+ */
+WalletStatus wallet_verify_message(const char *request_json,
+                                   const uint8_t *message,
+                                   size_t len,
+                                   char **out_json);
+
+/**
  * Signs EIP-712 typed data (the standard JSON form). `*out_json`:
  * `{"signature","address","digest","domain_separator","primary_type"}`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.

@@ -42,3 +42,5 @@ pub use status::WalletStatus;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod message_tests;

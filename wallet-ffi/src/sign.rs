@@ -1,5 +1,5 @@
 //! Offline signing with an unlocked wallet: Ethereum transactions, EIP-191,
-//! EIP-712 and PSBTs.
+//! EIP-712, BIP137/BIP322 messages and PSBTs; message verification.
 
 use crate::boundary::{arg, bytes_arg, guard, handle, opt_arg, FfiResult, Out};
 use crate::keystore::WalletHandle;
@@ -7,8 +7,10 @@ use crate::status::WalletStatus;
 use std::ffi::c_char;
 use wallet_core::ethereum::TypedData;
 use wallet_core::report::{PsbtOutcome, SignedEthTx};
-use wallet_core::request::{self, BtcOptions, EthTxRequest, KeyRequest};
-use wallet_core::wallet::{MessageSignature, TypedDataSignature};
+use wallet_core::request::{
+    self, BtcOptions, EthTxRequest, KeyRequest, MessageRequest, VerifyMessageRequest,
+};
+use wallet_core::wallet::{self, MessageCheck, MessageSignature, TypedDataSignature};
 
 fn sign_tx(w: &WalletHandle, req: &str) -> FfiResult<SignedEthTx> {
     let r: EthTxRequest = request::parse(Some(req), "request")?;
@@ -18,6 +20,25 @@ fn sign_tx(w: &WalletHandle, req: &str) -> FfiResult<SignedEthTx> {
 fn personal_sign(w: &WalletHandle, key: Option<&str>, msg: &[u8]) -> FfiResult<MessageSignature> {
     let k: KeyRequest = request::parse(key, "key")?;
     Ok(w.unlocked.sign_eth_message(msg, &k.choice()?)?)
+}
+
+fn sign_message(w: &WalletHandle, req: Option<&str>, msg: &[u8]) -> FfiResult<MessageSignature> {
+    let r: MessageRequest = request::parse(req, "request")?;
+    let sel = r.key.selection()?;
+    Ok(w.unlocked.sign_message_as(msg, &sel, r.scheme()?)?)
+}
+
+fn verify_message(req: &str, msg: &[u8]) -> FfiResult<MessageCheck> {
+    let r: VerifyMessageRequest = request::parse(Some(req), "request")?;
+    let chain = r.chain.as_deref().unwrap_or("btc").parse()?;
+    let network = r.network.as_deref().unwrap_or("mainnet").parse()?;
+    Ok(wallet::verify_message(
+        chain,
+        network,
+        &r.address,
+        msg,
+        &r.signature,
+    )?)
 }
 
 fn typed_data(w: &WalletHandle, key: Option<&str>, doc: &str) -> FfiResult<TypedDataSignature> {
@@ -92,6 +113,71 @@ pub unsafe extern "C" fn wallet_eth_personal_sign(
             )
         };
         out.put_json(&personal_sign(w, key, msg)?)
+    })
+}
+
+/// Signs `len` bytes at `message` with the key of one address.
+/// `request_json`: NULL (BIP137, the first BTC P2WPKH address) or
+/// `{"key":{"chain":"btc","type":"p2tr","network":"mainnet","account":0,
+/// "index":0,"path":"m/…"},"scheme":"bip322"}` with `scheme` one of
+/// `bip137` (default), `bip322` (the format BIP322 prescribes for the type),
+/// `bip322-legacy`, `bip322-simple`, `bip322-full`; `"chain":"eth"` signs
+/// EIP-191. `*out_json`: `{"signature","address","format","path"}`
+/// (`message_hash` on Ethereum).
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `request_json` NULL or a string; `message` valid for `len`
+/// bytes (may be NULL when `len` is 0); `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_sign_message(
+    w: *const WalletHandle,
+    request_json: *const c_char,
+    message: *const u8,
+    len: usize,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, req, msg) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                opt_arg(request_json, "request_json")?,
+                bytes_arg(message, len, "message")?,
+            )
+        };
+        out.put_json(&sign_message(w, req, msg)?)
+    })
+}
+
+/// Verifies a message signature (no wallet needed). `request_json`:
+/// `{"chain":"btc","network":"mainnet","address":"…","signature":"…"}`;
+/// Bitcoin-family signatures may be BIP137 or any BIP322 format (detected).
+/// `*out_json`: `{"valid":true,"address","format","lock_time","sequence",
+/// "proven"}`; a signature that does not match is `WALLET_BAD_SIGNATURE`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `request_json` NUL-terminated; `message` valid for `len` bytes (may be
+/// NULL when `len` is 0); `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_verify_message(
+    request_json: *const c_char,
+    message: *const u8,
+    len: usize,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, req, msg) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                arg(request_json, "request_json")?,
+                bytes_arg(message, len, "message")?,
+            )
+        };
+        out.put_json(&verify_message(req, msg)?)
     })
 }
 

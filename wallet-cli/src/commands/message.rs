@@ -6,10 +6,10 @@ use crate::output::Ctx;
 use crate::{select, session};
 use serde_json::json;
 use wallet_core::account::SelectionError;
-use wallet_core::bitcoin::message as btc_message;
 use wallet_core::bitcoin::{Network, NetworkParams};
 use wallet_core::chain::ChainKind;
 use wallet_core::ethereum::{self, message, Address};
+use wallet_core::wallet::{self, MessageScheme};
 
 /// The bytes a command signs: a file's, or MESSAGE (hex when 0x-prefixed,
 /// like cast, unless `--text`).
@@ -41,13 +41,17 @@ pub fn sign(args: &SignMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
         return Err(CliError::usage("--count does not apply to sign-message"));
     }
     let sel = select::selection(&args.selector)?;
-    sel.resolve(ChainKind::Bitcoin)?;
+    if args.bip322.is_some() && sel.chain == Some(ChainKind::Ethereum) {
+        return Err(CliError::usage("--bip322 is for --chain btc or ltc"));
+    }
+    let scheme = args.bip322.map_or(MessageScheme::Bip137, Into::into);
+    wallet::check_message_selection(&sel, scheme)?;
     let w = session::open(ctx, &args.name)?;
     if w.file().public().single.is_some() && sel.names_a_position() {
         return Err(wallet_core::Error::from(SelectionError::SingleKeyPosition).into());
     }
     let msg = message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?;
-    let v = session::unlock(ctx, &w)?.sign_message(&msg, &sel)?;
+    let v = session::unlock(ctx, &w)?.sign_message_as(&msg, &sel, scheme)?;
     ctx.emit(&v, |out| writeln!(out, "{}", v.signature))
 }
 
@@ -66,10 +70,23 @@ pub fn verify(args: &VerifyMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
     };
     let network = args.network.map_or(Network::Mainnet, Into::into);
     let params = NetworkParams::new(family, network)?;
-    btc_message::verify(&args.address, &msg, &args.signature, params)
+    let v = wallet::verify_bitcoin_message(&args.address, &msg, &args.signature, params)
         .map_err(|e| CliError::from(e).with("valid", json!(false)))?;
-    let v = json!({"valid": true, "address": args.address});
-    ctx.emit(&v, |w| writeln!(w, "valid: signed by {}", args.address))
+    ctx.emit(&v, |w| {
+        let format = v.format.unwrap_or_default();
+        writeln!(w, "valid: signed by {} ({format})", v.address)?;
+        if v.lock_time.is_some_and(|t| t != 0) || v.sequence.is_some_and(|s| s != 0) {
+            let (t, s) = (v.lock_time.unwrap_or(0), v.sequence.unwrap_or(0));
+            writeln!(w, "time-locked: valid from lock time {t}, sequence {s}")?;
+        }
+        for o in &v.proven {
+            writeln!(
+                w,
+                "claims the output {o} (check on a node that it is unspent)"
+            )?;
+        }
+        Ok(())
+    })
 }
 
 fn verify_eth(args: &VerifyMessageArgs, msg: &[u8], ctx: &Ctx) -> Result<(), CliError> {

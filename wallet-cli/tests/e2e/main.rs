@@ -12,4 +12,5 @@ mod devnet_scripts;
 mod ethereum;
 mod hostile_node;
 mod keystore;
+mod messages;
 mod secret_memory;

@@ -38,7 +38,10 @@ pub use psbt::{PsbtPolicy, PsbtToSign};
 pub use send::{
     BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
 };
-pub use sign::{MessageSignature, TypedDataSignature};
+pub use sign::{
+    bip322_default, check_message_selection, verify_bitcoin_message, verify_message, MessageCheck,
+    MessageScheme, MessageSignature, TypedDataSignature,
+};
 
 use crate::account::{self, DerivedAddress, Resolved, Selection, SelectionError, XpubStyle};
 use crate::chain::ChainKind;
