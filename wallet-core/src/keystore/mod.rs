@@ -14,9 +14,14 @@ mod addresses;
 mod format;
 mod secret;
 pub mod v3;
+mod watch;
 
 pub use addresses::AddressPlan;
 pub use format::{KdfParams, Keys, WalletFile, FORMAT_VERSION};
+pub use watch::{
+    has_change, is_watch_file, watch_only_error, StoredWallet, WatchFile, WATCH_FORMAT_NAME,
+    WATCH_FORMAT_VERSION,
+};
 pub use secret::{
     default_single_type, AccountXpub, HdOrigin, HdSecret, KeySource, PublicInfo, SingleKey,
     SinglePublic, WalletKind, WalletSecret,
@@ -47,8 +52,8 @@ pub struct Keystore {
 pub struct ListEntry {
     /// The wallet name (the file stem).
     pub name: String,
-    /// The parsed file, or why it could not be read.
-    pub file: Result<WalletFile>,
+    /// The parsed file (with keys or watch-only), or why it could not be read.
+    pub file: Result<StoredWallet>,
 }
 
 impl Keystore {
@@ -136,7 +141,7 @@ impl Keystore {
             }
             out.push(ListEntry {
                 name: stem.to_owned(),
-                file: self.load(stem),
+                file: self.load_any(stem),
             });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -144,23 +149,15 @@ impl Keystore {
     }
 
     /// Reads and parses wallet `name` (no password needed, nothing decrypted).
+    /// A watch-only wallet is an `unsupported` error here (it has no keys;
+    /// see [`Keystore::load_any`]).
     pub fn load(&self, name: &str) -> Result<WalletFile> {
-        let path = self.path_of(name)?;
-        let bytes = match read_limited(&path) {
-            Ok(b) => b,
-            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
-                return Err(Error::WalletNotFound(name.to_owned()))
-            }
-            Err(e) => return Err(e),
-        };
-        let file = WalletFile::parse(&bytes)?;
-        if file.name() != name {
-            return Err(Error::Tampered(format!(
-                "file '{}' holds a wallet named '{}'; the name inside must match the file name",
-                path.display(),
-                file.name()
-            )));
+        let bytes = self.read_wallet(name)?;
+        if is_watch_file(&bytes) {
+            return Err(watch_only_error(name));
         }
+        let file = WalletFile::parse(&bytes)?;
+        self.check_inner_name(name, file.name())?;
         Ok(file)
     }
 

@@ -425,7 +425,8 @@ fn coin_key(accounts: &[ScanAccount], c: &Coin) -> Result<crate::key::PublicKey>
         .find(|x| x.kind == c.kind)
         .ok_or_else(|| Error::Internal("coin without account".into()))?;
     let idx = c.path.indexes();
-    let (Some(keychain), Some(index)) = (idx.get(3), idx.get(4)) else {
+    let depth = acct.path.indexes().len();
+    let (Some(keychain), Some(index)) = (idx.get(depth), idx.get(depth + 1)) else {
         return Err(Error::Internal(
             "coin path without keychain and index".into(),
         ));

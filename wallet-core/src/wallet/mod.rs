@@ -31,10 +31,12 @@ mod import;
 mod psbt;
 mod send;
 mod sign;
+mod watch;
 
 pub use export::KeyForm;
 pub use import::{ImportKind, ImportSource};
 pub use psbt::{PsbtPolicy, PsbtToSign};
+pub use watch::{parse_descriptors, WatchAccount, WatchInfo, WatchWallet, WATCH_KIND};
 pub use send::{
     BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
 };
@@ -48,7 +50,7 @@ use crate::chain::ChainKind;
 use crate::error::{Error, Result};
 use crate::hd::{self, DerivationPath, ExtendedPrivateKey};
 use crate::key::{PrivateKey, PublicKey};
-use crate::keystore::{AddressPlan, KdfParams, Keystore, WalletFile, WalletSecret};
+use crate::keystore::{AddressPlan, KdfParams, Keystore, StoredWallet, WalletFile, WalletSecret};
 use crate::report::{
     AddressEntry, AddressHeader, AddressList, CreatedWallet, ListedWallet, UnreadableWallet,
     WalletInfo, WalletListing, WalletSummary, XpubExport,
@@ -421,11 +423,17 @@ pub fn listing(keystore: Option<&Keystore>, dir: &std::path::Path) -> Result<Wal
     };
     for e in entries {
         match e.file {
-            Ok(f) => out.wallets.push(ListedWallet {
+            Ok(StoredWallet::Keys(f)) => out.wallets.push(ListedWallet {
                 name: f.name().to_owned(),
                 kind: f.kind().code(),
                 created: f.created().to_owned(),
                 fingerprint: f.public().fingerprint.map(|x| x.to_string()),
+            }),
+            Ok(StoredWallet::Watch(w)) => out.wallets.push(ListedWallet {
+                name: w.name().to_owned(),
+                kind: watch::WATCH_KIND,
+                created: w.created().to_owned(),
+                fingerprint: w.accounts().first().map(|a| a.origin().fingerprint.to_string()),
             }),
             Err(err) => out.unreadable.push(UnreadableWallet {
                 name: e.name,

@@ -15,7 +15,9 @@ use crate::report::SignedEthTx;
 use crate::rpc::bitcoin::BtcNode;
 use crate::rpc::ethereum::{EthNode, Receipt};
 use crate::secret::SecretString;
-use crate::spend::bitcoin::{self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount};
+use crate::spend::bitcoin::{
+    self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount, WalletCoins,
+};
 use crate::spend::ethereum::{self as eth_spend, PreparedSend, SendRequest};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -297,6 +299,14 @@ impl Wallet {
         let accounts = self.btc_accounts(params, password)?;
         node.check_network(params)?;
         let found = btc_spend::find_coins(node, &accounts, params, gap.clamp(1, 10_000))?;
+        Ok(BtcBalance::of(&found))
+    }
+}
+
+impl BtcBalance {
+    /// The balance of the coins a scan found.
+    #[must_use]
+    pub fn of(found: &WalletCoins) -> Self {
         let sum = |c: &[Coin]| c.iter().map(|c| c.value.to_sat()).sum::<u64>();
         let confirmed = sum(&found.coins);
         let by_type_sat = AddressType::ALL
@@ -311,7 +321,7 @@ impl Wallet {
                 (k.code(), v)
             })
             .collect();
-        Ok(BtcBalance {
+        BtcBalance {
             confirmed_sat: confirmed,
             confirmed: format_coins(bitcoin::Amount::from_sat(confirmed)),
             immature_sat: sum(&found.immature),
@@ -319,7 +329,7 @@ impl Wallet {
             by_type_sat,
             utxos: found.coins.len(),
             height: found.height,
-        })
+        }
     }
 }
 
@@ -383,18 +393,7 @@ impl UnlockedWallet {
         accounts: &[ScanAccount],
         p: &PreparedPayment,
     ) -> Result<()> {
-        let acct = accounts
-            .iter()
-            .find(|x| x.kind == p.request.change_kind)
-            .ok_or_else(|| Error::Internal("no change account".into()))?;
-        let key = btc_spend::change_record_key(params, &acct.path);
-        self.wallet
-            .keystore
-            .record_change_index(&self.wallet.name, &key, p.change_index.saturating_add(1))
-            .map_err(|e| match e {
-                e @ Error::ChangeTaken { .. } => e,
-                other => Error::ChangeNotRecorded(Box::new(other)),
-            })
+        record_change(&self.wallet.keystore, &self.wallet.name, params, accounts, p)
     }
 
     /// Fills in an Ethereum send from the node (nothing is signed or sent).
@@ -423,4 +422,30 @@ impl UnlockedWallet {
         tx.hash = format!("0x{}", hex::encode(hash));
         Ok((EthSendResult::sent(tx), hash))
     }
+}
+
+/// Records that `p` took its change index of wallet `name` (the next
+/// payment starts after it): before a send, or when an unsigned PSBT is
+/// handed out. A change address used twice would link the payments.
+pub(super) fn record_change(
+    keystore: &crate::keystore::Keystore,
+    name: &str,
+    params: NetworkParams,
+    accounts: &[ScanAccount],
+    p: &PreparedPayment,
+) -> Result<()> {
+    if p.selection.change.is_none() {
+        return Ok(());
+    }
+    let acct = accounts
+        .iter()
+        .find(|x| x.kind == p.request.change_kind)
+        .ok_or_else(|| Error::Internal("no change account".into()))?;
+    let key = btc_spend::change_record_key(params, &acct.path);
+    keystore
+        .record_change_index(name, &key, p.change_index.saturating_add(1))
+        .map_err(|e| match e {
+            e @ Error::ChangeTaken { .. } => e,
+            other => Error::ChangeNotRecorded(Box::new(other)),
+        })
 }
