@@ -11,7 +11,7 @@ use serde_json::Value;
 use wallet_core::ecdsa;
 use wallet_core::ethereum::{
     message, transaction, Address, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction,
-    TypedData, Wei,
+    TxFields, TxKind, TxLegacy, TypedData, Wei,
 };
 use wallet_core::hash::{keccak256, sha256};
 use wallet_core::key::PrivateKey;
@@ -42,18 +42,15 @@ fn dec32(v: &Value) -> [u8; 32] {
 fn eip155_example() {
     let v = load("eip155.json");
     let t = &v["tx"];
-    let tx = Transaction {
+    let tx = Transaction::Legacy(TxLegacy {
         chain_id: Some(ChainId(t["chainId"].as_u64().unwrap())),
         nonce: Nonce(t["nonce"].as_u64().unwrap()),
-        gas: Gas(t["gas"].as_u64().unwrap()),
-        fees: Fees::Legacy {
-            gas_price: Wei(u256(&t["gasPrice"])),
-        },
-        to: Some(s(&t["to"]).parse().unwrap()),
+        gas_limit: Gas(t["gas"].as_u64().unwrap()),
+        gas_price: Wei(u256(&t["gasPrice"])),
+        to: TxKind::Call(s(&t["to"]).parse().unwrap()),
         value: Wei(u256(&t["value"])),
-        data: vec![],
-        access_list: vec![],
-    };
+        input: vec![],
+    });
     assert_eq!(
         format!("0x{}", hex::encode(tx.signing_payload().unwrap())),
         s(&v["signing_data"])
@@ -102,14 +99,14 @@ fn eth_account_documented_examples() {
                 gas_price: Wei(u256(&tx["gasPrice"])),
             },
         };
-        let unsigned = Transaction {
-            chain_id: Some(ChainId(tx["chainId"].as_u64().unwrap())),
+        let unsigned = TxFields {
+            chain_id: ChainId(tx["chainId"].as_u64().unwrap()),
             nonce: Nonce(tx["nonce"].as_u64().unwrap()),
-            gas: Gas(tx["gas"].as_u64().unwrap()),
+            gas_limit: Gas(tx["gas"].as_u64().unwrap()),
             fees,
-            to: Some(s(&tx["to"]).parse().unwrap()),
+            to: TxKind::Call(s(&tx["to"]).parse().unwrap()),
             value: Wei(u256(&tx["value"])),
-            data: hex::decode(
+            input: hex::decode(
                 tx.get("data")
                     .and_then(Value::as_str)
                     .unwrap_or("0x")
@@ -117,15 +114,16 @@ fn eth_account_documented_examples() {
             )
             .unwrap(),
             access_list,
-        };
+            blob: None,
+            authorizations: None,
+        }
+        .build()
+        .unwrap();
+        assert_eq!(unsigned.tx_type().as_u8(), ty as u8);
         let key = PrivateKey::from_hex(s(&t["private_key"])).unwrap();
         let signed = unsigned.sign(&key).unwrap();
         let name = s(&t["name"]);
-        assert_eq!(
-            format!("0x{}", hex::encode(signed.hash())),
-            s(&t["hash"]),
-            "{name}"
-        );
+        assert_eq!(signed.hash().to_string(), s(&t["hash"]), "{name}");
         assert_eq!(signed.signature.r, dec32(&t["r"]), "{name}");
         assert_eq!(signed.signature.s, dec32(&t["s"]), "{name}");
         assert_eq!(signed.v(), t["v"].as_u64().unwrap(), "{name}");
@@ -298,18 +296,20 @@ fn x_of_k(k: &str) -> [u8; 32] {
 #[test]
 fn transaction_round_trips_and_rejections() {
     let key = PrivateKey::from_hex(&"11".repeat(32)).unwrap();
-    let base = Transaction {
-        chain_id: Some(ChainId(31337)),
+    let base = TxFields {
+        chain_id: ChainId(31337),
         nonce: Nonce(0),
-        gas: Gas(53_000),
+        gas_limit: Gas(53_000),
         fees: Fees::Eip1559 {
             max_fee: Wei::from_gwei(3),
             max_priority_fee: Wei::from_gwei(1),
         },
-        to: None,
+        to: TxKind::Create,
         value: Wei::ZERO,
-        data: vec![0x60, 0x80, 0x60, 0x40],
+        input: vec![0x60, 0x80, 0x60, 0x40],
         access_list: vec![],
+        blob: None,
+        authorizations: None,
     };
     for fees in [
         base.fees.clone(),
@@ -333,7 +333,7 @@ fn transaction_round_trips_and_rejections() {
             let mut tx = base.clone();
             tx.fees = fees.clone();
             tx.nonce = Nonce(nonce);
-            let signed = tx.sign(&key).unwrap();
+            let signed = tx.build().unwrap().sign(&key).unwrap();
             let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
             assert_eq!(back, signed);
         }
@@ -344,9 +344,9 @@ fn transaction_round_trips_and_rejections() {
         max_fee: Wei::from_gwei(1),
         max_priority_fee: Wei::from_gwei(2),
     };
-    assert!(bad.sign(&key).is_err());
+    assert!(bad.build().unwrap().sign(&key).is_err());
     // A high-S signature is refused on decode.
-    let signed = base.sign(&key).unwrap();
+    let signed = base.build().unwrap().sign(&key).unwrap();
     let mut high = signed.clone();
     let n = U256::from_str_radix(
         "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
