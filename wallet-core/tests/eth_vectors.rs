@@ -484,3 +484,133 @@ fn eip712_recursive_type_like_eth_account() {
     let diffs = one_eth_account_vector("recursive");
     assert!(diffs.is_empty(), "{diffs:#?}");
 }
+
+/// EIP-7702 authorizations and set-code transactions equal cast's
+/// (testdata/vectors/eip7702_cast.json); they decode back, their
+/// authorities recover, and the sender's own authorization is at nonce + 1.
+#[test]
+fn eip7702_equals_cast() {
+    use wallet_core::ethereum::transaction::{parse_authorizations, resolve_authorizations};
+    use wallet_core::ethereum::{AuthChain, Authorization, AuthorizationItem, SignedAuthorization};
+    let v = load("eip7702_cast.json");
+    for a in v["authorizations"].as_array().unwrap() {
+        let key = PrivateKey::from_hex(s(&a["private_key"])).unwrap();
+        let auth = Authorization {
+            chain: AuthChain::from_id(a["chain_id"].as_u64().unwrap()),
+            address: s(&a["address"]).parse().unwrap(),
+            nonce: Nonce(a["nonce"].as_u64().unwrap()),
+        };
+        let signed = auth.sign(&key).unwrap();
+        let raw = format!("0x{}", hex::encode(signed.to_rlp()));
+        assert_eq!(raw, s(&a["signed"]));
+        let back = SignedAuthorization::from_rlp(&signed.to_rlp()).unwrap();
+        assert_eq!(back, signed);
+        assert_eq!(
+            back.authority().unwrap(),
+            Address::from_public_key(&key.public_key())
+        );
+    }
+    for t in v["set_code_transactions"].as_array().unwrap() {
+        let key = PrivateKey::from_hex(s(&t["private_key"])).unwrap();
+        let from = Address::from_public_key(&key.public_key());
+        let chain = ChainId(t["chain_id"].as_u64().unwrap());
+        let nonce = Nonce(t["nonce"].as_u64().unwrap());
+        let items = parse_authorizations(s(&t["auth"])).unwrap();
+        let own = matches!(items[0], AuthorizationItem::OwnDelegation(_));
+        let list = resolve_authorizations(&items, from, chain, nonce, &|a| a.sign(&key)).unwrap();
+        if own {
+            assert_eq!(list[0].authorization.nonce, Nonce(nonce.0 + 1));
+        }
+        let tx = TxFields {
+            chain_id: chain,
+            nonce,
+            gas_limit: Gas(t["gas"].as_u64().unwrap()),
+            fees: Fees::Eip1559 {
+                max_fee: Wei(u256(&t["max_fee_per_gas"])),
+                max_priority_fee: Wei(u256(&t["max_priority_fee_per_gas"])),
+            },
+            to: TxKind::Call(s(&t["to"]).parse().unwrap()),
+            value: Wei(u256(&t["value"])),
+            input: hex::decode(s(&t["data"]).trim_start_matches("0x")).unwrap(),
+            access_list: vec![],
+            blob: None,
+            authorizations: Some(list),
+        }
+        .build()
+        .unwrap();
+        let signed = tx.sign(&key).unwrap();
+        assert_eq!(format!("0x{}", hex::encode(signed.to_raw())), s(&t["raw"]));
+        let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
+        assert_eq!(back, signed);
+        assert_eq!(back.sender().unwrap(), from);
+    }
+}
+
+/// Authorizations that nodes would skip (another chain, the sender's own
+/// at the transaction's nonce, a high-S signature) are refused, and a
+/// set-code transaction without any cannot be signed.
+#[test]
+fn eip7702_authorizations_nodes_would_skip_are_refused() {
+    use wallet_core::ethereum::transaction::resolve_authorizations;
+    use wallet_core::ethereum::{AuthChain, Authorization, AuthorizationItem};
+    let key = PrivateKey::from_hex(&"46".repeat(32)).unwrap();
+    let me = Address::from_public_key(&key.public_key());
+    let auth = |chain, nonce| Authorization {
+        chain,
+        address: Address([9; 20]),
+        nonce: Nonce(nonce),
+    };
+    let sign = |a: Authorization| a.sign(&key);
+    let resolve = |a: Authorization| {
+        resolve_authorizations(
+            &[AuthorizationItem::Signed(a.sign(&key).unwrap())],
+            me,
+            ChainId(1),
+            Nonce(4),
+            &sign,
+        )
+    };
+    assert!(resolve(auth(AuthChain::Only(ChainId(1)), 5)).is_ok());
+    assert!(resolve(auth(AuthChain::Any, 5)).is_ok());
+    for (a, what) in [
+        (auth(AuthChain::Only(ChainId(2)), 5), "chain id 2"),
+        (auth(AuthChain::Only(ChainId(1)), 4), "nonce 5"),
+    ] {
+        let e = resolve(a).unwrap_err();
+        assert_eq!(e.kind(), wallet_core::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains(what), "{e}");
+    }
+    // Another account's authorization at any nonce is its own business.
+    let other = PrivateKey::from_hex(&"47".repeat(32)).unwrap();
+    let theirs = auth(AuthChain::Any, 0).sign(&other).unwrap();
+    assert!(resolve_authorizations(
+        &[AuthorizationItem::Signed(theirs)],
+        me,
+        ChainId(1),
+        Nonce(4),
+        &sign
+    )
+    .is_ok());
+    // A high-S signature recovers nothing nodes accept.
+    let mut high = theirs;
+    let n = U256::from_str_radix(
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+        16,
+    )
+    .unwrap();
+    high.signature.s = (n - U256::from_be_bytes(high.signature.s)).to_be_bytes::<32>();
+    high.signature.recovery_id ^= 1;
+    assert_eq!(
+        high.authority().unwrap_err().kind(),
+        wallet_core::ErrorKind::BadSignature
+    );
+    let e = resolve_authorizations(
+        &[AuthorizationItem::Signed(high)],
+        me,
+        ChainId(1),
+        Nonce(4),
+        &sign,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("invalid signature"), "{e}");
+}

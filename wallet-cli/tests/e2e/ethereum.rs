@@ -11,20 +11,20 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-const DEV_ADDR: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+pub(crate) const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub(crate) const DEV_ADDR: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 impl Ks {
-    fn import(&self, name: &str, how: &str, secret: &str) {
+    pub(crate) fn import(&self, name: &str, how: &str, secret: &str) {
         let mut a = vec!["import", name, how];
         a.extend_from_slice(&FAST);
         self.run(&a, secret).assert_ok();
     }
-    fn path(&self, f: &str) -> PathBuf {
+    pub(crate) fn path(&self, f: &str) -> PathBuf {
         self.dir.path().join(f)
     }
     /// `--json eth send NAME --rpc-url URL --yes --wait` and `extra`.
-    fn send_wait(&self, name: &str, url: &str, extra: &[&str]) -> Run {
+    pub(crate) fn send_wait(&self, name: &str, url: &str, extra: &[&str]) -> Run {
         let mut a = vec![
             "--json",
             "eth",
@@ -40,7 +40,7 @@ impl Ks {
     }
 }
 
-fn cast_out(cast: &Path, args: &[&str]) -> String {
+pub(crate) fn cast_out(cast: &Path, args: &[&str]) -> String {
     let out = Command::new(cast).args(args).output().unwrap();
     assert!(
         out.status.success(),
@@ -65,7 +65,7 @@ impl Rng {
 }
 
 /// A hex quantity from cast (`"0x1f"`) as a number.
-fn quantity(v: &Value) -> u128 {
+pub(crate) fn quantity(v: &Value) -> u128 {
     u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
 
@@ -602,12 +602,12 @@ fn messages_and_typed_data_equal_cast() {
     assert_eq!(r.err_json()["kind"], "invalid_input");
 }
 
-fn balance(anvil: &Anvil, addr: &str) -> u128 {
+pub(crate) fn balance(anvil: &Anvil, addr: &str) -> u128 {
     let v = anvil.rpc("eth_getBalance", json!([addr, "latest"]));
     u128::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
 
-fn nonce(anvil: &Anvil, addr: &str) -> u64 {
+pub(crate) fn nonce(anvil: &Anvil, addr: &str) -> u64 {
     let v = anvil.rpc("eth_getTransactionCount", json!([addr, "latest"]));
     u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
@@ -1041,7 +1041,7 @@ fn failures_have_the_right_kind_and_nothing_is_sent_twice() {
 }
 
 /// An HTTP server on loopback that answers every request the same way.
-fn fake_http(
+pub(crate) fn fake_http(
     status: &'static str,
     ctype: &'static str,
     body: &'static str,
