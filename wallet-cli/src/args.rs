@@ -346,7 +346,8 @@ pub struct ImportArgs {
     /// A PEM private key file (SEC1 or PKCS#8).
     #[arg(long, value_name = "FILE")]
     pub pem: Option<PathBuf>,
-    /// An Ethereum V3 keystore file; its password is read from stdin or a hidden prompt.
+    /// An Ethereum V3 keystore file; its password is read from stdin or a hidden prompt
+    /// (an empty line, or Enter alone, is the empty password; nothing on stdin is none).
     #[arg(long, value_name = "FILE")]
     pub eth_keystore: Option<PathBuf>,
     /// Word list of the mnemonic (default: detect).
