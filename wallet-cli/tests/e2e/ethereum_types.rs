@@ -392,7 +392,12 @@ fn blob_transactions_equal_cast_mktx_without_the_sidecar() {
             .contains("sidecar"),
         "{bad:?}"
     );
-    // A blob hash must carry the KZG version byte; blob transactions create nothing.
+}
+
+/// A blob hash must carry the KZG version byte (0x01) and be 32 bytes.
+#[test]
+fn blob_hashes_must_carry_the_kzg_version() {
+    let ks = keystore();
     let base = [
         "--json",
         "eth",
