@@ -346,7 +346,8 @@ pub struct ImportArgs {
     /// A PEM private key file (SEC1 or PKCS#8).
     #[arg(long, value_name = "FILE")]
     pub pem: Option<PathBuf>,
-    /// An Ethereum V3 keystore file; its password is read from stdin or a hidden prompt.
+    /// An Ethereum V3 keystore file; its password is read from stdin or a hidden prompt
+    /// (an empty line, or Enter alone, is the empty password; nothing on stdin is none).
     #[arg(long, value_name = "FILE")]
     pub eth_keystore: Option<PathBuf>,
     /// Word list of the mnemonic (default: detect).
@@ -447,17 +448,22 @@ pub struct KeyArgs {
 
 /// Fields of an Ethereum transaction.
 #[derive(Debug, Args, Clone)]
+#[command(group(clap::ArgGroup::new("recipient").required(true).args(["to", "create"])))]
 pub struct EthTxArgs {
-    /// Recipient; omit to create a contract.
+    /// Recipient (or --create with the init code as --data).
     #[arg(long, value_name = "ADDRESS")]
     pub to: Option<String>,
-    /// Value: 1.5ether, 1500000gwei, 21000wei, or a bare number of ether.
+    /// Create a contract: no recipient, --data is the init code.
+    #[arg(long, requires = "data")]
+    pub create: bool,
+    /// Value: 1.5ether, 1500000gwei, 21000wei, or a bare number of ether;
+    /// 0x-hex is wei (0x10 is 16 wei).
     #[arg(long, value_name = "V", default_value = "0")]
     pub value: String,
     /// Call data or init code, hex.
     #[arg(long, value_name = "HEX")]
     pub data: Option<String>,
-    /// EIP-1559 max fee per gas (unit suffix, or wei).
+    /// EIP-1559 max fee per gas (unit suffix, or wei: a bare 30 is 30 wei).
     #[arg(long, value_name = "F", conflicts_with = "gas_price")]
     pub max_fee: Option<String>,
     /// EIP-1559 max priority fee per gas (unit suffix, or wei).
@@ -472,6 +478,25 @@ pub struct EthTxArgs {
     /// EIP-2930 access list, the standard JSON form.
     #[arg(long, value_name = "FILE")]
     pub access_list: Option<PathBuf>,
+    /// EIP-7702 authorization (makes a type-4 set-code transaction; repeat
+    /// for more): a contract ADDRESS the sending account delegates to
+    /// (signed here, for this chain, at the transaction's nonce + 1), a
+    /// signed authorization (0x-RLP as `cast wallet sign-auth` prints, or
+    /// the JSON of `wallet eth sign-auth --json`), or a FILE holding those.
+    #[arg(long = "auth", value_name = "AUTH", conflicts_with_all = ["legacy", "gas_price", "create", "blob_hash"])]
+    pub auth: Vec<String>,
+    /// EIP-4844 blob versioned hash (makes a type-3 blob transaction;
+    /// repeat per blob). Only the transaction is signed: the sidecar
+    /// (blobs, KZG commitments and proofs) is not built here.
+    #[arg(long = "blob-hash", value_name = "HASH", requires = "blob_fee", conflicts_with_all = ["legacy", "gas_price", "create"])]
+    pub blob_hash: Vec<String>,
+    /// EIP-4844 max fee per blob gas (unit suffix, or wei).
+    #[arg(long, value_name = "F", requires = "blob_hash")]
+    pub blob_fee: Option<String>,
+    /// Accept a fee per gas above the safety cap (10× the node's recent
+    /// fees, at least 100 gwei; 1000 gwei for sign-tx, which has no node).
+    #[arg(long)]
+    pub allow_high_fee: bool,
 }
 
 /// `wallet eth sign-tx`
@@ -496,6 +521,26 @@ pub struct EthSignTxArgs {
     pub key: KeyArgs,
 }
 
+/// `wallet eth sign-auth`
+#[derive(Debug, Args)]
+pub struct EthSignAuthArgs {
+    /// Wallet name.
+    pub name: String,
+    /// The contract whose code the account is to run.
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: String,
+    /// The account nonce it is valid at (the nonce it will have when the
+    /// transaction carrying it runs: + 1 if the account sends it itself).
+    #[arg(long, value_name = "N")]
+    pub nonce: u64,
+    /// The chain it is valid on; 0 authorizes on every chain.
+    #[arg(long, value_name = "C")]
+    pub chain_id: u64,
+    /// Which key.
+    #[command(flatten)]
+    pub key: KeyArgs,
+}
+
 /// `wallet eth send`
 #[derive(Debug, Args)]
 pub struct EthSendArgs {
@@ -507,7 +552,9 @@ pub struct EthSendArgs {
     /// Transaction fields.
     #[command(flatten)]
     pub tx: EthTxArgs,
-    /// Expected chain id: refuse a node on another chain.
+    /// The chain the transaction is for; the node must serve it. Required
+    /// unless the node serves a development chain (31337, 1337): a node
+    /// does not choose the chain a signature is valid on.
     #[arg(long, value_name = "C")]
     pub chain_id: Option<u64>,
     /// Nonce (default: the node's pending nonce).
@@ -534,7 +581,13 @@ pub struct EthSendArgs {
 #[derive(Debug, Subcommand)]
 pub enum EthCommand {
     /// Sign a transaction offline; prints the raw transaction and its hash.
+    /// Types: legacy (--legacy), EIP-2930 (--gas-price), EIP-1559 (--max-fee
+    /// and --priority-fee), EIP-4844 blobs (--blob-hash, without the
+    /// sidecar), EIP-7702 set code (--auth).
     SignTx(EthSignTxArgs),
+    /// Sign an EIP-7702 authorization (prints it as 0x-RLP, as `cast wallet
+    /// sign-auth` does): the account lets its code be the contract's.
+    SignAuth(EthSignAuthArgs),
     /// Sign EIP-712 typed data (the standard JSON form) from FILE.
     SignTypedData {
         /// Wallet name.
@@ -545,9 +598,10 @@ pub enum EthCommand {
         #[command(flatten)]
         key: KeyArgs,
     },
-    /// Fill in nonce, fees, gas and chain id from a node, sign, send.
+    /// Fill in nonce, fees and gas from a node, show it, confirm, sign, send.
     Send(EthSendArgs),
-    /// Send an already signed transaction.
+    /// Send an already signed transaction (a node that already has it,
+    /// pending or mined, is a success).
     Broadcast {
         /// Node URL.
         #[arg(long, value_name = "URL")]
@@ -568,11 +622,15 @@ pub enum EthCommand {
         /// Node URL.
         #[arg(long, value_name = "URL")]
         rpc_url: String,
+        /// Seconds to wait for the node.
+        #[arg(long, value_name = "S", default_value_t = 30)]
+        timeout: u64,
         /// Which key.
         #[command(flatten)]
         key: KeyArgs,
     },
-    /// Decode a raw signed transaction and recover its sender (offline).
+    /// Decode a raw signed transaction (types 0 to 4; a blob transaction
+    /// without its sidecar) and recover its sender (offline).
     DecodeTx {
         /// The raw transaction, hex (`-` or nothing: stdin).
         raw: Option<String>,
@@ -901,6 +959,9 @@ mod tests {
         "change_type",
         "gap",
         "allow_sighash",
+        "auth",
+        "blob_hash",
+        "blob_fee",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod hardening;
 mod output;
+mod progress;
 mod prompt;
 mod render;
 mod select;

@@ -63,9 +63,42 @@ fn raw_stdin() -> std::io::Result<std::fs::File> {
 /// Reads a secret from stdin: a hidden prompt on a terminal, else all of
 /// stdin (at most [`MAX_SECRET_LEN`] bytes).
 pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliError> {
+    let (text, _) = read_stdin_text(prompt, what)?;
+    if text.trim().is_empty() {
+        return Err(CliError::user(
+            ErrorKind::InvalidInput,
+            format!("no {what} given: pipe it on stdin or type it at the prompt"),
+        ));
+    }
+    Ok(SecretString::from(text))
+}
+
+/// Reads a password that may be empty (an Ethereum V3 file's): Enter alone
+/// at the prompt, or an empty line on stdin, is the empty password; one
+/// trailing newline is removed. Nothing at all on stdin (closed, or
+/// /dev/null) with no terminal is no password, an error.
+pub fn read_stdin_password(prompt: &str, what: &str) -> Result<SecretString, CliError> {
+    let (text, at_terminal) = read_stdin_text(prompt, what)?;
+    if text.is_empty() && !at_terminal {
+        return Err(CliError::user(
+            ErrorKind::InvalidInput,
+            format!("no {what} given: pipe it on stdin (an empty line is the empty password) or type it at the prompt"),
+        ));
+    }
+    let line = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(&text);
+    Ok(SecretString::from(line))
+}
+
+/// The text of a secret (a hidden prompt on a terminal, else all of
+/// stdin), and whether it came from the terminal.
+fn read_stdin_text(prompt: &str, what: &str) -> Result<(Zeroizing<String>, bool), CliError> {
     crate::hardening::harden();
     let stdin = std::io::stdin();
-    let text = if stdin.is_terminal() {
+    let at_terminal = stdin.is_terminal();
+    let text = if at_terminal {
         let mut buf = hidden_line(prompt).map_err(|e| {
             CliError::user(
                 ErrorKind::Io,
@@ -95,13 +128,7 @@ pub fn read_stdin_secret(prompt: &str, what: &str) -> Result<SecretString, CliEr
             )
         })?
     };
-    if text.trim().is_empty() {
-        return Err(CliError::user(
-            ErrorKind::InvalidInput,
-            format!("no {what} given: pipe it on stdin or type it at the prompt"),
-        ));
-    }
-    Ok(SecretString::from(text))
+    Ok((text, at_terminal))
 }
 
 /// Reads a secret file: its bytes as UTF-8, less one trailing newline

@@ -10,7 +10,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use wallet_core::bitcoin::psbt::{self, KeyRing};
 use wallet_core::bitcoin::{Address, AddressType, NetworkParams};
 use wallet_core::ecdsa;
-use wallet_core::ethereum::{ChainId, Fees, Gas, Nonce, Transaction as EthTx, Wei};
+use wallet_core::ethereum::{ChainId, Gas, Nonce, Transaction as EthTx, TxEip1559, TxKind, Wei};
 use wallet_core::key::PrivateKey;
 use wallet_core::schnorr::{self, AuxRand};
 
@@ -72,23 +72,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("schnorr_sign", |b| {
         b.iter(|| schnorr::sign(&key, black_box(&digest), AuxRand::Fixed([0; 32])).unwrap())
     });
-    let tx = EthTx {
-        chain_id: Some(ChainId(1)),
+    let tx = EthTx::Eip1559(TxEip1559 {
+        chain_id: ChainId(1),
         nonce: Nonce(7),
-        gas: Gas(21_000),
-        fees: Fees::Eip1559 {
-            max_fee: Wei::from_gwei(30),
-            max_priority_fee: Wei::from_gwei(1),
-        },
-        to: Some(
+        gas_limit: Gas(21_000),
+        max_fee_per_gas: Wei::from_gwei(30),
+        max_priority_fee_per_gas: Wei::from_gwei(1),
+        to: TxKind::Call(
             "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
                 .parse()
                 .unwrap(),
         ),
         value: Wei::from_gwei(1_000_000),
-        data: vec![],
+        input: vec![],
         access_list: vec![],
-    };
+    });
     g.bench_function("eip1559_sign_and_encode", |b| {
         b.iter(|| {
             let s = black_box(tx.clone()).sign(&key).unwrap();

@@ -4,7 +4,7 @@
 //!   cargo run --release -p wallet-core --example sign_eip1559 -- 1000
 
 use std::time::Instant;
-use wallet_core::ethereum::{ChainId, Fees, Gas, Nonce, Transaction, Wei};
+use wallet_core::ethereum::{ChainId, Gas, Nonce, Transaction, TxEip1559, TxKind, Wei};
 use wallet_core::key::PrivateKey;
 
 fn main() -> Result<(), wallet_core::Error> {
@@ -18,19 +18,17 @@ fn main() -> Result<(), wallet_core::Error> {
     let start = Instant::now();
     let mut bytes = 0usize;
     for i in 0..n {
-        let tx = Transaction {
-            chain_id: Some(ChainId(1)),
+        let tx = Transaction::Eip1559(TxEip1559 {
+            chain_id: ChainId(1),
             nonce: Nonce(i),
-            gas: Gas(21_000),
-            fees: Fees::Eip1559 {
-                max_fee: Wei::from_gwei(30),
-                max_priority_fee: Wei::from_gwei(1),
-            },
-            to: Some(to),
+            gas_limit: Gas(21_000),
+            max_fee_per_gas: Wei::from_gwei(30),
+            max_priority_fee_per_gas: Wei::from_gwei(1),
+            to: TxKind::Call(to),
             value: Wei::from_gwei(1_000_000),
-            data: Vec::new(),
+            input: Vec::new(),
             access_list: Vec::new(),
-        };
+        });
         bytes += tx.sign(&key)?.to_raw().len();
     }
     let secs = start.elapsed().as_secs_f64();

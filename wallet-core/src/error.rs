@@ -307,6 +307,17 @@ pub enum Error {
         cause: Box<Error>,
     },
 
+    /// A transaction the node accepted has no receipt yet after the wait:
+    /// it is pending (not lost) and may still be mined. Its kind is
+    /// [`ErrorKind::Timeout`].
+    #[error("transaction {tx} was sent and is still pending after {seconds} s (no receipt yet); it may be mined later: look it up by that hash before sending it again")]
+    Pending {
+        /// The transaction's hash, as shown to users.
+        tx: String,
+        /// How long the receipt was waited for.
+        seconds: u64,
+    },
+
     /// The node returned a JSON-RPC error.
     #[error("the node refused {method}: {message} (code {code})")]
     NodeError {
@@ -433,7 +444,7 @@ impl Error {
             }
             Error::Io { .. } => ErrorKind::Io,
             Error::NodeUnreachable { .. } => ErrorKind::NodeUnreachable,
-            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Timeout { .. } | Error::Pending { .. } => ErrorKind::Timeout,
             Error::BadResponse { .. } => ErrorKind::BadResponse,
             Error::MaybeSent { cause, .. } | Error::ChangeNotRecorded(cause) => cause.kind(),
             Error::NodeError { .. } => ErrorKind::NodeError,
@@ -491,6 +502,11 @@ impl Error {
             }
             Error::MaybeSent { tx, .. } => {
                 d.insert("maybe_sent".into(), json!(true));
+                d.insert("tx".into(), json!(tx));
+            }
+            Error::Pending { tx, .. } => {
+                d.insert("maybe_sent".into(), json!(true));
+                d.insert("pending".into(), json!(true));
                 d.insert("tx".into(), json!(tx));
             }
             _ => {}

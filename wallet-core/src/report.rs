@@ -8,7 +8,9 @@
 
 use crate::account::{AddressFormat, DerivedAddress};
 use crate::error::{Error, ErrorKind};
-use crate::ethereum::{Address as EthAddress, Fees, SignedTransaction};
+use crate::ethereum::{
+    Address as EthAddress, SignedAuthorization, SignedTransaction, Transaction, Wei,
+};
 use crate::keystore::{KdfParams, KeySource, WalletFile, FORMAT_VERSION};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -422,7 +424,8 @@ pub struct SignedEthTx {
     pub from: String,
     /// The recipient; `null` creates a contract.
     pub to: Option<String>,
-    /// The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559.
+    /// The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844
+    /// (blobs), 4 EIP-7702 (set code).
     #[serde(rename = "type")]
     pub tx_type: u8,
     /// The chain id (`null`: a pre-EIP-155 legacy transaction).
@@ -438,15 +441,24 @@ pub struct SignedEthTx {
     /// The gas price in wei (types 0 and 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gas_price: Option<String>,
-    /// The max fee per gas in wei (type 2).
+    /// The max fee per gas in wei (types 2, 3 and 4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_fee_per_gas: Option<String>,
-    /// The max priority fee per gas in wei (type 2).
+    /// The max priority fee per gas in wei (types 2, 3 and 4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_priority_fee_per_gas: Option<String>,
-    /// The access list (types 1 and 2).
+    /// The access list (types 1 to 4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_list: Option<serde_json::Value>,
+    /// The max fee per blob gas in wei (type 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_fee_per_blob_gas: Option<String>,
+    /// The blobs' versioned hashes, 0x-hex (type 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob_versioned_hashes: Option<Vec<String>>,
+    /// The authorizations (type 4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authorization_list: Option<Vec<SignedEthAuthorization>>,
     /// The signature's v as the transaction encodes it.
     pub v: u64,
     /// The signature's r, 0x-hex.
@@ -460,38 +472,94 @@ impl SignedEthTx {
     #[must_use]
     pub fn of(signed: &SignedTransaction, from: &EthAddress) -> Self {
         let tx = &signed.tx;
-        let (gas_price, max_fee, priority) = match &tx.fees {
-            Fees::Legacy { gas_price } | Fees::AccessList { gas_price } => {
-                (Some(gas_price.0.to_string()), None, None)
-            }
-            Fees::Eip1559 {
-                max_fee,
-                max_priority_fee,
-            } => (
+        let wei = |w: Wei| w.0.to_string();
+        let (blob_fee, blob_hashes, auths) = match tx {
+            Transaction::Eip4844(t) => (
+                Some(wei(t.max_fee_per_blob_gas)),
+                Some(
+                    t.blob_versioned_hashes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect(),
+                ),
                 None,
-                Some(max_fee.0.to_string()),
-                Some(max_priority_fee.0.to_string()),
             ),
+            Transaction::Eip7702(t) => (
+                None,
+                None,
+                Some(
+                    t.authorization_list
+                        .iter()
+                        .map(SignedEthAuthorization::of)
+                        .collect(),
+                ),
+            ),
+            _ => (None, None, None),
         };
         Self {
             raw: format!("0x{}", hex::encode(signed.to_raw())),
-            hash: format!("0x{}", hex::encode(signed.hash())),
+            hash: signed.hash().to_string(),
             from: from.to_checksum(),
-            to: tx.to.map(|a| a.to_checksum()),
-            tx_type: tx.tx_type(),
-            chain_id: tx.chain_id.map(|c| c.0),
-            nonce: tx.nonce.0,
-            gas: tx.gas.0,
-            value: tx.value.0.to_string(),
-            data: format!("0x{}", hex::encode(&tx.data)),
-            gas_price,
-            max_fee_per_gas: max_fee,
-            max_priority_fee_per_gas: priority,
-            access_list: (tx.tx_type() != 0)
-                .then(|| serde_json::to_value(&tx.access_list).unwrap_or_default()),
+            to: tx.to().map(|a| a.to_checksum()),
+            tx_type: tx.tx_type().as_u8(),
+            chain_id: tx.chain_id().map(|c| c.0),
+            nonce: tx.nonce().0,
+            gas: tx.gas_limit().0,
+            value: wei(tx.value()),
+            data: format!("0x{}", hex::encode(tx.input())),
+            gas_price: tx.gas_price().map(wei),
+            max_fee_per_gas: tx.eip1559_fees().map(|(max, _)| wei(max)),
+            max_priority_fee_per_gas: tx.eip1559_fees().map(|(_, p)| wei(p)),
+            access_list: tx
+                .access_list()
+                .map(|l| serde_json::to_value(l).unwrap_or_default()),
+            max_fee_per_blob_gas: blob_fee,
+            blob_versioned_hashes: blob_hashes,
+            authorization_list: auths,
             v: signed.v(),
             r: format!("0x{}", hex::encode(signed.signature.r)),
             s: format!("0x{}", hex::encode(signed.signature.s)),
+        }
+    }
+}
+
+/// A signed EIP-7702 authorization (`eth sign-auth`, and each entry of a
+/// set-code transaction).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignedEthAuthorization {
+    /// `rlp([chain_id, address, nonce, y_parity, r, s])`, 0x-hex (the form
+    /// `cast wallet sign-auth` prints and `--auth` takes).
+    pub raw: String,
+    /// The chain id it is valid on; 0: every chain.
+    pub chain_id: u64,
+    /// The contract whose code the account takes.
+    pub address: String,
+    /// The account nonce it is valid at.
+    pub nonce: u64,
+    /// The signature's y parity.
+    pub y_parity: u8,
+    /// The signature's r, 0x-hex.
+    pub r: String,
+    /// The signature's s, 0x-hex.
+    pub s: String,
+    /// The authorizing account, recovered (`null`: the signature is invalid
+    /// and nodes skip this authorization).
+    pub authority: Option<String>,
+}
+
+impl SignedEthAuthorization {
+    /// The view of `a`.
+    #[must_use]
+    pub fn of(a: &SignedAuthorization) -> Self {
+        Self {
+            raw: format!("0x{}", hex::encode(a.to_rlp())),
+            chain_id: a.authorization.chain.id(),
+            address: a.authorization.address.to_checksum(),
+            nonce: a.authorization.nonce.0,
+            y_parity: a.y_parity(),
+            r: format!("0x{}", hex::encode(a.signature.r)),
+            s: format!("0x{}", hex::encode(a.signature.s)),
+            authority: a.authority().ok().map(|x| x.to_checksum()),
         }
     }
 }
@@ -566,7 +634,8 @@ pub struct ErrorReport {
     pub message: String,
     /// Extra facts: `position`, `word`, `suggestions`, `language`,
     /// `word_language`, `word_count` (mnemonic errors), `reason` (a node's
-    /// rejection), `maybe_sent` and `tx` (a send whose answer was lost).
+    /// rejection), `maybe_sent` and `tx` (a send whose answer was lost, or
+    /// one still `pending` after the wait).
     #[serde(flatten)]
     pub details: serde_json::Map<String, serde_json::Value>,
 }

@@ -8,14 +8,15 @@ use crate::bitcoin::{amount, Address, Network, NetworkParams};
 use crate::chain::ChainKind;
 use crate::error::{Error, Result};
 use crate::ethereum::{
-    transaction, AccessListItem, ChainId, Fees, Gas, Nonce, Transaction, Unit, Wei,
+    transaction, AccessListItem, AuthChain, Authorization, AuthorizationItem, BlobFields, ChainId,
+    Fees, Gas, Nonce, TxFields, TxKind, Unit, VersionedHash, Wei,
 };
 use crate::keystore::KdfParams;
 use crate::mnemonic::{Language, WordCount};
 use crate::rpc::bitcoin::Auth;
 use crate::secret::SecretString;
 use crate::spend::bitcoin::PaymentRequest;
-use crate::spend::ethereum::SendRequest;
+use crate::spend::ethereum::{OfflineTx, SendRequest};
 use crate::wallet::{KeyChoice, MessageScheme, PsbtPolicy};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -213,15 +214,22 @@ impl KeyRequest {
 }
 
 /// An Ethereum transaction (amounts take units: "1.5ether", "30gwei",
-/// "21000wei"; bare values are ether, bare fees wei): `to`, `value`, `data`,
-/// `nonce`, `gas`, `chain_id`, `max_fee` + `priority_fee` or `gas_price`
-/// (with `legacy`), `access_list` (standard JSON), `wait`, and the key
-/// `account`/`index`/`path`.
+/// "21000wei"; bare values are ether, bare fees wei; hex is wei): `to` (or
+/// `"create":true` with the init code as `data`), `value`, `data`, `nonce`,
+/// `gas`, `chain_id`, `max_fee` + `priority_fee` or `gas_price` (with
+/// `legacy`), `access_list` (standard JSON), `blob_versioned_hashes` +
+/// `max_fee_per_blob_gas` (a blob transaction, sidecar not included),
+/// `authorization_list` (a set-code transaction: entries as
+/// [`crate::ethereum::transaction::parse_authorizations`] reads them),
+/// `allow_high_fee`, `wait`, and the key `account`/`index`/`path`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct EthTxRequest {
-    /// The recipient (`None`: contract creation).
+    /// The recipient.
     pub to: Option<String>,
+    /// Create a contract (no `to`; `data` is the init code).
+    #[serde(default)]
+    pub create: bool,
     /// The value.
     pub value: Option<String>,
     /// Call data, hex.
@@ -230,7 +238,7 @@ pub struct EthTxRequest {
     pub nonce: Option<u64>,
     /// The gas limit.
     pub gas: Option<u64>,
-    /// The chain id.
+    /// The chain id (sends: required unless the node is a dev chain).
     pub chain_id: Option<u64>,
     /// EIP-1559 max fee per gas.
     pub max_fee: Option<String>,
@@ -243,6 +251,15 @@ pub struct EthTxRequest {
     pub legacy: bool,
     /// EIP-2930 access list, the standard JSON form.
     pub access_list: Option<serde_json::Value>,
+    /// EIP-4844 blob versioned hashes (0x-hex).
+    pub blob_versioned_hashes: Option<Vec<String>>,
+    /// EIP-4844 max fee per blob gas.
+    pub max_fee_per_blob_gas: Option<String>,
+    /// EIP-7702 authorizations.
+    pub authorization_list: Option<serde_json::Value>,
+    /// Accept a fee per gas above the safety cap.
+    #[serde(default)]
+    pub allow_high_fee: bool,
     /// Wait for the receipt (sends).
     #[serde(default)]
     pub wait: bool,
@@ -256,10 +273,12 @@ pub struct EthTxRequest {
 
 /// The fields every Ethereum transaction has, parsed.
 struct TxBody {
-    to: Option<crate::ethereum::Address>,
+    to: TxKind,
     value: Wei,
     data: Vec<u8>,
     access_list: Vec<AccessListItem>,
+    blob: Option<BlobFields>,
+    authorizations: Option<Vec<AuthorizationItem>>,
 }
 
 fn fee(s: &Option<String>, what: &str) -> Result<Option<Wei>> {
@@ -280,20 +299,43 @@ impl EthTxRequest {
 
     fn common(&self) -> Result<TxBody> {
         let d = self.data.as_deref().unwrap_or("0x");
+        let data =
+            hex::decode(d.trim_start_matches("0x")).map_err(|_| Error::input("data is not hex"))?;
         Ok(TxBody {
-            to: opt(&self.to)?,
+            to: TxKind::from_request(opt(&self.to)?, self.create, &data)?,
             value: Wei::parse(self.value.as_deref().unwrap_or("0"), Unit::Ether)?,
-            data: hex::decode(d.trim_start_matches("0x"))
-                .map_err(|_| Error::input("data is not hex"))?,
+            data,
             access_list: match &self.access_list {
                 None => Vec::new(),
                 Some(v) => transaction::parse_access_list(&v.to_string())?,
             },
+            blob: self.blob()?,
+            authorizations: match &self.authorization_list {
+                None => None,
+                Some(v) => Some(transaction::parse_authorizations(&v.to_string())?),
+            },
         })
     }
 
+    fn blob(&self) -> Result<Option<BlobFields>> {
+        match (&self.blob_versioned_hashes, &self.max_fee_per_blob_gas) {
+            (None, None) => Ok(None),
+            (Some(hashes), Some(fee_text)) => Ok(Some(BlobFields {
+                max_fee_per_blob_gas: fee(&Some(fee_text.clone()), "max_fee_per_blob_gas")?
+                    .unwrap_or_default(),
+                versioned_hashes: hashes
+                    .iter()
+                    .map(|h| VersionedHash::parse(h))
+                    .collect::<Result<_, _>>()?,
+            })),
+            _ => Err(Error::input(
+                "a blob transaction needs both blob_versioned_hashes and max_fee_per_blob_gas",
+            )),
+        }
+    }
+
     /// The transaction to sign offline (nonce, gas, chain id and fees given).
-    pub fn transaction(&self) -> Result<Transaction> {
+    pub fn offline(&self) -> Result<OfflineTx> {
         let fees = Fees::from_prices(
             fee(&self.max_fee, "max_fee")?,
             fee(&self.priority_fee, "priority_fee")?,
@@ -302,44 +344,82 @@ impl EthTxRequest {
         )
         .ok_or_else(|| Error::input("give max_fee and priority_fee, or gas_price"))?;
         let missing = |f: &str| Error::input(format!("{f} is required"));
-        let TxBody {
-            to,
-            value,
-            data,
-            access_list,
-        } = self.common()?;
-        Ok(Transaction {
-            chain_id: Some(ChainId(self.chain_id.ok_or_else(|| missing("chain_id"))?)),
-            nonce: Nonce(self.nonce.ok_or_else(|| missing("nonce"))?),
-            gas: Gas(self.gas.ok_or_else(|| missing("gas"))?),
-            fees,
-            to,
-            value,
-            data,
-            access_list,
+        let b = self.common()?;
+        Ok(OfflineTx {
+            fields: TxFields {
+                chain_id: ChainId(self.chain_id.ok_or_else(|| missing("chain_id"))?),
+                nonce: Nonce(self.nonce.ok_or_else(|| missing("nonce"))?),
+                gas_limit: Gas(self.gas.ok_or_else(|| missing("gas"))?),
+                fees,
+                to: b.to,
+                value: b.value,
+                input: b.data,
+                access_list: b.access_list,
+                blob: b.blob,
+                authorizations: None,
+            },
+            authorizations: b.authorizations,
+            allow_high_fee: self.allow_high_fee,
         })
     }
 
     /// The send to fill in from a node (what is given is kept).
     pub fn send_request(&self) -> Result<SendRequest> {
-        let TxBody {
-            to,
-            value,
-            data,
-            access_list,
-        } = self.common()?;
+        let b = self.common()?;
         Ok(SendRequest {
-            to,
-            value,
-            data,
-            access_list,
+            to: b.to,
+            value: b.value,
+            data: b.data,
+            access_list: b.access_list,
             legacy: self.legacy,
             gas_price: fee(&self.gas_price, "gas_price")?,
             max_fee: fee(&self.max_fee, "max_fee")?,
             priority_fee: fee(&self.priority_fee, "priority_fee")?,
             gas: self.gas.map(Gas),
             nonce: self.nonce.map(Nonce),
-            expected_chain_id: self.chain_id.map(ChainId),
+            chain_id: self.chain_id.map(ChainId),
+            blob: b.blob,
+            authorizations: b.authorizations,
+            allow_high_fee: self.allow_high_fee,
+        })
+    }
+}
+
+/// An EIP-7702 authorization to sign: `{"address","nonce","chain_id"}`
+/// (`chain_id` 0: every chain) and the key `account`/`index`/`path`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EthAuthRequest {
+    /// The contract whose code the account takes.
+    pub address: String,
+    /// The account nonce it is valid at.
+    pub nonce: u64,
+    /// The chain id it is valid on (0: every chain).
+    pub chain_id: u64,
+    /// The key's account.
+    pub account: Option<u32>,
+    /// The key's index.
+    pub index: Option<u32>,
+    /// The key's full path.
+    pub path: Option<String>,
+}
+
+impl EthAuthRequest {
+    /// The typed authorization.
+    pub fn authorization(&self) -> Result<Authorization> {
+        Ok(Authorization {
+            chain: AuthChain::from_id(self.chain_id),
+            address: self.address.parse()?,
+            nonce: Nonce(self.nonce),
+        })
+    }
+
+    /// The key that signs.
+    pub fn choice(&self) -> Result<KeyChoice> {
+        Ok(KeyChoice {
+            account: self.account,
+            index: self.index,
+            path: opt(&self.path)?,
         })
     }
 }

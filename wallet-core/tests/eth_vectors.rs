@@ -11,7 +11,7 @@ use serde_json::Value;
 use wallet_core::ecdsa;
 use wallet_core::ethereum::{
     message, transaction, Address, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction,
-    TypedData, Wei,
+    TxFields, TxKind, TxLegacy, TypedData, Wei,
 };
 use wallet_core::hash::{keccak256, sha256};
 use wallet_core::key::PrivateKey;
@@ -42,18 +42,15 @@ fn dec32(v: &Value) -> [u8; 32] {
 fn eip155_example() {
     let v = load("eip155.json");
     let t = &v["tx"];
-    let tx = Transaction {
+    let tx = Transaction::Legacy(TxLegacy {
         chain_id: Some(ChainId(t["chainId"].as_u64().unwrap())),
         nonce: Nonce(t["nonce"].as_u64().unwrap()),
-        gas: Gas(t["gas"].as_u64().unwrap()),
-        fees: Fees::Legacy {
-            gas_price: Wei(u256(&t["gasPrice"])),
-        },
-        to: Some(s(&t["to"]).parse().unwrap()),
+        gas_limit: Gas(t["gas"].as_u64().unwrap()),
+        gas_price: Wei(u256(&t["gasPrice"])),
+        to: TxKind::Call(s(&t["to"]).parse().unwrap()),
         value: Wei(u256(&t["value"])),
-        data: vec![],
-        access_list: vec![],
-    };
+        input: vec![],
+    });
     assert_eq!(
         format!("0x{}", hex::encode(tx.signing_payload().unwrap())),
         s(&v["signing_data"])
@@ -102,14 +99,14 @@ fn eth_account_documented_examples() {
                 gas_price: Wei(u256(&tx["gasPrice"])),
             },
         };
-        let unsigned = Transaction {
-            chain_id: Some(ChainId(tx["chainId"].as_u64().unwrap())),
+        let unsigned = TxFields {
+            chain_id: ChainId(tx["chainId"].as_u64().unwrap()),
             nonce: Nonce(tx["nonce"].as_u64().unwrap()),
-            gas: Gas(tx["gas"].as_u64().unwrap()),
+            gas_limit: Gas(tx["gas"].as_u64().unwrap()),
             fees,
-            to: Some(s(&tx["to"]).parse().unwrap()),
+            to: TxKind::Call(s(&tx["to"]).parse().unwrap()),
             value: Wei(u256(&tx["value"])),
-            data: hex::decode(
+            input: hex::decode(
                 tx.get("data")
                     .and_then(Value::as_str)
                     .unwrap_or("0x")
@@ -117,15 +114,16 @@ fn eth_account_documented_examples() {
             )
             .unwrap(),
             access_list,
-        };
+            blob: None,
+            authorizations: None,
+        }
+        .build()
+        .unwrap();
+        assert_eq!(unsigned.tx_type().as_u8(), ty as u8);
         let key = PrivateKey::from_hex(s(&t["private_key"])).unwrap();
         let signed = unsigned.sign(&key).unwrap();
         let name = s(&t["name"]);
-        assert_eq!(
-            format!("0x{}", hex::encode(signed.hash())),
-            s(&t["hash"]),
-            "{name}"
-        );
+        assert_eq!(signed.hash().to_string(), s(&t["hash"]), "{name}");
         assert_eq!(signed.signature.r, dec32(&t["r"]), "{name}");
         assert_eq!(signed.signature.s, dec32(&t["s"]), "{name}");
         assert_eq!(signed.v(), t["v"].as_u64().unwrap(), "{name}");
@@ -298,18 +296,20 @@ fn x_of_k(k: &str) -> [u8; 32] {
 #[test]
 fn transaction_round_trips_and_rejections() {
     let key = PrivateKey::from_hex(&"11".repeat(32)).unwrap();
-    let base = Transaction {
-        chain_id: Some(ChainId(31337)),
+    let base = TxFields {
+        chain_id: ChainId(31337),
         nonce: Nonce(0),
-        gas: Gas(53_000),
+        gas_limit: Gas(53_000),
         fees: Fees::Eip1559 {
             max_fee: Wei::from_gwei(3),
             max_priority_fee: Wei::from_gwei(1),
         },
-        to: None,
+        to: TxKind::Create,
         value: Wei::ZERO,
-        data: vec![0x60, 0x80, 0x60, 0x40],
+        input: vec![0x60, 0x80, 0x60, 0x40],
         access_list: vec![],
+        blob: None,
+        authorizations: None,
     };
     for fees in [
         base.fees.clone(),
@@ -333,7 +333,7 @@ fn transaction_round_trips_and_rejections() {
             let mut tx = base.clone();
             tx.fees = fees.clone();
             tx.nonce = Nonce(nonce);
-            let signed = tx.sign(&key).unwrap();
+            let signed = tx.build().unwrap().sign(&key).unwrap();
             let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
             assert_eq!(back, signed);
         }
@@ -344,9 +344,9 @@ fn transaction_round_trips_and_rejections() {
         max_fee: Wei::from_gwei(1),
         max_priority_fee: Wei::from_gwei(2),
     };
-    assert!(bad.sign(&key).is_err());
+    assert!(bad.build().unwrap().sign(&key).is_err());
     // A high-S signature is refused on decode.
-    let signed = base.sign(&key).unwrap();
+    let signed = base.build().unwrap().sign(&key).unwrap();
     let mut high = signed.clone();
     let n = U256::from_str_radix(
         "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
@@ -483,4 +483,134 @@ fn eip712_type_names_sort_by_name_like_eth_account() {
 fn eip712_recursive_type_like_eth_account() {
     let diffs = one_eth_account_vector("recursive");
     assert!(diffs.is_empty(), "{diffs:#?}");
+}
+
+/// EIP-7702 authorizations and set-code transactions equal cast's
+/// (testdata/vectors/eip7702_cast.json); they decode back, their
+/// authorities recover, and the sender's own authorization is at nonce + 1.
+#[test]
+fn eip7702_equals_cast() {
+    use wallet_core::ethereum::transaction::{parse_authorizations, resolve_authorizations};
+    use wallet_core::ethereum::{AuthChain, Authorization, AuthorizationItem, SignedAuthorization};
+    let v = load("eip7702_cast.json");
+    for a in v["authorizations"].as_array().unwrap() {
+        let key = PrivateKey::from_hex(s(&a["private_key"])).unwrap();
+        let auth = Authorization {
+            chain: AuthChain::from_id(a["chain_id"].as_u64().unwrap()),
+            address: s(&a["address"]).parse().unwrap(),
+            nonce: Nonce(a["nonce"].as_u64().unwrap()),
+        };
+        let signed = auth.sign(&key).unwrap();
+        let raw = format!("0x{}", hex::encode(signed.to_rlp()));
+        assert_eq!(raw, s(&a["signed"]));
+        let back = SignedAuthorization::from_rlp(&signed.to_rlp()).unwrap();
+        assert_eq!(back, signed);
+        assert_eq!(
+            back.authority().unwrap(),
+            Address::from_public_key(&key.public_key())
+        );
+    }
+    for t in v["set_code_transactions"].as_array().unwrap() {
+        let key = PrivateKey::from_hex(s(&t["private_key"])).unwrap();
+        let from = Address::from_public_key(&key.public_key());
+        let chain = ChainId(t["chain_id"].as_u64().unwrap());
+        let nonce = Nonce(t["nonce"].as_u64().unwrap());
+        let items = parse_authorizations(s(&t["auth"])).unwrap();
+        let own = matches!(items[0], AuthorizationItem::OwnDelegation(_));
+        let list = resolve_authorizations(&items, from, chain, nonce, &|a| a.sign(&key)).unwrap();
+        if own {
+            assert_eq!(list[0].authorization.nonce, Nonce(nonce.0 + 1));
+        }
+        let tx = TxFields {
+            chain_id: chain,
+            nonce,
+            gas_limit: Gas(t["gas"].as_u64().unwrap()),
+            fees: Fees::Eip1559 {
+                max_fee: Wei(u256(&t["max_fee_per_gas"])),
+                max_priority_fee: Wei(u256(&t["max_priority_fee_per_gas"])),
+            },
+            to: TxKind::Call(s(&t["to"]).parse().unwrap()),
+            value: Wei(u256(&t["value"])),
+            input: hex::decode(s(&t["data"]).trim_start_matches("0x")).unwrap(),
+            access_list: vec![],
+            blob: None,
+            authorizations: Some(list),
+        }
+        .build()
+        .unwrap();
+        let signed = tx.sign(&key).unwrap();
+        assert_eq!(format!("0x{}", hex::encode(signed.to_raw())), s(&t["raw"]));
+        let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
+        assert_eq!(back, signed);
+        assert_eq!(back.sender().unwrap(), from);
+    }
+}
+
+/// Authorizations that nodes would skip (another chain, the sender's own
+/// at the transaction's nonce, a high-S signature) are refused, and a
+/// set-code transaction without any cannot be signed.
+#[test]
+fn eip7702_authorizations_nodes_would_skip_are_refused() {
+    use wallet_core::ethereum::transaction::resolve_authorizations;
+    use wallet_core::ethereum::{AuthChain, Authorization, AuthorizationItem};
+    let key = PrivateKey::from_hex(&"46".repeat(32)).unwrap();
+    let me = Address::from_public_key(&key.public_key());
+    let auth = |chain, nonce| Authorization {
+        chain,
+        address: Address([9; 20]),
+        nonce: Nonce(nonce),
+    };
+    let sign = |a: Authorization| a.sign(&key);
+    let resolve = |a: Authorization| {
+        resolve_authorizations(
+            &[AuthorizationItem::Signed(a.sign(&key).unwrap())],
+            me,
+            ChainId(1),
+            Nonce(4),
+            &sign,
+        )
+    };
+    assert!(resolve(auth(AuthChain::Only(ChainId(1)), 5)).is_ok());
+    assert!(resolve(auth(AuthChain::Any, 5)).is_ok());
+    for (a, what) in [
+        (auth(AuthChain::Only(ChainId(2)), 5), "chain id 2"),
+        (auth(AuthChain::Only(ChainId(1)), 4), "nonce 5"),
+    ] {
+        let e = resolve(a).unwrap_err();
+        assert_eq!(e.kind(), wallet_core::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains(what), "{e}");
+    }
+    // Another account's authorization at any nonce is its own business.
+    let other = PrivateKey::from_hex(&"47".repeat(32)).unwrap();
+    let theirs = auth(AuthChain::Any, 0).sign(&other).unwrap();
+    assert!(resolve_authorizations(
+        &[AuthorizationItem::Signed(theirs)],
+        me,
+        ChainId(1),
+        Nonce(4),
+        &sign
+    )
+    .is_ok());
+    // A high-S signature recovers nothing nodes accept.
+    let mut high = theirs;
+    let n = U256::from_str_radix(
+        "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141",
+        16,
+    )
+    .unwrap();
+    high.signature.s = (n - U256::from_be_bytes(high.signature.s)).to_be_bytes::<32>();
+    high.signature.recovery_id ^= 1;
+    assert_eq!(
+        high.authority().unwrap_err().kind(),
+        wallet_core::ErrorKind::BadSignature
+    );
+    let e = resolve_authorizations(
+        &[AuthorizationItem::Signed(high)],
+        me,
+        ChainId(1),
+        Nonce(4),
+        &sign,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("invalid signature"), "{e}");
 }

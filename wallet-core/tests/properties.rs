@@ -8,7 +8,8 @@ use alloy_primitives::U256;
 use proptest::prelude::*;
 use wallet_core::bitcoin::{amount, psbt, Address, Amount, Chain, NetworkParams, Payload, Wif};
 use wallet_core::ethereum::{
-    self, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction, TypedData, Unit, Wei,
+    self, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction, TxFields, TxKind, TxLegacy,
+    TypedData, Unit, Wei,
 };
 use wallet_core::hd::{ChildIndex, DerivationPath, ExtendedKey, ExtendedPrivateKey, KeyVersion};
 use wallet_core::key::{PrivateKey, PublicKey};
@@ -170,7 +171,8 @@ proptest! {
             1 => Fees::AccessList { gas_price: Wei(U256::from(fee)) },
             _ => Fees::Eip1559 { max_fee: Wei(U256::from(fee)), max_priority_fee: Wei(U256::from(fee / 2)) },
         };
-        let tx = Transaction { chain_id: Some(ChainId(chain)), nonce: Nonce(nonce), gas: Gas(gas), fees, to: to.map(ethereum::Address), value: Wei(U256::from(value)), data, access_list: vec![] };
+        let to = to.map_or(TxKind::Create, |a| TxKind::Call(ethereum::Address(a)));
+        let tx = TxFields { chain_id: ChainId(chain), nonce: Nonce(nonce), gas_limit: Gas(gas), fees, to, value: Wei(U256::from(value)), input: data, access_list: vec![], blob: None, authorizations: None }.build().unwrap();
         let signed = tx.sign(&k).unwrap();
         let back = SignedTransaction::decode(&signed.to_raw()).unwrap();
         prop_assert_eq!(back.sender().unwrap(), ethereum::Address::from_public_key(&k.public_key()));
@@ -744,24 +746,26 @@ proptest! {
             .filter(|_| keep)
             .map(|(addr, keys)| AccessListItem { address: ethereum::Address(addr), storage_keys: keys })
             .collect();
-        let tx = Transaction {
-            chain_id: chain.map(ChainId),
-            nonce: Nonce(nonce),
-            gas: Gas(gas),
-            fees,
-            to: to.map(ethereum::Address),
-            value: Wei(U256::from_be_bytes(value)),
-            data,
-            access_list: access_list.clone(),
+        let kind = to.map_or(TxKind::Create, |a| TxKind::Call(ethereum::Address(a)));
+        let value = Wei(U256::from_be_bytes(value));
+        // A transaction without a chain id is a pre-EIP-155 legacy one;
+        // typed ones (and legacy ones with an access list) cannot be built
+        // without one: nothing to sign.
+        let built = match chain {
+            None if ty == 0 && access_list.is_empty() => Transaction::Legacy(TxLegacy { chain_id: None, nonce: Nonce(nonce), gas_price: Wei(a), gas_limit: Gas(gas), to: kind, value, input: data }),
+            None => return Ok(()),
+            Some(c) => match (TxFields { chain_id: ChainId(c), nonce: Nonce(nonce), gas_limit: Gas(gas), fees, to: kind, value, input: data, access_list: access_list.clone(), blob: None, authorizations: None }).build() {
+                Ok(tx) => tx,
+                Err(e) => {
+                    prop_assert!(ty == 0 && !access_list.is_empty(), "{}", e);
+                    return Ok(());
+                }
+            },
         };
+        prop_assert!(ty != 0 || access_list.is_empty());
+        let tx = built;
         let max_legacy = (u64::MAX - 36) / 2;
-        let expect_err = match (ty, chain) {
-            (0, _) if !access_list.is_empty() => true,
-            (0, Some(c)) => c > max_legacy,
-            (0, None) => false,
-            (_, None) => true,
-            _ => false,
-        };
+        let expect_err = matches!((ty, chain), (0, Some(c)) if c > max_legacy);
         match tx.clone().sign(&k) {
             Ok(signed) => {
                 prop_assert!(!expect_err, "signed {:?}", tx);

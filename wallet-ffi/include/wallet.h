@@ -403,10 +403,16 @@ WalletStatus wallet_derive_addresses(const char *mnemonic,
 /**
  * Fills (one batched round trip), signs and sends an Ethereum transaction;
  * with `"wait":true`, waits for the receipt. Request as
- * `wallet_eth_sign_tx`, every fee/nonce/gas/chain field optional
- * (`chain_id` then guards against the wrong node). `*out_json`: the signed
- * transaction and, after waiting, `"status","reverted","block_number",
- * "gas_used","effective_gas_price","contract_address"`.
+ * `wallet_eth_sign_tx`, every fee/nonce/gas field optional. `chain_id` is
+ * required unless the node serves a development chain (31337, 1337), and
+ * the node must serve it; fees above 10× the node's recent fees (at least
+ * 100 gwei) are refused unless `"allow_high_fee":true` (a node's own
+ * suggestion above that is always refused). `*out_json`: the signed
+ * transaction, `"already_known":true` when the node had it already,
+ * `"warnings"`, and, after waiting, `"status","reverted","block_number",
+ * "gas_used","effective_gas_price","contract_address"`. No receipt within
+ * the timeout is `WALLET_TIMEOUT` with a message saying the transaction is
+ * pending.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -471,13 +477,20 @@ WalletStatus wallet_btc_send(const struct WalletHandle *w,
                              char **out_json);
 
 /**
- * Signs an Ethereum transaction offline. Request fields: `to`, `value`,
- * `data`, `nonce`, `gas`, `chain_id` (required), and `max_fee` +
- * `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
- * legacy EIP-155), optional `access_list` (standard JSON), key choice
+ * Signs an Ethereum transaction offline. Request fields: `to` (or
+ * `"create":true` with the init code as `data`), `value`, `data`,
+ * `nonce`, `gas`, `chain_id` (required), and `max_fee` + `priority_fee`
+ * (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true` legacy
+ * EIP-155), optional `access_list` (standard JSON),
+ * `blob_versioned_hashes` + `max_fee_per_blob_gas` (an EIP-4844 blob
+ * transaction; the sidecar is not built), `authorization_list` (an
+ * EIP-7702 set-code transaction: entries are signed authorizations, or
+ * `{"address":…}` for the sender's own delegation, signed at nonce + 1),
+ * `allow_high_fee` (above 1000 gwei per gas), key choice
  * `account`/`index`/`path`. `*out_json` is the signed transaction:
  * `{"raw","hash","from","to","type","chain_id","nonce","gas","value",
- * "data",…fees…,"v","r","s"}`.
+ * "data",…fees…,"v","r","s"}` (and `blob_versioned_hashes`,
+ * `max_fee_per_blob_gas`, `authorization_list` for types 3 and 4).
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -486,6 +499,21 @@ WalletStatus wallet_btc_send(const struct WalletHandle *w,
 WalletStatus wallet_eth_sign_tx(const struct WalletHandle *w,
                                 const char *request_json,
                                 char **out_json);
+
+/**
+ * Signs an EIP-7702 authorization. Request:
+ * `{"address":"0x…","nonce":N,"chain_id":C}` (chain id 0: every chain)
+ * and the key `account`/`index`/`path`. `*out_json`:
+ * `{"raw","chain_id","address","nonce","y_parity","r","s","authority"}`,
+ * `raw` being the RLP form `cast wallet sign-auth` prints.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `w` live; `request_json` NUL-terminated; `out_json` writable.
+ */
+WalletStatus wallet_eth_sign_auth(const struct WalletHandle *w,
+                                  const char *request_json,
+                                  char **out_json);
 
 /**
  * EIP-191 `personal_sign` of `len` bytes at `message`. `key_json`: NULL or

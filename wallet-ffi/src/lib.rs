@@ -41,6 +41,6 @@ pub use sign::*;
 pub use status::WalletStatus;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod message_tests;
+#[cfg(test)]
+mod tests;

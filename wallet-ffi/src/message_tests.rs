@@ -10,7 +10,8 @@ use crate::sign::*;
 use crate::status::WalletStatus;
 use std::ffi::{c_char, CStr, CString};
 
-const FAST: &CStr = c"{\"kdf_memory_kib\":256,\"kdf_iterations\":1,\"kdf_parallelism\":1,\"allow_weak_kdf\":true}";
+const FAST: &CStr =
+    c"{\"kdf_memory_kib\":256,\"kdf_iterations\":1,\"kdf_parallelism\":1,\"allow_weak_kdf\":true}";
 const PHRASE: &CStr = c"test test test test test test test test test test test junk";
 
 /// Takes ownership of a library string.
@@ -112,7 +113,11 @@ fn unknown_schemes_and_impossible_formats_are_statuses() {
     assert_eq!(st, WalletStatus::InvalidInput);
     let (st, _) = sign(w, r#"{"key":{"type":"p2tr"},"scheme":"bip137"}"#, b"x");
     assert_eq!(st, WalletStatus::Unsupported);
-    let (st, _) = sign(w, r#"{"key":{"type":"p2pkh"},"scheme":"bip322-simple"}"#, b"x");
+    let (st, _) = sign(
+        w,
+        r#"{"key":{"type":"p2pkh"},"scheme":"bip322-simple"}"#,
+        b"x",
+    );
     assert_eq!(st, WalletStatus::InvalidInput);
     let (st, _) = sign(w, r#"{"key":{"count":2}}"#, b"x");
     assert_eq!(st, WalletStatus::InvalidInput);

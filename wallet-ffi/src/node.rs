@@ -61,10 +61,16 @@ fn btc_send(
 
 /// Fills (one batched round trip), signs and sends an Ethereum transaction;
 /// with `"wait":true`, waits for the receipt. Request as
-/// `wallet_eth_sign_tx`, every fee/nonce/gas/chain field optional
-/// (`chain_id` then guards against the wrong node). `*out_json`: the signed
-/// transaction and, after waiting, `"status","reverted","block_number",
-/// "gas_used","effective_gas_price","contract_address"`.
+/// `wallet_eth_sign_tx`, every fee/nonce/gas field optional. `chain_id` is
+/// required unless the node serves a development chain (31337, 1337), and
+/// the node must serve it; fees above 10× the node's recent fees (at least
+/// 100 gwei) are refused unless `"allow_high_fee":true` (a node's own
+/// suggestion above that is always refused). `*out_json`: the signed
+/// transaction, `"already_known":true` when the node had it already,
+/// `"warnings"`, and, after waiting, `"status","reverted","block_number",
+/// "gas_used","effective_gas_price","contract_address"`. No receipt within
+/// the timeout is `WALLET_TIMEOUT` with a message saying the transaction is
+/// pending.
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety

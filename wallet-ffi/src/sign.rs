@@ -6,15 +6,25 @@ use crate::keystore::WalletHandle;
 use crate::status::WalletStatus;
 use std::ffi::c_char;
 use wallet_core::ethereum::TypedData;
-use wallet_core::report::{PsbtOutcome, SignedEthTx};
+use wallet_core::report::{PsbtOutcome, SignedEthAuthorization, SignedEthTx};
 use wallet_core::request::{
-    self, BtcOptions, EthTxRequest, KeyRequest, MessageRequest, VerifyMessageRequest,
+    self, BtcOptions, EthAuthRequest, EthTxRequest, KeyRequest, MessageRequest,
+    VerifyMessageRequest,
 };
 use wallet_core::wallet::{self, MessageCheck, MessageSignature, TypedDataSignature};
 
 fn sign_tx(w: &WalletHandle, req: &str) -> FfiResult<SignedEthTx> {
     let r: EthTxRequest = request::parse(Some(req), "request")?;
-    Ok(w.unlocked.sign_eth_tx(r.transaction()?, &r.choice()?)?)
+    let (signed, _warnings) = w.unlocked.sign_eth_offline(r.offline()?, &r.choice()?)?;
+    Ok(signed)
+}
+
+fn sign_auth(w: &WalletHandle, req: &str) -> FfiResult<SignedEthAuthorization> {
+    let r: EthAuthRequest = request::parse(Some(req), "request")?;
+    let signed = w
+        .unlocked
+        .sign_eth_authorization(r.authorization()?, &r.choice()?)?;
+    Ok(SignedEthAuthorization::of(&signed))
 }
 
 fn personal_sign(w: &WalletHandle, key: Option<&str>, msg: &[u8]) -> FfiResult<MessageSignature> {
@@ -56,13 +66,20 @@ fn sign_psbt(w: &WalletHandle, psbt: &str, options: Option<&str>) -> FfiResult<P
     Ok(outcome)
 }
 
-/// Signs an Ethereum transaction offline. Request fields: `to`, `value`,
-/// `data`, `nonce`, `gas`, `chain_id` (required), and `max_fee` +
-/// `priority_fee` (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true`
-/// legacy EIP-155), optional `access_list` (standard JSON), key choice
+/// Signs an Ethereum transaction offline. Request fields: `to` (or
+/// `"create":true` with the init code as `data`), `value`, `data`,
+/// `nonce`, `gas`, `chain_id` (required), and `max_fee` + `priority_fee`
+/// (EIP-1559) or `gas_price` (EIP-2930; with `"legacy":true` legacy
+/// EIP-155), optional `access_list` (standard JSON),
+/// `blob_versioned_hashes` + `max_fee_per_blob_gas` (an EIP-4844 blob
+/// transaction; the sidecar is not built), `authorization_list` (an
+/// EIP-7702 set-code transaction: entries are signed authorizations, or
+/// `{"address":…}` for the sender's own delegation, signed at nonce + 1),
+/// `allow_high_fee` (above 1000 gwei per gas), key choice
 /// `account`/`index`/`path`. `*out_json` is the signed transaction:
 /// `{"raw","hash","from","to","type","chain_id","nonce","gas","value",
-/// "data",…fees…,"v","r","s"}`.
+/// "data",…fees…,"v","r","s"}` (and `blob_versioned_hashes`,
+/// `max_fee_per_blob_gas`, `authorization_list` for types 3 and 4).
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
@@ -83,6 +100,34 @@ pub unsafe extern "C" fn wallet_eth_sign_tx(
             )
         };
         out.put_json(&sign_tx(w, req)?)
+    })
+}
+
+/// Signs an EIP-7702 authorization. Request:
+/// `{"address":"0x…","nonce":N,"chain_id":C}` (chain id 0: every chain)
+/// and the key `account`/`index`/`path`. `*out_json`:
+/// `{"raw","chain_id","address","nonce","y_parity","r","s","authority"}`,
+/// `raw` being the RLP form `cast wallet sign-auth` prints.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `w` live; `request_json` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_sign_auth(
+    w: *const WalletHandle,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, w, req) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                handle(w, "w")?,
+                arg(request_json, "request_json")?,
+            )
+        };
+        out.put_json(&sign_auth(w, req)?)
     })
 }
 

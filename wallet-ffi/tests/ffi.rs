@@ -390,3 +390,106 @@ fn btc_sign_broadcast_and_send_through_the_c_abi_on_litecoind() {
         wallet::wallet_keystore_free(ks);
     }
 }
+
+/// EIP-7702 through the C ABI: an authorization and a set-code transaction
+/// byte-equal to cast's (testdata/vectors/eip7702_cast.json), a missing
+/// recipient refused, and on anvil (Prague) a contract created with
+/// `"create":true` that the sending account then delegates to itself.
+#[test]
+fn eth_authorizations_and_set_code_sends_through_the_c_abi() {
+    use serde_json::json;
+    use wallet::WalletStatus as S;
+    let v = vector("eip7702_cast.json");
+    let Some(anvil) = Anvil::start_with(&["--hardfork", "prague"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fast =
+        c(r#"{"kdf_memory_kib":256,"kdf_iterations":1,"kdf_parallelism":1,"allow_weak_kdf":true}"#);
+    let mut ks: *mut wallet::WalletKeystore = std::ptr::null_mut();
+    let ks_dir = c(dir.path().join("ks").to_str().unwrap());
+    // SAFETY: valid strings and out-pointers throughout; handles freed at the end.
+    unsafe {
+        assert_eq!(
+            wallet::wallet_keystore_open(ks_dir.as_ptr(), &mut ks),
+            S::Ok
+        );
+        let (name, pw) = (c("dev"), c("pw"));
+        ffi_json(|o| {
+            wallet::wallet_keystore_import(
+                ks,
+                name.as_ptr(),
+                c("mnemonic").as_ptr(),
+                c(ANVIL_MNEMONIC).as_ptr(),
+                pw.as_ptr(),
+                fast.as_ptr(),
+                o,
+            )
+        })
+        .unwrap();
+        let mut w: *mut wallet::WalletHandle = std::ptr::null_mut();
+        assert_eq!(
+            wallet::wallet_keystore_unlock(ks, name.as_ptr(), pw.as_ptr(), 1, &mut w),
+            S::Ok
+        );
+        let json_call = |f: &dyn Fn(*const std::ffi::c_char, *mut *mut std::ffi::c_char) -> S,
+                         req: serde_json::Value| {
+            let r = c(&req.to_string());
+            ffi_json(|o| f(r.as_ptr(), o))
+        };
+        let sign_auth = |r, o| wallet::wallet_eth_sign_auth(w, r, o);
+        let sign_tx = |r, o| wallet::wallet_eth_sign_tx(w, r, o);
+        let a = &v["authorizations"][0];
+        let auth = json_call(
+            &sign_auth,
+            json!({"address": a["address"], "nonce": a["nonce"], "chain_id": a["chain_id"]}),
+        )
+        .unwrap();
+        assert_eq!(auth["raw"], a["signed"]);
+        let t = &v["set_code_transactions"][0];
+        let tx = json_call(
+            &sign_tx,
+            json!({"to": t["to"], "value": "7wei", "data": t["data"], "nonce": t["nonce"],
+                   "gas": t["gas"], "chain_id": t["chain_id"], "max_fee": "3gwei",
+                   "priority_fee": "2gwei", "authorization_list": [t["auth"]]}),
+        )
+        .unwrap();
+        assert_eq!(tx["raw"], t["raw"]);
+        let (st, msg) = json_call(
+            &sign_tx,
+            json!({"value": "1", "nonce": 0, "gas": 21000, "chain_id": 1, "gas_price": "1gwei"}),
+        )
+        .unwrap_err();
+        assert_eq!(st, S::InvalidInput, "{msg}");
+        assert!(msg.contains("no recipient"), "{msg}");
+        let url = c(&anvil.url);
+        let send = |r, o| wallet::wallet_eth_send(w, url.as_ptr(), r, 30_000, o);
+        let created = json_call(
+            &send,
+            json!({"create": true, "data": "0x600a600c600039600a6000f3602a60005260206000f3", "wait": true}),
+        )
+        .unwrap();
+        let contract = created["contract_address"].as_str().unwrap().to_owned();
+        let dev = created["from"].as_str().unwrap().to_owned();
+        let sent = json_call(
+            &send,
+            json!({"to": dev, "authorization_list": [{"address": contract}], "wait": true}),
+        )
+        .unwrap();
+        assert_eq!(sent["status"], 1, "{sent}");
+        assert_eq!(sent["type"], 4, "{sent}");
+        assert_eq!(sent["authorization_list"][0]["nonce"], 2, "{sent}");
+        let code = anvil.rpc("eth_getCode", json!([dev, "latest"]));
+        assert_eq!(
+            code,
+            format!(
+                "0xef0100{}",
+                contract.trim_start_matches("0x").to_lowercase()
+            )
+        );
+        let called = anvil.rpc("eth_call", json!([{"to": dev, "data": "0x"}, "latest"]));
+        assert_eq!(called, format!("0x{:064x}", 42));
+        wallet::wallet_handle_free(w);
+        wallet::wallet_keystore_free(ks);
+    }
+}

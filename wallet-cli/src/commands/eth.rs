@@ -1,19 +1,23 @@
-//! `wallet eth …`: sign transactions and typed data, send through a node,
-//! balances, broadcast and decode.
+//! `wallet eth …`: sign transactions (types 0 to 4), EIP-7702
+//! authorizations and typed data, send through a node, balances, broadcast
+//! and decode. Each command parses its flags into the core's request types
+//! and renders the core's views.
 
-use crate::args::{EthCommand, EthSendArgs, EthSignTxArgs, EthTxArgs, KeyArgs};
+use crate::args::{EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, KeyArgs};
 use crate::error::CliError;
 use crate::output::Ctx;
+use crate::progress::{Spinner, WaitLine};
 use crate::{prompt, select, session};
 use std::time::Duration;
+use wallet_core::ethereum::transaction::{parse_access_list, parse_authorizations};
 use wallet_core::ethereum::{
-    self, transaction, Address, ChainId, Fees, Gas, Nonce, SignedTransaction, Transaction, Unit,
-    Wei,
+    self, Address, AuthChain, Authorization, AuthorizationItem, BlobFields, ChainId, Fees, Gas,
+    Nonce, SignedTransaction, Transaction, TxFields, TxHash, TxKind, Unit, VersionedHash, Wei,
 };
-use wallet_core::report::SignedEthTx;
+use wallet_core::report::{SignedEthAuthorization, SignedEthTx};
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::rpc::{RpcClient, RpcConfig};
-use wallet_core::spend::ethereum::{PreparedSend, SendRequest};
+use wallet_core::spend::ethereum::{OfflineTx, PreparedSend, SendRequest};
 use wallet_core::wallet::{EthBalance, EthSendResult};
 use wallet_core::ErrorKind;
 
@@ -21,6 +25,7 @@ use wallet_core::ErrorKind;
 pub fn run(cmd: EthCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         EthCommand::SignTx(a) => sign_tx(&a, ctx),
+        EthCommand::SignAuth(a) => sign_auth(&a, ctx),
         EthCommand::SignTypedData { name, file, key } => sign_typed_data(&name, &file, &key, ctx),
         EthCommand::Send(a) => send(&a, ctx),
         EthCommand::Broadcast {
@@ -32,10 +37,23 @@ pub fn run(cmd: EthCommand, ctx: &Ctx) -> Result<(), CliError> {
         EthCommand::Balance {
             target,
             rpc_url,
+            timeout,
             key,
-        } => balance(&target, &rpc_url, &key, ctx),
+        } => balance(&target, &rpc_url, timeout, &key, ctx),
         EthCommand::DecodeTx { raw } => decode_tx(raw.as_deref(), ctx),
     }
+    .map_err(node_hint)
+}
+
+/// Credentials refused by the node: Ethereum commands take none, so the
+/// node is likely a Bitcoin-style one (whose hint names flags eth lacks).
+fn node_hint(e: CliError) -> CliError {
+    if e.is(ErrorKind::AuthFailed) {
+        let mut e = e;
+        e.message = "the node refused the request for want of credentials (HTTP 401/403): is it a Bitcoin-style node? `wallet eth` talks to an Ethereum JSON-RPC endpoint (such as http://127.0.0.1:8545) and sends no credentials".into();
+        return e;
+    }
+    e
 }
 
 fn parse_to(to: Option<&str>) -> Result<Option<Address>, CliError> {
@@ -70,9 +88,50 @@ fn access_list(path: Option<&std::path::Path>) -> Result<Vec<ethereum::AccessLis
         Some(p) => {
             let text =
                 std::fs::read_to_string(p).map_err(|e| CliError::io("access list", p, &e))?;
-            Ok(transaction::parse_access_list(&text)?)
+            Ok(parse_access_list(&text)?)
         }
     }
+}
+
+/// `--auth` values: each a file, or the text itself.
+fn authorizations(values: &[String]) -> Result<Option<Vec<AuthorizationItem>>, CliError> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut items = Vec::new();
+    for v in values {
+        let path = std::path::Path::new(v);
+        let text = if !v.trim_start().starts_with(['0', '[', '{']) || path.is_file() {
+            std::fs::read_to_string(path)
+                .map_err(|e| CliError::io("authorization file", path, &e))?
+        } else {
+            v.clone()
+        };
+        items.extend(parse_authorizations(&text)?);
+    }
+    Ok(Some(items))
+}
+
+fn blob(tx: &EthTxArgs) -> Result<Option<BlobFields>, CliError> {
+    let Some(max_fee_per_blob_gas) = fee(tx.blob_fee.as_deref(), "--blob-fee")? else {
+        return Ok(None);
+    };
+    let versioned_hashes = tx
+        .blob_hash
+        .iter()
+        .map(|h| VersionedHash::parse(h).map_err(wallet_core::Error::from))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(BlobFields {
+        max_fee_per_blob_gas,
+        versioned_hashes,
+    }))
+}
+
+fn tx_kind(tx: &EthTxArgs, data: &[u8]) -> Result<TxKind, CliError> {
+    Ok(
+        TxKind::from_request(parse_to(tx.to.as_deref())?, tx.create, data)
+            .map_err(wallet_core::Error::from)?,
+    )
 }
 
 /// Builds the fee model from the flags (all given), for `sign-tx`.
@@ -87,26 +146,57 @@ fn fees_from_flags(tx: &EthTxArgs) -> Result<Fees, CliError> {
     })
 }
 
+fn offline_tx(a: &EthSignTxArgs) -> Result<OfflineTx, CliError> {
+    let input = parse_data(a.tx.data.as_deref())?;
+    Ok(OfflineTx {
+        fields: TxFields {
+            chain_id: ChainId(a.chain_id),
+            nonce: Nonce(a.nonce),
+            gas_limit: Gas(a.gas),
+            fees: fees_from_flags(&a.tx)?,
+            to: tx_kind(&a.tx, &input)?,
+            value: Wei::parse(&a.tx.value, Unit::Ether)?,
+            input,
+            access_list: access_list(a.tx.access_list.as_deref())?,
+            blob: blob(&a.tx)?,
+            authorizations: None,
+        },
+        authorizations: authorizations(&a.tx.auth)?,
+        allow_high_fee: a.tx.allow_high_fee,
+    })
+}
+
 fn sign_tx(a: &EthSignTxArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let tx = Transaction {
-        chain_id: Some(ChainId(a.chain_id)),
-        nonce: Nonce(a.nonce),
-        gas: Gas(a.gas),
-        fees: fees_from_flags(&a.tx)?,
-        to: parse_to(a.tx.to.as_deref())?,
-        value: Wei::parse(&a.tx.value, Unit::Ether)?,
-        data: parse_data(a.tx.data.as_deref())?,
-        access_list: access_list(a.tx.access_list.as_deref())?,
-    };
-    tx.signing_payload()?;
+    let tx = offline_tx(a)?;
+    // Everything is checked before the password is asked for.
+    for w in tx.precheck()? {
+        ctx.warn(&w.to_string());
+    }
     let w = session::open(ctx, &a.name)?;
     let choice = select::key_choice(&a.key)?;
     w.stored_public_key(&choice)?;
-    let v = session::unlock(ctx, &w)?.sign_eth_tx(tx, &choice)?;
+    let (v, _) = session::unlock(ctx, &w)?.sign_eth_offline(tx, &choice)?;
     ctx.emit(&v, |out| {
         writeln!(out, "{}", v.raw)?;
         writeln!(out, "hash: {}", v.hash)
     })
+}
+
+fn sign_auth(a: &EthSignAuthArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let auth = Authorization {
+        chain: AuthChain::from_id(a.chain_id),
+        address: a.address.parse()?,
+        nonce: Nonce(a.nonce),
+    };
+    if auth.chain == AuthChain::Any {
+        ctx.warn("chain id 0: this authorization is valid on every chain");
+    }
+    let w = session::open(ctx, &a.name)?;
+    let choice = select::key_choice(&a.key)?;
+    w.stored_public_key(&choice)?;
+    let signed = session::unlock(ctx, &w)?.sign_eth_authorization(auth, &choice)?;
+    let v = SignedEthAuthorization::of(&signed);
+    ctx.emit(&v, |out| writeln!(out, "{}", v.raw))
 }
 
 /// EIP-712 typed data (the standard JSON form) from a file, or stdin for `-`.
@@ -145,10 +235,11 @@ fn node(url: &str, timeout: u64) -> Result<EthNode, CliError> {
 }
 
 fn send_request(a: &EthSendArgs) -> Result<SendRequest, CliError> {
+    let data = parse_data(a.tx.data.as_deref())?;
     Ok(SendRequest {
-        to: parse_to(a.tx.to.as_deref())?,
+        to: tx_kind(&a.tx, &data)?,
         value: Wei::parse(&a.tx.value, Unit::Ether)?,
-        data: parse_data(a.tx.data.as_deref())?,
+        data,
         access_list: access_list(a.tx.access_list.as_deref())?,
         legacy: a.tx.legacy,
         gas_price: fee(a.tx.gas_price.as_deref(), "--gas-price")?,
@@ -156,36 +247,81 @@ fn send_request(a: &EthSendArgs) -> Result<SendRequest, CliError> {
         priority_fee: fee(a.tx.priority_fee.as_deref(), "--priority-fee")?,
         gas: a.gas.map(Gas),
         nonce: a.nonce.map(Nonce),
-        expected_chain_id: a.chain_id.map(ChainId),
+        chain_id: a.chain_id.map(ChainId),
+        blob: blob(&a.tx)?,
+        authorizations: authorizations(&a.tx.auth)?,
+        allow_high_fee: a.tx.allow_high_fee,
     })
+}
+
+fn fees_line(tx: &Transaction) -> String {
+    match (tx.gas_price(), tx.eip1559_fees()) {
+        (Some(p), _) => format!("gas price {} gwei", p.to_gwei_string()),
+        (None, Some((max, prio))) => format!(
+            "max fee {} gwei, priority fee {} gwei",
+            max.to_gwei_string(),
+            prio.to_gwei_string()
+        ),
+        (None, None) => String::new(),
+    }
+}
+
+/// What a blob or set-code transaction carries, one line each.
+fn extra_lines(tx: &Transaction) -> Vec<String> {
+    match tx {
+        Transaction::Eip4844(t) => vec![format!(
+            "  {} blob(s) (EIP-4844), max fee per blob gas {} gwei; the sidecar is not included: the node must get it elsewhere",
+            t.blob_versioned_hashes.len(),
+            t.max_fee_per_blob_gas.to_gwei_string()
+        )],
+        Transaction::Eip7702(t) => t
+            .authorization_list
+            .iter()
+            .map(|a| {
+                let who = a
+                    .authority()
+                    .map_or_else(|_| "an invalid signer".to_owned(), |x| x.to_checksum());
+                let chain = match a.authorization.chain {
+                    AuthChain::Any => "every chain".to_owned(),
+                    AuthChain::Only(c) => format!("chain {}", c.0),
+                };
+                format!(
+                    "  EIP-7702: {who} runs the code of {} (on {chain}, at nonce {})",
+                    a.authorization.address.to_checksum(),
+                    a.authorization.nonce.0
+                )
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn send_summary(p: &PreparedSend) -> String {
     let tx = &p.tx;
-    let fees = match &tx.fees {
-        Fees::Eip1559 {
-            max_fee,
-            max_priority_fee,
-        } => format!(
-            "max fee {} gwei, priority fee {} gwei",
-            max_fee.to_gwei_string(),
-            max_priority_fee.to_gwei_string()
+    let mut lines = vec![
+        format!(
+            "Send {} ETH from {} to {} on chain {}",
+            tx.value().to_ether_string(),
+            p.from.to_checksum(),
+            tx.to()
+                .map_or_else(|| "a new contract".to_owned(), |t| t.to_checksum()),
+            tx.chain_id().map_or(0, |c| c.0),
         ),
-        Fees::Legacy { gas_price } | Fees::AccessList { gas_price } => {
-            format!("gas price {} gwei", gas_price.to_gwei_string())
-        }
-    };
-    format!(
-        "Send {} ETH from {} to {} on chain {}\n  nonce {}, gas {}, {fees}\n  at most {} ETH in total",
-        tx.value.to_ether_string(),
-        p.from.to_checksum(),
-        tx.to
-            .map_or_else(|| "a new contract".to_owned(), |t| t.to_checksum()),
-        tx.chain_id.map_or(0, |c| c.0),
-        tx.nonce.0,
-        tx.gas.0,
+        format!(
+            "  nonce {}, gas {}, {} ({} transaction)",
+            tx.nonce().0,
+            tx.gas_limit().0,
+            fees_line(tx),
+            tx.tx_type()
+        ),
+    ];
+    lines.extend(extra_lines(tx));
+    lines.push(format!(
+        "  at most {} ETH in total",
         p.max_cost.to_ether_string()
-    )
+    ));
+    lines.extend(p.warnings.iter().map(|w| format!("warning: {w}")));
+    lines.join("\n")
 }
 
 fn send(a: &EthSendArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -197,45 +333,71 @@ fn send(a: &EthSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     let unlocked = session::unlock(ctx, &w)?;
     let node = node(&a.rpc_url, a.timeout)?;
     // One round trip for every read.
-    let prepared = unlocked.prepare_eth_send(&node, &req, &choice)?;
+    let prepared = {
+        let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
+        unlocked.prepare_eth_send(&node, &req, &choice)
+    }
+    .map_err(|e| chain_hint(e, a.chain_id.is_none()))?;
     ctx.summary(&send_summary(&prepared), a.yes);
     prompt::confirm(a.yes, "Send this transaction?", "yes")?;
-    let (mut v, hash) = unlocked.send_eth(&node, &prepared, &choice)?;
+    let (v, hash) = unlocked.send_eth(&node, &prepared, &choice)?;
     drop(unlocked);
-    if a.wait {
-        v = wait_and_report(&node, &hash, a.timeout, ctx, v)?;
-    }
-    ctx.emit(&v, |out| {
-        writeln!(out, "{}", v.tx.hash)?;
-        if let (Some(status), Some(block), Some(gas)) = (v.status, v.block_number, v.gas_used) {
-            writeln!(out, "status {status} in block {block}, gas used {gas}")?;
-        }
-        Ok(())
-    })
+    finish(&node, v, hash, a.wait.then_some(a.timeout), ctx)
 }
 
-fn wait_and_report(
+fn chain_hint(e: wallet_core::Error, no_chain_id: bool) -> CliError {
+    let wrong = e.kind() == ErrorKind::WrongChain;
+    let e = CliError::from(e);
+    if wrong && no_chain_id {
+        e.with_hint("pass --chain-id with the chain you mean")
+    } else {
+        e
+    }
+}
+
+/// After a send: the hash at once (people), then the receipt when waited for.
+fn finish(
     node: &EthNode,
-    hash: &[u8; 32],
+    mut v: EthSendResult,
+    hash: TxHash,
+    wait: Option<u64>,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    if !ctx.json {
+        ctx.emit(&v, |out| writeln!(out, "{hash}"))?;
+        if v.already_known == Some(true) {
+            ctx.note(
+                "the node already had this transaction (pending or mined): nothing new was sent",
+            );
+        }
+    }
+    if let Some(timeout) = wait {
+        v = wait_for_receipt(node, hash, timeout, ctx, v)?;
+    }
+    if ctx.json {
+        return ctx.emit(&v, |_| Ok(()));
+    }
+    match (v.status, v.block_number, v.gas_used) {
+        (Some(status), Some(block), Some(gas)) => ctx.emit(&v, |out| {
+            writeln!(out, "status {status} in block {block}, gas used {gas}")
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn wait_for_receipt(
+    node: &EthNode,
+    hash: TxHash,
     timeout: u64,
     ctx: &Ctx,
     v: EthSendResult,
 ) -> Result<EthSendResult, CliError> {
-    let show = !ctx.json && !ctx.quiet;
-    let mut shown = false;
-    let r = node.wait_for_receipt(hash, Duration::from_secs(timeout), |elapsed| {
-        if show && elapsed.as_secs() >= 1 {
-            eprint!(
-                "\rwaiting for the receipt of 0x{}… {}s",
-                hex::encode(&hash[..4]),
-                elapsed.as_secs()
-            );
-            shown = true;
-        }
-    })?;
-    if shown {
-        eprintln!();
-    }
+    let mut line = WaitLine::new(ctx, format!("waiting for the receipt of {hash}"));
+    let r = node.wait_for_receipt(&hash, Duration::from_secs(timeout), |elapsed| {
+        line.tick(elapsed);
+    });
+    line.end();
+    let r = r?;
     if r.status != 1 {
         ctx.warn("the transaction was mined but reverted (status 0)");
     }
@@ -292,7 +454,7 @@ fn broadcast(
     let bytes = read_raw(raw)?;
     let (signed, view) = decoded(&bytes)?;
     let node = node(url, timeout)?;
-    if let Some(c) = signed.tx.chain_id {
+    if let Some(c) = signed.tx.chain_id() {
         let served = node.chain_id()?;
         if served != c {
             return Err(wallet_core::Error::WrongChain(format!(
@@ -304,16 +466,20 @@ fn broadcast(
             .into());
         }
     }
-    let hash = node.send_raw(&bytes)?;
+    let sent = node.send_raw(&bytes)?;
     let mut v = EthSendResult::sent(view);
-    v.tx.hash = format!("0x{}", hex::encode(hash));
-    if wait {
-        v = wait_and_report(&node, &hash, timeout, ctx, v)?;
-    }
-    ctx.emit(&v, |w| writeln!(w, "{}", v.tx.hash))
+    v.tx.hash = sent.hash.to_string();
+    v.already_known = sent.already_known.then_some(true);
+    finish(&node, v, sent.hash, wait.then_some(timeout), ctx)
 }
 
-fn balance(target: &str, url: &str, key: &KeyArgs, ctx: &Ctx) -> Result<(), CliError> {
+fn balance(
+    target: &str,
+    url: &str,
+    timeout: u64,
+    key: &KeyArgs,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
     let address = if target.starts_with("0x") || target.starts_with("0X") {
         target.parse::<Address>()?
     } else {
@@ -327,7 +493,11 @@ fn balance(target: &str, url: &str, key: &KeyArgs, ctx: &Ctx) -> Result<(), CliE
             }
         }
     };
-    let wei = node(url, 30)?.balance(&address)?;
+    let node = node(url, timeout)?;
+    let wei = {
+        let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
+        node.balance(&address)
+    }?;
     let v = EthBalance::of(&address, wei);
     ctx.emit(&v, |w| writeln!(w, "{} ETH", v.ether))
 }

@@ -139,9 +139,11 @@ fn import_source(args: &ImportArgs) -> Result<ImportSource, CliError> {
         })
     } else if let Some(path) = &args.eth_keystore {
         let json = prompt::read_secret_file(path, "Ethereum keystore")?;
-        let pw =
-            prompt::read_stdin_secret("Password of the Ethereum keystore: ", "keystore password")?;
-        let password = SecretString::from(strip_one_newline(pw.expose()));
+        // The empty password is a valid V3 password (geth --dev accounts).
+        let password = prompt::read_stdin_password(
+            "Password of the Ethereum keystore: ",
+            "keystore password",
+        )?;
         Ok(ImportSource::EthKeystore { json, password })
     } else {
         Err(CliError::usage("choose what to import: --mnemonic, --xprv, --wif, --private-key, --pem FILE or --eth-keystore FILE"))
@@ -166,13 +168,6 @@ pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
         Ok(())
     })
-}
-
-/// Piped passwords usually end in a newline that is not part of them.
-fn strip_one_newline(s: &str) -> &str {
-    s.strip_suffix("\r\n")
-        .or_else(|| s.strip_suffix('\n'))
-        .unwrap_or(s)
 }
 
 /// `wallet list`

@@ -355,7 +355,9 @@ fn wrong_types_are_bad_responses() {
     ] {
         let server = results(receipt);
         assert_kind(
-            &eth(&server.url).receipt(&[7; 32]).unwrap_err(),
+            &eth(&server.url)
+                .receipt(&wallet_core::ethereum::TxHash([7; 32]))
+                .unwrap_err(),
             ErrorKind::BadResponse,
         );
     }
@@ -406,7 +408,7 @@ fn a_node_lying_about_the_sent_transaction_is_caught() {
     assert_kind(&e, ErrorKind::BadResponse);
     let right = wallet_core::hash::keccak256(&raw);
     let server = results(json!(format!("0x{}", hex::encode(right))));
-    assert_eq!(eth(&server.url).send_raw(&raw).unwrap(), right);
+    assert_eq!(eth(&server.url).send_raw(&raw).unwrap().hash.0, right);
 
     // Bitcoin: the txid the node answers must be the transaction's.
     let raw = bip143_tx("unsigned_tx");
@@ -789,7 +791,7 @@ fn a_send_whose_answer_is_lost_reports_the_transaction() {
         match node.send_raw(&raw) {
             Ok(got) => {
                 assert!(known);
-                assert_eq!(format!("0x{}", hex::encode(got)), hash);
+                assert_eq!(got.hash.to_string(), hash);
             }
             Err(e) => {
                 assert!(!known, "{e}");
@@ -880,7 +882,9 @@ fn a_retried_send_the_node_already_has_is_sent() {
             &json!({"jsonrpc": "2.0", "id": req["id"], "error": {"code": -32000, "message": "already known"}}),
         );
     });
-    assert_eq!(eth(&server.url).send_raw(&raw).unwrap(), hash);
+    let sent = eth(&server.url).send_raw(&raw).unwrap();
+    assert_eq!(sent.hash.0, hash);
+    assert!(sent.already_known);
     // Any other refusal is still one.
     let server = serve(|req, s| {
         answer(

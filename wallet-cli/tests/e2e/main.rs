@@ -10,6 +10,8 @@ mod cast_oracle;
 mod cli;
 mod devnet_scripts;
 mod ethereum;
+mod ethereum_safety;
+mod ethereum_types;
 mod hostile_node;
 mod keystore;
 mod messages;

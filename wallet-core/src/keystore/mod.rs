@@ -18,13 +18,13 @@ mod watch;
 
 pub use addresses::AddressPlan;
 pub use format::{KdfParams, Keys, WalletFile, FORMAT_VERSION};
-pub use watch::{
-    has_change, is_watch_file, watch_only_error, StoredWallet, WatchFile, WATCH_FORMAT_NAME,
-    WATCH_FORMAT_VERSION,
-};
 pub use secret::{
     default_single_type, AccountXpub, HdOrigin, HdSecret, KeySource, PublicInfo, SingleKey,
     SinglePublic, WalletKind, WalletSecret,
+};
+pub use watch::{
+    has_change, is_watch_file, watch_only_error, StoredWallet, WatchFile, WATCH_FORMAT_NAME,
+    WATCH_FORMAT_VERSION,
 };
 
 pub(crate) use format::now_rfc3339;

@@ -40,7 +40,7 @@ pub struct WatchFile {
 #[derive(Debug, Clone)]
 pub enum StoredWallet {
     /// An encrypted wallet with its keys.
-    Keys(WalletFile),
+    Keys(Box<WalletFile>),
     /// A watch-only wallet: descriptors, no keys.
     Watch(WatchFile),
 }
@@ -59,7 +59,11 @@ impl StoredWallet {
 impl WatchFile {
     /// A new watch-only file for `accounts` on `params`: at least one
     /// account, at most one per address type, all of `params`.
-    pub fn new(name: &str, params: NetworkParams, accounts: Vec<AccountDescriptor>) -> Result<Self> {
+    pub fn new(
+        name: &str,
+        params: NetworkParams,
+        accounts: Vec<AccountDescriptor>,
+    ) -> Result<Self> {
         validate_name(name)?;
         check_accounts(params, &accounts)?;
         Ok(Self {
@@ -179,7 +183,9 @@ impl WatchFile {
             .ok_or_else(|| Error::input("missing 'descriptors'"))?
             .iter()
             .map(|d| {
-                let d = d.as_str().ok_or_else(|| Error::input("a descriptor is not text"))?;
+                let d = d
+                    .as_str()
+                    .ok_or_else(|| Error::input("a descriptor is not text"))?;
                 Ok(AccountDescriptor::parse(d, params)?)
             })
             .collect::<Result<Vec<_>>>()?;
@@ -209,7 +215,9 @@ pub fn is_watch_file(bytes: &[u8]) -> bool {
 
 fn check_accounts(params: NetworkParams, accounts: &[AccountDescriptor]) -> Result<()> {
     if accounts.is_empty() {
-        return Err(Error::input("a watch-only wallet needs at least one descriptor"));
+        return Err(Error::input(
+            "a watch-only wallet needs at least one descriptor",
+        ));
     }
     if accounts.len() > MAX_ACCOUNTS {
         return Err(Error::input(format!(
@@ -275,7 +283,7 @@ impl Keystore {
         }
         let file = WalletFile::parse(&bytes)?;
         self.check_inner_name(name, file.name())?;
-        Ok(StoredWallet::Keys(file))
+        Ok(StoredWallet::Keys(Box::new(file)))
     }
 
     /// Reads watch-only wallet `name`; a wallet with keys is an error.

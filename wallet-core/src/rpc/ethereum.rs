@@ -1,9 +1,13 @@
 //! An Ethereum node over JSON-RPC: the reads needed to fill a transaction
-//! (one batch), sending a raw transaction, and waiting for its receipt.
+//! (one batch, with the recent fee history that bounds what fees are
+//! sane), gas estimates, sending a raw transaction (a node that already has
+//! it, pending or mined, is a success), and waiting for its receipt.
 
 use super::{hex_u256, hex_u64, RpcClient};
 use crate::error::{Error, Result};
-use crate::ethereum::{AccessListItem, Address, ChainId, Gas, Nonce, Wei};
+use crate::ethereum::{
+    AccessListItem, Address, ChainId, Gas, Nonce, SignedAuthorization, TxHash, VersionedHash, Wei,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -30,6 +34,59 @@ pub struct NetworkState {
     pub priority_fee: Option<Wei>,
     /// `eth_gasPrice`.
     pub gas_price: Wei,
+    /// `eth_feeHistory` of the last blocks, when the node has it.
+    pub fee_history: Option<FeeHistory>,
+}
+
+/// How many blocks of fee history a send reads.
+pub const FEE_HISTORY_BLOCKS: u64 = 20;
+
+/// What recent blocks paid, from `eth_feeHistory`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeHistory {
+    /// The highest base fee of the blocks read (the next block's included).
+    pub max_base_fee: Wei,
+    /// The median of the blocks' median priority fees.
+    pub median_tip: Wei,
+}
+
+impl FeeHistory {
+    fn parse(v: &Value) -> Result<Self> {
+        let quantities = |key: &str| -> Result<Vec<Wei>> {
+            v.get(key)
+                .and_then(Value::as_array)
+                .map_or(Ok(Vec::new()), |a| {
+                    a.iter().map(|x| hex_u256(x, key).map(Wei)).collect()
+                })
+        };
+        let max_base_fee = quantities("baseFeePerGas")?
+            .into_iter()
+            .max()
+            .unwrap_or_default();
+        let mut tips = match v.get("reward").and_then(Value::as_array) {
+            Some(blocks) => blocks
+                .iter()
+                .filter_map(|b| b.get(0))
+                .map(|x| hex_u256(x, "reward").map(Wei))
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
+        tips.sort();
+        let median_tip = tips.get(tips.len() / 2).copied().unwrap_or_default();
+        Ok(Self {
+            max_base_fee,
+            median_tip,
+        })
+    }
+}
+
+/// What became of a raw transaction given to the node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Broadcast {
+    /// Its hash.
+    pub hash: TxHash,
+    /// The node already had it (pending or mined): nothing new was sent.
+    pub already_known: bool,
 }
 
 /// The call to estimate gas for.
@@ -46,6 +103,11 @@ pub struct CallRequest {
     /// EIP-2930 access list (its warm slots change the gas an estimate
     /// returns; empty: none sent).
     pub access_list: Vec<AccessListItem>,
+    /// EIP-7702 authorizations (the delegated code runs in the estimate;
+    /// empty: none sent).
+    pub authorization_list: Vec<SignedAuthorization>,
+    /// EIP-4844 blob versioned hashes (empty: none sent).
+    pub blob_versioned_hashes: Vec<VersionedHash>,
 }
 
 impl CallRequest {
@@ -64,15 +126,42 @@ impl CallRequest {
             // The standard JSON form, as `AccessListItem` serialises itself.
             v["accessList"] = serde_json::to_value(&self.access_list).unwrap_or_default();
         }
+        if !self.authorization_list.is_empty() {
+            v["authorizationList"] = self
+                .authorization_list
+                .iter()
+                .map(authorization_json)
+                .collect();
+        }
+        if !self.blob_versioned_hashes.is_empty() {
+            v["blobVersionedHashes"] = self
+                .blob_versioned_hashes
+                .iter()
+                .map(|h| json!(h.to_string()))
+                .collect();
+        }
         v
     }
+}
+
+/// An authorization as nodes take it in JSON (quantities in hex).
+fn authorization_json(a: &SignedAuthorization) -> Value {
+    let q = |b: &[u8; 32]| format!("{:#x}", alloy_primitives::U256::from_be_bytes(*b));
+    json!({
+        "chainId": format!("{:#x}", a.authorization.chain.id()),
+        "address": a.authorization.address.to_checksum(),
+        "nonce": format!("{:#x}", a.authorization.nonce.0),
+        "yParity": format!("{:#x}", a.y_parity()),
+        "r": q(&a.signature.r),
+        "s": q(&a.signature.s),
+    })
 }
 
 /// A transaction receipt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
     /// Transaction hash.
-    pub hash: [u8; 32],
+    pub hash: TxHash,
     /// 1 success, 0 revert.
     pub status: u64,
     /// Block number.
@@ -122,7 +211,8 @@ impl EthNode {
 
     /// Everything needed to fill a transaction from `from`, in **one** HTTP
     /// round trip: chain id, pending nonce, balance, gas estimate (when
-    /// `call` is given), latest base fee, priority fee and gas price.
+    /// `call` is given), latest base fee, priority fee, gas price and the
+    /// recent fee history.
     pub fn network_state(
         &self,
         from: &Address,
@@ -138,6 +228,10 @@ impl EthNode {
             ("eth_getBlockByNumber", json!(["latest", false])),
             ("eth_gasPrice", json!([])),
             ("eth_maxPriorityFeePerGas", json!([])),
+            (
+                "eth_feeHistory",
+                json!([format!("{FEE_HISTORY_BLOCKS:#x}"), "latest", [50]]),
+            ),
         ];
         if let Some(c) = call {
             calls.push(("eth_estimateGas", json!([c.to_json()])));
@@ -157,16 +251,10 @@ impl EthNode {
             _ => None,
         };
         let gas_price = Wei(hex_u256(&next()??, "gasPrice")?);
-        let priority_fee = match next()? {
-            Ok(v) => Some(Wei(hex_u256(&v, "maxPriorityFeePerGas")?)),
-            Err(_) => None,
-        };
+        let priority_fee = next()?.ok().map(|v| hex_u256(&v, "maxPriorityFeePerGas"));
+        let fee_history = next()?.ok().map(|v| FeeHistory::parse(&v)).transpose()?;
         let gas_estimate = if call.is_some() {
-            Some(match next()? {
-                Ok(v) => Ok(Gas(hex_u64(&v, "gas estimate")?)),
-                Err(Error::NodeError { message, .. }) => Err(message),
-                Err(e) => return Err(e),
-            })
+            Some(estimate_result(next()?)?)
         } else {
             None
         };
@@ -176,28 +264,44 @@ impl EthNode {
             balance,
             gas_estimate,
             base_fee,
-            priority_fee,
+            priority_fee: priority_fee.transpose()?.map(Wei),
             gas_price,
+            fee_history,
         })
     }
 
+    /// `eth_estimateGas` of `call`: `Ok(Err(message))` when the node
+    /// answers that it cannot estimate it (the call would fail).
+    pub fn estimate_gas(&self, call: &CallRequest) -> Result<Result<Gas, String>> {
+        estimate_result(self.rpc.call("eth_estimateGas", json!([call.to_json()])))
+    }
+
     /// `eth_sendRawTransaction`; node refusals become typed errors
-    /// (insufficient funds, wrong chain, or a rejection with the node's text).
-    pub fn send_raw(&self, raw: &[u8]) -> Result<[u8; 32]> {
-        let hash = crate::hash::keccak256(raw);
+    /// (insufficient funds, wrong chain, or a rejection with the node's
+    /// text), unless the node already has this very transaction (a retry,
+    /// or a rebroadcast of a mined one): that is a success.
+    pub fn send_raw(&self, raw: &[u8]) -> Result<Broadcast> {
+        let hash = TxHash(crate::hash::keccak256(raw));
+        let sent = Broadcast {
+            hash,
+            already_known: false,
+        };
+        let known = Broadcast {
+            already_known: true,
+            ..sent
+        };
         let answer = self.rpc.call(
             "eth_sendRawTransaction",
             json!([format!("0x{}", hex::encode(raw))]),
         );
         let cause = match answer {
             Ok(v) => match parse_hash(&v) {
-                Ok(answered) if answered == hash => return Ok(hash),
+                Ok(answered) if answered == hash.0 => return Ok(sent),
                 Ok(answered) => Error::BadResponse {
                     url: self.rpc.url().to_owned(),
                     reason: format!(
-                        "the node answered transaction hash 0x{}, but the transaction's hash is 0x{}",
+                        "the node answered transaction hash 0x{}, but the transaction's hash is {hash}",
                         hex::encode(answered),
-                        hex::encode(hash)
                     ),
                 },
                 Err(e) => e,
@@ -207,28 +311,32 @@ impl EthNode {
             Err(e @ (Error::Timeout { .. } | Error::BadResponse { .. })) => e,
             Err(e) => {
                 let e = classify_send_error(e);
-                // A retry of a send that did arrive: the node has this very
+                // A retry of a send that did arrive, or a mined transaction
+                // sent again ("nonce too low"): the node has this very
                 // transaction (same hash), so it is sent.
-                if e.rejection_reason() == Some("already_known") {
-                    return Ok(hash);
+                if e.rejection_reason() == Some("already_known")
+                    || (e.rejection_reason().is_some()
+                        && matches!(self.transaction_known(&hash), Ok(true)))
+                {
+                    return Ok(known);
                 }
                 return Err(e);
             }
         };
         // Ask once whether it arrived; if it did, it was sent.
         if matches!(self.transaction_known(&hash), Ok(true)) {
-            return Ok(hash);
+            return Ok(sent);
         }
         Err(Error::MaybeSent {
-            tx: format!("0x{}", hex::encode(hash)),
+            tx: hash.to_string(),
             cause: Box::new(cause),
         })
     }
 
     /// `eth_getTransactionByHash`: `true` when the node knows the
     /// transaction (pending or mined).
-    pub fn transaction_known(&self, hash: &[u8; 32]) -> Result<bool> {
-        let hash = format!("0x{}", hex::encode(hash));
+    pub fn transaction_known(&self, hash: &TxHash) -> Result<bool> {
+        let hash = hash.to_string();
         let v = self.rpc.call_within(
             "eth_getTransactionByHash",
             json!([hash]),
@@ -240,11 +348,10 @@ impl EthNode {
     }
 
     /// `eth_getTransactionReceipt`; `None` while pending.
-    pub fn receipt(&self, hash: &[u8; 32]) -> Result<Option<Receipt>> {
-        let v = self.rpc.call(
-            "eth_getTransactionReceipt",
-            json!([format!("0x{}", hex::encode(hash))]),
-        )?;
+    pub fn receipt(&self, hash: &TxHash) -> Result<Option<Receipt>> {
+        let v = self
+            .rpc
+            .call("eth_getTransactionReceipt", json!([hash.to_string()]))?;
         if v.is_null() {
             return Ok(None);
         }
@@ -271,10 +378,11 @@ impl EthNode {
     }
 
     /// Polls for the receipt until `timeout`; `progress` is called with the
-    /// elapsed time between polls.
+    /// elapsed time between polls. No receipt by then is
+    /// [`Error::Pending`]: the transaction was sent and may still be mined.
     pub fn wait_for_receipt(
         &self,
-        hash: &[u8; 32],
+        hash: &TxHash,
         timeout: Duration,
         mut progress: impl FnMut(Duration),
     ) -> Result<Receipt> {
@@ -288,12 +396,8 @@ impl EthNode {
             }
             let elapsed = start.elapsed();
             if elapsed >= timeout {
-                return Err(Error::Timeout {
-                    url: format!(
-                        "{} (transaction 0x{} still pending; it may be mined later)",
-                        self.rpc.url(),
-                        hex::encode(hash)
-                    ),
+                return Err(Error::Pending {
+                    tx: hash.to_string(),
                     seconds: timeout.as_secs(),
                 });
             }
@@ -301,6 +405,14 @@ impl EthNode {
             std::thread::sleep(delay.min(timeout.saturating_sub(elapsed)));
             delay = (delay * 2).min(Duration::from_millis(1000));
         }
+    }
+}
+
+fn estimate_result(r: Result<Value>) -> Result<Result<Gas, String>> {
+    match r {
+        Ok(v) => Ok(Ok(Gas(hex_u64(&v, "gas estimate")?))),
+        Err(Error::NodeError { message, .. }) => Ok(Err(message)),
+        Err(e) => Err(e),
     }
 }
 

@@ -36,7 +36,6 @@ mod watch;
 pub use export::KeyForm;
 pub use import::{ImportKind, ImportSource};
 pub use psbt::{PsbtPolicy, PsbtToSign};
-pub use watch::{parse_descriptors, WatchAccount, WatchInfo, WatchWallet, WATCH_KIND};
 pub use send::{
     BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
 };
@@ -44,6 +43,7 @@ pub use sign::{
     bip322_default, check_message_selection, verify_bitcoin_message, verify_message, MessageCheck,
     MessageScheme, MessageSignature, TypedDataSignature,
 };
+pub use watch::{parse_descriptors, WatchAccount, WatchInfo, WatchWallet, WATCH_KIND};
 
 use crate::account::{self, DerivedAddress, Resolved, Selection, SelectionError, XpubStyle};
 use crate::chain::ChainKind;
@@ -433,7 +433,10 @@ pub fn listing(keystore: Option<&Keystore>, dir: &std::path::Path) -> Result<Wal
                 name: w.name().to_owned(),
                 kind: watch::WATCH_KIND,
                 created: w.created().to_owned(),
-                fingerprint: w.accounts().first().map(|a| a.origin().fingerprint.to_string()),
+                fingerprint: w
+                    .accounts()
+                    .first()
+                    .map(|a| a.origin().fingerprint.to_string()),
             }),
             Err(err) => out.unreadable.push(UnreadableWallet {
                 name: e.name,

@@ -9,7 +9,7 @@ use crate::bitcoin::coin_selection::Coin;
 use crate::bitcoin::payment;
 use crate::bitcoin::{AddressType, NetworkParams};
 use crate::error::{Error, Result};
-use crate::ethereum::{self, Wei};
+use crate::ethereum::{self, TxHash, Wei};
 use crate::hd::{self, ExtendedPublicKey};
 use crate::report::SignedEthTx;
 use crate::rpc::bitcoin::BtcNode;
@@ -156,6 +156,14 @@ pub struct EthSendResult {
     /// The contract a creation made (after waiting).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contract_address: Option<String>,
+    /// `true` when the node already had this transaction (pending or
+    /// mined): nothing new was sent, and it is not an error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub already_known: Option<bool>,
+    /// What the user was warned about before it was sent (the zero address,
+    /// a fee below the base fee or suspiciously low).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl EthSendResult {
@@ -170,6 +178,8 @@ impl EthSendResult {
             gas_used: None,
             effective_gas_price: None,
             contract_address: None,
+            already_known: None,
+            warnings: Vec::new(),
         }
     }
 
@@ -393,10 +403,17 @@ impl UnlockedWallet {
         accounts: &[ScanAccount],
         p: &PreparedPayment,
     ) -> Result<()> {
-        record_change(&self.wallet.keystore, &self.wallet.name, params, accounts, p)
+        record_change(
+            &self.wallet.keystore,
+            &self.wallet.name,
+            params,
+            accounts,
+            p,
+        )
     }
 
-    /// Fills in an Ethereum send from the node (nothing is signed or sent).
+    /// Fills in an Ethereum send from the node (nothing is sent; only the
+    /// sender's own EIP-7702 authorizations are signed, with its key).
     pub fn prepare_eth_send(
         &self,
         node: &EthNode,
@@ -405,7 +422,7 @@ impl UnlockedWallet {
     ) -> Result<PreparedSend> {
         let key = self.eth_key(choice)?;
         let from = ethereum::Address::from_public_key(&key.public_key());
-        eth_spend::prepare(node, &from, request)
+        eth_spend::prepare(node, &from, request, &|auth| auth.sign(&key))
     }
 
     /// Signs a prepared send with the key `choice` names and sends it once.
@@ -414,13 +431,15 @@ impl UnlockedWallet {
         node: &EthNode,
         prepared: &PreparedSend,
         choice: &KeyChoice,
-    ) -> Result<(EthSendResult, [u8; 32])> {
+    ) -> Result<(EthSendResult, TxHash)> {
         let key = self.eth_key(choice)?;
-        let (signed, hash) = eth_spend::sign_and_send(node, prepared, &key)?;
+        let (signed, sent) = eth_spend::sign_and_send(node, prepared, &key)?;
         drop(key);
-        let mut tx = SignedEthTx::of(&signed, &prepared.from);
-        tx.hash = format!("0x{}", hex::encode(hash));
-        Ok((EthSendResult::sent(tx), hash))
+        let mut v = EthSendResult::sent(SignedEthTx::of(&signed, &prepared.from));
+        v.tx.hash = sent.hash.to_string();
+        v.already_known = sent.already_known.then_some(true);
+        v.warnings = prepared.warnings.iter().map(ToString::to_string).collect();
+        Ok((v, sent.hash))
     }
 }
 

@@ -7,9 +7,14 @@ use crate::bitcoin::bip322::{self, Format};
 use crate::bitcoin::{message as btc_message, Address, AddressType, NetworkParams};
 use crate::chain::ChainKind;
 use crate::error::{Error, Result};
-use crate::ethereum::{self, message, Transaction, TypedData};
+use crate::ethereum::transaction::resolve_authorizations;
+use crate::ethereum::{
+    self, message, Authorization, AuthorizationItem, ChainId, Nonce, SignedAuthorization,
+    Transaction, TypedData,
+};
 use crate::keystore::{default_single_type, WalletSecret};
 use crate::report::SignedEthTx;
+use crate::spend::ethereum::{check_offline, OfflineTx, SendWarning};
 use serde::Serialize;
 
 /// A signed message.
@@ -54,6 +59,53 @@ impl UnlockedWallet {
         let from = ethereum::Address::from_public_key(&key.public_key());
         let signed = tx.sign(&key)?;
         Ok(SignedEthTx::of(&signed, &from))
+    }
+
+    /// Signs an EIP-7702 authorization with the key `choice` names: its
+    /// account may then run the code at `auth.address`. A transaction this
+    /// account sends itself takes its nonce first, so an authorization it
+    /// carries must be for that nonce + 1 ([`Self::eth_authorizations`]
+    /// signs those).
+    pub fn sign_eth_authorization(
+        &self,
+        auth: Authorization,
+        choice: &KeyChoice,
+    ) -> Result<SignedAuthorization> {
+        auth.sign(&self.eth_key(choice)?)
+    }
+
+    /// The authorization list of a set-code transaction this wallet's key
+    /// `choice` sends on `chain` at `nonce`: its own delegations signed (at
+    /// `nonce + 1`), the others checked (right chain, valid signature, and
+    /// the next nonce for any of the sender's own).
+    pub fn eth_authorizations(
+        &self,
+        items: &[AuthorizationItem],
+        chain: ChainId,
+        nonce: Nonce,
+        choice: &KeyChoice,
+    ) -> Result<Vec<SignedAuthorization>> {
+        let key = self.eth_key(choice)?;
+        let from = ethereum::Address::from_public_key(&key.public_key());
+        resolve_authorizations(items, from, chain, nonce, &|a| a.sign(&key))
+    }
+
+    /// Signs a transaction given in full (see [`OfflineTx`]): the sender's
+    /// own authorizations are signed first, then the transaction, after
+    /// the offline fee cap. The warnings are the caller's to show.
+    pub fn sign_eth_offline(
+        &self,
+        req: OfflineTx,
+        choice: &KeyChoice,
+    ) -> Result<(SignedEthTx, Vec<SendWarning>)> {
+        let mut fields = req.fields;
+        if let Some(items) = &req.authorizations {
+            fields.authorizations =
+                Some(self.eth_authorizations(items, fields.chain_id, fields.nonce, choice)?);
+        }
+        let tx = fields.build()?;
+        let warnings = check_offline(&tx, req.allow_high_fee)?;
+        Ok((self.sign_eth_tx(tx, choice)?, warnings))
     }
 
     /// EIP-191 `personal_sign` of `msg` with the key `choice` names.

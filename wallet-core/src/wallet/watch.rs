@@ -72,7 +72,12 @@ impl WatchWallet {
 
     /// Imports a watch-only wallet `name` on `params` from descriptors
     /// `text` (see [`parse_descriptors`]); fails if any wallet has that name.
-    pub fn import(keystore: &Keystore, name: &str, params: NetworkParams, text: &str) -> Result<Self> {
+    pub fn import(
+        keystore: &Keystore,
+        name: &str,
+        params: NetworkParams,
+        text: &str,
+    ) -> Result<Self> {
         let accounts = parse_descriptors(text, params)?;
         let file = WatchFile::new(name, params, accounts)?;
         keystore.create_watch(&file)?;
@@ -191,7 +196,12 @@ impl WatchWallet {
     }
 
     fn kinds(&self) -> String {
-        let k: Vec<&str> = self.file.accounts().iter().map(|a| a.kind().code()).collect();
+        let k: Vec<&str> = self
+            .file
+            .accounts()
+            .iter()
+            .map(|a| a.kind().code())
+            .collect();
         k.join(", ")
     }
 
@@ -296,7 +306,11 @@ fn position_below(account: &AccountDescriptor, path: &DerivationPath) -> Result<
 fn at_line(e: crate::bitcoin::descriptor::DescriptorError, line: usize) -> Error {
     match Error::from(e.clone()) {
         Error::Checksum { .. } => Error::Checksum {
-            what: if line == 1 { "descriptor" } else { "a descriptor (not the first line)" },
+            what: if line == 1 {
+                "descriptor"
+            } else {
+                "a descriptor (not the first line)"
+            },
         },
         e @ Error::WrongNetwork { .. } => e,
         other => {
@@ -336,7 +350,10 @@ pub fn parse_descriptors(text: &str, params: NetworkParams) -> Result<Vec<Accoun
         match partner {
             Some(i) => {
                 let first = singles.remove(i);
-                let (a, b) = (first.to_descriptor(first.keychains())?, d.to_descriptor(d.keychains())?);
+                let (a, b) = (
+                    first.to_descriptor(first.keychains())?,
+                    d.to_descriptor(d.keychains())?,
+                );
                 out.push(AccountDescriptor::parse_pair(&a, &b, params)?);
             }
             None => singles.push(d),
