@@ -327,7 +327,7 @@ pub struct CreateArgs {
 
 /// `wallet import …`
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore", "descriptor"])))]
 pub struct ImportArgs {
     /// Wallet name.
     pub name: String,
@@ -356,6 +356,17 @@ pub struct ImportArgs {
     /// File holding the BIP39 passphrase of the mnemonic (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F", requires = "mnemonic")]
     pub passphrase_file: Option<PathBuf>,
+    /// A watch-only wallet from output descriptors read from stdin, one per
+    /// line (`wallet export --descriptor` output: a receive/change pair or
+    /// one `/<0;1>/*` multipath descriptor per account); no keys, no password.
+    #[arg(long)]
+    pub descriptor: bool,
+    /// The chain of --descriptor: btc (default) or ltc.
+    #[arg(long, value_enum, requires = "descriptor")]
+    pub chain: Option<BtcChainArg>,
+    /// The network of --descriptor (default mainnet).
+    #[arg(long, value_enum, requires = "descriptor")]
+    pub network: Option<NetworkArg>,
     /// KDF cost.
     #[command(flatten)]
     pub kdf: KdfArgs,
@@ -373,10 +384,24 @@ pub struct AddressArgs {
 
 /// `wallet export …`
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["xpub", "mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["xpub", "mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore", "descriptor"])))]
 pub struct ExportArgs {
     /// Wallet name.
     pub name: String,
+    /// Output descriptors (BIP380–386) of the wallet's accounts on --chain
+    /// and --network (every --type unless one is given): per account its
+    /// receive and change descriptors, one per line (no password for
+    /// stored accounts). Public unless --private.
+    #[arg(long)]
+    pub descriptor: bool,
+    /// With --descriptor: the private descriptors (xprv/tprv; WIF for a
+    /// single key), after the password and a confirmation.
+    #[arg(long, requires = "descriptor")]
+    pub private: bool,
+    /// With --descriptor: one BIP389 `/<0;1>/*` descriptor per account
+    /// instead of the receive/change pair (Bitcoin Core 26+).
+    #[arg(long, requires = "descriptor")]
+    pub multipath: bool,
     /// The account extended public key (no password needed).
     #[arg(long)]
     pub xpub: bool,
@@ -692,15 +717,18 @@ pub struct BtcSignPsbtArgs {
     /// Addresses scanned for inputs without derivation info, per chain and type.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub gap: u32,
+    /// Write the signed PSBT as version 0 or 2 (default: the version it came in).
+    #[arg(long, value_name = "V", value_enum, conflicts_with = "finalize")]
+    pub psbt_version: Option<PsbtVersionArg>,
     /// Network.
     #[command(flatten)]
     pub net: BtcNet,
 }
 
-/// `wallet btc send`
+/// What a Bitcoin-family payment pays, from which wallet, through which node.
 #[derive(Debug, Args)]
-pub struct BtcSendArgs {
-    /// Wallet name.
+pub struct PaymentArgs {
+    /// Wallet name (a watch-only wallet builds PSBTs only).
     pub name: String,
     /// The node.
     #[command(flatten)]
@@ -724,12 +752,58 @@ pub struct BtcSendArgs {
     /// Addresses scanned per chain and type (extended while coins appear near the end).
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub gap: u32,
-    /// Do not ask for confirmation.
-    #[arg(long)]
-    pub yes: bool,
     /// Network.
     #[command(flatten)]
     pub net: BtcNet,
+}
+
+/// `wallet btc send`
+#[derive(Debug, Args)]
+pub struct BtcSendArgs {
+    /// The payment.
+    #[command(flatten)]
+    pub payment: PaymentArgs,
+    /// Do not sign or send: print the unsigned PSBT for another signer
+    /// (as `btc create-psbt`).
+    #[arg(long)]
+    pub psbt_only: bool,
+    /// The PSBT version with --psbt-only: 0 (BIP174) or 2 (BIP370).
+    #[arg(long, value_name = "V", value_enum, requires = "psbt_only")]
+    pub psbt_version: Option<PsbtVersionArg>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+/// `wallet btc create-psbt`
+#[derive(Debug, Args)]
+pub struct BtcCreatePsbtArgs {
+    /// The payment.
+    #[command(flatten)]
+    pub payment: PaymentArgs,
+    /// The PSBT version: 0 (BIP174, the default) or 2 (BIP370).
+    #[arg(long, value_name = "V", value_enum)]
+    pub psbt_version: Option<PsbtVersionArg>,
+}
+
+/// `--psbt-version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PsbtVersionArg {
+    /// BIP174.
+    #[value(name = "0")]
+    V0,
+    /// BIP370.
+    #[value(name = "2")]
+    V2,
+}
+
+impl From<PsbtVersionArg> for wallet_core::bitcoin::psbt_v2::PsbtVersion {
+    fn from(v: PsbtVersionArg) -> Self {
+        match v {
+            PsbtVersionArg::V0 => Self::V0,
+            PsbtVersionArg::V2 => Self::V2,
+        }
+    }
 }
 
 /// `wallet btc …`
@@ -751,6 +825,18 @@ pub enum BtcCommand {
     },
     /// Pay from the wallet's coins: scan, select, sign, send.
     Send(BtcSendArgs),
+    /// Build an unsigned payment PSBT for another signer (watch-only
+    /// wallets; no password when the account keys are stored): scan,
+    /// select, record the change index, print the PSBT (base64).
+    CreatePsbt(BtcCreatePsbtArgs),
+    /// Rewrite a PSBT as version 0 (BIP174) or 2 (BIP370), nothing else changed.
+    ConvertPsbt {
+        /// PSBT file (base64, hex or binary); `-` or nothing for stdin.
+        file: Option<PathBuf>,
+        /// The version to write.
+        #[arg(long, value_name = "V", value_enum)]
+        psbt_version: PsbtVersionArg,
+    },
     /// The wallet's confirmed balance (scans its addresses on the node).
     Balance {
         /// Wallet name.
@@ -962,6 +1048,8 @@ mod tests {
         "auth",
         "blob_hash",
         "blob_fee",
+        "bip322",
+        "psbt_version",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -6,7 +6,7 @@ use crate::output::Ctx;
 use crate::prompt;
 use wallet_core::keystore::{self, Keystore};
 use wallet_core::secret::SecretString;
-use wallet_core::wallet::{UnlockedWallet, Wallet};
+use wallet_core::wallet::{AnyWallet, UnlockedWallet, Wallet};
 use wallet_core::ErrorKind;
 
 /// Opens the keystore directory (creating it when `create`).
@@ -24,17 +24,31 @@ pub fn keystore(ctx: &Ctx, create: bool) -> Result<Keystore, CliError> {
     })
 }
 
-/// Opens wallet `name` (a missing keystore is "no such wallet").
-pub fn open(ctx: &Ctx, name: &str) -> Result<Wallet, CliError> {
+/// The existing keystore of wallet `name` (a missing keystore is "no such wallet").
+fn keystore_of(ctx: &Ctx, name: &str) -> Result<Keystore, CliError> {
     keystore::validate_name(name)?;
-    let ks = keystore(ctx, false).map_err(|e| {
+    keystore(ctx, false).map_err(|e| {
         if e.is(ErrorKind::NotFound) {
             CliError::from(wallet_core::Error::WalletNotFound(name.to_owned()))
         } else {
             e
         }
-    })?;
+    })
+}
+
+/// Opens wallet `name`, which must hold keys.
+pub fn open(ctx: &Ctx, name: &str) -> Result<Wallet, CliError> {
+    let ks = keystore_of(ctx, name)?;
     Ok(Wallet::open(&ks, name)?.allow_weak_kdf(ctx.allow_weak_kdf))
+}
+
+/// Opens wallet `name` of either kind (for the commands a watch-only wallet has).
+pub fn open_any(ctx: &Ctx, name: &str) -> Result<AnyWallet, CliError> {
+    let ks = keystore_of(ctx, name)?;
+    Ok(match AnyWallet::open(&ks, name)? {
+        AnyWallet::Keys(w) => AnyWallet::Keys(w.allow_weak_kdf(ctx.allow_weak_kdf)),
+        watch => watch,
+    })
 }
 
 /// The password of wallet `name`: `--password-file`, else a hidden prompt.

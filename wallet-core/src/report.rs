@@ -608,6 +608,9 @@ pub struct PsbtOutcome {
     /// The signed PSBT, base64 (not finalized).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub psbt: Option<String>,
+    /// Its version: 0 (BIP174) or 2 (BIP370).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub psbt_version: Option<u32>,
     /// The final transaction, hex (finalized).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hex: Option<String>,

@@ -445,6 +445,20 @@ pub struct BtcOptions {
     pub allow_high_fee: bool,
     /// Addresses scanned per chain and type for inputs without paths.
     pub gap: Option<u32>,
+    /// Write the signed PSBT as version 0 or 2 (default: as it came).
+    pub psbt_version: Option<u32>,
+}
+
+/// A PSBT version number: 0 (BIP174) or 2 (BIP370).
+pub fn psbt_version(n: u32) -> Result<crate::bitcoin::psbt_v2::PsbtVersion> {
+    use crate::bitcoin::psbt_v2::PsbtVersion;
+    match n {
+        0 => Ok(PsbtVersion::V0),
+        2 => Ok(PsbtVersion::V2),
+        _ => Err(Error::input(format!(
+            "PSBT version {n} does not exist: use 0 (BIP174) or 2 (BIP370)"
+        ))),
+    }
 }
 
 fn params(chain: &Option<String>, network: &Option<String>) -> Result<NetworkParams> {
@@ -470,6 +484,7 @@ impl BtcOptions {
                 .collect::<Result<_>>()?,
             allow_high_fee: self.allow_high_fee,
             finalize: self.finalize,
+            output_version: self.psbt_version.map(psbt_version).transpose()?,
         })
     }
 }

@@ -308,13 +308,24 @@ pub fn http_post_auth(
     pass: &str,
     body: &serde_json::Value,
 ) -> serde_json::Value {
+    http_post_auth_to(port, "/", user, pass, body)
+}
+
+/// [`http_post_auth`] to `path` (e.g. `/wallet/NAME`).
+pub fn http_post_auth_to(
+    port: u16,
+    path: &str,
+    user: &str,
+    pass: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
     let b = body.to_string();
     let token = base64_encode(format!("{user}:{pass}").as_bytes());
     write!(
         s,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{b}",
         b.len()
     )
     .unwrap();
@@ -384,6 +395,26 @@ impl Node {
     /// One JSON-RPC call; panics on a JSON-RPC error.
     pub fn rpc(&self, method: &str, params: serde_json::Value) -> serde_json::Value {
         let v = self.rpc_raw(method, params);
+        assert!(v["error"].is_null(), "{method}: {v}");
+        v["result"].clone()
+    }
+
+    /// One JSON-RPC call to the node's wallet `wallet` (`/wallet/NAME`);
+    /// panics on a JSON-RPC error. The node must run with a wallet
+    /// (`litecoind_with(&["-disablewallet=0"])`).
+    pub fn rpc_wallet(
+        &self,
+        wallet: &str,
+        method: &str,
+        params: serde_json::Value,
+    ) -> serde_json::Value {
+        let v = http_post_auth_to(
+            self.port,
+            &format!("/wallet/{wallet}"),
+            &self.user,
+            &self.pass,
+            &serde_json::json!({"jsonrpc": "1.0", "id": 1, "method": method, "params": params}),
+        );
         assert!(v["error"].is_null(), "{method}: {v}");
         v["result"].clone()
     }

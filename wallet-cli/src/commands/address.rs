@@ -8,11 +8,15 @@ use crate::render::emit_addresses;
 use crate::{select, session};
 use wallet_core::account::Parallelism;
 use wallet_core::chain::ChainKind;
+use wallet_core::wallet::AnyWallet;
 
 /// Runs `wallet address`.
 pub fn run(args: &AddressArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let w = session::open(ctx, &args.name)?;
     let sel = select::selection(&args.selector)?;
+    let w = match session::open_any(ctx, &args.name)? {
+        AnyWallet::Keys(w) => w,
+        AnyWallet::Watch(w) => return crate::commands::watch::addresses(&w, &sel, ctx),
+    };
     let source = w
         .address_source(&sel, ChainKind::Bitcoin, session::password(ctx, &args.name))?
         .with_parallelism(Parallelism::Available);

@@ -1,7 +1,9 @@
 //! `wallet btc …`: PSBT signing, payments, balances and broadcast for
 //! Bitcoin and Litecoin (the network is a parameter).
 
-use crate::args::{BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, NodeArgs};
+use crate::args::{
+    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, NodeArgs, PaymentArgs, PsbtVersionArg,
+};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::{prompt, select, session};
@@ -9,10 +11,11 @@ use std::io::Read;
 use std::time::Duration;
 use wallet_core::bitcoin::amount::{self, format_coins, format_with_unit, sat_per_vb};
 use wallet_core::bitcoin::psbt::{self, PsbtReview};
+use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::{Auth, BtcNode};
 use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
-use wallet_core::wallet::{BtcBroadcast, PsbtPolicy};
+use wallet_core::wallet::{AnyWallet, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
 
 /// Runs a `btc` subcommand.
@@ -20,7 +23,12 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
     match cmd {
         BtcCommand::SignPsbt(a) => sign_psbt(&a, ctx),
         BtcCommand::Broadcast { node, raw, net } => broadcast(&node, raw.as_deref(), &net, ctx),
+        BtcCommand::Send(a) if a.psbt_only => create_psbt(&a.payment, a.psbt_version, ctx),
         BtcCommand::Send(a) => send(&a, ctx),
+        BtcCommand::CreatePsbt(a) => create_psbt(&a.payment, a.psbt_version, ctx),
+        BtcCommand::ConvertPsbt { file, psbt_version } => {
+            convert_psbt(file.as_deref(), psbt_version, ctx)
+        }
         BtcCommand::Balance {
             name,
             node,
@@ -103,6 +111,7 @@ fn sign_psbt(a: &BtcSignPsbtArgs, ctx: &Ctx) -> Result<(), CliError> {
         allowed_sighash: allowed,
         allow_high_fee: a.allow_high_fee,
         finalize: a.finalize,
+        output_version: a.psbt_version.map(Into::into),
     };
     let (v, report) = unlocked.sign_reviewed(to_sign, &policy)?;
     drop(unlocked);
@@ -179,9 +188,8 @@ fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     )
 }
 
-fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let params = select::params(&a.net)?;
-    let request = PaymentRequest {
+fn payment_request(a: &PaymentArgs, params: NetworkParams) -> Result<PaymentRequest, CliError> {
+    Ok(PaymentRequest {
         to: Address::parse(&a.to, params)?,
         amount: amount::parse_amount(&a.amount, params.chain())?,
         fee_rate: a
@@ -192,18 +200,93 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
         change_kind: a.change_type.into(),
         gap: a.gap,
         allow_high_fee: a.allow_high_fee,
-    };
-    let w = session::open(ctx, &a.name)?;
+    })
+}
+
+fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let p = &a.payment;
+    let params = select::params(&p.net)?;
+    let request = payment_request(p, params)?;
+    let w = session::open(ctx, &p.name)?;
     // Every address of the payment (the change too) comes from the
     // decrypted secret, before the summary is shown.
     let unlocked = session::unlock(ctx, &w)?;
-    let node = connect(&a.node)?;
+    let node = connect(&p.node)?;
     let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
     ctx.summary(&payment_summary(&prepared, params), a.yes);
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
     let v = unlocked.send_btc_payment(&node, params, prepared, &accounts)?;
     let txid = v.txid.clone().unwrap_or_default();
     ctx.emit(&v, |w| writeln!(w, "{txid}"))
+}
+
+/// The network of a payment or balance: a watch-only wallet's own (the
+/// flags may only repeat it), else the flags'.
+fn wallet_params(w: &AnyWallet, net: &BtcNet) -> Result<NetworkParams, CliError> {
+    let given = select::params(net)?;
+    let AnyWallet::Watch(watch) = w else {
+        return Ok(given);
+    };
+    let own = watch.params();
+    if given == own || given == NetworkParams::BITCOIN {
+        return Ok(own);
+    }
+    Err(CliError::from(wallet_core::Error::WrongNetwork {
+        what: "the watch-only wallet",
+        found: format!("{} {}", own.chain().code(), own.network().code()),
+        expected: format!("{} {}", given.chain().code(), given.network().code()),
+    }))
+}
+
+fn create_psbt(
+    p: &PaymentArgs,
+    version: Option<PsbtVersionArg>,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    let w = session::open_any(ctx, &p.name)?;
+    let params = wallet_params(&w, &p.net)?;
+    let request = payment_request(p, params)?;
+    let node = connect(&p.node)?;
+    let prepared = match &w {
+        AnyWallet::Watch(watch) => watch.create_psbt(&node, request)?,
+        AnyWallet::Keys(keys) => {
+            keys.create_btc_psbt(&node, params, request, session::password(ctx, &p.name))?
+        }
+    };
+    ctx.summary(&payment_summary(&prepared, params), true);
+    let version: PsbtVersion = version.map_or(PsbtVersion::V0, Into::into);
+    let psbt = AnyPsbt::V0(prepared.psbt.clone())
+        .to_version(version)
+        .map_err(wallet_core::Error::from)?
+        .to_base64();
+    let mut v = serde_json::to_value(BtcPayment::of(&prepared)).map_err(internal)?;
+    v["psbt"] = serde_json::json!(psbt);
+    v["psbt_version"] = serde_json::json!(version.number());
+    ctx.emit(&v, |out| writeln!(out, "{psbt}"))
+}
+
+fn convert_psbt(
+    file: Option<&std::path::Path>,
+    version: PsbtVersionArg,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    let bytes = read_input(file)?;
+    let version: PsbtVersion = version.into();
+    let from = AnyPsbt::parse(&bytes).map_err(wallet_core::Error::from)?;
+    let psbt = from
+        .to_version(version)
+        .map_err(wallet_core::Error::from)?
+        .to_base64();
+    let v = serde_json::json!({
+        "psbt": psbt,
+        "psbt_version": version.number(),
+        "from_version": from.version().number(),
+    });
+    ctx.emit(&v, |out| writeln!(out, "{psbt}"))
+}
+
+fn internal(e: serde_json::Error) -> CliError {
+    CliError::user(ErrorKind::Internal, format!("result JSON: {e}"))
 }
 
 fn balance(
@@ -213,10 +296,13 @@ fn balance(
     net: &BtcNet,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
-    let params = select::params(net)?;
-    let w = session::open(ctx, name)?;
+    let w = session::open_any(ctx, name)?;
+    let params = wallet_params(&w, net)?;
     let node = connect(node_args)?;
-    let v = w.btc_balance(&node, params, gap, session::password(ctx, name))?;
+    let v = match &w {
+        AnyWallet::Keys(k) => k.btc_balance(&node, params, gap, session::password(ctx, name))?,
+        AnyWallet::Watch(watch) => watch.btc_balance(&node, gap)?,
+    };
     let coins = |sat| format_with_unit(Amount::from_sat(sat), params.chain());
     ctx.emit(&v, |out| {
         writeln!(out, "{}", coins(v.confirmed_sat))?;

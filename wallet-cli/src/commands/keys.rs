@@ -21,7 +21,8 @@ fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {
     Ok(p)
 }
 
-fn check_new_name(ks: &Keystore, name: &str) -> Result<(), CliError> {
+/// Refuses a name some wallet already has.
+pub(crate) fn check_new_name(ks: &Keystore, name: &str) -> Result<(), CliError> {
     if ks.path_of(name)?.exists() {
         return Err(wallet_core::Error::WalletExists(name.to_owned()).into());
     }

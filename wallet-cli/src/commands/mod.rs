@@ -9,6 +9,7 @@ pub mod export;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;
+pub mod watch;
 
 use crate::args::{Cli, Command};
 use crate::error::CliError;
@@ -21,13 +22,15 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
         Command::Mnemonic(cmd) => mnemonic::run(cmd, ctx),
         Command::Derive(args) => derive::run(&args, ctx),
         Command::Create(args) => keys::create(&args, ctx),
+        Command::Import(args) if args.descriptor => watch::import(&args, ctx),
         Command::Import(args) => keys::import(&args, ctx),
         Command::List => keys::list(ctx),
-        Command::Info { name } => keys::info(&name, ctx),
+        Command::Info { name } => watch::info_any(&name, ctx),
         Command::Address(args) => address::run(&args, ctx),
+        Command::Export(args) if args.descriptor => watch::export(&args, ctx),
         Command::Export(args) => export::run(&args, ctx),
         Command::Passwd(args) => keys::passwd(&args, ctx),
-        Command::Delete { name, yes } => keys::delete(&name, yes, ctx),
+        Command::Delete { name, yes } => watch::delete_any(&name, yes, ctx),
         Command::Eth(cmd) => eth::run(cmd, ctx),
         Command::Btc(cmd) => btc::run(cmd, ctx),
         Command::SignMessage(args) => message::sign(&args, ctx),

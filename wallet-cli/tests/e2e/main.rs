@@ -8,6 +8,7 @@ mod common;
 mod bitcoin;
 mod cast_oracle;
 mod cli;
+mod descriptors;
 mod devnet_scripts;
 mod ethereum;
 mod ethereum_safety;

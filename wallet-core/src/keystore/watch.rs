@@ -232,6 +232,14 @@ fn check_accounts(params: NetworkParams, accounts: &[AccountDescriptor]) -> Resu
                 i + 1
             )));
         }
+        if accounts[0].origin().fingerprint != a.origin().fingerprint {
+            return Err(Error::input(format!(
+                "descriptor {} is of another master key ({} after {}): a watch-only wallet mirrors one signer",
+                i + 1,
+                a.origin().fingerprint,
+                accounts[0].origin().fingerprint
+            )));
+        }
         if accounts[..i].iter().any(|b| b.kind() == a.kind()) {
             return Err(Error::input(format!(
                 "two {} accounts: a watch-only wallet has at most one account per address type",

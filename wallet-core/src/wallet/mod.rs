@@ -26,6 +26,7 @@
 //! # Ok::<(), wallet_core::Error>(())
 //! ```
 
+mod descriptors;
 mod export;
 mod import;
 mod psbt;
@@ -33,6 +34,7 @@ mod send;
 mod sign;
 mod watch;
 
+pub use descriptors::{AccountDescriptors, DescriptorExport};
 pub use export::KeyForm;
 pub use import::{ImportKind, ImportSource};
 pub use psbt::{PsbtPolicy, PsbtToSign};
@@ -43,7 +45,9 @@ pub use sign::{
     bip322_default, check_message_selection, verify_bitcoin_message, verify_message, MessageCheck,
     MessageScheme, MessageSignature, TypedDataSignature,
 };
-pub use watch::{parse_descriptors, WatchAccount, WatchInfo, WatchWallet, WATCH_KIND};
+pub use watch::{
+    parse_descriptors, AnyWallet, WatchAccount, WatchAddresses, WatchInfo, WatchWallet, WATCH_KIND,
+};
 
 use crate::account::{self, DerivedAddress, Resolved, Selection, SelectionError, XpubStyle};
 use crate::chain::ChainKind;
@@ -153,12 +157,16 @@ impl Wallet {
     /// Opens wallet `name` of `keystore`: reads and parses its file once.
     pub fn open(keystore: &Keystore, name: &str) -> Result<Self> {
         let file = keystore.load(name)?;
-        Ok(Self {
+        Ok(Self::from_file(keystore, name, file))
+    }
+
+    fn from_file(keystore: &Keystore, name: &str, file: WalletFile) -> Self {
+        Self {
             keystore: keystore.clone(),
             name: name.to_owned(),
             file,
             allow_weak_kdf: false,
-        })
+        }
     }
 
     /// Creates wallet `name` holding `secret`, encrypted under `password`.

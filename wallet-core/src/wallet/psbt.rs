@@ -4,6 +4,7 @@
 
 use super::UnlockedWallet;
 use crate::bitcoin::psbt::{self, InputStatus, KeyRing, PsbtReview, SignOptions, SignReport};
+use crate::bitcoin::psbt_v2::{self, AnyPsbt, PsbtV2, PsbtVersion};
 use crate::bitcoin::{payment, NetworkParams};
 use crate::error::{Error, Result};
 use crate::keystore::WalletSecret;
@@ -13,6 +14,9 @@ use bitcoin::psbt::{Psbt, PsbtSighashType};
 /// A parsed PSBT, reviewed for the wallet that will sign it.
 pub struct PsbtToSign {
     psbt: Psbt,
+    /// The BIP370 original, when the PSBT came as version 2 (its fields and
+    /// pair order are kept in the signed result).
+    v2: Option<PsbtV2>,
     ring: KeyRing,
     params: NetworkParams,
     /// What the PSBT does: outputs (change marked), fee and its rate.
@@ -36,6 +40,8 @@ pub struct PsbtPolicy {
     pub allow_high_fee: bool,
     /// Finalize and extract the transaction after signing.
     pub finalize: bool,
+    /// Write the signed PSBT in this version (`None`: the version it came in).
+    pub output_version: Option<PsbtVersion>,
 }
 
 impl UnlockedWallet {
@@ -55,11 +61,12 @@ impl UnlockedWallet {
     /// this wallet on `params`; outputs of ours on another network are an
     /// error here, before anything is signed.
     pub fn review_psbt(&self, bytes: &[u8], params: NetworkParams, gap: u32) -> Result<PsbtToSign> {
-        let psbt = psbt::parse(bytes)?;
+        let (psbt, v2) = read_any(bytes)?;
         let ring = self.key_ring(params, gap)?;
         let review = psbt::review(&psbt, &ring, params)?;
         Ok(PsbtToSign {
             psbt,
+            v2,
             ring,
             params,
             review,
@@ -92,7 +99,13 @@ impl UnlockedWallet {
             outcome.hex = Some(hex::encode(&raw));
             outcome.complete = Some(true);
         } else {
-            outcome.psbt = Some(psbt::to_base64(&p.psbt));
+            let version = policy.output_version.unwrap_or(if p.v2.is_some() {
+                PsbtVersion::V2
+            } else {
+                PsbtVersion::V0
+            });
+            outcome.psbt = Some(encode_signed(&p.psbt, p.v2.as_ref(), version)?);
+            outcome.psbt_version = Some(version.number());
         }
         Ok((outcome, report))
     }
@@ -108,6 +121,29 @@ impl UnlockedWallet {
         let p = self.review_psbt(bytes, params, gap)?;
         self.sign_reviewed(p, policy)
     }
+}
+
+/// A PSBT of either version as its version 0 form (what the signer works
+/// on), with the version 2 original when it was one.
+fn read_any(bytes: &[u8]) -> Result<(Psbt, Option<PsbtV2>)> {
+    let version = psbt_v2::decode_text(bytes)
+        .ok()
+        .and_then(|b| psbt_v2::detect_version(&b).ok());
+    if version == Some(PsbtVersion::V2) {
+        let p = PsbtV2::parse(bytes)?;
+        return Ok((p.to_v0()?, Some(p)));
+    }
+    Ok((psbt::parse(bytes)?, None))
+}
+
+/// The signed PSBT (`signed`, the version 0 form) in `version`, base64:
+/// a version 2 original keeps its BIP370 fields and pair order.
+pub fn encode_signed(signed: &Psbt, v2: Option<&PsbtV2>, version: PsbtVersion) -> Result<String> {
+    let any = match v2 {
+        Some(original) => AnyPsbt::V2(original.with_signed_v0(signed)?),
+        None => AnyPsbt::V0(signed.clone()),
+    };
+    Ok(any.to_version(version)?.to_base64())
 }
 
 fn nothing_signed(report: &SignReport) -> Error {
@@ -167,6 +203,7 @@ impl PsbtOutcome {
             fee_sat: report.fee.map(|f| f.to_sat()),
             fee_rate: review.fee_rate,
             psbt: None,
+            psbt_version: None,
             hex: None,
             txid: None,
             vsize: None,

@@ -313,6 +313,28 @@ impl Wallet {
     }
 }
 
+impl Wallet {
+    /// Builds an unsigned payment for a signer elsewhere (`btc create-psbt`):
+    /// the accounts come from the stored xpubs (else after `password`),
+    /// nothing is signed or sent, and the change index it hands out is
+    /// recorded. The signer checks inputs and change against its own keys.
+    pub fn create_btc_psbt<E: From<Error>>(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        request: PaymentRequest,
+        password: impl FnOnce() -> Result<SecretString, E>,
+    ) -> Result<PreparedPayment, E> {
+        let fp = self.file.public().fingerprint.ok_or_else(|| {
+            Error::Unsupported("a single key has no PSBT derivation data; use btc send".into())
+        })?;
+        let accounts = self.btc_accounts(params, password)?;
+        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
+        record_change(&self.keystore, &self.name, params, &accounts, &prepared)?;
+        Ok(prepared)
+    }
+}
+
 impl BtcBalance {
     /// The balance of the coins a scan found.
     #[must_use]

@@ -61,6 +61,64 @@ pub struct WatchAccount {
     pub change: bool,
 }
 
+/// A run of a watch-only wallet's addresses.
+#[derive(Debug)]
+pub struct WatchAddresses<'a> {
+    account: &'a AccountDescriptor,
+    keychain: Keychain,
+    start: u32,
+    count: u32,
+    header: AddressHeader,
+}
+
+impl WatchAddresses<'_> {
+    /// What the addresses are.
+    #[must_use]
+    pub fn header(&self) -> &AddressHeader {
+        &self.header
+    }
+
+    /// How many.
+    #[must_use]
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// The `n` addresses from `offset` places after the first.
+    pub fn chunk(&self, offset: u32, n: u32) -> Result<Vec<DerivedAddress>> {
+        let first = self
+            .start
+            .checked_add(offset)
+            .ok_or_else(|| Error::input("the address index is past 2^31 - 1"))?;
+        self.account.addresses(self.keychain, first, n)
+    }
+}
+
+/// A wallet of either kind, its file read once.
+#[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per command, never in a collection
+pub enum AnyWallet {
+    /// A wallet with keys.
+    Keys(super::Wallet),
+    /// A watch-only wallet.
+    Watch(WatchWallet),
+}
+
+impl AnyWallet {
+    /// Opens wallet `name` of `keystore`, whichever kind it is.
+    pub fn open(keystore: &Keystore, name: &str) -> Result<Self> {
+        Ok(match keystore.load_any(name)? {
+            crate::keystore::StoredWallet::Keys(file) => {
+                AnyWallet::Keys(super::Wallet::from_file(keystore, name, *file))
+            }
+            crate::keystore::StoredWallet::Watch(file) => AnyWallet::Watch(WatchWallet {
+                keystore: keystore.clone(),
+                file,
+            }),
+        })
+    }
+}
+
 impl WatchWallet {
     /// Opens watch-only wallet `name`.
     pub fn open(keystore: &Keystore, name: &str) -> Result<Self> {
@@ -91,6 +149,11 @@ impl WatchWallet {
     #[must_use]
     pub fn name(&self) -> &str {
         self.file.name()
+    }
+
+    /// Removes the wallet (and its change record).
+    pub fn delete(self) -> Result<()> {
+        self.keystore.delete(self.file.name())
     }
 
     /// The file as read.
@@ -205,14 +268,14 @@ impl WatchWallet {
         k.join(", ")
     }
 
-    /// The addresses `sel` names (type, keychain, index or full path, count).
-    pub fn addresses(&self, sel: &Selection) -> Result<AddressList> {
+    /// The addresses `sel` names (type, keychain, index or full path,
+    /// count), made a chunk at a time.
+    pub fn address_source(&self, sel: &Selection) -> Result<WatchAddresses<'_>> {
         let account = self.account_for(sel)?;
         let (keychain, start) = match &sel.path {
             Some(p) => position_below(account, p)?,
             None => (sel.keychain, sel.index.unwrap_or(0)),
         };
-        let list: Vec<DerivedAddress> = account.addresses(keychain, start, sel.count.max(1))?;
         let mut header = AddressHeader::of(&crate::account::AddressFormat::Bitcoin {
             params: self.params(),
             kind: account.kind(),
@@ -220,9 +283,22 @@ impl WatchWallet {
         header.master_fingerprint = Some(account.origin().fingerprint.to_string());
         header.account_path = Some(account.origin().path.to_string());
         header.account_xpub = Some(account.xpub().to_base58());
-        Ok(AddressList {
+        Ok(WatchAddresses {
+            account,
+            keychain,
+            start,
+            count: sel.count.max(1),
             header,
-            addresses: list.iter().map(AddressEntry::from).collect(),
+        })
+    }
+
+    /// The addresses `sel` names, as one list.
+    pub fn addresses(&self, sel: &Selection) -> Result<AddressList> {
+        let source = self.address_source(sel)?;
+        let all = source.chunk(0, source.count)?;
+        Ok(AddressList {
+            header: source.header.clone(),
+            addresses: all.iter().map(AddressEntry::from).collect(),
         })
     }
 
