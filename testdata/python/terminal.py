@@ -7,6 +7,9 @@ STEPS_JSON is a list of steps, each {"expect": REGEX} plus one of
   "send": TEXT          type TEXT (include "\\n" to press Enter)
   "send_word": true     type the word whose 1-based number the REGEX's first
                         group captured, from a "  N. word" listing seen earlier
+A step may also set "copy": [SRC, DST]: once its prompt is seen, and
+before typing, SRC's bytes replace DST (written aside, then renamed in),
+as a local attacker swapping a file while the program waits would.
 A step may set "hidden": true (wait until the program has turned the
 terminal's echo off, as a password prompt does, before typing) and
 "timeout" (seconds, default 30). After the steps, the output is
@@ -80,6 +83,14 @@ for i, step in enumerate(steps):
         failed = i
         break
     cursor = match.end()
+    if "copy" in step:
+        src, dst = step["copy"]
+        with open(src, "rb") as f:
+            data = f.read()
+        tmp = dst + ".swap"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.rename(tmp, dst)
     if "send" in step:
         text = step["send"]
     elif step.get("send_word"):
