@@ -29,16 +29,23 @@
 mod export;
 mod import;
 mod psbt;
+mod quiz;
 mod send;
 mod sign;
+mod slip39;
 
 pub use export::KeyForm;
 pub use import::{ImportKind, ImportSource};
 pub use psbt::{PsbtPolicy, PsbtToSign};
+pub use quiz::{check_word, ShareAnswer, ShareCheck, WordAnswer};
 pub use send::{
     BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
 };
 pub use sign::{MessageSignature, TypedDataSignature};
+pub use slip39::{
+    create_with_slip39, parse_layout, recover_slip39, LayoutPart, SecretSize, Slip39Backup,
+    Slip39Params, Slip39SetupError,
+};
 
 use crate::account::{self, DerivedAddress, Resolved, Selection, SelectionError, XpubStyle};
 use crate::chain::ChainKind;
@@ -454,6 +461,8 @@ pub fn create_with_mnemonic(
         words: Some(mnemonic.word_count()),
         language: Some(mnemonic.language().code()),
         backup_verified: None,
+        shares: None,
+        slip39: None,
     };
     Ok((w, created))
 }
