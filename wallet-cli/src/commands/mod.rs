@@ -9,6 +9,7 @@ pub mod export;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;
+pub mod slip39;
 
 use crate::args::{Cli, Command};
 use crate::error::CliError;
