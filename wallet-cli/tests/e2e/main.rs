@@ -13,3 +13,4 @@ mod ethereum;
 mod hostile_node;
 mod keystore;
 mod secret_memory;
+mod slip39;
