@@ -7,6 +7,8 @@ STEPS_JSON is a list of steps, each {"expect": REGEX} plus one of
   "send": TEXT          type TEXT (include "\\n" to press Enter)
   "send_word": true     type the word whose 1-based number the REGEX's first
                         group captured, from a "  N. word" listing seen earlier
+  "send_seen": REGEX    type the first group of REGEX's first match in all the
+                        output so far (e.g. a share listed earlier), then Enter
 A step may also set "copy": [SRC, DST]: once its prompt is seen, and
 before typing, SRC's bytes replace DST (written aside, then renamed in),
 as a local attacker swapping a file while the program waits would.
@@ -95,6 +97,9 @@ for i, step in enumerate(steps):
         text = step["send"]
     elif step.get("send_word"):
         text = words_seen()[int(match.group(1)) - 1] + "\n"
+    elif "send_seen" in step:
+        seen = re.search(step["send_seen"], out)
+        text = (seen.group(1) if seen else "") + "\n"
     else:
         text = ""
     if step.get("hidden"):

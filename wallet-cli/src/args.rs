@@ -241,6 +241,9 @@ pub enum MnemonicCommand {
         /// Expect this word list (default: detect).
         #[arg(long, value_parser = parse_language)]
         language: Option<Language>,
+        /// Check SLIP-39 shares instead (one per line): each share, and what is still missing to recover (the secret is never shown).
+        #[arg(long, conflicts_with = "language")]
+        slip39: bool,
     },
 }
 
@@ -308,6 +311,9 @@ pub struct KdfArgs {
 
 /// `wallet create …`
 #[derive(Debug, Args)]
+#[command(
+    after_help = "SLIP-39 (Shamir backup): --slip39 makes a fresh master secret (the wallet's BIP32 seed) and splits it into shares instead of a BIP39 phrase. One group: --shares 5 --threshold 3 (any 3 of 5 shares recover the wallet). Several groups: --groups 2of3 --members 2of3,3of5,1of1 (any 2 of the 3 groups, each recovered from its own threshold of shares). At a terminal each share is shown once and a threshold of them is typed back to check the copies; otherwise the shares are printed on stdout (in \"shares\" with --json). A wrong SLIP-39 passphrase cannot be detected on recovery. An existing BIP39 wallet cannot be turned into SLIP-39 shares."
+)]
 pub struct CreateArgs {
     /// Wallet name.
     pub name: String,
@@ -317,9 +323,33 @@ pub struct CreateArgs {
     /// Word list.
     #[arg(long, default_value = "english", value_parser = parse_language)]
     pub language: Language,
-    /// File holding an optional BIP39 passphrase (UTF-8; one trailing newline, \n or \r\n, is dropped).
+    /// File holding an optional BIP39 passphrase, or with --slip39 the SLIP-39 passphrase (printable ASCII) (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F")]
     pub passphrase_file: Option<PathBuf>,
+    /// Back the wallet up as SLIP-39 shares instead of a BIP39 phrase (with --shares/--threshold or --groups/--members).
+    #[arg(long, conflicts_with_all = ["words", "language"])]
+    pub slip39: bool,
+    /// SLIP-39, one group: how many shares to make (1 to 16).
+    #[arg(long, value_name = "N", requires = "slip39", requires = "threshold", conflicts_with_all = ["groups", "members"])]
+    pub shares: Option<u8>,
+    /// SLIP-39, one group: how many of the shares recover the wallet.
+    #[arg(long, value_name = "T", requires = "shares")]
+    pub threshold: Option<u8>,
+    /// SLIP-39: how many of the groups recover the wallet, as TofG (e.g. 2of3; G = the number of --members schemes).
+    #[arg(long, value_name = "TofG", requires = "members")]
+    pub groups: Option<String>,
+    /// SLIP-39: each group's shares as TofN, comma-separated (e.g. 2of3,3of5,1of1).
+    #[arg(long, value_name = "LIST", requires = "slip39")]
+    pub members: Option<String>,
+    /// SLIP-39: length of the master secret in bits: 128 (20-word shares) or 256 (33-word shares).
+    #[arg(long, value_name = "BITS", default_value = "128", value_parser = ["128", "256"], requires = "slip39")]
+    pub slip39_bits: String,
+    /// SLIP-39: PBKDF2 iteration exponent, 0 to 15 (10000 x 2^E iterations to decrypt).
+    #[arg(long, value_name = "E", default_value_t = 1, requires = "slip39")]
+    pub iteration_exponent: u8,
+    /// SLIP-39: non-extendable shares (ext = 0), for readers older than the extendable-backup flag.
+    #[arg(long, requires = "slip39")]
+    pub no_extendable: bool,
     /// KDF cost.
     #[command(flatten)]
     pub kdf: KdfArgs,
@@ -327,13 +357,17 @@ pub struct CreateArgs {
 
 /// `wallet import …`
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore", "descriptor"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore", "slip39", "descriptor"])))]
+#[command(group(clap::ArgGroup::new("passphrase_source").args(["mnemonic", "slip39"])))]
 pub struct ImportArgs {
     /// Wallet name.
     pub name: String,
     /// A BIP39 mnemonic, read from stdin or a hidden prompt.
     #[arg(long)]
     pub mnemonic: bool,
+    /// SLIP-39 shares: one per line on stdin, or at a terminal one per hidden prompt (an empty line stops).
+    #[arg(long)]
+    pub slip39: bool,
     /// A BIP32 master key (xprv/tprv/yprv/zprv…), read from stdin or a hidden prompt.
     #[arg(long)]
     pub xprv: bool,
@@ -353,8 +387,8 @@ pub struct ImportArgs {
     /// Word list of the mnemonic (default: detect).
     #[arg(long, value_parser = parse_language, requires = "mnemonic")]
     pub language: Option<Language>,
-    /// File holding the BIP39 passphrase of the mnemonic (UTF-8; one trailing newline, \n or \r\n, is dropped).
-    #[arg(long, value_name = "F", requires = "mnemonic")]
+    /// File holding the BIP39 passphrase of the mnemonic, or the SLIP-39 passphrase of the shares (UTF-8; one trailing newline, \n or \r\n, is dropped).
+    #[arg(long, value_name = "F", requires = "passphrase_source")]
     pub passphrase_file: Option<PathBuf>,
     /// A watch-only wallet from output descriptors read from stdin, one per
     /// line (`wallet export --descriptor` output: a receive/change pair or
@@ -1008,6 +1042,12 @@ mod tests {
         "count",
         "path",
         "passphrase_file",
+        "shares",
+        "threshold",
+        "groups",
+        "members",
+        "slip39_bits",
+        "iteration_exponent",
         "name",
         "shell",
         "kdf_memory",

@@ -7,6 +7,10 @@ use wallet_core::secret::SecretString;
 use wallet_core::ErrorKind;
 use zeroize::Zeroizing;
 
+/// How many times a prompt asks again after a wrong or mistyped answer
+/// before giving up with an error.
+pub const ATTEMPTS: usize = 3;
+
 /// The most a secret read from stdin or a file may hold. The buffer is
 /// allocated at this size once and never grows: a growing buffer frees
 /// unwiped copies of what it held every time it moves.
@@ -131,6 +135,53 @@ fn read_stdin_text(prompt: &str, what: &str) -> Result<(Zeroizing<String>, bool)
     Ok((text, at_terminal))
 }
 
+/// [`read_stdin_secret`], checked by `check`: at a terminal a rejected
+/// entry is reported (the error never quotes more than one word) and asked
+/// again, up to [`ATTEMPTS`] entries in all, then the last error is
+/// returned; from a pipe the one input is checked once.
+pub fn read_stdin_secret_checked<T>(
+    prompt: &str,
+    what: &str,
+    mut check: impl FnMut(&SecretString) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    if !interactive() {
+        return check(&read_stdin_secret(prompt, what)?);
+    }
+    let mut attempt = 1;
+    loop {
+        let err = match read_stdin_secret(prompt, what) {
+            Ok(text) => match check(&text) {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            },
+            Err(e) if e.kind == crate::error::CliKind::Core(ErrorKind::InvalidInput) => e,
+            Err(e) => return Err(e),
+        };
+        if attempt >= ATTEMPTS {
+            return Err(err);
+        }
+        attempt += 1;
+        tty_print(&format!(
+            "{} Try again ({} of {ATTEMPTS}).\n",
+            sentence(&err.message),
+            attempt
+        ))?;
+    }
+}
+
+/// `message` with a capital first letter and a final full stop.
+pub fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if !out.ends_with(['.', '?', '!']) {
+        out.push('.');
+    }
+    out
+}
+
 /// Reads a secret file: its bytes as UTF-8, less one trailing newline
 /// (`\n` or `\r\n`) if present. Nothing else is trimmed.
 pub fn read_secret_file(path: &Path, what: &str) -> Result<SecretString, CliError> {
@@ -213,6 +264,33 @@ fn ask(tty: &std::fs::File, prompt: &str) -> std::io::Result<Zeroizing<Vec<u8>>>
     Ok(buf)
 }
 
+/// Clears the terminal screen and its scrollback (what was shown or typed
+/// there, a backup or its answers, is not left on screen).
+pub fn tty_clear() -> Result<(), CliError> {
+    tty_print("\x1b[2J\x1b[3J\x1b[H")
+}
+
+/// Ends a passed backup check: the answers are cleared from the screen.
+pub fn tty_verified() -> Result<(), CliError> {
+    tty_clear()?;
+    tty_print("The backup was verified; the answers were cleared from the screen.\n")
+}
+
+/// A hidden prompt on the terminal for a secret that is not a password
+/// (a share); the text is returned as typed, without its end of line.
+pub fn hidden_secret(prompt: &str, what: &str) -> Result<SecretString, CliError> {
+    crate::hardening::harden();
+    let mut buf = hidden_line(prompt).map_err(|_| no_terminal(what))?;
+    utf8_secret(std::mem::take(&mut *buf))
+        .map(SecretString::from)
+        .ok_or_else(|| {
+            CliError::user(
+                ErrorKind::InvalidInput,
+                format!("the {what} typed at the terminal is not UTF-8"),
+            )
+        })
+}
+
 /// Writes text to the controlling terminal (for what must not go to stdout).
 pub fn tty_print(text: &str) -> Result<(), CliError> {
     use std::io::Write;
@@ -275,29 +353,41 @@ pub fn password(file: Option<&Path>, prompt: &str) -> Result<SecretString, CliEr
     }
 }
 
-/// A new password: from `file`, else prompted twice (they must match).
+/// A new password: from `file`, else prompted twice (they must match). At
+/// the terminal an empty password is refused as soon as it is typed and a
+/// mismatch asks for both again, up to [`ATTEMPTS`] times.
 pub fn new_password(file: Option<&Path>, what: &str) -> Result<SecretString, CliError> {
-    let pw = match file {
-        Some(f) => read_secret_file(f, "password file")?,
-        None => {
-            let a = hidden(&format!("New {what} password: "))?;
-            let b = hidden(&format!("Repeat the {what} password: "))?;
-            if a != b {
-                return Err(CliError::user(
-                    ErrorKind::InvalidInput,
-                    "the two passwords differ; nothing was written",
-                ));
-            }
-            a
+    if let Some(f) = file {
+        let pw = read_secret_file(f, "password file")?;
+        if pw.is_empty() {
+            return Err(CliError::user(
+                ErrorKind::InvalidInput,
+                "the password must not be empty",
+            ));
         }
-    };
-    if pw.is_empty() {
-        return Err(CliError::user(
-            ErrorKind::InvalidInput,
-            "the password must not be empty",
-        ));
+        return Ok(pw);
     }
-    Ok(pw)
+    for attempt in 1..=ATTEMPTS {
+        let again = if attempt < ATTEMPTS {
+            " Try again."
+        } else {
+            ""
+        };
+        let a = hidden(&format!("New {what} password: "))?;
+        if a.is_empty() {
+            tty_print(&format!("The password must not be empty.{again}\n"))?;
+            continue;
+        }
+        let b = hidden(&format!("Repeat the {what} password: "))?;
+        if a == b {
+            return Ok(a);
+        }
+        tty_print(&format!("The two passwords differ.{again}\n"))?;
+    }
+    Err(CliError::user(
+        ErrorKind::InvalidInput,
+        format!("no password was set in {ATTEMPTS} attempts (it was empty, or the two entries differed); nothing was written"),
+    ))
 }
 
 /// Asks the user to type `expected` on the terminal, unless `yes`.

@@ -44,7 +44,7 @@ impl MnemonicCheck {
 pub struct WalletSummary {
     /// The wallet's name.
     pub name: String,
-    /// `mnemonic`, `xprv` or `private-key`.
+    /// `mnemonic`, `xprv`, `private-key` or `slip39`.
     pub kind: &'static str,
     /// When it was created (RFC 3339, UTC).
     pub created: String,
@@ -93,6 +93,13 @@ pub struct CreatedWallet {
     /// Whether the user proved to have written the phrase down.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_verified: Option<bool>,
+    /// The SLIP-39 shares of a wallet made with them (secrets: shown once,
+    /// like the phrase), group by group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shares: Option<Vec<ShareView>>,
+    /// The shape of those shares (no secret: kept when the shares are not shown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slip39: Option<Slip39Layout>,
 }
 
 impl core::fmt::Debug for CreatedWallet {
@@ -100,6 +107,165 @@ impl core::fmt::Debug for CreatedWallet {
         f.debug_struct("CreatedWallet")
             .field("summary", &self.summary)
             .field("mnemonic", &self.mnemonic.as_ref().map(|_| "<redacted>"))
+            .field("shares", &self.shares.as_ref().map(Vec::len))
+            .field("slip39", &self.slip39)
+            .finish()
+    }
+}
+
+/// One SLIP-39 share with where it belongs (`"group":1,"member":2`, both
+/// 1-based as people number them). The mnemonic is a secret, wiped on drop.
+#[derive(Clone, Serialize)]
+pub struct ShareView {
+    /// The group, 1-based.
+    pub group: u8,
+    /// The member within its group, 1-based.
+    pub member: u8,
+    /// The share's words, one ASCII space apart.
+    pub mnemonic: Zeroizing<String>,
+}
+
+impl core::fmt::Debug for ShareView {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "ShareView(group {}, member {}, <redacted>)",
+            self.group, self.member
+        )
+    }
+}
+
+/// One group of a SLIP-39 set: how many of its shares recover it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Slip39GroupView {
+    /// The group, 1-based.
+    pub group: u8,
+    /// How many of its shares are needed.
+    pub threshold: u8,
+    /// How many shares it has (when known: the shares only tell the threshold).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u8>,
+}
+
+/// The public shape of a SLIP-39 set of shares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Slip39Layout {
+    /// The set's 15-bit identifier (in every share's first two words).
+    pub identifier: u16,
+    /// How many groups must be recovered.
+    pub group_threshold: u8,
+    /// How many groups exist.
+    pub group_count: u8,
+    /// Each group's member scheme, group 1 first.
+    pub groups: Vec<Slip39GroupView>,
+    /// The extendable-backup flag (`ext`).
+    pub extendable: bool,
+    /// The PBKDF2 iteration exponent (10000 x 2^e iterations).
+    pub iteration_exponent: u8,
+    /// The master secret's length in bits (128 or 256).
+    pub bits: usize,
+}
+
+/// What a set of SLIP-39 shares covers so far (`mnemonic check --slip39`):
+/// nothing secret, only counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Slip39Check {
+    /// Always `true` (a bad share is an error).
+    pub valid: bool,
+    /// True when the shares are enough to recover the master secret.
+    pub complete: bool,
+    /// How many shares were read.
+    pub shares: usize,
+    /// The set's identifier.
+    pub identifier: u16,
+    /// How many groups must be complete.
+    pub group_threshold: u8,
+    /// How many groups the set has.
+    pub group_count: u8,
+    /// How many more complete groups are needed (0 when complete).
+    pub groups_needed: u8,
+    /// The groups that have shares: `{"group","threshold","given","missing"}`.
+    pub groups: Vec<Slip39GroupProgress>,
+}
+
+/// The shares read of one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Slip39GroupProgress {
+    /// The group, 1-based.
+    pub group: u8,
+    /// How many of its shares are needed.
+    pub threshold: u8,
+    /// How many were given.
+    pub given: u8,
+    /// How many more are needed (0 when complete).
+    pub missing: u8,
+}
+
+impl Slip39Check {
+    /// The view of `progress` after `shares` shares.
+    #[must_use]
+    pub fn of(progress: &crate::slip39::Progress, shares: usize) -> Self {
+        Self {
+            valid: true,
+            complete: progress.is_complete(),
+            shares,
+            identifier: progress.identifier.value(),
+            group_threshold: progress.group_threshold,
+            group_count: progress.group_count,
+            groups_needed: progress.groups_needed(),
+            groups: progress
+                .groups
+                .iter()
+                .map(|g| Slip39GroupProgress {
+                    group: g.group.number(),
+                    threshold: g.member_threshold,
+                    given: g.members,
+                    missing: g.missing(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A recovered SLIP-39 master secret (the C ABI's combine): a secret, wiped
+/// on drop, with the BIP32 facts that identify the wallet.
+#[derive(Clone, Serialize)]
+pub struct Slip39Secret {
+    /// The master secret, lowercase hex.
+    pub master_secret: Zeroizing<String>,
+    /// Its length in bits.
+    pub bits: usize,
+    /// The BIP32 master key fingerprint of the secret used as the seed.
+    pub fingerprint: String,
+    /// The set's identifier.
+    pub identifier: u16,
+}
+
+impl core::fmt::Debug for Slip39Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Slip39Secret")
+            .field("bits", &self.bits)
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+/// New SLIP-39 shares (the C ABI's split): secrets, wiped on drop.
+#[derive(Clone, Serialize)]
+pub struct Slip39Shares {
+    /// Every share, group by group.
+    pub shares: Vec<ShareView>,
+    /// Their shape.
+    pub slip39: Slip39Layout,
+    /// The BIP32 master key fingerprint of the secret (to check a recovery).
+    pub fingerprint: String,
+}
+
+impl core::fmt::Debug for Slip39Shares {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Slip39Shares")
+            .field("shares", &self.shares.len())
+            .field("slip39", &self.slip39)
             .finish()
     }
 }
@@ -195,7 +361,7 @@ impl WalletInfo {
 pub struct ListedWallet {
     /// The name.
     pub name: String,
-    /// `mnemonic`, `xprv` or `private-key`.
+    /// `mnemonic`, `xprv`, `private-key` or `slip39`.
     pub kind: &'static str,
     /// When it was created.
     pub created: String,

@@ -559,3 +559,92 @@ impl BtcSendRequest {
         ))
     }
 }
+
+/// A SLIP-39 split: `{"members":"2of3,3of5,1of1","groups":"2of3",
+/// "bits":128,"master_secret":"<hex>","passphrase":"…",
+/// "iteration_exponent":1,"extendable":true}`. `members` is required (one
+/// `TofN` per group); `groups` is needed with several groups; without
+/// `master_secret` a fresh one of `bits` (128 or 256, default 128) is made.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Slip39SplitRequest {
+    /// The member scheme of each group, comma-separated.
+    pub members: Option<String>,
+    /// How many of the groups are needed, as `TofG`.
+    pub groups: Option<String>,
+    /// The length of a fresh master secret.
+    pub bits: Option<u32>,
+    /// A master secret to split, hex (a secret).
+    pub master_secret: Option<Zeroizing<String>>,
+    /// The SLIP-39 passphrase (printable ASCII).
+    pub passphrase: Option<Zeroizing<String>>,
+    /// The PBKDF2 cost exponent, 0 to 15 (default 1).
+    pub iteration_exponent: Option<u8>,
+    /// The `ext` flag (default `true`).
+    pub extendable: Option<bool>,
+}
+
+impl Slip39SplitRequest {
+    /// The typed parameters.
+    pub fn params(
+        &self,
+    ) -> core::result::Result<crate::wallet::Slip39Params, crate::wallet::Slip39SetupError> {
+        use crate::wallet::{parse_layout, SecretSize, Slip39Params, Slip39SetupError};
+        let members = self.members.as_deref().ok_or(Slip39SetupError::NoMembers)?;
+        let mut p = Slip39Params::new(parse_layout(self.groups.as_deref(), members)?);
+        p.size = self
+            .bits
+            .map_or(Ok(SecretSize::default()), SecretSize::try_from)?;
+        p.passphrase = SecretString::from(self.passphrase.as_ref().map_or("", |s| s.as_str()));
+        if let Some(e) = self.iteration_exponent {
+            p.iteration_exponent = crate::slip39::IterationExponent::new(e)?;
+        }
+        p.extendable = self.extendable.unwrap_or(true);
+        Ok(p)
+    }
+
+    /// The given master secret (`None`: make a fresh one).
+    pub fn master_secret(
+        &self,
+    ) -> core::result::Result<Option<crate::slip39::MasterSecret>, crate::wallet::Slip39SetupError>
+    {
+        use crate::wallet::Slip39SetupError;
+        let Some(h) = &self.master_secret else {
+            return Ok(None);
+        };
+        let bytes = Zeroizing::new(
+            hex::decode(h.trim().trim_start_matches("0x"))
+                .map_err(|_| Slip39SetupError::MasterSecretHex)?,
+        );
+        Ok(Some(crate::slip39::MasterSecret::from_bytes(&bytes)?))
+    }
+}
+
+/// A SLIP-39 combine: `{"shares":["word …", …],"passphrase":"…"}`, the
+/// shares in any order (a threshold set).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Slip39CombineRequest {
+    /// The share mnemonics (secrets).
+    #[serde(default)]
+    pub shares: Vec<Zeroizing<String>>,
+    /// The SLIP-39 passphrase (empty: none; a wrong one is not detected).
+    pub passphrase: Option<Zeroizing<String>>,
+}
+
+impl Slip39CombineRequest {
+    /// The shares, as secrets.
+    #[must_use]
+    pub fn shares(&self) -> Vec<SecretString> {
+        self.shares
+            .iter()
+            .map(|s| SecretString::from(s.as_str()))
+            .collect()
+    }
+
+    /// The passphrase (empty when none).
+    #[must_use]
+    pub fn passphrase(&self) -> SecretString {
+        SecretString::from(self.passphrase.as_ref().map_or("", |p| p.as_str()))
+    }
+}

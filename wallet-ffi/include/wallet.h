@@ -600,6 +600,38 @@ WalletStatus wallet_btc_sign_psbt(const struct WalletHandle *w,
                                   const char *options_json,
                                   char **out_json);
 
+/**
+ * Splits a master secret into SLIP-39 shares. `request_json`:
+ * `{"members":"2of3,3of5,1of1","groups":"2of3","bits":128,
+ * "master_secret":"<hex>","passphrase":"…","iteration_exponent":1,
+ * "extendable":true}` (`members` required; `groups` with several groups;
+ * without `master_secret` a fresh one of `bits`, 128 or 256, comes from the
+ * OS CSPRNG). `*out_json` is `{"shares":[{"group","member","mnemonic"}…],
+ * "slip39":{"identifier","group_threshold","group_count","groups",
+ * "extendable","iteration_exponent","bits"},"fingerprint"}`. The shares
+ * are secrets: free `*out_json` with `wallet_string_free` (which wipes it).
+ *
+ * # Safety
+ * `request_json` is a NUL-terminated string; `out_json` writable.
+ */
+WalletStatus wallet_slip39_split(const char *request_json, char **out_json);
+
+/**
+ * Recovers a master secret from SLIP-39 shares. `request_json`:
+ * `{"shares":["word …",…],"passphrase":"…"}`, a threshold set in any
+ * order. `*out_json` is `{"master_secret":"<hex>","bits","fingerprint",
+ * "identifier"}` (the fingerprint of the BIP32 master key of the secret
+ * used as the seed). A bad share fails with its status
+ * (`BAD_CHECKSUM`, `INVALID_MNEMONIC`, `INVALID_INPUT` for shares of
+ * different sets, duplicates or too few) and a message naming the share.
+ * A wrong passphrase is not detected: it gives another secret. The secret
+ * is in `*out_json`: free it with `wallet_string_free` (which wipes it).
+ *
+ * # Safety
+ * `request_json` is a NUL-terminated string; `out_json` writable.
+ */
+WalletStatus wallet_slip39_combine(const char *request_json, char **out_json);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -86,6 +86,7 @@ fn import(
     let o: KeystoreOptions = request::parse(options, "options")?;
     let source = match kind.parse::<ImportKind>()? {
         ImportKind::Mnemonic => ImportSource::mnemonic(text, o.language()?, o.passphrase()),
+        ImportKind::Slip39 => ImportSource::slip39_lines(&text, o.passphrase()),
         ImportKind::EthKeystore => ImportSource::EthKeystore {
             json: text,
             password: match &o.keystore_password {

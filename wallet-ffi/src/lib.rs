@@ -32,12 +32,14 @@ pub mod memory;
 pub mod mnemonic;
 pub mod node;
 pub mod sign;
+pub mod slip39;
 
 pub use keystore::*;
 pub use memory::*;
 pub use mnemonic::*;
 pub use node::*;
 pub use sign::*;
+pub use slip39::*;
 pub use status::WalletStatus;
 
 #[cfg(test)]

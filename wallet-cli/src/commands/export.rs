@@ -14,6 +14,10 @@ use wallet_core::wallet::{KeyForm, UnlockedWallet};
 /// Runs `wallet export`.
 pub fn run(args: &ExportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let w = session::open(ctx, &args.name)?;
+    if args.mnemonic {
+        // A SLIP-39 wallet has no phrase: say so before asking the password.
+        w.check_mnemonic_export()?;
+    }
     let sel = select::selection(&args.selector)?;
     if args.xpub {
         let style = if args.slip132 {

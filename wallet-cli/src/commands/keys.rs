@@ -8,10 +8,10 @@ use crate::session::{self, keystore};
 use wallet_core::keystore::{KdfParams, Keystore};
 use wallet_core::mnemonic::Mnemonic;
 use wallet_core::secret::SecretString;
-use wallet_core::wallet::{self, ImportKind, ImportSource, Wallet};
+use wallet_core::wallet::{self, ImportKind, ImportSource, Wallet, WordAnswer};
 use wallet_core::ErrorKind;
 
-fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {
+pub(super) fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {
     let p = KdfParams {
         m_cost_kib: args.kdf_memory,
         t_cost: args.kdf_iterations,
@@ -29,7 +29,7 @@ pub(crate) fn check_new_name(ks: &Keystore, name: &str) -> Result<(), CliError> 
     Ok(())
 }
 
-fn passphrase(file: Option<&std::path::Path>) -> Result<SecretString, CliError> {
+pub(super) fn passphrase(file: Option<&std::path::Path>) -> Result<SecretString, CliError> {
     match file {
         Some(p) => prompt::read_secret_file(p, "passphrase file"),
         None => Ok(SecretString::default()),
@@ -38,6 +38,9 @@ fn passphrase(file: Option<&std::path::Path>) -> Result<SecretString, CliError> 
 
 /// `wallet create`
 pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
+    if args.slip39 {
+        return super::slip39::create(args, ctx);
+    }
     let ks = keystore(ctx, true)?;
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
@@ -74,8 +77,49 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     r
 }
 
-/// Shows the phrase on the terminal, waits, clears it, and asks for three words.
+/// Shows the phrase on the terminal, waits, clears it, and asks for three
+/// words: a non-word gets a hint and is asked again (no miss); after
+/// [`prompt::ATTEMPTS`] misses the phrase can be shown again. The answers
+/// are cleared from the screen once the check passes.
 fn show_and_verify(m: &Mnemonic) -> Result<(), CliError> {
+    show_words(m)?;
+    let picks = m.quiz_positions(3)?;
+    let mut quiz = Misses::default();
+    for &i in &picks {
+        loop {
+            let answer = prompt::tty_line(&format!("Word #{}: ", i + 1))?;
+            match wallet::check_word(m, i, &answer) {
+                WordAnswer::Correct => break,
+                WordAnswer::NotAWord { suggestions } if !answer.trim().is_empty() => {
+                    prompt::tty_print(&not_a_word(m, i, &suggestions))?;
+                }
+                _ => {
+                    prompt::tty_print(&format!("That is not word #{}. Check your copy.\n", i + 1))?;
+                    if quiz.miss()? {
+                        show_words(m)?;
+                    }
+                }
+            }
+        }
+    }
+    prompt::tty_verified()
+}
+
+/// The hint for an answer that is no word of the phrase's list.
+fn not_a_word(m: &Mnemonic, i: usize, suggestions: &[&str]) -> String {
+    let near = match suggestions {
+        [] => String::new(),
+        s => format!(" (near: {})", s.join(", ")),
+    };
+    format!(
+        "That is not a word of the {} list{near}; type word #{} as it is written on your copy.\n",
+        m.language(),
+        i + 1
+    )
+}
+
+/// Lists the words on the terminal, waits for Enter, clears the screen.
+fn show_words(m: &Mnemonic) -> Result<(), CliError> {
     let words: Vec<&str> = (0..m.word_count()).filter_map(|i| m.word(i)).collect();
     let mut listing = String::from(
         "\nWrite down these words, in order. They are the only backup of this wallet:\n\n",
@@ -87,27 +131,44 @@ fn show_and_verify(m: &Mnemonic) -> Result<(), CliError> {
     prompt::tty_print(&listing)?;
     zeroize::Zeroize::zeroize(&mut listing);
     prompt::tty_line("Press Enter once they are written down (the screen will be cleared)...")?;
-    prompt::tty_print("\x1b[2J\x1b[3J\x1b[H")?;
-    let picks = m.quiz_positions(3)?;
-    for attempt in 0..3 {
-        let mut ok = true;
-        for &i in &picks {
-            let answer = prompt::tty_line(&format!("Word #{}: ", i + 1))?;
-            if !m.is_word_at(i, &answer) {
-                ok = false;
-            }
+    prompt::tty_clear()
+}
+
+/// Counts the misses of a backup check; after [`prompt::ATTEMPTS`] of them
+/// offers to show the backup again, at most twice, then gives up.
+#[derive(Default)]
+pub(super) struct Misses {
+    misses: usize,
+    shown_again: usize,
+}
+
+impl Misses {
+    /// Counts a miss; `Ok(true)`: show the backup again, then go on.
+    pub(super) fn miss(&mut self) -> Result<bool, CliError> {
+        self.misses += 1;
+        if self.misses < prompt::ATTEMPTS {
+            return Ok(false);
         }
-        if ok {
-            return Ok(());
+        self.misses = 0;
+        let gave_up = || {
+            CliError::user(
+                ErrorKind::Cancelled,
+                "the backup could not be verified; no wallet was created (run create again for a new backup)",
+            )
+        };
+        if self.shown_again >= 2 {
+            return Err(gave_up());
         }
-        if attempt < 2 {
-            prompt::tty_print("That does not match. Check your copy and try again.\n")?;
+        let answer = prompt::tty_line(&format!(
+            "{} answers did not match. Show the backup again? [y/N]: ",
+            prompt::ATTEMPTS
+        ))?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+            return Err(gave_up());
         }
+        self.shown_again += 1;
+        Ok(true)
     }
-    Err(CliError::user(
-        ErrorKind::Cancelled,
-        "the backup could not be verified; no wallet was created (run create again for a new phrase)",
-    ))
 }
 
 /// The secret `args` names, read from stdin, a prompt or a file.
@@ -120,7 +181,15 @@ fn import_source(args: &ImportArgs) -> Result<ImportSource, CliError> {
             })
         };
     if args.mnemonic {
-        let phrase = prompt::read_stdin_secret("Mnemonic: ", "mnemonic")?;
+        // At a terminal a mistyped phrase is asked again.
+        let phrase = prompt::read_stdin_secret_checked("Mnemonic: ", "mnemonic", |p| {
+            match args.language {
+                Some(l) => Mnemonic::parse_in(p.expose(), l),
+                None => Mnemonic::parse(p.expose()),
+            }
+            .map(|_| p.clone())
+            .map_err(CliError::from)
+        })?;
         let passphrase = passphrase(args.passphrase_file.as_deref())?;
         Ok(ImportSource::mnemonic(phrase, args.language, passphrase))
     } else if args.xprv {
@@ -147,7 +216,7 @@ fn import_source(args: &ImportArgs) -> Result<ImportSource, CliError> {
         )?;
         Ok(ImportSource::EthKeystore { json, password })
     } else {
-        Err(CliError::usage("choose what to import: --mnemonic, --xprv, --wif, --private-key, --pem FILE or --eth-keystore FILE"))
+        Err(CliError::usage("choose what to import: --mnemonic, --slip39, --xprv, --wif, --private-key, --pem FILE or --eth-keystore FILE"))
     }
 }
 
@@ -156,7 +225,11 @@ pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let ks = keystore(ctx, true)?;
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
-    let source = import_source(args)?;
+    let source = if args.slip39 {
+        super::slip39::import_source(args, ctx)?
+    } else {
+        import_source(args)?
+    };
     // Checked before the new password is asked for.
     let secret = source.into_secret()?;
     let password = prompt::new_password(ctx.password_file.as_deref(), "wallet")?;

@@ -1,4 +1,5 @@
-//! `wallet mnemonic new` and `wallet mnemonic check`.
+//! `wallet mnemonic new` and `wallet mnemonic check` (BIP39, or SLIP-39
+//! shares with `--slip39`).
 
 use crate::args::MnemonicCommand;
 use crate::error::CliError;
@@ -26,13 +27,16 @@ pub fn run(cmd: MnemonicCommand, ctx: &Ctx) -> Result<(), CliError> {
             wipe_json(value);
             r
         }
-        MnemonicCommand::Check { language } => {
-            let phrase = prompt::read_stdin_secret("Mnemonic: ", "mnemonic")?;
-            let parsed = match language {
-                Some(l) => Mnemonic::parse_in(phrase.expose(), l),
-                None => Mnemonic::parse(phrase.expose()),
-            };
-            let m = parsed.map_err(|e| CliError::from(e).with("valid", json!(false)))?;
+        MnemonicCommand::Check { slip39: true, .. } => super::slip39::check(ctx),
+        MnemonicCommand::Check { language, .. } => {
+            // At a terminal a mistyped phrase is reported and asked again.
+            let m = prompt::read_stdin_secret_checked("Mnemonic: ", "mnemonic", |phrase| {
+                match language {
+                    Some(l) => Mnemonic::parse_in(phrase.expose(), l),
+                    None => Mnemonic::parse(phrase.expose()),
+                }
+                .map_err(|e| CliError::from(e).with("valid", json!(false)))
+            })?;
             let value = MnemonicCheck::of(&m);
             ctx.emit(&value, |w| {
                 writeln!(

@@ -9,6 +9,7 @@ pub mod export;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;
+pub mod slip39;
 pub mod watch;
 
 use crate::args::{Cli, Command};

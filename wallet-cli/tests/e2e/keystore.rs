@@ -1291,23 +1291,28 @@ fn interactive_create_quiz_export_and_delete_at_a_terminal() {
     let phrase = e.export("t", &["--mnemonic"]).stdout.trim().to_owned();
     assert_eq!(phrase, r.words.join(" "));
 
-    // Wrong answers three times: nothing is created.
+    // Wrong answers three times, and no second look: nothing is created.
     let mut wrong = vec![
         json!({"expect": "New wallet password: ", "send": "pw\n"}),
         json!({"expect": "Repeat the wallet password: ", "send": "pw\n"}),
         json!({"expect": "Press Enter", "send": "\n"}),
     ];
-    for _ in 0..9 {
+    for _ in 0..3 {
         wrong.push(json!({"expect": "Word #\\d+: ", "send": "zebra\n"}));
     }
+    wrong.push(json!({"expect": "again\\? \\[y/N\\]: ", "send": "n\n"}));
     let r = wallet_tty(&create_args("u"), json!(wrong), &[]);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.output.contains("could not be verified"), "{r:?}");
     assert!(!e.file("u").exists());
-    // Two different passwords: nothing is created.
+    // Two different passwords, three times: nothing is created.
     let r = wallet_tty(
         &create_args("v"),
         json!([
+            {"expect": "New wallet password: ", "send": "one\n"},
+            {"expect": "Repeat the wallet password: ", "send": "two\n"},
+            {"expect": "New wallet password: ", "send": "one\n"},
+            {"expect": "Repeat the wallet password: ", "send": "two\n"},
             {"expect": "New wallet password: ", "send": "one\n"},
             {"expect": "Repeat the wallet password: ", "send": "two\n"},
         ]),

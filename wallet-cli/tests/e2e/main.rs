@@ -17,3 +17,4 @@ mod hostile_node;
 mod keystore;
 mod messages;
 mod secret_memory;
+mod slip39;

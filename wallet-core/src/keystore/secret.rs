@@ -11,6 +11,7 @@ use crate::hd::{
 use crate::key::{PrivateKey, PublicKey};
 use crate::mnemonic::{Language, Mnemonic};
 use crate::secret::SecretString;
+use crate::slip39::MasterSecret;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use zeroize::Zeroizing;
@@ -26,16 +27,20 @@ pub enum WalletKind {
     Xprv,
     /// One private key.
     PrivateKey,
+    /// A SLIP-39 master secret (recovered from, or split into, Shamir
+    /// shares), which is the BIP32 seed.
+    Slip39,
 }
 
 impl WalletKind {
-    /// `mnemonic`, `xprv` or `private-key`.
+    /// `mnemonic`, `xprv`, `private-key` or `slip39`.
     #[must_use]
     pub const fn code(self) -> &'static str {
         match self {
             WalletKind::Mnemonic => "mnemonic",
             WalletKind::Xprv => "xprv",
             WalletKind::PrivateKey => "private-key",
+            WalletKind::Slip39 => "slip39",
         }
     }
 }
@@ -87,6 +92,13 @@ pub enum HdOrigin {
         /// The version bytes it came with.
         version: KeyVersion,
     },
+    /// A SLIP-39 master secret, used as the BIP32 seed as the spec says.
+    /// It is the secret the shares decrypt to with their passphrase (the
+    /// passphrase is part of it, not stored). There is no BIP39 phrase.
+    Slip39 {
+        /// The master secret (16 or 32 bytes usually).
+        master_secret: MasterSecret,
+    },
 }
 
 /// One private key and how it was imported.
@@ -133,6 +145,16 @@ impl HdSecret {
         })
     }
 
+    /// From a SLIP-39 master secret: the BIP32 master key is
+    /// HMAC-SHA512("Bitcoin seed", master secret), the secret being the seed.
+    pub fn from_slip39(master_secret: MasterSecret) -> Result<Self> {
+        let master = master_secret.master_key()?;
+        Ok(Self {
+            origin: HdOrigin::Slip39 { master_secret },
+            master,
+        })
+    }
+
     /// The BIP32 master key, with the plain `xprv` version (derivation does
     /// not depend on it).
     #[must_use]
@@ -151,12 +173,13 @@ impl HdSecret {
         Ok(self.master.derive_path(path)?.private_key().clone())
     }
 
-    /// The version an imported master key came with (`None` for mnemonics).
+    /// The version an imported master key came with (`None` for mnemonics
+    /// and SLIP-39 secrets).
     #[must_use]
     pub fn imported_version(&self) -> Option<KeyVersion> {
         match self.origin {
             HdOrigin::Xprv { version } => Some(version),
-            HdOrigin::Mnemonic { .. } => None,
+            HdOrigin::Mnemonic { .. } | HdOrigin::Slip39 { .. } => None,
         }
     }
 }
@@ -376,6 +399,11 @@ impl WalletSecret {
         Ok(WalletSecret::Hd(HdSecret::from_xprv(xprv)?))
     }
 
+    /// A SLIP-39 master secret's wallet (the secret is the BIP32 seed).
+    pub fn from_slip39(master_secret: MasterSecret) -> Result<Self> {
+        Ok(WalletSecret::Hd(HdSecret::from_slip39(master_secret)?))
+    }
+
     /// The kind of wallet.
     #[must_use]
     pub fn kind(&self) -> WalletKind {
@@ -383,6 +411,7 @@ impl WalletSecret {
             WalletSecret::Hd(h) => match h.origin {
                 HdOrigin::Mnemonic { .. } => WalletKind::Mnemonic,
                 HdOrigin::Xprv { .. } => WalletKind::Xprv,
+                HdOrigin::Slip39 { .. } => WalletKind::Slip39,
             },
             WalletSecret::Single(_) => WalletKind::PrivateKey,
         }
@@ -456,6 +485,11 @@ impl WalletSecret {
                     )),
                     ..Plain::default()
                 },
+                HdOrigin::Slip39 { master_secret } => Plain {
+                    kind: WalletKind::Slip39,
+                    master_secret: Some(Zeroizing::new(hex::encode(master_secret.expose()))),
+                    ..Plain::default()
+                },
             },
             WalletSecret::Single(s) => Plain {
                 kind: WalletKind::PrivateKey,
@@ -501,6 +535,17 @@ impl WalletSecret {
             WalletKind::Xprv => {
                 let x = p.xprv.as_ref().ok_or_else(|| missing("xprv"))?;
                 Self::from_xprv(ExtendedPrivateKey::parse(x)?)
+            }
+            WalletKind::Slip39 => {
+                let h = p
+                    .master_secret
+                    .as_ref()
+                    .ok_or_else(|| missing("master_secret"))?;
+                let bad = || Error::Tampered("the decrypted 'master_secret' is not hex".into());
+                let bytes = Zeroizing::new(hex::decode(h.as_bytes()).map_err(|_| bad())?);
+                let secret = MasterSecret::from_bytes(&bytes)
+                    .map_err(|e| Error::Tampered(format!("the decrypted 'master_secret': {e}")))?;
+                Self::from_slip39(secret)
             }
             WalletKind::PrivateKey => {
                 let k = p.key.as_ref().ok_or_else(|| missing("key"))?;
@@ -578,11 +623,17 @@ fn hd_public_info(master: &ExtendedPrivateKey) -> Result<PublicInfo> {
 impl Plain {
     /// An upper bound on the length of this payload's JSON.
     fn max_json_len(&self) -> usize {
-        let strings: usize = [&self.mnemonic, &self.passphrase, &self.xprv, &self.key]
-            .into_iter()
-            .flatten()
-            .map(|s| s.len())
-            .sum::<usize>()
+        let strings: usize = [
+            &self.mnemonic,
+            &self.passphrase,
+            &self.xprv,
+            &self.key,
+            &self.master_secret,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| s.len())
+        .sum::<usize>()
             + self.language.as_ref().map_or(0, String::len);
         // Keys, quotes, commas, braces, `type`, booleans, a u8 and the key
         // source take under 200 bytes; 256 leaves a margin.
@@ -611,4 +662,6 @@ struct Plain {
     wif_version: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     source: Option<KeySource>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    master_secret: Option<Zeroizing<String>>,
 }

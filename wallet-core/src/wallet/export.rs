@@ -49,12 +49,13 @@ impl UnlockedWallet {
             WalletSecret::Hd(h) => h,
             WalletSecret::Single(_) => return Err(self.no_such("mnemonic")),
         };
-        let HdOrigin::Mnemonic {
-            mnemonic,
-            passphrase,
-        } = hd.origin()
-        else {
-            return Err(self.no_such("mnemonic"));
+        let (mnemonic, passphrase) = match hd.origin() {
+            HdOrigin::Mnemonic {
+                mnemonic,
+                passphrase,
+            } => (mnemonic, passphrase),
+            HdOrigin::Slip39 { .. } => return Err(super::slip39::no_bip39_phrase(name)),
+            HdOrigin::Xprv { .. } => return Err(self.no_such("mnemonic")),
         };
         let mut out = SecretExport::empty(name);
         out.mnemonic = Some(z(mnemonic.phrase()));
@@ -72,7 +73,7 @@ impl UnlockedWallet {
         match &self.secret {
             WalletSecret::Hd(h) => match h.origin() {
                 HdOrigin::Mnemonic { passphrase, .. } => Some(passphrase),
-                HdOrigin::Xprv { .. } => None,
+                HdOrigin::Xprv { .. } | HdOrigin::Slip39 { .. } => None,
             },
             WalletSecret::Single(_) => None,
         }

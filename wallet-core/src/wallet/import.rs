@@ -25,6 +25,8 @@ pub enum ImportKind {
     Pem,
     /// An Ethereum V3 keystore file.
     EthKeystore,
+    /// SLIP-39 shares, one per line (a threshold set).
+    Slip39,
 }
 
 impl FromStr for ImportKind {
@@ -37,9 +39,10 @@ impl FromStr for ImportKind {
             "private-key" => ImportKind::PrivateKey,
             "pem" => ImportKind::Pem,
             "eth-keystore" => ImportKind::EthKeystore,
+            "slip39" => ImportKind::Slip39,
             other => {
                 return Err(Error::input(format!(
-                    "unknown import kind '{other}'; expected mnemonic, xprv, wif, private-key, pem or eth-keystore"
+                    "unknown import kind '{other}'; expected mnemonic, xprv, wif, private-key, pem, eth-keystore or slip39"
                 )))
             }
         })
@@ -75,6 +78,15 @@ pub enum ImportSource {
         /// Its password.
         password: SecretString,
     },
+    /// A threshold set of SLIP-39 share mnemonics, in any order, and the
+    /// passphrase they were made with (empty: none; a wrong one gives
+    /// another wallet, undetected).
+    Slip39 {
+        /// The shares, one mnemonic each.
+        shares: Vec<SecretString>,
+        /// The SLIP-39 passphrase.
+        passphrase: SecretString,
+    },
 }
 
 impl ImportSource {
@@ -88,6 +100,15 @@ impl ImportSource {
         ImportSource::Mnemonic {
             phrase,
             language,
+            passphrase,
+        }
+    }
+
+    /// SLIP-39 shares written one per line in `text` (blank lines skipped).
+    #[must_use]
+    pub fn slip39_lines(text: &SecretString, passphrase: SecretString) -> Self {
+        ImportSource::Slip39 {
+            shares: share_lines(text.expose()),
             passphrase,
         }
     }
@@ -111,8 +132,21 @@ impl ImportSource {
                 KeySource::EthKeystore,
             )),
             ImportSource::Text { kind, text } => text_secret(kind, text.expose()),
+            ImportSource::Slip39 { shares, passphrase } => {
+                let (secret, _) = super::slip39::recover_slip39(&shares, &passphrase)?;
+                WalletSecret::from_slip39(secret)
+            }
         }
     }
+}
+
+/// The non-blank lines of `text`, trimmed, each its own secret.
+fn share_lines(text: &str) -> Vec<SecretString> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(SecretString::from)
+        .collect()
 }
 
 fn single(key: PrivateKey, source: KeySource) -> WalletSecret {
@@ -144,6 +178,11 @@ fn text_secret(kind: ImportKind, s: &str) -> Result<WalletSecret> {
         ImportKind::EthKeystore => Err(Error::input(
             "a V3 keystore needs its password: import it as ImportSource::EthKeystore",
         )),
+        ImportKind::Slip39 => {
+            let (secret, _) =
+                super::slip39::recover_slip39(&share_lines(s), &SecretString::default())?;
+            WalletSecret::from_slip39(secret)
+        }
     }
 }
 

@@ -30,20 +30,27 @@ mod descriptors;
 mod export;
 mod import;
 mod psbt;
+mod quiz;
 mod send;
 mod sign;
+mod slip39;
 mod watch;
 
 pub use descriptors::{AccountDescriptors, DescriptorExport};
 pub use export::KeyForm;
 pub use import::{ImportKind, ImportSource};
 pub use psbt::{PsbtPolicy, PsbtToSign};
+pub use quiz::{check_word, ShareAnswer, ShareCheck, WordAnswer};
 pub use send::{
     BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
 };
 pub use sign::{
     bip322_default, check_message_selection, verify_bitcoin_message, verify_message, MessageCheck,
     MessageScheme, MessageSignature, TypedDataSignature,
+};
+pub use slip39::{
+    create_with_slip39, parse_layout, recover_slip39, LayoutPart, SecretSize, Slip39Backup,
+    Slip39Params, Slip39SetupError,
 };
 pub use watch::{
     parse_descriptors, AnyWallet, WatchAccount, WatchAddresses, WatchInfo, WatchWallet, WATCH_KIND,
@@ -476,6 +483,8 @@ pub fn create_with_mnemonic(
         words: Some(mnemonic.word_count()),
         language: Some(mnemonic.language().code()),
         backup_verified: None,
+        shares: None,
+        slip39: None,
     };
     Ok((w, created))
 }
