@@ -358,6 +358,10 @@ pub enum Error {
     #[error(transparent)]
     Selection(crate::account::SelectionError),
 
+    /// A SLIP-39 share or set of shares that cannot be read or combined.
+    #[error(transparent)]
+    Slip39(crate::slip39::Slip39Error),
+
     /// A bug.
     #[error("internal error: {0}")]
     Internal(String),
@@ -455,6 +459,7 @@ impl Error {
             Error::BadSignature(_) => ErrorKind::BadSignature,
             Error::Unverified(_) => ErrorKind::Unverified,
             Error::Selection(e) => e.kind(),
+            Error::Slip39(e) => e.kind(),
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

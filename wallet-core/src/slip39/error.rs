@@ -290,11 +290,7 @@ impl Slip39Error {
 
 impl From<Slip39Error> for Error {
     fn from(e: Slip39Error) -> Self {
-        match e.kind() {
-            ErrorKind::Tampered => Error::Tampered(e.to_string()),
-            ErrorKind::Internal => Error::Internal(e.to_string()),
-            _ => Error::InvalidInput(e.to_string()),
-        }
+        Error::Slip39(e)
     }
 }
 
