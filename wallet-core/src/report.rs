@@ -789,6 +789,11 @@ pub struct PsbtOutcome {
     /// `true` when finalized.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<bool>,
+    /// What the user must know about the signatures: inputs signed with a
+    /// sighash type (allowed explicitly) that leaves parts of the
+    /// transaction open to change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A failure as scripts read it: the stable kind, the message, and the

@@ -122,10 +122,8 @@ fn sign_psbt(a: &BtcSignPsbtArgs, ctx: &Ctx) -> Result<(), CliError> {
             eprintln!("input {i} ({value}): {shown}");
         }
     }
-    for (i, t) in report.partial_commitments() {
-        ctx.warn(&format!(
-            "input {i} was signed with {t} (allowed by --allow-sighash): that signature does not cover the whole transaction, so others can change the parts it leaves out"
-        ));
+    for w in &v.warnings {
+        ctx.warn(&format!("{w} (allowed by --allow-sighash)"));
     }
     let text = v.hex.clone().or_else(|| v.psbt.clone()).unwrap_or_default();
     ctx.emit(&v, |out| writeln!(out, "{text}"))

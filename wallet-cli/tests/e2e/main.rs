@@ -5,6 +5,7 @@
 
 mod common;
 
+mod attacks;
 mod bitcoin;
 mod cast_oracle;
 mod cli;

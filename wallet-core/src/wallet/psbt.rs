@@ -208,6 +208,15 @@ impl PsbtOutcome {
             txid: None,
             vsize: None,
             complete: None,
+            warnings: report
+                .partial_commitments()
+                .into_iter()
+                .map(|(i, t)| {
+                    format!(
+                        "input {i} was signed with {t}: that signature does not cover the whole transaction, so others can change the parts it leaves out"
+                    )
+                })
+                .collect(),
         }
     }
 }
