@@ -101,7 +101,8 @@ fn authorizations(values: &[String]) -> Result<Option<Vec<AuthorizationItem>>, C
     let mut items = Vec::new();
     for v in values {
         let path = std::path::Path::new(v);
-        let text = if !v.trim_start().starts_with(['0', '[', '{']) || path.is_file() {
+        // An open brace as an escape, so that brace-counting tools read this file right.
+        let text = if !v.trim_start().starts_with(['0', '[', '\x7b']) || path.is_file() {
             std::fs::read_to_string(path)
                 .map_err(|e| CliError::io("authorization file", path, &e))?
         } else {

@@ -1383,5 +1383,5 @@ fn check_origin(origin: &KeyOrigin, xpub: &ExtendedPublicKey) -> Result<()> {
 }
 
 #[cfg(test)]
-#[path = "descriptor_tests.rs"]
+#[path = "tests/descriptor.rs"]
 mod tests;

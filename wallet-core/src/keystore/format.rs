@@ -198,105 +198,25 @@ impl WalletFile {
     /// Parses a file's bytes, checking its structure (not its authenticity:
     /// that needs the password, see [`WalletFile::unlock`]).
     pub fn parse(bytes: &[u8]) -> Result<Self> {
-        let corrupt = |m: &str| Error::Tampered(format!("the wallet file is corrupt: {m}"));
-        let text = std::str::from_utf8(bytes).map_err(|_| corrupt("not UTF-8"))?;
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| corrupt(&format!("not JSON ({e})")))?;
-        let Value::Object(doc) = value else {
-            return Err(corrupt("not a JSON object"));
-        };
-        if doc.get("format").and_then(Value::as_str) != Some(FORMAT_NAME) {
-            return Err(corrupt("no 'format': \"wallet-keystore\" field"));
-        }
-        let version_ok = doc.get("version").and_then(Value::as_u64) == Some(FORMAT_VERSION);
-        if version_ok {
-            let stated = doc.get("integrity").and_then(Value::as_str).unwrap_or("");
-            let mut rest = doc.clone();
-            rest.remove("integrity");
-            if stated != integrity_hash(&rest) {
-                return Err(Error::Tampered(
-                    "the wallet file is corrupt or was modified (its integrity hash does not match)".into(),
-                ));
-            }
-        }
-        match doc.get("version").and_then(Value::as_u64) {
-            Some(FORMAT_VERSION) => {}
-            Some(v) => {
-                return Err(Error::UnsupportedFileVersion {
-                    what: "the wallet file".into(),
-                    version: v.to_string(),
-                })
-            }
-            None => return Err(corrupt("no integer 'version'")),
-        }
-        let get_str = |m: &Map<String, Value>, k: &str| -> Result<String> {
-            m.get(k)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .ok_or_else(|| corrupt(&format!("missing '{k}'")))
-        };
-        let name = get_str(&doc, "name")?;
+        let doc = checked_document(bytes)?;
+        let name = text_field(&doc, "name")?;
         let kind: WalletKind =
             serde_json::from_value(doc.get("kind").cloned().unwrap_or(Value::Null))
                 .map_err(|_| corrupt("unknown 'kind'"))?;
-        let created = get_str(&doc, "created")?;
+        let created = text_field(&doc, "created")?;
         let public = PublicInfo::from_json(doc.get("public").cloned().unwrap_or(Value::Null))?;
-        let crypto = doc
-            .get("crypto")
-            .and_then(Value::as_object)
-            .ok_or_else(|| corrupt("missing 'crypto'"))?;
-        if get_str(crypto, "cipher")? != "aes-256-gcm" || get_str(crypto, "kdf")? != "argon2id" {
-            return Err(corrupt("unknown cipher or KDF"));
-        }
-        let kp = crypto
-            .get("kdfparams")
-            .and_then(Value::as_object)
-            .ok_or_else(|| corrupt("missing 'kdfparams'"))?;
-        let int = |k: &str| -> Result<u32> {
-            kp.get(k)
-                .and_then(Value::as_u64)
-                .and_then(|v| u32::try_from(v).ok())
-                .ok_or_else(|| corrupt(&format!("kdfparams.{k} is not an integer")))
-        };
-        let kdf = KdfParams {
-            m_cost_kib: int("m_cost_kib")?,
-            t_cost: int("t_cost")?,
-            p_cost: int("p_cost")?,
-        };
-        if int("version")? != 19 {
-            return Err(corrupt("argon2 version must be 19 (0x13)"));
-        }
-        let salt = strict_hex(&get_str(kp, "salt")?)
-            .ok_or_else(|| corrupt("salt is not lowercase hex"))?;
-        if salt.len() < 16 {
-            return Err(corrupt("salt shorter than 16 bytes"));
-        }
-        let nonce_v = strict_hex(&get_str(crypto, "nonce")?)
-            .ok_or_else(|| corrupt("nonce is not lowercase hex"))?;
-        let nonce: [u8; 12] = nonce_v
-            .as_slice()
-            .try_into()
-            .map_err(|_| corrupt("nonce is not 12 bytes"))?;
-        let check = get_str(crypto, "check")?;
-        if check.len() != 32 || strict_hex(&check).is_none() {
-            return Err(corrupt("check is not 16 bytes of lowercase hex"));
-        }
-        let ciphertext = strict_hex(&get_str(crypto, "ciphertext")?)
-            .ok_or_else(|| corrupt("ciphertext is not lowercase hex"))?;
-        if ciphertext.len() < 16 {
-            return Err(corrupt("ciphertext shorter than its tag"));
-        }
+        let crypto = CryptoFields::read(&doc)?;
         Ok(Self {
             doc,
             name,
             kind,
             created,
             public,
-            kdf,
-            salt,
-            nonce,
-            check,
-            ciphertext,
+            kdf: crypto.kdf,
+            salt: crypto.salt,
+            nonce: crypto.nonce,
+            check: crypto.check,
+            ciphertext: crypto.ciphertext,
         })
     }
 
@@ -404,6 +324,125 @@ impl WalletFile {
     pub fn kdf(&self) -> KdfParams {
         self.kdf
     }
+}
+
+/// A corrupt-file error saying what is wrong.
+fn corrupt(m: &str) -> Error {
+    Error::Tampered(format!("the wallet file is corrupt: {m}"))
+}
+
+/// The document of a wallet file whose format, version and integrity hash
+/// are right.
+fn checked_document(bytes: &[u8]) -> Result<Map<String, Value>> {
+    let text = std::str::from_utf8(bytes).map_err(|_| corrupt("not UTF-8"))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| corrupt(&format!("not JSON ({e})")))?;
+    let Value::Object(doc) = value else {
+        return Err(corrupt("not a JSON object"));
+    };
+    if doc.get("format").and_then(Value::as_str) != Some(FORMAT_NAME) {
+        return Err(corrupt("no 'format': \"wallet-keystore\" field"));
+    }
+    match doc.get("version").and_then(Value::as_u64) {
+        Some(FORMAT_VERSION) => {}
+        Some(v) => {
+            return Err(Error::UnsupportedFileVersion {
+                what: "the wallet file".into(),
+                version: v.to_string(),
+            })
+        }
+        None => return Err(corrupt("no integer 'version'")),
+    }
+    let stated = doc.get("integrity").and_then(Value::as_str).unwrap_or("");
+    let mut rest = doc.clone();
+    rest.remove("integrity");
+    if stated != integrity_hash(&rest) {
+        return Err(Error::Tampered(
+            "the wallet file is corrupt or was modified (its integrity hash does not match)".into(),
+        ));
+    }
+    Ok(doc)
+}
+
+/// A text field of `m`.
+fn text_field(m: &Map<String, Value>, k: &str) -> Result<String> {
+    m.get(k)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| corrupt(&format!("missing '{k}'")))
+}
+
+/// The `crypto` section, read and checked.
+struct CryptoFields {
+    kdf: KdfParams,
+    salt: Vec<u8>,
+    nonce: [u8; 12],
+    check: String,
+    ciphertext: Vec<u8>,
+}
+
+impl CryptoFields {
+    fn read(doc: &Map<String, Value>) -> Result<Self> {
+        let crypto = doc
+            .get("crypto")
+            .and_then(Value::as_object)
+            .ok_or_else(|| corrupt("missing 'crypto'"))?;
+        if text_field(crypto, "cipher")? != "aes-256-gcm" || text_field(crypto, "kdf")? != "argon2id"
+        {
+            return Err(corrupt("unknown cipher or KDF"));
+        }
+        let (kdf, salt) = read_kdf(crypto)?;
+        let nonce_v = strict_hex(&text_field(crypto, "nonce")?)
+            .ok_or_else(|| corrupt("nonce is not lowercase hex"))?;
+        let nonce: [u8; 12] = nonce_v
+            .as_slice()
+            .try_into()
+            .map_err(|_| corrupt("nonce is not 12 bytes"))?;
+        let check = text_field(crypto, "check")?;
+        if check.len() != 32 || strict_hex(&check).is_none() {
+            return Err(corrupt("check is not 16 bytes of lowercase hex"));
+        }
+        let ciphertext = strict_hex(&text_field(crypto, "ciphertext")?)
+            .ok_or_else(|| corrupt("ciphertext is not lowercase hex"))?;
+        if ciphertext.len() < 16 {
+            return Err(corrupt("ciphertext shorter than its tag"));
+        }
+        Ok(Self {
+            kdf,
+            salt,
+            nonce,
+            check,
+            ciphertext,
+        })
+    }
+}
+
+/// The argon2id parameters and salt of the `crypto` section.
+fn read_kdf(crypto: &Map<String, Value>) -> Result<(KdfParams, Vec<u8>)> {
+    let kp = crypto
+        .get("kdfparams")
+        .and_then(Value::as_object)
+        .ok_or_else(|| corrupt("missing 'kdfparams'"))?;
+    let int = |k: &str| -> Result<u32> {
+        kp.get(k)
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| corrupt(&format!("kdfparams.{k} is not an integer")))
+    };
+    let kdf = KdfParams {
+        m_cost_kib: int("m_cost_kib")?,
+        t_cost: int("t_cost")?,
+        p_cost: int("p_cost")?,
+    };
+    if int("version")? != 19 {
+        return Err(corrupt("argon2 version must be 19 (0x13)"));
+    }
+    let salt = strict_hex(&text_field(kp, "salt")?)
+        .ok_or_else(|| corrupt("salt is not lowercase hex"))?;
+    if salt.len() < 16 {
+        return Err(corrupt("salt shorter than 16 bytes"));
+    }
+    Ok((kdf, salt))
 }
 
 /// Encrypts `plaintext` into `doc` under `key` and `nonce`: sets

