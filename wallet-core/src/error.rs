@@ -358,6 +358,10 @@ pub enum Error {
     #[error(transparent)]
     Selection(crate::account::SelectionError),
 
+    /// A derivation path or index that was refused.
+    #[error(transparent)]
+    Path(crate::hd::PathError),
+
     /// A SLIP-39 share or set of shares that cannot be read or combined.
     #[error(transparent)]
     Slip39(crate::slip39::Slip39Error),
@@ -460,6 +464,7 @@ impl Error {
             Error::Unverified(_) => ErrorKind::Unverified,
             Error::Selection(e) => e.kind(),
             Error::Slip39(e) => e.kind(),
+            Error::Path(e) => e.kind(),
             Error::Internal(_) => ErrorKind::Internal,
         }
     }

@@ -4,7 +4,7 @@
 mod path;
 mod xkey;
 
-pub use path::{ChildIndex, DerivationPath, HARDENED};
+pub use path::{ChildIndex, DerivationPath, PathError, HARDENED};
 pub use xkey::{
     ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey, Fingerprint, KeyVersion, Purpose,
     VersionNet,

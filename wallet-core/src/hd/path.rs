@@ -4,6 +4,59 @@ use crate::error::{Error, Result};
 use core::fmt;
 use core::str::FromStr;
 
+/// Why a derivation path or index was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PathError {
+    /// Nothing was given.
+    #[error("empty path; write e.g. m/84'/0'/0'/0/0")]
+    Empty,
+    /// Two `/` in a row, or one at the end.
+    #[error("'{path}': level {level} is empty (two '/' in a row or a trailing '/')")]
+    EmptyLevel {
+        /// The path as given.
+        path: String,
+        /// The 1-based level.
+        level: usize,
+    },
+    /// A level that is not a number (with an optional hardened mark).
+    #[error("'{path}': level {level} '{part}' is not a number (optionally followed by ' or h)")]
+    NotANumber {
+        /// The path as given.
+        path: String,
+        /// The 1-based level.
+        level: usize,
+        /// The level's text.
+        part: String,
+    },
+    /// An index of 2^31 or more (the hardened bit is written with a mark).
+    #[error("index {index} is out of range: indexes go from 0 to 2147483647 (mark hardened ones with ' or h)")]
+    OutOfRange {
+        /// The index as given (saturated).
+        index: u64,
+    },
+    /// More levels than BIP32's depth byte can count.
+    #[error("{levels} levels; BIP32 allows at most 255")]
+    TooDeep {
+        /// How many levels.
+        levels: usize,
+    },
+}
+
+impl PathError {
+    /// Always [`crate::ErrorKind::InvalidPath`].
+    #[must_use]
+    pub fn kind(&self) -> crate::ErrorKind {
+        crate::ErrorKind::InvalidPath
+    }
+}
+
+impl From<PathError> for Error {
+    fn from(e: PathError) -> Self {
+        Error::Path(e)
+    }
+}
+
 /// The bit that marks a hardened index.
 pub const HARDENED: u32 = 0x8000_0000;
 
@@ -74,9 +127,7 @@ impl fmt::Display for ChildIndex {
 }
 
 fn out_of_range(index: u64) -> Error {
-    Error::InvalidPath(format!(
-        "index {index} is out of range: indexes go from 0 to 2147483647 (mark hardened ones with ' or h)"
-    ))
+    PathError::OutOfRange { index }.into()
 }
 
 /// A BIP32 derivation path from the master key: `m` followed by up to 255 indexes.
@@ -93,10 +144,10 @@ impl DerivationPath {
     /// From a list of indexes.
     pub fn from_indexes(indexes: Vec<ChildIndex>) -> Result<Self> {
         if indexes.len() > 255 {
-            return Err(Error::InvalidPath(format!(
-                "{} levels; BIP32 allows at most 255",
-                indexes.len()
-            )));
+            return Err(PathError::TooDeep {
+                levels: indexes.len(),
+            }
+            .into());
         }
         Ok(Self(indexes))
     }
@@ -158,9 +209,7 @@ impl FromStr for DerivationPath {
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
         if t.is_empty() {
-            return Err(Error::InvalidPath(
-                "empty path; write e.g. m/84'/0'/0'/0/0".into(),
-            ));
+            return Err(PathError::Empty.into());
         }
         let body = if t == "m" || t == "M" {
             return Ok(Self::master());
@@ -173,25 +222,28 @@ impl FromStr for DerivationPath {
         for (i, part) in body.split('/').enumerate() {
             let pos = i + 1;
             if part.is_empty() {
-                return Err(Error::InvalidPath(format!(
-                    "'{t}': level {pos} is empty (two '/' in a row or a trailing '/')"
-                )));
+                return Err(PathError::EmptyLevel {
+                    path: t.to_owned(),
+                    level: pos,
+                }
+                .into());
             }
             let (digits, hardened) = match part.strip_suffix(['\'', 'h', 'H']) {
                 Some(d) => (d, true),
                 None => (part, false),
             };
+            let not_a_number = || PathError::NotANumber {
+                path: t.to_owned(),
+                level: pos,
+                part: part.to_owned(),
+            };
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::InvalidPath(format!(
-                    "'{t}': level {pos} '{part}' is not a number (optionally followed by ' or h)"
-                )));
+                return Err(not_a_number().into());
             }
             let value: u64 = if digits.len() > 12 {
                 u64::MAX
             } else {
-                digits.parse().map_err(|_| {
-                    Error::InvalidPath(format!("'{t}': level {pos} '{part}' is not a number"))
-                })?
+                digits.parse().map_err(|_| not_a_number())?
             };
             if value >= u64::from(HARDENED) {
                 return Err(out_of_range(value));
@@ -255,6 +307,27 @@ mod tests {
         }
         let long = format!("m{}", "/0".repeat(256));
         assert!(long.parse::<DerivationPath>().is_err());
+    }
+
+    #[test]
+    fn each_path_error_is_typed() {
+        let leaf = |s: &str| match s.parse::<DerivationPath>().unwrap_err() {
+            Error::Path(e) => e,
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(leaf(" "), PathError::Empty);
+        assert_eq!(
+            leaf("m/1//2"),
+            PathError::EmptyLevel {
+                path: "m/1//2".into(),
+                level: 2
+            }
+        );
+        assert!(matches!(leaf("m/0x10"), PathError::NotANumber { level: 1, .. }));
+        assert_eq!(leaf("m/2147483648"), PathError::OutOfRange { index: 1 << 31 });
+        let long = format!("m{}", "/0".repeat(256));
+        assert_eq!(leaf(&long), PathError::TooDeep { levels: 256 });
+        assert!(leaf("m/x").to_string().contains("level 1 'x' is not a number"));
     }
 
     #[test]
