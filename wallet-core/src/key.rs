@@ -7,8 +7,11 @@ use crate::error::{Error, Result};
 use crate::hash;
 use crate::secret::{SecretBytes, SecretString};
 use core::fmt;
+use k256::elliptic_curve::ops::MulByGenerator;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::PrimeField;
 use k256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use k256::{ProjectivePoint, Scalar};
 use zeroize::Zeroizing;
 
 /// A secp256k1 private key. Zeroized on drop; `Debug` is redacted.
@@ -223,6 +226,22 @@ impl PublicKey {
         hash::hash160(&self.to_compressed())
     }
 
+    /// `self + t·G` for the 32-byte big-endian tweak `t`, as BIP32's CKDpub
+    /// and BIP341's output key add it: refused when `t` is not below the
+    /// group order or the sum is the point at infinity.
+    pub fn add_tweak(&self, tweak: &[u8; 32]) -> Result<PublicKey> {
+        let t: Option<Scalar> = Scalar::from_repr((*tweak).into()).into();
+        let t = t.ok_or_else(|| Error::key("the tweak is not below the secp256k1 group order"))?;
+        self.add_scalar_tweak(&t)
+            .ok_or_else(|| Error::key("the tweak gives the point at infinity"))
+    }
+
+    /// `self + t·G`, or `None` at the point at infinity.
+    pub(crate) fn add_scalar_tweak(&self, t: &Scalar) -> Option<PublicKey> {
+        let p = ProjectivePoint::mul_by_generator(t) + self.0.to_projective();
+        k256::PublicKey::from_affine(p.to_affine()).ok().map(Self)
+    }
+
     /// The k256 point, for code inside the crate.
     pub(crate) fn inner(&self) -> &k256::PublicKey {
         &self.0
@@ -288,6 +307,23 @@ mod tests {
         assert_eq!(PublicKey::from_slice(&k.to_uncompressed()).unwrap(), k);
         assert_eq!(PublicKey::from_slice(&k.to_compressed()).unwrap(), k);
         assert!(PublicKey::from_slice(&[2u8; 12]).is_err());
+    }
+
+    #[test]
+    fn add_tweak_adds_multiples_of_g() {
+        let one = PrivateKey::from_hex(ONE).unwrap().public_key();
+        let mut t = [0u8; 32];
+        t[31] = 2;
+        let three = PrivateKey::from_hex(&format!("{:0>64}", "3")).unwrap();
+        assert_eq!(one.add_tweak(&t).unwrap(), three.public_key());
+        let n = hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .unwrap();
+        let n: [u8; 32] = n.try_into().unwrap();
+        assert!(one.add_tweak(&n).is_err(), "tweak equal to the order");
+        // n - 1 = -1: G + (-1)·G is the point at infinity.
+        let mut minus_one = n;
+        minus_one[31] -= 1;
+        assert!(one.add_tweak(&minus_one).is_err());
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub fn derive_addresses_with(
         if count > 1 {
             return Err(SelectionError::NothingToIncrement.into());
         }
-        let pk = *master.public_key().public_key();
+        let pk = *master.to_xpub().public_key();
         return Ok(vec![DerivedAddress {
             path: first.clone(),
             address: format.encode(&pk)?,
@@ -78,7 +78,7 @@ pub fn derive_addresses_with(
         return hardened_run(&parent, &parent_path, format, start, count);
     }
     walk_with(
-        &parent.public_key(),
+        &parent.to_xpub(),
         &parent_path,
         format,
         start.index(),
@@ -100,7 +100,7 @@ fn hardened_run(
             let child = start
                 .checked_add(i)
                 .ok_or_else(|| Error::Internal("index overflow".into()))?;
-            let pk = *parent.derive_child(child)?.public_key().public_key();
+            let pk = *parent.derive_child(child)?.to_xpub().public_key();
             Ok(DerivedAddress {
                 path: parent_path.child(child)?,
                 address: format.encode(&pk)?,
