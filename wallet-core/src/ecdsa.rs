@@ -4,7 +4,12 @@
 
 use crate::error::{Error, Result};
 use crate::key::{PrivateKey, PublicKey};
-use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use ecdsa::hazmat;
+use k256::ecdsa::{RecoveryId, Signature};
+use k256::elliptic_curve::ops::{MulByGeneratorVartime, Reduce};
+use k256::elliptic_curve::point::DecompressPoint;
+use k256::elliptic_curve::scalar::IsHigh;
+use k256::{AffinePoint, ProjectivePoint, Scalar};
 
 /// A compact signature `(r, s)` with the recovery id of its public key.
 /// `s` is always in the lower half of the group order.
@@ -50,7 +55,7 @@ impl RecoverableSignature {
     #[must_use]
     pub fn is_low_s(&self) -> bool {
         Signature::from_slice(&self.to_compact())
-            .map(|s| s.normalize_s().is_none())
+            .map(|s| !bool::from(s.s().is_high()))
             .unwrap_or(false)
     }
 
@@ -72,24 +77,21 @@ impl RecoverableSignature {
 
 /// Signs a 32-byte digest: RFC 6979 nonce, low-S, with recovery id.
 ///
-/// Signs with the secret scalar directly (`SignPrimitive`) rather than
+/// Signs with the secret scalar directly (`ecdsa::hazmat`) rather than
 /// through `SigningKey`, which would first compute the public key: that
-/// halves the cost of a signature.
+/// halves the cost of a signature. The nonce's inversion and `k·G` are
+/// constant-time.
 pub fn sign_prehash(key: &PrivateKey, digest: &[u8; 32]) -> Result<RecoverableSignature> {
-    use k256::ecdsa::hazmat::SignPrimitive;
     let scalar = key.secret_key().to_nonzero_scalar();
-    let (sig, rid) = SignPrimitive::try_sign_prehashed_rfc6979::<sha2::Sha256>(
-        scalar.as_ref(),
-        &(*digest).into(),
-        &[],
-    )
-    .map_err(|e| Error::Internal(format!("ECDSA signing failed: {e}")))?;
-    let rid = rid.ok_or_else(|| Error::Internal("ECDSA signing gave no recovery id".into()))?;
-    // k256 normalises s; keep the recovery id consistent if it ever did not.
-    let (sig, rid) = match sig.normalize_s() {
-        Some(low) => (low, RecoveryId::new(!rid.is_y_odd(), rid.is_x_reduced())),
-        None => (sig, rid),
-    };
+    let (sig, rid) =
+        hazmat::sign_prehashed_rfc6979::<k256::Secp256k1, k256::sha2::Sha256>(&scalar, digest, &[]);
+    // `sign_prehashed` normalises s (Secp256k1::NORMALIZE_S) and flips the
+    // recovery id with it; refuse rather than return a high-S signature.
+    if bool::from(sig.s().is_high()) {
+        return Err(Error::Internal(
+            "ECDSA signing gave a high-S signature".into(),
+        ));
+    }
     let bytes = sig.to_bytes();
     let mut r = [0u8; 32];
     let mut s = [0u8; 32];
@@ -103,27 +105,69 @@ pub fn sign_prehash(key: &PrivateKey, digest: &[u8; 32]) -> Result<RecoverableSi
 }
 
 /// Recovers the public key that made `sig` over `digest`.
+///
+/// A high-S signature is refused (EIP-2, BIP62: its low-S twin is the one
+/// to use). Everything here is public, so it runs in variable time:
+/// `Q = r⁻¹·(s·R − z·G)` as one wNAF double-scalar multiplication.
 pub fn recover(digest: &[u8; 32], sig: &RecoverableSignature) -> Result<PublicKey> {
     let (s, rid) = sig.k256()?;
-    let vk = VerifyingKey::recover_from_prehash(digest, &s, rid)
-        .map_err(|_| Error::input("no public key can be recovered from this signature"))?;
-    Ok(PublicKey::from_inner(k256::PublicKey::from(&vk)))
+    let unrecoverable = || Error::input("no public key can be recovered from this signature");
+    let (r, s) = s.split_scalars();
+    if bool::from(s.is_high()) {
+        return Err(unrecoverable());
+    }
+    // With recovery ids 2 and 3, R's x coordinate was r + n (below p).
+    let x = if rid.is_x_reduced() {
+        x_plus_order(&sig.r).ok_or_else(unrecoverable)?
+    } else {
+        sig.r
+    };
+    let big_r = AffinePoint::decompress(&x.into(), u8::from(rid.is_y_odd()).into())
+        .into_option()
+        .ok_or_else(unrecoverable)?;
+    let z = <Scalar as Reduce<k256::FieldBytes>>::reduce(&(*digest).into());
+    let r_inv = Option::<Scalar>::from(r.invert_vartime()).ok_or_else(unrecoverable)?;
+    let u1 = -(r_inv * z);
+    let u2 = r_inv * *s;
+    let q = ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u1, &u2, &big_r.into());
+    k256::PublicKey::from_affine(q.to_affine())
+        .map(PublicKey::from_inner)
+        .map_err(|_| unrecoverable())
+}
+
+/// The order n of secp256k1, big-endian (SEC 2, section 2.4.1).
+const ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+];
+
+/// `r + n`, or `None` past 2^256 (decompression refuses what is not below p).
+fn x_plus_order(r: &[u8; 32]) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let v = u16::from(r[i]) + u16::from(ORDER[i]) + carry;
+        out[i] = v.to_le_bytes()[0];
+        carry = v >> 8;
+    }
+    (carry == 0).then_some(out)
 }
 
 /// Verifies a compact `(r, s)` signature (any S) over `digest` by `key`.
+///
+/// Variable time (all inputs are public): `u1·G + u2·Q` as one wNAF
+/// double-scalar multiplication, straight from the key's point.
 #[must_use]
 pub fn verify_prehash(key: &PublicKey, digest: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
-    use k256::ecdsa::signature::hazmat::PrehashVerifier;
     let mut compact = [0u8; 64];
     compact[..32].copy_from_slice(r);
     compact[32..].copy_from_slice(s);
     let Ok(sig) = Signature::from_slice(&compact) else {
         return false;
     };
-    let vk = VerifyingKey::from(key.inner());
     // Accept high-S here: callers that require low-S check it themselves.
-    let sig = sig.normalize_s().unwrap_or(sig);
-    vk.verify_prehash(digest, &sig).is_ok()
+    let sig = sig.normalize_s();
+    hazmat::verify_prehashed(&key.inner().to_projective(), digest, &sig).is_ok()
 }
 
 /// Parses a strict DER signature into `(r, s)`.
@@ -157,5 +201,69 @@ mod tests {
         assert_eq!(parse_der(&der).unwrap(), (sig.r, sig.s));
         // Deterministic.
         assert_eq!(sign_prehash(&key, &digest).unwrap(), sig);
+    }
+
+    #[test]
+    fn recovery_refuses_high_s() {
+        let key = PrivateKey::from_hex(&"46".repeat(32)).unwrap();
+        let digest = crate::hash::keccak256(b"high");
+        let sig = sign_prehash(&key, &digest).unwrap();
+        // s' = n - s, recovery id flipped: the same point, but high-S.
+        let mut high = sig;
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let v = i16::from(ORDER[i]) - i16::from(sig.s[i]) - borrow;
+            high.s[i] = v.rem_euclid(256) as u8;
+            borrow = i16::from(v < 0);
+        }
+        high.recovery_id ^= 1;
+        assert!(!high.is_low_s());
+        assert!(verify_prehash(&key.public_key(), &digest, &high.r, &high.s));
+        assert!(recover(&digest, &high).is_err());
+    }
+
+    #[test]
+    fn recovery_with_x_reduced() {
+        // A point whose x lies in [n, p): its signature's r is x - n, with
+        // recovery id 2 or 3.
+        let (x, r) = (1u8..0xbe)
+            .find_map(|k| {
+                let mut x = ORDER;
+                x[31] = x[31].wrapping_add(k);
+                let mut enc = [2u8; 33];
+                enc[1..].copy_from_slice(&x);
+                PublicKey::from_slice(&enc).ok()?;
+                let mut r = [0u8; 32];
+                r[31] = k;
+                Some((x, r))
+            })
+            .unwrap();
+        assert_eq!(x_plus_order(&r), Some(x));
+        let digest = [9u8; 32];
+        for rid in [2u8, 3] {
+            let sig = RecoverableSignature {
+                r,
+                s: [1u8; 32],
+                recovery_id: rid,
+            };
+            let q = recover(&digest, &sig).unwrap();
+            assert!(verify_prehash(&q, &digest, &sig.r, &sig.s));
+            // The same r read as R's own x (ids 0 and 1) is another point.
+            let plain = RecoverableSignature {
+                recovery_id: rid - 2,
+                ..sig
+            };
+            if let Ok(other) = recover(&digest, &plain) {
+                assert_ne!(other, q);
+            }
+        }
+        // r + n past 2^256: no such point.
+        let big = RecoverableSignature {
+            r: [0x80; 32],
+            s: [1u8; 32],
+            recovery_id: 2,
+        };
+        assert_eq!(x_plus_order(&big.r), None);
+        assert!(recover(&digest, &big).is_err());
     }
 }

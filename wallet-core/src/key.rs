@@ -7,8 +7,7 @@ use crate::error::{Error, Result};
 use crate::hash;
 use crate::secret::{SecretBytes, SecretString};
 use core::fmt;
-use k256::elliptic_curve::ops::MulByGenerator;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::sec1::ToSec1Point;
 use k256::elliptic_curve::PrimeField;
 use k256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use k256::{ProjectivePoint, Scalar};
@@ -115,17 +114,8 @@ impl PrivateKey {
     /// SEC1 PEM (`EC PRIVATE KEY`, with the curve OID and the uncompressed
     /// public key), byte for byte as `openssl ec` writes it.
     pub fn to_sec1_pem(&self) -> Result<SecretString> {
-        use der::EncodePem;
-        use k256::elliptic_curve::sec1::ToEncodedPoint as _;
-        use k256::pkcs8::AssociatedOid;
-        let secret = self.to_bytes();
-        let public = self.0.public_key().to_encoded_point(false);
-        let doc = sec1::EcPrivateKey {
-            private_key: secret.expose(),
-            parameters: Some(sec1::EcParameters::NamedCurve(k256::Secp256k1::OID)),
-            public_key: Some(public.as_bytes()),
-        };
-        doc.to_pem(LineEnding::LF)
+        self.0
+            .to_sec1_pem(LineEnding::LF)
             .map(SecretString::from)
             .map_err(|e| Error::Internal(format!("SEC1 encoding failed: {e}")))
     }
@@ -200,7 +190,7 @@ impl PublicKey {
     #[must_use]
     pub fn to_compressed(&self) -> [u8; 33] {
         let mut out = [0u8; 33];
-        out.copy_from_slice(self.0.to_encoded_point(true).as_bytes());
+        out.copy_from_slice(self.0.to_sec1_point(true).as_bytes());
         out
     }
 
@@ -208,7 +198,7 @@ impl PublicKey {
     #[must_use]
     pub fn to_uncompressed(&self) -> [u8; 65] {
         let mut out = [0u8; 65];
-        out.copy_from_slice(self.0.to_encoded_point(false).as_bytes());
+        out.copy_from_slice(self.0.to_sec1_point(false).as_bytes());
         out
     }
 

@@ -24,8 +24,7 @@ pub fn sign(key: &PrivateKey, msg: &[u8; 32], aux: AuxRand) -> Result<[u8; 64]> 
             a
         }
     };
-    let sk = k256::schnorr::SigningKey::from_bytes(&key.to_bytes().expose()[..])
-        .map_err(|_| Error::key("not a valid BIP340 secret key"))?;
+    let sk = k256::schnorr::SigningKey::from(key.secret_key());
     let sig = sk
         .sign_raw(msg, &aux)
         .map_err(|e| Error::Internal(format!("Schnorr signing failed: {e}")))?;
@@ -35,7 +34,7 @@ pub fn sign(key: &PrivateKey, msg: &[u8; 32], aux: AuxRand) -> Result<[u8; 64]> 
 /// Verifies a BIP340 signature by the x-only key `pubkey`.
 #[must_use]
 pub fn verify(pubkey: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
-    let Ok(vk) = k256::schnorr::VerifyingKey::from_bytes(pubkey) else {
+    let Ok(vk) = k256::schnorr::VerifyingKey::from_bytes(pubkey.into()) else {
         return false;
     };
     let Ok(s) = k256::schnorr::Signature::try_from(&sig[..]) else {
