@@ -16,14 +16,14 @@ use wallet_core::account::{self, AddressFormat};
 use wallet_core::ecdsa::{self, RecoverableSignature};
 use wallet_core::ethereum::{ChainId, Fees, Gas, Nonce, Transaction, Wei};
 use wallet_core::hd::{ChildIndex, DerivationPath, ExtendedPrivateKey, ExtendedPublicKey};
-use wallet_core::key::PrivateKey;
+use wallet_core::key::{PrivateKey, PublicKey};
 use wallet_core::mnemonic::Mnemonic;
 
 const PHRASE: &str = "test test test test test test test test test test test junk";
 
 /// The operations `WALLET_OPS` can name.
-const OPS: [&str; 7] = [
-    "mul_g", "child", "walk_eth", "sign", "verify", "recover", "eip1559",
+const OPS: [&str; 8] = [
+    "mul_g", "child", "children", "walk_eth", "sign", "verify", "recover", "eip1559",
 ];
 
 /// Inputs shared by every operation.
@@ -31,6 +31,7 @@ struct Fixture {
     xpub: ExtendedPublicKey,
     parent_path: DerivationPath,
     key: PrivateKey,
+    pk: PublicKey,
     digest: [u8; 32],
     sig: RecoverableSignature,
     tx: Transaction,
@@ -64,6 +65,7 @@ fn fixture() -> Fixture {
     Fixture {
         xpub,
         parent_path,
+        pk: key.public_key(),
         key,
         digest,
         sig,
@@ -89,9 +91,8 @@ fn run_once(f: &Fixture, op: &str, i: u32) {
             black_box(ecdsa::sign_prehash(&f.key, black_box(&f.digest)).unwrap());
         }
         "verify" => {
-            let pk = f.key.public_key();
             assert!(ecdsa::verify_prehash(
-                &pk,
+                &f.pk,
                 black_box(&f.digest),
                 &f.sig.r,
                 &f.sig.s
@@ -113,6 +114,10 @@ fn fixed_work(spec: &str) {
     let (op, n) = spec.split_once(':').expect("WALLET_OPS=<op>:<n>");
     let n: u32 = n.parse().expect("a count");
     let f = fixture();
+    if op == "children" {
+        black_box(f.xpub.child_public_keys(0, n).unwrap());
+        return;
+    }
     if op == "walk_eth" {
         let v = account::walk(&f.xpub, &f.parent_path, &AddressFormat::Ethereum, 0, n).unwrap();
         black_box(v);

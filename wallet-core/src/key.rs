@@ -10,7 +10,7 @@ use core::fmt;
 use k256::elliptic_curve::sec1::ToSec1Point;
 use k256::elliptic_curve::PrimeField;
 use k256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
-use k256::{ProjectivePoint, Scalar};
+use k256::Scalar;
 use zeroize::Zeroizing;
 
 /// A secp256k1 private key. Zeroized on drop; `Debug` is redacted.
@@ -131,7 +131,11 @@ impl PrivateKey {
     /// The matching public key.
     #[must_use]
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.public_key())
+        let point = crate::generator::mul_generator(&self.0.to_nonzero_scalar()).to_affine();
+        // A non-zero scalar below n never gives the point at infinity.
+        k256::PublicKey::from_affine(point)
+            .map(PublicKey)
+            .unwrap_or_else(|_| PublicKey(self.0.public_key()))
     }
 
     /// The scalar, for signing code inside the crate.
@@ -228,7 +232,7 @@ impl PublicKey {
 
     /// `self + t·G`, or `None` at the point at infinity.
     pub(crate) fn add_scalar_tweak(&self, t: &Scalar) -> Option<PublicKey> {
-        let p = ProjectivePoint::mul_by_generator(t) + self.0.to_projective();
+        let p = crate::generator::mul_generator(t) + self.0.as_affine();
         k256::PublicKey::from_affine(p.to_affine()).ok().map(Self)
     }
 

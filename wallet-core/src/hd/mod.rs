@@ -1,6 +1,7 @@
 //! BIP32 hierarchical deterministic keys: paths, extended keys, SLIP-132
 //! versions, and the account conventions of BIP44/49/84/86 and Ethereum.
 
+mod children;
 mod fingerprint;
 mod path;
 mod version;

@@ -266,8 +266,14 @@ fn split_tweak(i: &[u8; 64]) -> Result<(Scalar, SecretBytes<32>)> {
     Ok((tweak, chain))
 }
 
-fn invalid_child() -> Error {
+pub(super) fn invalid_child() -> Error {
     Error::key("this index yields an invalid key (probability below 2^-127); use the next index")
+}
+
+pub(super) fn at_infinity() -> Error {
+    Error::key(
+        "this index yields the point at infinity (probability below 2^-127); use the next index",
+    )
 }
 
 impl ExtendedPrivateKey {
@@ -461,9 +467,7 @@ impl ExtendedPublicKey {
     }
 
     fn add_tweak(&self, tweak: &Scalar) -> Result<PublicKey> {
-        self.key.add_scalar_tweak(tweak).ok_or_else(|| {
-            Error::key("this index yields the point at infinity (probability below 2^-127); use the next index")
-        })
+        self.key.add_scalar_tweak(tweak).ok_or_else(at_infinity)
     }
 
     /// Derives every level of `path` (all non-hardened), relative to this key.
@@ -473,6 +477,12 @@ impl ExtendedPublicKey {
             k = k.derive_child(*c)?;
         }
         Ok(k)
+    }
+
+    /// The parts a batch of children is derived from: the point, its
+    /// compressed encoding and the chain code.
+    pub(super) fn parts(&self) -> (&PublicKey, &[u8; 33], &SecretBytes<32>) {
+        (&self.key, &self.compressed, &self.meta.chain_code)
     }
 
     /// The public key at this node.
