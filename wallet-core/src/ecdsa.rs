@@ -7,9 +7,12 @@ use crate::key::{PrivateKey, PublicKey};
 use ecdsa::hazmat;
 use k256::ecdsa::{RecoveryId, Signature};
 use k256::elliptic_curve::ops::{MulByGeneratorVartime, Reduce};
-use k256::elliptic_curve::point::DecompressPoint;
+use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
 use k256::elliptic_curve::scalar::IsHigh;
-use k256::{AffinePoint, ProjectivePoint, Scalar};
+use k256::elliptic_curve::subtle::ConditionallySelectable;
+use k256::elliptic_curve::PrimeField;
+use k256::{AffinePoint, NonZeroScalar, ProjectivePoint, Scalar};
+use zeroize::Zeroizing;
 
 /// A compact signature `(r, s)` with the recovery id of its public key.
 /// `s` is always in the lower half of the group order.
@@ -77,30 +80,59 @@ impl RecoverableSignature {
 
 /// Signs a 32-byte digest: RFC 6979 nonce, low-S, with recovery id.
 ///
-/// Signs with the secret scalar directly (`ecdsa::hazmat`) rather than
-/// through `SigningKey`, which would first compute the public key: that
-/// halves the cost of a signature. The nonce's inversion and `k·G` are
-/// constant-time.
+/// Signs with the secret scalar directly rather than through `SigningKey`,
+/// which would first compute the public key, and computes `k·G` with the
+/// crate's own constant-time comb (`crate::generator`). The nonce's
+/// inversion is k256's constant-time one. The result is byte for byte what
+/// `ecdsa::hazmat::sign_prehashed_rfc6979` gives (tested).
 pub fn sign_prehash(key: &PrivateKey, digest: &[u8; 32]) -> Result<RecoverableSignature> {
-    let scalar = key.secret_key().to_nonzero_scalar();
-    let (sig, rid) =
-        hazmat::sign_prehashed_rfc6979::<k256::Secp256k1, k256::sha2::Sha256>(&scalar, digest, &[]);
-    // `sign_prehashed` normalises s (Secp256k1::NORMALIZE_S) and flips the
-    // recovery id with it; refuse rather than return a high-S signature.
-    if bool::from(sig.s().is_high()) {
-        return Err(Error::Internal(
-            "ECDSA signing gave a high-S signature".into(),
-        ));
+    let d = Zeroizing::new(key.secret_key().to_nonzero_scalar());
+    let x = Zeroizing::new(d.to_repr());
+    let order = <k256::Secp256k1 as k256::elliptic_curve::Curve>::ORDER;
+    let mut nonces =
+        rfc6979::KGenerator::<k256::sha2::Sha256, k256::U256>::new(&x, digest, &[], order.as_ref());
+    // Another nonce only when r or s came out zero (probability ~2^-256).
+    for _ in 0..64 {
+        let mut k_bytes = Zeroizing::new(k256::FieldBytes::default());
+        nonces.fill_next_k(&mut k_bytes[..]);
+        let Some(k) = NonZeroScalar::from_repr(*k_bytes)
+            .into_option()
+            .map(Zeroizing::new)
+        else {
+            continue;
+        };
+        if let Some(sig) = sign_with_nonce(&d, &k, digest) {
+            return Ok(sig);
+        }
     }
-    let bytes = sig.to_bytes();
-    let mut r = [0u8; 32];
-    let mut s = [0u8; 32];
-    r.copy_from_slice(&bytes[..32]);
-    s.copy_from_slice(&bytes[32..]);
-    Ok(RecoverableSignature {
-        r,
-        s,
-        recovery_id: rid.to_byte(),
+    Err(Error::Internal("RFC 6979 gave no usable nonce".into()))
+}
+
+/// `(r, s)` with `r = x(k·G) mod n`, `s = k⁻¹(z + r·d)` made low-S, and the
+/// recovery id; `None` when `r` or `s` is zero.
+fn sign_with_nonce(
+    d: &NonZeroScalar,
+    k: &NonZeroScalar,
+    digest: &[u8; 32],
+) -> Option<RecoverableSignature> {
+    let z = <Scalar as Reduce<k256::FieldBytes>>::reduce(&(*digest).into());
+    let big_r = crate::generator::mul_generator(k).to_affine();
+    let x = big_r.x();
+    let r = <Scalar as Reduce<k256::FieldBytes>>::reduce(&x);
+    // k is non-zero, so its inverse exists; a zero here would only give s = 0.
+    let k_inv = Zeroizing::new(k.as_ref().invert().unwrap_or(Scalar::ZERO));
+    let s = *k_inv * (z + r * d.as_ref());
+    if bool::from(r.is_zero() | s.is_zero()) {
+        return None;
+    }
+    let high = s.is_high();
+    let s = Scalar::conditional_select(&s, &-s, high);
+    let y_odd = bool::from(big_r.y_is_odd() ^ high);
+    let x_reduced = r.to_repr() != x;
+    Some(RecoverableSignature {
+        r: r.to_repr().into(),
+        s: s.to_repr().into(),
+        recovery_id: RecoveryId::new(y_odd, x_reduced).to_byte(),
     })
 }
 
@@ -265,5 +297,26 @@ mod tests {
         };
         assert_eq!(x_plus_order(&big.r), None);
         assert!(recover(&digest, &big).is_err());
+    }
+
+    #[test]
+    fn signatures_equal_the_ecdsa_crate() {
+        let mut seed = [3u8; 32];
+        for _ in 0..48 {
+            seed = crate::hash::sha256(&seed);
+            let key = PrivateKey::from_bytes(&seed).unwrap();
+            let digest = crate::hash::keccak256(&seed);
+            let ours = sign_prehash(&key, &digest).unwrap();
+            let d = key.secret_key().to_nonzero_scalar();
+            let (sig, rid) = hazmat::sign_prehashed_rfc6979::<k256::Secp256k1, k256::sha2::Sha256>(
+                &d,
+                &digest,
+                &[],
+            );
+            assert_eq!(ours.to_compact()[..], sig.to_bytes()[..]);
+            assert_eq!(ours.recovery_id, rid.to_byte());
+            assert!(ours.is_low_s());
+            assert_eq!(recover(&digest, &ours).unwrap(), key.public_key());
+        }
     }
 }
