@@ -4,14 +4,14 @@
 
 use crate::error::{Error, Result};
 use crate::key::{PrivateKey, PublicKey};
-use ecdsa::hazmat;
 use k256::ecdsa::{RecoveryId, Signature};
-use k256::elliptic_curve::ops::{MulByGeneratorVartime, Reduce};
+use k256::elliptic_curve::ops::Reduce;
 use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
 use k256::elliptic_curve::scalar::IsHigh;
 use k256::elliptic_curve::subtle::ConditionallySelectable;
+use k256::elliptic_curve::Group;
 use k256::elliptic_curve::PrimeField;
-use k256::{AffinePoint, NonZeroScalar, ProjectivePoint, Scalar};
+use k256::{AffinePoint, NonZeroScalar, Scalar};
 use zeroize::Zeroizing;
 
 /// A compact signature `(r, s)` with the recovery id of its public key.
@@ -161,7 +161,7 @@ pub fn recover(digest: &[u8; 32], sig: &RecoverableSignature) -> Result<PublicKe
     let r_inv = Option::<Scalar>::from(r.invert_vartime()).ok_or_else(unrecoverable)?;
     let u1 = -(r_inv * z);
     let u2 = r_inv * *s;
-    let q = ProjectivePoint::mul_by_generator_and_mul_add_vartime(&u1, &u2, &big_r.into());
+    let q = crate::generator::mul_generator_and_add_vartime(&u1, &u2, &big_r.into());
     k256::PublicKey::from_affine(q.to_affine())
         .map(PublicKey::from_inner)
         .map_err(|_| unrecoverable())
@@ -187,19 +187,32 @@ fn x_plus_order(r: &[u8; 32]) -> Option<[u8; 32]> {
 
 /// Verifies a compact `(r, s)` signature (any S) over `digest` by `key`.
 ///
-/// Variable time (all inputs are public): `u1·G + u2·Q` as one wNAF
-/// double-scalar multiplication, straight from the key's point.
+/// Variable time (all inputs are public): `x(u1·G + u2·Q) mod n = r` with
+/// `u1 = z/s`, `u2 = r/s`; `u1·G` from the comb table of
+/// `crate::generator`, `u2·Q` by k256's GLV + wNAF multiplication.
 #[must_use]
 pub fn verify_prehash(key: &PublicKey, digest: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
     let mut compact = [0u8; 64];
     compact[..32].copy_from_slice(r);
     compact[32..].copy_from_slice(s);
+    // Validates 0 < r, s < n. High S is accepted here: callers that
+    // require low-S check it themselves.
     let Ok(sig) = Signature::from_slice(&compact) else {
         return false;
     };
-    // Accept high-S here: callers that require low-S check it themselves.
-    let sig = sig.normalize_s();
-    hazmat::verify_prehashed(&key.inner().to_projective(), digest, &sig).is_ok()
+    let (r, s) = sig.split_scalars();
+    let Some(s_inv) = Option::<Scalar>::from(s.invert_vartime()) else {
+        return false;
+    };
+    let z = <Scalar as Reduce<k256::FieldBytes>>::reduce(&(*digest).into());
+    let point = crate::generator::mul_generator_and_add_vartime(
+        &(z * s_inv),
+        &(*r * s_inv),
+        &key.inner().to_projective(),
+    );
+    let x = point.to_affine().x();
+    // The identity's affine form has x = 0, which is never a valid r.
+    !bool::from(point.is_identity()) && <Scalar as Reduce<k256::FieldBytes>>::reduce(&x) == *r
 }
 
 /// Parses a strict DER signature into `(r, s)`.
@@ -217,6 +230,7 @@ pub fn parse_der(der: &[u8]) -> Result<([u8; 32], [u8; 32])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ecdsa::hazmat;
 
     #[test]
     fn sign_recover_verify() {

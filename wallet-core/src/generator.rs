@@ -13,7 +13,9 @@
 //! 5 bits), and `k·G = Σ dᵢ·(32ⁱ·G)`; table row `i` holds `j·32ⁱ·G` for
 //! `j = 1..=16`. Each lookup reads the whole row and keeps one entry with
 //! constant-time selects, then negates it with a constant-time select, so
-//! neither memory access nor branches depend on `k`.
+//! neither memory access nor branches depend on `k`. A variable-time
+//! reading of the same table serves verification and recovery, where every
+//! scalar is public.
 
 use k256::elliptic_curve::subtle::{ConditionallySelectable, ConstantTimeEq};
 use k256::elliptic_curve::BatchNormalize;
@@ -98,6 +100,34 @@ pub(crate) fn mul_generator(k: &Scalar) -> ProjectivePoint {
     acc
 }
 
+/// `k·G` in variable time, for public scalars only (verification,
+/// recovery): the same table, read by index, zero digits skipped.
+fn mul_generator_vartime(k: &Scalar) -> ProjectivePoint {
+    let mut acc = ProjectivePoint::IDENTITY;
+    for (row, &digit) in table().iter().zip(digits(k).iter()) {
+        let Some(entry) = row.get(usize::from(digit.unsigned_abs()).wrapping_sub(1)) else {
+            continue;
+        };
+        if digit < 0 {
+            acc += &-*entry;
+        } else {
+            acc += entry;
+        }
+    }
+    acc
+}
+
+/// `a·G + b·P` in variable time, for public scalars and points only: `a·G`
+/// from the comb table, `b·P` by k256's GLV + wNAF multiplication.
+pub(crate) fn mul_generator_and_add_vartime(
+    a: &Scalar,
+    b: &Scalar,
+    p: &ProjectivePoint,
+) -> ProjectivePoint {
+    use k256::elliptic_curve::ops::MulVartime;
+    mul_generator_vartime(a) + p.mul_vartime(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,10 +173,13 @@ mod tests {
         for k in cases {
             assert_eq!(digits_value(&digits(&k)), k);
             assert!(digits(&k).iter().all(|d| (-16..=15).contains(d)));
+            let want = ProjectivePoint::mul_by_generator(&k).to_affine();
+            assert_eq!(mul_generator(&k).to_affine(), want, "{k:?}");
+            assert_eq!(mul_generator_vartime(&k).to_affine(), want, "{k:?}");
+            let p = ProjectivePoint::mul_by_generator(&(k + Scalar::from(7u64)));
             assert_eq!(
-                mul_generator(&k).to_affine(),
-                ProjectivePoint::mul_by_generator(&k).to_affine(),
-                "{k:?}"
+                mul_generator_and_add_vartime(&k, &-k, &p).to_affine(),
+                (ProjectivePoint::mul_by_generator(&k) - p * k).to_affine(),
             );
         }
     }
