@@ -459,8 +459,9 @@ impl ExtendedPublicKey {
         Ok(Self::from_parts(self.add_tweak(&tweak)?, meta))
     }
 
-    /// Only the public key of child `child` (no chain code): the fast path
-    /// for walking address indexes.
+    /// Only the public key of child `child` (no chain code). For many
+    /// consecutive children, [`ExtendedPublicKey::child_public_keys`] is
+    /// several times faster.
     pub fn child_public_key(&self, child: ChildIndex) -> Result<PublicKey> {
         let (tweak, _) = self.ckd(child)?;
         self.add_tweak(&tweak)
