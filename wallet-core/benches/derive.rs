@@ -26,10 +26,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let parent_path: DerivationPath = "m/44'/60'/0'/0".parse().expect("path");
-    let xpub = master
-        .derive_path(&parent_path)
-        .expect("derive")
-        .public_key();
+    let xpub = master.derive_path(&parent_path).expect("derive").to_xpub();
     c.bench_function("bip32_public_child", |b| {
         let idx = ChildIndex::normal(7).expect("index");
         b.iter(|| xpub.derive_child(black_box(idx)).expect("derive"))

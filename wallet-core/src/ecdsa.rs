@@ -4,7 +4,15 @@
 
 use crate::error::{Error, Result};
 use crate::key::{PrivateKey, PublicKey};
-use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use k256::ecdsa::{RecoveryId, Signature};
+use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::point::{AffineCoordinates, DecompressPoint};
+use k256::elliptic_curve::scalar::IsHigh;
+use k256::elliptic_curve::subtle::ConditionallySelectable;
+use k256::elliptic_curve::Group;
+use k256::elliptic_curve::PrimeField;
+use k256::{AffinePoint, NonZeroScalar, Scalar};
+use zeroize::Zeroizing;
 
 /// A compact signature `(r, s)` with the recovery id of its public key.
 /// `s` is always in the lower half of the group order.
@@ -50,7 +58,7 @@ impl RecoverableSignature {
     #[must_use]
     pub fn is_low_s(&self) -> bool {
         Signature::from_slice(&self.to_compact())
-            .map(|s| s.normalize_s().is_none())
+            .map(|s| !bool::from(s.s().is_high()))
             .unwrap_or(false)
     }
 
@@ -72,58 +80,139 @@ impl RecoverableSignature {
 
 /// Signs a 32-byte digest: RFC 6979 nonce, low-S, with recovery id.
 ///
-/// Signs with the secret scalar directly (`SignPrimitive`) rather than
-/// through `SigningKey`, which would first compute the public key: that
-/// halves the cost of a signature.
+/// Signs with the secret scalar directly rather than through `SigningKey`,
+/// which would first compute the public key, and computes `k·G` with the
+/// crate's own constant-time comb (`crate::generator`). The nonce's
+/// inversion is k256's constant-time one. The result is byte for byte what
+/// `ecdsa::hazmat::sign_prehashed_rfc6979` gives (tested).
 pub fn sign_prehash(key: &PrivateKey, digest: &[u8; 32]) -> Result<RecoverableSignature> {
-    use k256::ecdsa::hazmat::SignPrimitive;
-    let scalar = key.secret_key().to_nonzero_scalar();
-    let (sig, rid) = SignPrimitive::try_sign_prehashed_rfc6979::<sha2::Sha256>(
-        scalar.as_ref(),
-        &(*digest).into(),
-        &[],
-    )
-    .map_err(|e| Error::Internal(format!("ECDSA signing failed: {e}")))?;
-    let rid = rid.ok_or_else(|| Error::Internal("ECDSA signing gave no recovery id".into()))?;
-    // k256 normalises s; keep the recovery id consistent if it ever did not.
-    let (sig, rid) = match sig.normalize_s() {
-        Some(low) => (low, RecoveryId::new(!rid.is_y_odd(), rid.is_x_reduced())),
-        None => (sig, rid),
-    };
-    let bytes = sig.to_bytes();
-    let mut r = [0u8; 32];
-    let mut s = [0u8; 32];
-    r.copy_from_slice(&bytes[..32]);
-    s.copy_from_slice(&bytes[32..]);
-    Ok(RecoverableSignature {
-        r,
-        s,
-        recovery_id: rid.to_byte(),
+    let d = Zeroizing::new(key.secret_key().to_nonzero_scalar());
+    let x = Zeroizing::new(d.to_repr());
+    let order = <k256::Secp256k1 as k256::elliptic_curve::Curve>::ORDER;
+    let mut nonces =
+        rfc6979::KGenerator::<k256::sha2::Sha256, k256::U256>::new(&x, digest, &[], order.as_ref());
+    // Another nonce only when r or s came out zero (probability ~2^-256).
+    for _ in 0..64 {
+        let mut k_bytes = Zeroizing::new(k256::FieldBytes::default());
+        nonces.fill_next_k(&mut k_bytes[..]);
+        let Some(k) = NonZeroScalar::from_repr(*k_bytes)
+            .into_option()
+            .map(Zeroizing::new)
+        else {
+            continue;
+        };
+        if let Some(sig) = sign_with_nonce(&d, &k, digest) {
+            return Ok(sig);
+        }
+    }
+    Err(Error::Internal("RFC 6979 gave no usable nonce".into()))
+}
+
+/// `(r, s)` with `r = x(k·G) mod n`, `s = k⁻¹(z + r·d)` made low-S, and the
+/// recovery id; `None` when `r` or `s` is zero.
+fn sign_with_nonce(
+    d: &NonZeroScalar,
+    k: &NonZeroScalar,
+    digest: &[u8; 32],
+) -> Option<RecoverableSignature> {
+    let z = <Scalar as Reduce<k256::FieldBytes>>::reduce(&(*digest).into());
+    let big_r = crate::generator::mul_generator(k).to_affine();
+    let x = big_r.x();
+    let r = <Scalar as Reduce<k256::FieldBytes>>::reduce(&x);
+    // k is non-zero, so its inverse exists; a zero here would only give s = 0.
+    let k_inv = Zeroizing::new(k.as_ref().invert().unwrap_or(Scalar::ZERO));
+    let s = *k_inv * (z + r * d.as_ref());
+    if bool::from(r.is_zero() | s.is_zero()) {
+        return None;
+    }
+    let high = s.is_high();
+    let s = Scalar::conditional_select(&s, &-s, high);
+    let y_odd = bool::from(big_r.y_is_odd() ^ high);
+    let x_reduced = r.to_repr() != x;
+    Some(RecoverableSignature {
+        r: r.to_repr().into(),
+        s: s.to_repr().into(),
+        recovery_id: RecoveryId::new(y_odd, x_reduced).to_byte(),
     })
 }
 
 /// Recovers the public key that made `sig` over `digest`.
+///
+/// A high-S signature is refused (EIP-2, BIP62: its low-S twin is the one
+/// to use). Everything here is public, so it runs in variable time:
+/// `Q = r⁻¹·(s·R − z·G)` as one wNAF double-scalar multiplication.
 pub fn recover(digest: &[u8; 32], sig: &RecoverableSignature) -> Result<PublicKey> {
     let (s, rid) = sig.k256()?;
-    let vk = VerifyingKey::recover_from_prehash(digest, &s, rid)
-        .map_err(|_| Error::input("no public key can be recovered from this signature"))?;
-    Ok(PublicKey::from_inner(k256::PublicKey::from(&vk)))
+    let unrecoverable = || Error::input("no public key can be recovered from this signature");
+    let (r, s) = s.split_scalars();
+    if bool::from(s.is_high()) {
+        return Err(unrecoverable());
+    }
+    // With recovery ids 2 and 3, R's x coordinate was r + n (below p).
+    let x = if rid.is_x_reduced() {
+        x_plus_order(&sig.r).ok_or_else(unrecoverable)?
+    } else {
+        sig.r
+    };
+    let big_r = AffinePoint::decompress(&x.into(), u8::from(rid.is_y_odd()).into())
+        .into_option()
+        .ok_or_else(unrecoverable)?;
+    let z = <Scalar as Reduce<k256::FieldBytes>>::reduce(&(*digest).into());
+    let r_inv = Option::<Scalar>::from(r.invert_vartime()).ok_or_else(unrecoverable)?;
+    let u1 = -(r_inv * z);
+    let u2 = r_inv * *s;
+    let q = crate::generator::mul_generator_and_add_vartime(&u1, &u2, &big_r.into());
+    k256::PublicKey::from_affine(q.to_affine())
+        .map(PublicKey::from_inner)
+        .map_err(|_| unrecoverable())
+}
+
+/// The order n of secp256k1, big-endian (SEC 2, section 2.4.1).
+const ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+];
+
+/// `r + n`, or `None` past 2^256 (decompression refuses what is not below p).
+fn x_plus_order(r: &[u8; 32]) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    let mut carry = 0u16;
+    for i in (0..32).rev() {
+        let v = u16::from(r[i]) + u16::from(ORDER[i]) + carry;
+        out[i] = v.to_le_bytes()[0];
+        carry = v >> 8;
+    }
+    (carry == 0).then_some(out)
 }
 
 /// Verifies a compact `(r, s)` signature (any S) over `digest` by `key`.
+///
+/// Variable time (all inputs are public): `x(u1·G + u2·Q) mod n = r` with
+/// `u1 = z/s`, `u2 = r/s`; `u1·G` from the comb table of
+/// `crate::generator`, `u2·Q` by k256's GLV + wNAF multiplication.
 #[must_use]
 pub fn verify_prehash(key: &PublicKey, digest: &[u8; 32], r: &[u8; 32], s: &[u8; 32]) -> bool {
-    use k256::ecdsa::signature::hazmat::PrehashVerifier;
     let mut compact = [0u8; 64];
     compact[..32].copy_from_slice(r);
     compact[32..].copy_from_slice(s);
+    // Validates 0 < r, s < n. High S is accepted here: callers that
+    // require low-S check it themselves.
     let Ok(sig) = Signature::from_slice(&compact) else {
         return false;
     };
-    let vk = VerifyingKey::from(key.inner());
-    // Accept high-S here: callers that require low-S check it themselves.
-    let sig = sig.normalize_s().unwrap_or(sig);
-    vk.verify_prehash(digest, &sig).is_ok()
+    let (r, s) = sig.split_scalars();
+    let Some(s_inv) = Option::<Scalar>::from(s.invert_vartime()) else {
+        return false;
+    };
+    let z = <Scalar as Reduce<k256::FieldBytes>>::reduce(&(*digest).into());
+    let point = crate::generator::mul_generator_and_add_vartime(
+        &(z * s_inv),
+        &(*r * s_inv),
+        &key.inner().to_projective(),
+    );
+    let x = point.to_affine().x();
+    // The identity's affine form has x = 0, which is never a valid r.
+    !bool::from(point.is_identity()) && <Scalar as Reduce<k256::FieldBytes>>::reduce(&x) == *r
 }
 
 /// Parses a strict DER signature into `(r, s)`.
@@ -141,6 +230,7 @@ pub fn parse_der(der: &[u8]) -> Result<([u8; 32], [u8; 32])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ecdsa::hazmat;
 
     #[test]
     fn sign_recover_verify() {
@@ -157,5 +247,90 @@ mod tests {
         assert_eq!(parse_der(&der).unwrap(), (sig.r, sig.s));
         // Deterministic.
         assert_eq!(sign_prehash(&key, &digest).unwrap(), sig);
+    }
+
+    #[test]
+    fn recovery_refuses_high_s() {
+        let key = PrivateKey::from_hex(&"46".repeat(32)).unwrap();
+        let digest = crate::hash::keccak256(b"high");
+        let sig = sign_prehash(&key, &digest).unwrap();
+        // s' = n - s, recovery id flipped: the same point, but high-S.
+        let mut high = sig;
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let v = i16::from(ORDER[i]) - i16::from(sig.s[i]) - borrow;
+            high.s[i] = v.rem_euclid(256) as u8;
+            borrow = i16::from(v < 0);
+        }
+        high.recovery_id ^= 1;
+        assert!(!high.is_low_s());
+        assert!(verify_prehash(&key.public_key(), &digest, &high.r, &high.s));
+        assert!(recover(&digest, &high).is_err());
+    }
+
+    #[test]
+    fn recovery_with_x_reduced() {
+        // A point whose x lies in [n, p): its signature's r is x - n, with
+        // recovery id 2 or 3.
+        let (x, r) = (1u8..0xbe)
+            .find_map(|k| {
+                let mut x = ORDER;
+                x[31] = x[31].wrapping_add(k);
+                let mut enc = [2u8; 33];
+                enc[1..].copy_from_slice(&x);
+                PublicKey::from_slice(&enc).ok()?;
+                let mut r = [0u8; 32];
+                r[31] = k;
+                Some((x, r))
+            })
+            .unwrap();
+        assert_eq!(x_plus_order(&r), Some(x));
+        let digest = [9u8; 32];
+        for rid in [2u8, 3] {
+            let sig = RecoverableSignature {
+                r,
+                s: [1u8; 32],
+                recovery_id: rid,
+            };
+            let q = recover(&digest, &sig).unwrap();
+            assert!(verify_prehash(&q, &digest, &sig.r, &sig.s));
+            // The same r read as R's own x (ids 0 and 1) is another point.
+            let plain = RecoverableSignature {
+                recovery_id: rid - 2,
+                ..sig
+            };
+            if let Ok(other) = recover(&digest, &plain) {
+                assert_ne!(other, q);
+            }
+        }
+        // r + n past 2^256: no such point.
+        let big = RecoverableSignature {
+            r: [0x80; 32],
+            s: [1u8; 32],
+            recovery_id: 2,
+        };
+        assert_eq!(x_plus_order(&big.r), None);
+        assert!(recover(&digest, &big).is_err());
+    }
+
+    #[test]
+    fn signatures_equal_the_ecdsa_crate() {
+        let mut seed = [3u8; 32];
+        for _ in 0..48 {
+            seed = crate::hash::sha256(&seed);
+            let key = PrivateKey::from_bytes(&seed).unwrap();
+            let digest = crate::hash::keccak256(&seed);
+            let ours = sign_prehash(&key, &digest).unwrap();
+            let d = key.secret_key().to_nonzero_scalar();
+            let (sig, rid) = hazmat::sign_prehashed_rfc6979::<k256::Secp256k1, k256::sha2::Sha256>(
+                &d,
+                &digest,
+                &[],
+            );
+            assert_eq!(ours.to_compact()[..], sig.to_bytes()[..]);
+            assert_eq!(ours.recovery_id, rid.to_byte());
+            assert!(ours.is_low_s());
+            assert_eq!(recover(&digest, &ours).unwrap(), key.public_key());
+        }
     }
 }

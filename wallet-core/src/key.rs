@@ -7,8 +7,10 @@ use crate::error::{Error, Result};
 use crate::hash;
 use crate::secret::{SecretBytes, SecretString};
 use core::fmt;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::sec1::ToSec1Point;
+use k256::elliptic_curve::PrimeField;
 use k256::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use k256::Scalar;
 use zeroize::Zeroizing;
 
 /// A secp256k1 private key. Zeroized on drop; `Debug` is redacted.
@@ -112,17 +114,8 @@ impl PrivateKey {
     /// SEC1 PEM (`EC PRIVATE KEY`, with the curve OID and the uncompressed
     /// public key), byte for byte as `openssl ec` writes it.
     pub fn to_sec1_pem(&self) -> Result<SecretString> {
-        use der::EncodePem;
-        use k256::elliptic_curve::sec1::ToEncodedPoint as _;
-        use k256::pkcs8::AssociatedOid;
-        let secret = self.to_bytes();
-        let public = self.0.public_key().to_encoded_point(false);
-        let doc = sec1::EcPrivateKey {
-            private_key: secret.expose(),
-            parameters: Some(sec1::EcParameters::NamedCurve(k256::Secp256k1::OID)),
-            public_key: Some(public.as_bytes()),
-        };
-        doc.to_pem(LineEnding::LF)
+        self.0
+            .to_sec1_pem(LineEnding::LF)
             .map(SecretString::from)
             .map_err(|e| Error::Internal(format!("SEC1 encoding failed: {e}")))
     }
@@ -138,7 +131,11 @@ impl PrivateKey {
     /// The matching public key.
     #[must_use]
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(self.0.public_key())
+        let point = crate::generator::mul_generator(&self.0.to_nonzero_scalar()).to_affine();
+        // A non-zero scalar below n never gives the point at infinity.
+        k256::PublicKey::from_affine(point)
+            .map(PublicKey)
+            .unwrap_or_else(|_| PublicKey(self.0.public_key()))
     }
 
     /// The scalar, for signing code inside the crate.
@@ -197,7 +194,7 @@ impl PublicKey {
     #[must_use]
     pub fn to_compressed(&self) -> [u8; 33] {
         let mut out = [0u8; 33];
-        out.copy_from_slice(self.0.to_encoded_point(true).as_bytes());
+        out.copy_from_slice(self.0.to_sec1_point(true).as_bytes());
         out
     }
 
@@ -205,7 +202,7 @@ impl PublicKey {
     #[must_use]
     pub fn to_uncompressed(&self) -> [u8; 65] {
         let mut out = [0u8; 65];
-        out.copy_from_slice(self.0.to_encoded_point(false).as_bytes());
+        out.copy_from_slice(self.0.to_sec1_point(false).as_bytes());
         out
     }
 
@@ -221,6 +218,22 @@ impl PublicKey {
     #[must_use]
     pub fn hash160(&self) -> [u8; 20] {
         hash::hash160(&self.to_compressed())
+    }
+
+    /// `self + t·G` for the 32-byte big-endian tweak `t`, as BIP32's CKDpub
+    /// and BIP341's output key add it: refused when `t` is not below the
+    /// group order or the sum is the point at infinity.
+    pub fn add_tweak(&self, tweak: &[u8; 32]) -> Result<PublicKey> {
+        let t: Option<Scalar> = Scalar::from_repr((*tweak).into()).into();
+        let t = t.ok_or_else(|| Error::key("the tweak is not below the secp256k1 group order"))?;
+        self.add_scalar_tweak(&t)
+            .ok_or_else(|| Error::key("the tweak gives the point at infinity"))
+    }
+
+    /// `self + t·G`, or `None` at the point at infinity.
+    pub(crate) fn add_scalar_tweak(&self, t: &Scalar) -> Option<PublicKey> {
+        let p = crate::generator::mul_generator(t) + self.0.as_affine();
+        k256::PublicKey::from_affine(p.to_affine()).ok().map(Self)
     }
 
     /// The k256 point, for code inside the crate.
@@ -288,6 +301,23 @@ mod tests {
         assert_eq!(PublicKey::from_slice(&k.to_uncompressed()).unwrap(), k);
         assert_eq!(PublicKey::from_slice(&k.to_compressed()).unwrap(), k);
         assert!(PublicKey::from_slice(&[2u8; 12]).is_err());
+    }
+
+    #[test]
+    fn add_tweak_adds_multiples_of_g() {
+        let one = PrivateKey::from_hex(ONE).unwrap().public_key();
+        let mut t = [0u8; 32];
+        t[31] = 2;
+        let three = PrivateKey::from_hex(&format!("{:0>64}", "3")).unwrap();
+        assert_eq!(one.add_tweak(&t).unwrap(), three.public_key());
+        let n = hex::decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+            .unwrap();
+        let n: [u8; 32] = n.try_into().unwrap();
+        assert!(one.add_tweak(&n).is_err(), "tweak equal to the order");
+        // n - 1 = -1: G + (-1)·G is the point at infinity.
+        let mut minus_one = n;
+        minus_one[31] -= 1;
+        assert!(one.add_tweak(&minus_one).is_err());
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod chain;
 pub mod ecdsa;
 pub mod error;
 pub mod ethereum;
+mod generator;
 pub mod hash;
 pub mod hd;
 pub mod key;

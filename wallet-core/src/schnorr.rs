@@ -1,12 +1,8 @@
-//! BIP340 Schnorr signatures over secp256k1 (k256), and the BIP341 private-key
-//! tweak for taproot key-path spends.
+//! BIP340 Schnorr signatures over secp256k1 (k256). The BIP341 tweaks that
+//! taproot key-path spends sign with are in `bitcoin::taproot`.
 
 use crate::error::{Error, Result};
-use crate::hash::tagged_hash;
 use crate::key::PrivateKey;
-use k256::elliptic_curve::ops::Reduce;
-use k256::elliptic_curve::point::AffineCoordinates;
-use k256::{NonZeroScalar, Scalar, U256};
 use rand_core::{OsRng, RngCore};
 
 /// Where BIP340's auxiliary randomness comes from.
@@ -28,8 +24,7 @@ pub fn sign(key: &PrivateKey, msg: &[u8; 32], aux: AuxRand) -> Result<[u8; 64]> 
             a
         }
     };
-    let sk = k256::schnorr::SigningKey::from_bytes(&key.to_bytes().expose()[..])
-        .map_err(|_| Error::key("not a valid BIP340 secret key"))?;
+    let sk = k256::schnorr::SigningKey::from(key.secret_key());
     let sig = sk
         .sign_raw(msg, &aux)
         .map_err(|e| Error::Internal(format!("Schnorr signing failed: {e}")))?;
@@ -39,34 +34,13 @@ pub fn sign(key: &PrivateKey, msg: &[u8; 32], aux: AuxRand) -> Result<[u8; 64]> 
 /// Verifies a BIP340 signature by the x-only key `pubkey`.
 #[must_use]
 pub fn verify(pubkey: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> bool {
-    let Ok(vk) = k256::schnorr::VerifyingKey::from_bytes(pubkey) else {
+    let Ok(vk) = k256::schnorr::VerifyingKey::from_bytes(pubkey.into()) else {
         return false;
     };
     let Ok(s) = k256::schnorr::Signature::try_from(&sig[..]) else {
         return false;
     };
     vk.verify_raw(msg, &s).is_ok()
-}
-
-/// The BIP341 tweaked secret key `d' = d_even + H_TapTweak(P || merkle_root)`,
-/// where `d_even` is `d` or `n − d` so that `d_even·G` has an even y.
-pub fn tweak_private_key(key: &PrivateKey, merkle_root: Option<&[u8; 32]>) -> Result<PrivateKey> {
-    let pk = key.public_key();
-    let x = pk.x_only();
-    let d: Scalar = *key.secret_key().to_nonzero_scalar();
-    let even = !bool::from(pk.inner().as_affine().y_is_odd());
-    let d = if even { d } else { -d };
-    let t = match merkle_root {
-        Some(r) => tagged_hash("TapTweak", &[&x, r]),
-        None => tagged_hash("TapTweak", &[&x]),
-    };
-    let t_scalar = <Scalar as Reduce<U256>>::reduce_bytes(&t.into());
-    if t_scalar.to_bytes() != t.into() {
-        return Err(Error::key("taproot tweak is not below the group order"));
-    }
-    let sum: Option<NonZeroScalar> = NonZeroScalar::new(d + t_scalar).into();
-    let sum = sum.ok_or_else(|| Error::key("taproot tweak gives a zero key"))?;
-    Ok(PrivateKey::from_secret_key(k256::SecretKey::from(sum)))
 }
 
 #[cfg(test)]
@@ -82,15 +56,11 @@ mod tests {
     }
 
     #[test]
-    fn sign_verify_and_tweak() {
+    fn sign_verify() {
         let key = PrivateKey::from_hex(&"11".repeat(32)).unwrap();
         let msg = [7u8; 32];
         let sig = sign(&key, &msg, AuxRand::Random).unwrap();
         assert!(verify(&key.public_key().x_only(), &msg, &sig));
         assert!(!verify(&key.public_key().x_only(), &[8u8; 32], &sig));
-        let tweaked = tweak_private_key(&key, None).unwrap();
-        let (q, _) =
-            crate::bitcoin::taproot::tweak_public_key(&key.public_key().x_only(), None).unwrap();
-        assert_eq!(tweaked.public_key().x_only(), q);
     }
 }

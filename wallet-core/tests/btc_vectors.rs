@@ -143,7 +143,8 @@ fn bip341_key_path_spends_every_hash_type() {
         let root: Option<[u8; 32]> = g["merkleRoot"]
             .as_str()
             .map(|r| hex::decode(r).unwrap().try_into().unwrap());
-        let tweaked = schnorr::tweak_private_key(&key, root.as_ref()).unwrap();
+        let tweaked =
+            wallet_core::bitcoin::taproot::tweak_private_key(&key, root.as_ref()).unwrap();
         assert_eq!(
             tweaked.to_hex().expose(),
             s(&sp["intermediary"]["tweakedPrivkey"])

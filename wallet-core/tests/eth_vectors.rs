@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use alloy_primitives::U256;
-use k256::elliptic_curve::ops::MulByGenerator;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::sec1::ToSec1Point;
 use k256::elliptic_curve::PrimeField;
 use serde_json::Value;
 use wallet_core::ecdsa;
@@ -284,12 +283,12 @@ fn x_of_k(k: &str) -> [u8; 32] {
     let kb: [u8; 32] = hex::decode(k).unwrap().try_into().unwrap();
     let scalar = Option::<k256::Scalar>::from(k256::Scalar::from_repr(kb.into())).unwrap();
     let p = k256::ProjectivePoint::mul_by_generator(&scalar).to_affine();
-    let enc = p.to_encoded_point(false);
+    let enc = p.to_sec1_point(false);
     let mut x = [0u8; 32];
     x.copy_from_slice(enc.x().unwrap());
     // x mod n: x < p and p - n is tiny, so a reduction only matters for x ≥ n.
     let xs =
-        <k256::Scalar as k256::elliptic_curve::ops::Reduce<k256::U256>>::reduce_bytes(&x.into());
+        <k256::Scalar as k256::elliptic_curve::ops::Reduce<k256::FieldBytes>>::reduce(&x.into());
     xs.to_bytes().into()
 }
 

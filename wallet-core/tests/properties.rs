@@ -100,7 +100,7 @@ proptest! {
         let k = master.derive_path(&DerivationPath::from_indexes(idx).unwrap()).unwrap().with_version(version);
         let s = k.to_base58();
         prop_assert_eq!(ExtendedPrivateKey::parse(s.expose()).unwrap(), k.clone());
-        let p = k.public_key().to_base58();
+        let p = k.to_xpub().to_base58();
         prop_assert_eq!(wallet_core::hd::ExtendedPublicKey::parse(&p).unwrap().to_base58(), p);
     }
 

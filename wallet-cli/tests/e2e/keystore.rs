@@ -232,7 +232,7 @@ fn every_kind_imports_and_re_exports_byte_identically() {
     let account = master
         .derive_path(&"m/84'/0'/0'".parse().unwrap())
         .unwrap()
-        .public_key();
+        .to_xpub();
     let xpub = e.run(&["--json", "export", "x", "--xpub"], "");
     xpub.assert_ok();
     assert_eq!(xpub.json()["xpub"], account.to_base58().as_str());

@@ -1,6 +1,8 @@
 //! Walks over many consecutive addresses: from the parent public key of the
-//! last (non-hardened) level, one hardened derivation from the seed, then one
-//! point addition per address, spread over the cores for large counts.
+//! last (non-hardened) level, one hardened derivation from the seed, then
+//! children in batches (`ExtendedPublicKey::child_public_keys`: one generator
+//! multiplication per address, one field inversion per batch), spread over
+//! the cores for large counts.
 
 use super::{AddressFormat, DerivedAddress, SelectionError};
 use crate::error::{Error, Result};
@@ -60,7 +62,7 @@ pub fn derive_addresses_with(
         if count > 1 {
             return Err(SelectionError::NothingToIncrement.into());
         }
-        let pk = *master.public_key().public_key();
+        let pk = *master.to_xpub().public_key();
         return Ok(vec![DerivedAddress {
             path: first.clone(),
             address: format.encode(&pk)?,
@@ -78,7 +80,7 @@ pub fn derive_addresses_with(
         return hardened_run(&parent, &parent_path, format, start, count);
     }
     walk_with(
-        &parent.public_key(),
+        &parent.to_xpub(),
         &parent_path,
         format,
         start.index(),
@@ -100,7 +102,7 @@ fn hardened_run(
             let child = start
                 .checked_add(i)
                 .ok_or_else(|| Error::Internal("index overflow".into()))?;
-            let pk = *parent.derive_child(child)?.public_key().public_key();
+            let pk = *parent.derive_child(child)?.to_xpub().public_key();
             Ok(DerivedAddress {
                 path: parent_path.child(child)?,
                 address: format.encode(&pk)?,
@@ -178,6 +180,11 @@ pub fn walk_with(
     Ok(out)
 }
 
+/// Children derived per call of `child_public_keys`: enough to share its
+/// field inversions, small enough to keep the keys in cache while their
+/// addresses are encoded.
+const KEYS_PER_BATCH: u32 = 256;
+
 fn walk_range(
     parent: &ExtendedPublicKey,
     parent_path: &DerivationPath,
@@ -186,14 +193,20 @@ fn walk_range(
     count: u32,
 ) -> Result<Vec<DerivedAddress>> {
     let mut out = Vec::with_capacity(count as usize);
-    for i in start..start + count {
-        let child = ChildIndex::normal(i)?;
-        let pk = parent.child_public_key(child)?;
-        out.push(DerivedAddress {
-            path: parent_path.child(child)?,
-            address: format.encode(&pk)?,
-            public_key: pk,
-        });
+    let end = start
+        .checked_add(count)
+        .ok_or_else(|| Error::Internal("index overflow".into()))?;
+    let mut next = start;
+    while next < end {
+        let n = (end - next).min(KEYS_PER_BATCH);
+        for (i, pk) in (next..).zip(parent.child_public_keys(next, n)?) {
+            out.push(DerivedAddress {
+                path: parent_path.child(ChildIndex::normal(i)?)?,
+                address: format.encode(&pk)?,
+                public_key: pk,
+            });
+        }
+        next += n;
     }
     Ok(out)
 }

@@ -844,7 +844,7 @@ fn parse_extended(key: &str) -> Result<Option<(ExtendedPublicKey, bool)>> {
     }
     let (xpub, private) = match ExtendedKey::parse(key) {
         Ok(ExtendedKey::Public(k)) => (k, false),
-        Ok(ExtendedKey::Private(k)) => (k.public_key(), true),
+        Ok(ExtendedKey::Private(k)) => (k.to_xpub(), true),
         Err(e) if e.kind() == ErrorKind::Unsupported => return Err(unsupported(e.to_string())),
         Err(e) => {
             return Err(DescriptorError::Key {
@@ -1072,7 +1072,7 @@ impl AccountDescriptor {
         let format = AddressFormat::Bitcoin { params, kind };
         let derive = |e: Error| DescriptorError::Derivation(e.to_string());
         let path = format.account_path(account).map_err(derive)?;
-        let xpub = master.derive_path(&path).map_err(derive)?.public_key();
+        let xpub = master.derive_path(&path).map_err(derive)?.to_xpub();
         Self::from_account_key(kind, params, master.fingerprint(), path, xpub)
     }
 
@@ -1204,7 +1204,7 @@ impl AccountDescriptor {
         let account = master
             .derive_path(&self.origin.path)
             .map_err(|e| DescriptorError::Derivation(e.to_string()))?;
-        if account.public_key().public_key() != self.xpub.public_key() {
+        if account.to_xpub().public_key() != self.xpub.public_key() {
             return Err(DescriptorError::WrongMasterKey);
         }
         let xprv = account.with_version(key_version(self.params)).to_base58();
@@ -1361,18 +1361,18 @@ fn check_network(xpub: &ExtendedPublicKey, params: NetworkParams) -> Result<()> 
 fn check_origin(origin: &KeyOrigin, xpub: &ExtendedPublicKey) -> Result<()> {
     let mismatch = |problem: String| Err(DescriptorError::OriginMismatch { problem });
     let depth = origin.path.depth();
-    if depth != usize::from(xpub.depth()) {
+    if depth != usize::from(xpub.meta().depth()) {
         return mismatch(format!(
             "the origin has {depth} steps, the key is at depth {}",
-            xpub.depth()
+            xpub.meta().depth()
         ));
     }
     match origin.path.last() {
-        Some(last) if last != xpub.child_index() => mismatch(format!(
+        Some(last) if last != xpub.meta().child_index() => mismatch(format!(
             "the origin ends at {last}, the key is child {}",
-            xpub.child_index()
+            xpub.meta().child_index()
         )),
-        Some(_) if depth == 1 && xpub.parent_fingerprint() != origin.fingerprint => {
+        Some(_) if depth == 1 && xpub.meta().parent_fingerprint() != origin.fingerprint => {
             mismatch("the key's parent is not the master key the fingerprint names".into())
         }
         None if xpub.fingerprint() != origin.fingerprint => {

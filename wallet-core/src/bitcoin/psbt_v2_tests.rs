@@ -203,7 +203,7 @@ const PATH: &str = "m/84'/1'/0'/0/0";
 fn anvil_v2() -> (PsbtV2, TxOut) {
     let m = anvil_master();
     let key = m.derive_path(&PATH.parse().unwrap()).unwrap();
-    let pk = *key.public_key().public_key();
+    let pk = *key.to_xpub().public_key();
     let spk = Address::from_public_key(&pk, AddressType::P2wpkh, regtest())
         .unwrap()
         .script_pubkey();

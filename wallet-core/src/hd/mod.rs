@@ -1,16 +1,16 @@
 //! BIP32 hierarchical deterministic keys: paths, extended keys, SLIP-132
 //! versions, and the account conventions of BIP44/49/84/86 and Ethereum.
 
+mod children;
+mod fingerprint;
 mod path;
+mod version;
 mod xkey;
 
+pub use fingerprint::Fingerprint;
 pub use path::{ChildIndex, DerivationPath, PathError, HARDENED};
-pub use xkey::{
-    ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey, Fingerprint, KeyVersion, Purpose,
-    VersionNet,
-};
-
-pub(crate) use xkey::tweak_add_point;
+pub use version::{KeyVersion, Purpose, VersionNet};
+pub use xkey::{ExtendedKey, ExtendedKeyMeta, ExtendedPrivateKey, ExtendedPublicKey};
 
 use crate::error::Result;
 

@@ -90,6 +90,12 @@ impl KdfParams {
     }
 
     /// Derives 64 bytes: the AES-256 key, then the password-check key.
+    ///
+    /// The lanes of each slice are computed in parallel on rayon's global
+    /// pool (argon2's `parallel` feature; RFC 9106 section 3.4 lets lanes of
+    /// one slice run at once), which gives the same bytes as one thread:
+    /// `wallet-core/tests/kdf_vectors.rs` checks RFC 9106's vector and files
+    /// written before.
     pub(crate) fn derive(&self, password: &[u8], salt: &[u8]) -> Result<Keys> {
         let params = argon2::Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(64))
             .map_err(|e| Error::input(format!("argon2id parameters: {e}")))?;

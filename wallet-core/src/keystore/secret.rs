@@ -132,10 +132,10 @@ impl HdSecret {
     /// From a master extended key, which must be at depth 0 (an account key
     /// would put every address at the wrong path).
     pub fn from_xprv(xprv: ExtendedPrivateKey) -> Result<Self> {
-        if xprv.depth() != 0 {
+        if xprv.meta().depth() != 0 {
             return Err(Error::Unsupported(format!(
                 "this extended key is at depth {} (an account or child key); import the master key (depth 0) or the mnemonic, so that addresses are derived at their real paths",
-                xprv.depth()
+                xprv.meta().depth()
             )));
         }
         let version = xprv.version();
@@ -597,7 +597,7 @@ fn hd_public_info(master: &ExtendedPrivateKey) -> Result<PublicInfo> {
         let xpub = master
             .derive_path(&path)?
             .with_version(KeyVersion::XPRV)
-            .public_key();
+            .to_xpub();
         info.accounts.push(AccountXpub { path, xpub });
     }
     let ltc = NetworkParams::new(Chain::Litecoin, Network::Mainnet)?;

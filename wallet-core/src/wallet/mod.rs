@@ -338,7 +338,7 @@ impl Wallet {
                     .master()?
                     .derive_path(&path)?
                     .with_version(version)
-                    .public_key()
+                    .to_xpub()
             }
         };
         let header = AddressHeader::of(&r.format);
@@ -500,7 +500,7 @@ pub fn mnemonic_addresses(
     let mut header = AddressHeader::of(&r.format);
     header.master_fingerprint = Some(master.fingerprint().to_string());
     if let Some(p) = &r.account_path {
-        let account = master.derive_path(p)?.public_key();
+        let account = master.derive_path(p)?.to_xpub();
         let plain = r.format.xpub_version(XpubStyle::Bip32);
         let slip = r.format.xpub_version(XpubStyle::Slip132);
         header.account_path = Some(p.to_string());

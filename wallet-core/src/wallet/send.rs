@@ -374,7 +374,7 @@ impl UnlockedWallet {
             .iter()
             .map(|kind| {
                 let path = hd::account_path(kind.purpose(), params.coin_type(), 0)?;
-                Ok((*kind, master.derive_path(&path)?.public_key()))
+                Ok((*kind, master.derive_path(&path)?.to_xpub()))
             })
             .collect::<Result<Vec<_>>>()?;
         self.wallet.scan_accounts(params, xpubs)

@@ -257,7 +257,7 @@ fn satisfy(
             Ok((script_sig, witness))
         }
         KeyKind::P2tr => {
-            let tweaked = schnorr::tweak_private_key(key, None).map_err(signer)?;
+            let tweaked = taproot::tweak_private_key(key, None).map_err(signer)?;
             let digest = cache
                 .taproot_key_spend_signature_hash(
                     0,

@@ -313,7 +313,7 @@ fn sign_taproot(
     let sighash = cache
         .taproot_key_spend_signature_hash(i, &prevouts, ty)
         .map_err(|e| Error::input(format!("input {i}: {e}")))?;
-    let tweaked = schnorr::tweak_private_key(&owned.key, merkle_root.as_ref())?;
+    let tweaked = crate::bitcoin::taproot::tweak_private_key(&owned.key, merkle_root.as_ref())?;
     let sig = schnorr::sign(&tweaked, &sighash.to_byte_array(), ctx.opts.aux)?;
     let signature = bitcoin::secp256k1::schnorr::Signature::from_slice(&sig)
         .map_err(|_| Error::Internal("schnorr signature encoding".into()))?;
