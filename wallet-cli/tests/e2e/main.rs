@@ -12,4 +12,5 @@ mod devnet_scripts;
 mod ethereum;
 mod hostile_node;
 mod keystore;
+mod secret_echo;
 mod secret_memory;

@@ -10,7 +10,7 @@ pub use xkey::{
     VersionNet,
 };
 
-pub(crate) use xkey::tweak_add_point;
+pub(crate) use xkey::{base58_problem, tweak_add_point};
 
 use crate::error::Result;
 

@@ -277,7 +277,7 @@ impl ExtendedKey {
         let mut raw = Zeroizing::new(
             bs58::decode(t)
                 .into_vec()
-                .map_err(|e| Error::input(format!("extended key is not valid base58: {e}")))?,
+                .map_err(|e| Error::input(base58_problem("extended key", &e)))?,
         );
         if raw.len() != 82 {
             return Err(Error::input(format!(
@@ -365,6 +365,23 @@ impl ExtendedKey {
             ExtendedKey::Private(k) => k.meta.version,
             ExtendedKey::Public(k) => k.meta.version,
         }
+    }
+}
+
+/// What is wrong with a base58 key, without quoting it: bs58's own message
+/// names the offending character, and a character of a key is key material.
+pub(crate) fn base58_problem(what: &str, e: &bs58::decode::Error) -> String {
+    let at = match e {
+        bs58::decode::Error::InvalidCharacter { index, .. }
+        | bs58::decode::Error::NonAsciiCharacter { index } => Some(*index),
+        _ => None,
+    };
+    match at {
+        Some(i) => format!(
+            "{what} is not valid base58: character {} is not a base58 digit (base58 has no 0, O, I or l, and is case-sensitive: check the copy)",
+            i + 1
+        ),
+        None => format!("{what} is not valid base58"),
     }
 }
 
