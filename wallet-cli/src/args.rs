@@ -126,6 +126,34 @@ impl From<WordsArg> for WordCount {
     }
 }
 
+/// `--unit` of `eth balance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EthUnitArg {
+    /// Ether.
+    Eth,
+    /// 10^-9 ether.
+    Gwei,
+    /// 10^-18 ether.
+    Wei,
+}
+
+/// `--unit` of `btc balance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BtcUnitArg {
+    /// Bitcoin.
+    Btc,
+    /// 10^-3 bitcoin.
+    Mbtc,
+    /// 10^-6 bitcoin.
+    Bits,
+    /// Satoshi, 10^-8 bitcoin.
+    Sat,
+    /// Litecoin.
+    Ltc,
+    /// Litoshi, 10^-8 litecoin.
+    Litoshi,
+}
+
 /// HD wallet, key manager and signer for Bitcoin, Litecoin and Ethereum.
 #[derive(Debug, Parser)]
 #[command(name = "wallet", version, about, propagate_version = true)]
@@ -501,9 +529,9 @@ pub struct EthSignTxArgs {
 pub struct EthSendArgs {
     /// Wallet name.
     pub name: String,
-    /// Node URL.
+    /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
     #[arg(long, value_name = "URL")]
-    pub rpc_url: String,
+    pub rpc_url: Option<String>,
     /// Transaction fields.
     #[command(flatten)]
     pub tx: EthTxArgs,
@@ -549,9 +577,9 @@ pub enum EthCommand {
     Send(EthSendArgs),
     /// Send an already signed transaction.
     Broadcast {
-        /// Node URL.
+        /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
         #[arg(long, value_name = "URL")]
-        rpc_url: String,
+        rpc_url: Option<String>,
         /// The raw transaction, hex (`-` or nothing: stdin).
         raw: Option<String>,
         /// Wait for the receipt.
@@ -565,9 +593,15 @@ pub enum EthCommand {
     Balance {
         /// Wallet name or 0x address.
         target: String,
-        /// Node URL.
+        /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
         #[arg(long, value_name = "URL")]
-        rpc_url: String,
+        rpc_url: Option<String>,
+        /// Seconds the whole command may wait for the node.
+        #[arg(long, value_name = "S", default_value_t = 30)]
+        timeout: u64,
+        /// Unit of the balance shown.
+        #[arg(long, value_enum, default_value = "eth")]
+        unit: EthUnitArg,
         /// Which key.
         #[command(flatten)]
         key: KeyArgs,
@@ -585,17 +619,19 @@ pub struct BtcNet {
     /// Chain: btc or ltc.
     #[arg(long, value_enum, default_value = "btc")]
     pub chain: BtcChainArg,
-    /// Network: mainnet, testnet, signet, regtest.
-    #[arg(long, value_enum, default_value = "mainnet")]
-    pub network: NetworkArg,
+    /// Network: mainnet, testnet, signet, regtest (default: the config
+    /// file's `network` of the chain, else mainnet).
+    #[arg(long, value_enum)]
+    pub network: Option<NetworkArg>,
 }
 
 /// How to reach a Bitcoin Core-style node.
 #[derive(Debug, Args, Clone)]
 pub struct NodeArgs {
-    /// Node URL, e.g. http://127.0.0.1:8332.
+    /// Node URL, e.g. http://127.0.0.1:8332 or 127.0.0.1:8332 (default:
+    /// $WALLET_BTC_RPC_URL, or the config file).
     #[arg(long, value_name = "URL")]
-    pub rpc_url: String,
+    pub rpc_url: Option<String>,
     /// RPC user name (with --rpc-password-file).
     #[arg(long, value_name = "U", requires = "rpc_password_file")]
     pub rpc_user: Option<String>,
@@ -605,7 +641,7 @@ pub struct NodeArgs {
     /// The node's cookie file (instead of user and password).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["rpc_user", "rpc_password_file"])]
     pub rpc_cookie: Option<PathBuf>,
-    /// Seconds to wait for each node request.
+    /// Seconds to wait for each node request (`balance`: for the whole scan).
     #[arg(long, value_name = "S", default_value_t = 60)]
     pub timeout: u64,
 }
@@ -703,6 +739,10 @@ pub enum BtcCommand {
         /// Addresses scanned per chain and type.
         #[arg(long, value_name = "N", default_value_t = 50)]
         gap: u32,
+        /// Unit of the balance shown: btc, mbtc, bits or sat on Bitcoin; ltc,
+        /// litoshi or sat on Litecoin (default: the chain's coin).
+        #[arg(long, value_enum)]
+        unit: Option<BtcUnitArg>,
         /// Network.
         #[command(flatten)]
         net: BtcNet,
@@ -870,6 +910,7 @@ mod tests {
         "change_type",
         "gap",
         "allow_sighash",
+        "unit",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -40,7 +40,7 @@ impl Ctx {
     /// is asked (`!yes`).
     pub fn summary(&self, text: &str, yes: bool) {
         if !self.json && !self.quiet {
-            eprintln!("{text}");
+            crate::status::eprint_line(text);
         } else if !yes {
             let _ = crate::prompt::tty_print(&format!("{text}\n"));
         }
@@ -74,14 +74,14 @@ impl Ctx {
     /// carries what the warning is about).
     pub fn warn(&self, msg: &str) {
         if !self.json {
-            eprintln!("warning: {msg}");
+            crate::status::eprint_line(&format!("warning: {msg}"));
         }
     }
 
     /// A note for people on stderr (suppressed by `-q` and `--json`).
     pub fn note(&self, msg: &str) {
         if !self.quiet && !self.json {
-            eprintln!("{msg}");
+            crate::status::eprint_line(msg);
         }
     }
 }
@@ -112,17 +112,19 @@ pub fn wipe_json(mut v: serde_json::Value) {
 }
 
 /// Prints an error the way the user asked for (`-v` adds the kind and exit code).
+/// Any open progress line is ended first, and a closed stderr is no panic.
 pub fn print_error(ctx: &Ctx, e: &CliError) {
-    if ctx.json {
-        eprintln!("{}", e.to_json());
+    let text = if ctx.json {
+        e.to_json().to_string()
     } else if ctx.verbose > 0 {
-        eprintln!(
+        format!(
             "error[{}]: {} (exit code {})",
             e.kind.as_str(),
             e.message,
             e.exit_code
-        );
+        )
     } else {
-        eprintln!("error: {}", e.message);
-    }
+        format!("error: {}", e.message)
+    };
+    crate::status::eprint_line(&text);
 }

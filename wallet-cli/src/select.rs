@@ -38,7 +38,13 @@ pub fn key_choice(k: &KeyArgs) -> Result<KeyChoice, CliError> {
     })
 }
 
-/// The network parameters of `--chain` / `--network`.
+/// The network parameters of `--chain` / `--network` (the network's
+/// default from the config file, else mainnet).
 pub fn params(net: &BtcNet) -> Result<NetworkParams, CliError> {
-    Ok(NetworkParams::new(net.chain.into(), net.network.into())?)
+    let chain = net.chain.into();
+    let (network, source) = crate::config::btc_network(chain, net.network.map(Into::into))?;
+    if source != crate::config::Source::Flag("--network") {
+        crate::status::log(1, || format!("network: {chain} {network} ({source})"));
+    }
+    Ok(NetworkParams::new(chain, network)?)
 }

@@ -1,7 +1,7 @@
 //! `wallet eth …`: sign transactions and typed data, send through a node,
 //! balances, broadcast and decode.
 
-use crate::args::{EthCommand, EthSendArgs, EthSignTxArgs, EthTxArgs, KeyArgs};
+use crate::args::{EthCommand, EthSendArgs, EthSignTxArgs, EthTxArgs, EthUnitArg, KeyArgs};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::{prompt, select, session};
@@ -12,7 +12,6 @@ use wallet_core::ethereum::{
 };
 use wallet_core::report::SignedEthTx;
 use wallet_core::rpc::ethereum::EthNode;
-use wallet_core::rpc::{RpcClient, RpcConfig};
 use wallet_core::spend::ethereum::{PreparedSend, SendRequest};
 use wallet_core::wallet::{EthBalance, EthSendResult};
 use wallet_core::ErrorKind;
@@ -28,12 +27,14 @@ pub fn run(cmd: EthCommand, ctx: &Ctx) -> Result<(), CliError> {
             raw,
             wait,
             timeout,
-        } => broadcast(&rpc_url, raw.as_deref(), wait, timeout, ctx),
+        } => broadcast(rpc_url.as_deref(), raw.as_deref(), wait, timeout, ctx),
         EthCommand::Balance {
             target,
             rpc_url,
+            timeout,
+            unit,
             key,
-        } => balance(&target, &rpc_url, &key, ctx),
+        } => balance(&target, rpc_url.as_deref(), timeout, unit, &key, ctx),
         EthCommand::DecodeTx { raw } => decode_tx(raw.as_deref(), ctx),
     }
 }
@@ -136,12 +137,10 @@ fn sign_typed_data(
     ctx.emit(&v, |out| writeln!(out, "{}", v.signature))
 }
 
-fn node(url: &str, timeout: u64) -> Result<EthNode, CliError> {
-    let cfg = RpcConfig {
-        timeout: Duration::from_secs(timeout.clamp(1, 3600)),
-        ..RpcConfig::default()
-    };
-    Ok(EthNode::new(RpcClient::new(url, cfg)?))
+/// The node of `--rpc-url` (or its defaults); with `overall`, `timeout`
+/// bounds the whole command, else each request.
+fn node(url: Option<&str>, timeout: u64, overall: bool) -> Result<EthNode, CliError> {
+    crate::node::eth(url, timeout, overall)
 }
 
 fn send_request(a: &EthSendArgs) -> Result<SendRequest, CliError> {
@@ -195,7 +194,7 @@ fn send(a: &EthSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     w.stored_public_key(&choice)?;
     // The sender comes from the decrypted key, not the file's metadata.
     let unlocked = session::unlock(ctx, &w)?;
-    let node = node(&a.rpc_url, a.timeout)?;
+    let node = node(a.rpc_url.as_deref(), a.timeout, false)?;
     // One round trip for every read.
     let prepared = unlocked.prepare_eth_send(&node, &req, &choice)?;
     ctx.summary(&send_summary(&prepared), a.yes);
@@ -221,31 +220,29 @@ fn wait_and_report(
     ctx: &Ctx,
     v: EthSendResult,
 ) -> Result<EthSendResult, CliError> {
-    let show = !ctx.json && !ctx.quiet;
-    let mut shown = false;
+    // Redrawn on a terminal only; ended before whatever is printed next.
     let r = node.wait_for_receipt(hash, Duration::from_secs(timeout), |elapsed| {
-        if show && elapsed.as_secs() >= 1 {
-            eprint!(
-                "\rwaiting for the receipt of 0x{}… {}s",
+        if elapsed.as_secs() >= 1 {
+            crate::status::progress(&format!(
+                "waiting for the receipt of 0x{}… {}s",
                 hex::encode(&hash[..4]),
                 elapsed.as_secs()
-            );
-            shown = true;
+            ));
         }
-    })?;
-    if shown {
-        eprintln!();
-    }
+    });
+    crate::status::end_line();
+    let r = r?;
     if r.status != 1 {
         ctx.warn("the transaction was mined but reverted (status 0)");
     }
     Ok(v.with_receipt(&r))
 }
 
-fn read_raw(raw: Option<&str>) -> Result<Vec<u8>, CliError> {
+fn read_raw(raw: Option<&str>, ctx: &Ctx) -> Result<Vec<u8>, CliError> {
     let text = match raw {
         Some(r) if r != "-" => r.to_owned(),
         _ => {
+            crate::status::stdin_notice(ctx, "the raw transaction (hex)");
             let mut s = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
                 .map_err(|e| CliError::user(ErrorKind::Io, format!("cannot read stdin: {e}")))?;
@@ -272,7 +269,7 @@ fn decoded(bytes: &[u8]) -> Result<(SignedTransaction, SignedEthTx), CliError> {
 }
 
 fn decode_tx(raw: Option<&str>, ctx: &Ctx) -> Result<(), CliError> {
-    let (_, v) = decoded(&read_raw(raw)?)?;
+    let (_, v) = decoded(&read_raw(raw, ctx)?)?;
     ctx.emit(&v, |w| {
         writeln!(
             w,
@@ -283,15 +280,15 @@ fn decode_tx(raw: Option<&str>, ctx: &Ctx) -> Result<(), CliError> {
 }
 
 fn broadcast(
-    url: &str,
+    url: Option<&str>,
     raw: Option<&str>,
     wait: bool,
     timeout: u64,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
-    let bytes = read_raw(raw)?;
+    let bytes = read_raw(raw, ctx)?;
     let (signed, view) = decoded(&bytes)?;
-    let node = node(url, timeout)?;
+    let node = node(url, timeout, false)?;
     if let Some(c) = signed.tx.chain_id {
         let served = node.chain_id()?;
         if served != c {
@@ -313,7 +310,14 @@ fn broadcast(
     ctx.emit(&v, |w| writeln!(w, "{}", v.tx.hash))
 }
 
-fn balance(target: &str, url: &str, key: &KeyArgs, ctx: &Ctx) -> Result<(), CliError> {
+fn balance(
+    target: &str,
+    url: Option<&str>,
+    timeout: u64,
+    unit: EthUnitArg,
+    key: &KeyArgs,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
     let address = if target.starts_with("0x") || target.starts_with("0X") {
         target.parse::<Address>()?
     } else {
@@ -327,7 +331,13 @@ fn balance(target: &str, url: &str, key: &KeyArgs, ctx: &Ctx) -> Result<(), CliE
             }
         }
     };
-    let wei = node(url, 30)?.balance(&address)?;
+    let wei = node(url, timeout, true)?.balance(&address)?;
     let v = EthBalance::of(&address, wei);
-    ctx.emit(&v, |w| writeln!(w, "{} ETH", v.ether))
+    let shown = crate::units::eth_amount(wei, unit);
+    let mut json = serde_json::to_value(&v)
+        .map_err(|e| CliError::user(ErrorKind::Internal, format!("result JSON: {e}")))?;
+    if unit != EthUnitArg::Eth {
+        json["amount"] = shown.clone().into();
+    }
+    ctx.emit(&json, |w| writeln!(w, "{shown}"))
 }

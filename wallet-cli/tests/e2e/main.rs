@@ -12,5 +12,7 @@ mod devnet_scripts;
 mod ethereum;
 mod hostile_node;
 mod keystore;
+mod node_flags;
+mod scripting;
 mod secret_echo;
 mod secret_memory;
