@@ -1,5 +1,6 @@
 //! The command line, as clap parses it. Names here are a contract: scripts use them.
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use wallet_core::bitcoin::{AddressType, Chain, Network};
@@ -272,9 +273,10 @@ pub enum MnemonicCommand {
     },
 }
 
-/// Which addresses to derive (shared by `derive` and `address`).
+/// Which key or account (one): the selector flags without `--count`
+/// (`export`, `sign-message`).
 #[derive(Debug, Args, Clone)]
-pub struct Selector {
+pub struct KeySelector {
     /// Chain: btc (default), ltc or eth.
     #[arg(long, value_enum)]
     pub chain: Option<ChainArg>,
@@ -299,13 +301,21 @@ pub struct Selector {
     #[arg(long, value_name = "I", conflicts_with = "path")]
     pub index: Option<u32>,
 
-    /// Number of consecutive addresses.
-    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    pub count: u32,
-
     /// Full derivation path of the first address, e.g. m/84'/0'/0'/0/0.
     #[arg(long, value_name = "P")]
     pub path: Option<String>,
+}
+
+/// Which addresses to derive (shared by `derive` and `address`).
+#[derive(Debug, Args, Clone)]
+pub struct Selector {
+    /// Chain, type, network and position.
+    #[command(flatten)]
+    pub key: KeySelector,
+
+    /// Number of consecutive addresses.
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
 }
 
 /// `wallet derive …`
@@ -443,7 +453,7 @@ pub struct ExportArgs {
     pub yes: bool,
     /// Which key or account.
     #[command(flatten)]
-    pub selector: Selector,
+    pub selector: KeySelector,
 }
 
 /// `wallet passwd …`
@@ -749,8 +759,22 @@ pub enum BtcCommand {
     },
 }
 
-/// `wallet sign-message …`
+/// `wallet sign-message …`: `--chain` is required, and `--type` lists only
+/// the types a BIP137 signature exists for.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("chain", |a| a.required(true).help("Chain: eth (EIP-191), btc or ltc (BIP137)")),
+    mut_arg("kind", |a| a
+        // p2tr is parsed (and refused before the password) but not offered.
+        .value_parser(clap::builder::PossibleValuesParser::new([
+            clap::builder::PossibleValue::new("p2pkh"),
+            clap::builder::PossibleValue::new("p2sh-p2wpkh"),
+            clap::builder::PossibleValue::new("p2wpkh"),
+            clap::builder::PossibleValue::new("p2tr").hide(true),
+        ])
+            .try_map(|s| <TypeArg as ValueEnum>::from_str(&s, false)))
+        .help("Address type (btc/ltc): p2pkh, p2sh-p2wpkh, p2wpkh (default p2wpkh, or the path's purpose; BIP137 has no taproot form)")),
+)]
 pub struct SignMessageArgs {
     /// Wallet name.
     pub name: String,
@@ -765,7 +789,7 @@ pub struct SignMessageArgs {
     pub text: bool,
     /// Which key.
     #[command(flatten)]
-    pub selector: Selector,
+    pub selector: KeySelector,
 }
 
 /// `wallet verify-message …`

@@ -5,8 +5,9 @@ use crate::error::CliError;
 use crate::output::Ctx;
 use crate::{select, session};
 use serde_json::json;
-use wallet_core::account::SelectionError;
+use wallet_core::account::{AddressFormat, SelectionError};
 use wallet_core::bitcoin::message as btc_message;
+use wallet_core::bitcoin::AddressType;
 use wallet_core::bitcoin::{Network, NetworkParams};
 use wallet_core::chain::ChainKind;
 use wallet_core::ethereum::{self, message, Address};
@@ -37,14 +38,25 @@ pub fn sign(args: &SignMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
     if args.selector.chain.is_none() {
         return Err(CliError::usage("--chain is required: eth, btc or ltc"));
     }
-    if args.selector.count != 1 {
-        return Err(CliError::usage("--count does not apply to sign-message"));
-    }
-    let sel = select::selection(&args.selector)?;
-    sel.resolve(ChainKind::Bitcoin)?;
+    let sel = select::key_selection(&args.selector, 1)?;
+    let resolved = sel.resolve(ChainKind::Bitcoin)?;
     let w = session::open(ctx, &args.name)?;
-    if w.file().public().single.is_some() && sel.names_a_position() {
+    let single = w.file().public().single.is_some();
+    if single && sel.names_a_position() {
         return Err(wallet_core::Error::from(SelectionError::SingleKeyPosition).into());
+    }
+    // Checked before the password: a taproot path has no BIP137 form.
+    if let AddressFormat::Bitcoin {
+        kind: AddressType::P2tr,
+        ..
+    } = resolved.format
+    {
+        if !single || resolved.type_given {
+            return Err(wallet_core::Error::Unsupported(
+                "BIP137 message signatures have no taproot (P2TR) form: sign with --type p2wpkh, p2sh-p2wpkh or p2pkh (or a path of purpose 44', 49' or 84')".into(),
+            )
+            .into());
+        }
     }
     let msg = message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?;
     let v = session::unlock(ctx, &w)?.sign_message(&msg, &sel)?;

@@ -10,6 +10,7 @@ mod cast_oracle;
 mod cli;
 mod devnet_scripts;
 mod ethereum;
+mod help_flags;
 mod hostile_node;
 mod keystore;
 mod node_flags;
