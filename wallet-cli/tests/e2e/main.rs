@@ -13,6 +13,7 @@ mod ethereum;
 mod help_flags;
 mod hostile_node;
 mod keystore;
+mod keystore_fixes;
 mod node_flags;
 mod scripting;
 mod secret_echo;
