@@ -205,7 +205,11 @@ pub enum Command {
     Import(ImportArgs),
 
     /// List the wallets (no password needed).
-    List,
+    List {
+        /// Only the names, one per line (for scripts and shell completion).
+        #[arg(long)]
+        names: bool,
+    },
 
     /// Show a wallet's kind, fingerprint, account xpubs and addresses (no password needed).
     Info {
@@ -221,6 +225,15 @@ pub enum Command {
 
     /// Change a wallet's password (atomic re-encryption).
     Passwd(PasswdArgs),
+
+    /// Rename a wallet (its file is re-sealed under the new name, so this
+    /// asks for the password; never overwrites another wallet).
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name: not taken, and not differing only in case from another wallet.
+        new: String,
+    },
 
     /// Delete a wallet file.
     Delete {
@@ -245,12 +258,17 @@ pub enum Command {
     /// Verify a signed message against an address.
     VerifyMessage(VerifyMessageArgs),
 
-    /// Print a shell completion script.
+    /// Print a shell completion script (wallet names complete from
+    /// `wallet list --names`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+
+    /// Print the manual page (roff): `wallet man | man -l -`.
+    #[command(hide = true)]
+    Man,
 }
 
 /// `wallet mnemonic …`
@@ -262,13 +280,13 @@ pub enum MnemonicCommand {
         #[arg(long, value_enum, default_value = "12")]
         words: WordsArg,
         /// Word list.
-        #[arg(long, default_value = "english", value_parser = parse_language)]
+        #[arg(long, default_value = "english", value_parser = LanguageParser)]
         language: Language,
     },
     /// Check a mnemonic read on stdin: is it valid, which word is wrong?
     Check {
         /// Expect this word list (default: detect).
-        #[arg(long, value_parser = parse_language)]
+        #[arg(long, value_parser = LanguageParser)]
         language: Option<Language>,
     },
 }
@@ -347,13 +365,13 @@ pub struct KdfArgs {
 /// `wallet create …`
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// Wallet name.
+    /// Name of the new wallet.
     pub name: String,
     /// Number of words.
     #[arg(long, value_enum, default_value = "12")]
     pub words: WordsArg,
     /// Word list.
-    #[arg(long, default_value = "english", value_parser = parse_language)]
+    #[arg(long, default_value = "english", value_parser = LanguageParser)]
     pub language: Language,
     /// File holding an optional BIP39 passphrase (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F")]
@@ -367,7 +385,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore"])))]
 pub struct ImportArgs {
-    /// Wallet name.
+    /// Name of the new wallet.
     pub name: String,
     /// A BIP39 mnemonic, read from stdin or a hidden prompt.
     #[arg(long)]
@@ -388,7 +406,7 @@ pub struct ImportArgs {
     #[arg(long, value_name = "FILE")]
     pub eth_keystore: Option<PathBuf>,
     /// Word list of the mnemonic (default: detect).
-    #[arg(long, value_parser = parse_language, requires = "mnemonic")]
+    #[arg(long, value_parser = LanguageParser, requires = "mnemonic")]
     pub language: Option<Language>,
     /// File holding the BIP39 passphrase of the mnemonic (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F", requires = "mnemonic")]
@@ -872,8 +890,42 @@ fn exit_on(e: clap::Error, json: bool) -> ! {
     std::process::exit(err.exit_code);
 }
 
-fn parse_language(s: &str) -> Result<Language, String> {
-    s.parse::<Language>().map_err(|e| e.to_string())
+/// `--language`: the ten word lists by name (what help and completion
+/// offer), and the aliases the core accepts (`en`, `zh-hans`, …).
+#[derive(Debug, Clone, Copy)]
+pub struct LanguageParser;
+
+impl clap::builder::TypedValueParser for LanguageParser {
+    type Value = Language;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Language, clap::Error> {
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
+        text.parse::<Language>().map_err(|e| {
+            let flag = arg.map_or_else(|| "--language".to_owned(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value '{text}' for '{flag}': {e}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Language::ALL
+                .iter()
+                .map(|l| clap::builder::PossibleValue::new(l.code())),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -935,6 +987,8 @@ mod tests {
         "gap",
         "allow_sighash",
         "unit",
+        "old",
+        "new",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

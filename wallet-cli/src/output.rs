@@ -78,6 +78,16 @@ impl Ctx {
         }
     }
 
+    /// A warning about the safety of the user's files: on stderr even with
+    /// `-q`, and with `--json` as one `{"warning": …}` line.
+    pub fn security_warning(&self, msg: &str) {
+        if self.json {
+            crate::status::eprint_line(&serde_json::json!({ "warning": msg }).to_string());
+        } else {
+            crate::status::eprint_line(&format!("warning: {msg}"));
+        }
+    }
+
     /// A note for people on stderr (suppressed by `-q` and `--json`).
     pub fn note(&self, msg: &str) {
         if !self.quiet && !self.json {

@@ -17,11 +17,37 @@ pub fn keystore(ctx: &Ctx, create: bool) -> Result<Keystore, CliError> {
             CliError::from(e).with_hint("set --keystore-dir or WALLET_KEYSTORE_DIR")
         })?,
     };
-    Ok(if create {
+    let ks = if create {
         Keystore::open(dir)?
     } else {
         Keystore::open_existing(dir)?
-    })
+    };
+    if let Some(m) = ks.dir_mode() {
+        ctx.security_warning(&format!("the keystore directory {m}"));
+    }
+    Ok(ks)
+}
+
+/// Warns about wallet `name`'s files when other users may read or change them.
+fn warn_loose(ctx: &Ctx, ks: &Keystore, name: &str) {
+    for m in ks.loose_modes(name).unwrap_or_default() {
+        ctx.security_warning(&format!(
+            "wallet file {m} (rewriting it, e.g. with `wallet passwd`, also makes it 0600)"
+        ));
+    }
+}
+
+/// "no wallet named 'mian'; did you mean 'main'?" when one is close.
+fn not_found(ks: &Keystore, name: &str, e: wallet_core::Error) -> CliError {
+    let err = CliError::from(e);
+    match ks.closest_name(name) {
+        Ok(Some(close)) => CliError::user(
+            ErrorKind::NotFound,
+            format!("no wallet named '{name}'; did you mean '{close}'? (see `wallet list`)"),
+        )
+        .with("suggestion", close.into()),
+        _ => err,
+    }
 }
 
 /// Opens wallet `name` (a missing keystore is "no such wallet").
@@ -34,7 +60,13 @@ pub fn open(ctx: &Ctx, name: &str) -> Result<Wallet, CliError> {
             e
         }
     })?;
-    Ok(Wallet::open(&ks, name)?.allow_weak_kdf(ctx.allow_weak_kdf))
+    let w = match Wallet::open(&ks, name) {
+        Ok(w) => w,
+        Err(e @ wallet_core::Error::WalletNotFound(_)) => return Err(not_found(&ks, name, e)),
+        Err(e) => return Err(e.into()),
+    };
+    warn_loose(ctx, &ks, name);
+    Ok(w.allow_weak_kdf(ctx.allow_weak_kdf))
 }
 
 /// The password of wallet `name`: `--password-file`, else a hidden prompt.

@@ -22,10 +22,8 @@ fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {
 }
 
 fn check_new_name(ks: &Keystore, name: &str) -> Result<(), CliError> {
-    if ks.path_of(name)?.exists() {
-        return Err(wallet_core::Error::WalletExists(name.to_owned()).into());
-    }
-    Ok(())
+    // Taken, or differing only in case from an existing wallet.
+    Ok(ks.check_new_name(name, None)?)
 }
 
 fn passphrase(file: Option<&std::path::Path>) -> Result<SecretString, CliError> {
@@ -188,6 +186,12 @@ pub fn list(ctx: &Ctx) -> Result<(), CliError> {
         .or_else(|| Keystore::default_dir().ok())
         .unwrap_or_default();
     let v = wallet::listing(ks.as_ref(), &dir)?;
+    for m in ks
+        .iter()
+        .flat_map(|k| k.all_loose_modes().unwrap_or_default())
+    {
+        ctx.security_warning(&format!("wallet file {m}"));
+    }
     ctx.emit(&v, |w| {
         if v.wallets.is_empty() && v.unreadable.is_empty() {
             writeln!(w, "no wallets in {}", v.keystore)?;

@@ -582,3 +582,79 @@ fn issue21_21_progress_line_only_on_a_terminal() {
     let at = t.output.find("error:").unwrap();
     assert!(t.output[..at].ends_with('\n'), "{:?}", t.output);
 }
+
+#[test]
+fn issue21_28_balance_unit() {
+    let Some(anvil) = Anvil::start() else { return };
+    let eth = |unit: &str| {
+        let r = wallet(
+            &[
+                "eth",
+                "balance",
+                DEV,
+                "--rpc-url",
+                &anvil.url,
+                "--unit",
+                unit,
+            ],
+            "",
+        );
+        r.assert_ok();
+        r.stdout.trim().to_owned()
+    };
+    assert_eq!(eth("eth"), "10000 ETH");
+    assert_eq!(eth("gwei"), "10000000000000 gwei");
+    assert_eq!(eth("wei"), "10000000000000000000000 wei");
+    let r = wallet(
+        &[
+            "--json",
+            "eth",
+            "balance",
+            DEV,
+            "--rpc-url",
+            &anvil.url,
+            "--unit",
+            "gwei",
+        ],
+        "",
+    );
+    assert_eq!(r.json()["amount"], "10000000000000 gwei");
+    assert_eq!(r.json()["wei"], "10000000000000000000000");
+    let Some(node) = Node::litecoind() else {
+        return;
+    };
+    let ks = abandon_ks();
+    let first = ks.run(
+        &[
+            "--json",
+            "address",
+            "w",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+        ],
+        "",
+    );
+    let first = first.json()["addresses"][0]["address"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    node.rpc("generatetoaddress", json!([100, first]));
+    let bal = |unit: &str| {
+        let mut a = vec!["btc", "balance", "w", "--gap", "5", "--unit", unit];
+        let args = ltc_node_args(&node);
+        a.extend(args.iter().map(String::as_str));
+        ks.run(&a, "")
+    };
+    let r = bal("litoshi");
+    r.assert_ok();
+    // One mature coinbase of 50 LTC; 99 immature ones.
+    assert_eq!(r.stdout.lines().next().unwrap(), "5000000000 litoshi");
+    assert!(r.stdout.contains("litoshi in immature"), "{}", r.stdout);
+    assert_eq!(bal("ltc").stdout.lines().next().unwrap(), "50 LTC");
+    assert_eq!(bal("sat").stdout.lines().next().unwrap(), "5000000000 sat");
+    let r = bal("btc");
+    r.assert_fails(2);
+    assert!(r.stderr.contains("not a Litecoin unit"), "{}", r.stderr);
+}
