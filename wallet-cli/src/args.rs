@@ -405,6 +405,11 @@ pub struct ImportArgs {
     /// An Ethereum V3 keystore file; its password is read from stdin or a hidden prompt.
     #[arg(long, value_name = "FILE")]
     pub eth_keystore: Option<PathBuf>,
+    /// Decrypt the Ethereum keystore without asking even if its KDF costs
+    /// more than wallets write (at most twice geth's standard scrypt work,
+    /// 256 MiB, is ever spent).
+    #[arg(long, requires = "eth_keystore")]
+    pub allow_costly_kdf: bool,
     /// Word list of the mnemonic (default: detect).
     #[arg(long, value_parser = LanguageParser, requires = "mnemonic")]
     pub language: Option<Language>,

@@ -151,6 +151,9 @@ pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let ks = keystore(ctx, true)?;
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
+    if let Some(path) = &args.eth_keystore {
+        super::kdf_cost::check(path, args.allow_costly_kdf, ctx)?;
+    }
     let source = import_source(args)?;
     // Checked before the new password is asked for.
     let secret = source.into_secret()?;

@@ -6,6 +6,7 @@ pub mod btc;
 pub mod derive;
 pub mod eth;
 pub mod export;
+pub mod kdf_cost;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;

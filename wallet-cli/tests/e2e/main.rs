@@ -18,3 +18,4 @@ mod node_flags;
 mod scripting;
 mod secret_echo;
 mod secret_memory;
+mod v3_cost;
