@@ -39,9 +39,13 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
     let passphrase = passphrase(args.passphrase_file.as_deref())?;
+    let interactive = prompt::interactive();
+    if !interactive {
+        // The phrase is shown once, on stdout: it must not vanish.
+        crate::output::check_stdout_keeps("the new wallet's phrase")?;
+    }
     let password = prompt::new_password(ctx.password_file.as_deref(), "wallet")?;
     let mnemonic = Mnemonic::generate(args.words.into(), args.language)?;
-    let interactive = prompt::interactive();
     if interactive {
         show_and_verify(&mnemonic)?;
     }
@@ -54,12 +58,29 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
         created.language = None;
     }
     created.backup_verified = Some(interactive);
-    let r = ctx.emit(&created, |w| {
+    let r = ctx.emit_or_fail(&created, |w| {
         if let Some(m) = &created.mnemonic {
             writeln!(w, "{}", m.as_str())?;
         }
         Ok(())
     });
+    if let (Err(e), false) = (&r, interactive) {
+        // Its only showing failed: a wallet nobody saw the phrase of is not kept.
+        let removed = ks.delete(&args.name).is_ok();
+        return Err(CliError::user(
+            ErrorKind::Io,
+            format!(
+                "{}; the phrase could not be shown, so wallet '{}' {}",
+                e.message,
+                args.name,
+                if removed {
+                    "was not kept"
+                } else {
+                    "could not be removed: delete it"
+                }
+            ),
+        ));
+    }
     if interactive {
         ctx.note(&format!("Created wallet '{}'.", args.name));
     } else {

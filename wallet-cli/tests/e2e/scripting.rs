@@ -84,3 +84,75 @@ fn issue21_26_stdin_at_a_terminal_is_announced() {
     r.assert_fails(1);
     assert!(!r.stderr.contains("reading"), "{}", r.stderr);
 }
+
+/// `wallet ARGS` (keystore `ks`, no terminal) with stdout as `out`.
+fn create_with_stdout(ks: &Ks, name: &str, json: bool, out: Stdio) -> (i32, String) {
+    let dir = ks.dir.path().join("ks");
+    let pw = ks.dir.path().join("pw");
+    let mut args = vec![
+        "--keystore-dir",
+        dir.to_str().unwrap(),
+        "--password-file",
+        pw.to_str().unwrap(),
+    ];
+    if json {
+        args.push("--json");
+    }
+    args.extend(["create", name]);
+    args.extend_from_slice(&FAST);
+    let o = Command::new(wallet_bin())
+        .args(&args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn issue22_14_create_with_closed_stdout_fails_and_leaves_nothing() {
+    let ks = Ks::new();
+    let dir = ks.dir.path().join("ks");
+    for json in [false, true] {
+        // stdout /dev/null: refused before anything is written.
+        let (code, err) = create_with_stdout(&ks, "a", json, Stdio::null());
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("would be lost"), "{err}");
+        // A reader that is already gone: the wallet written is removed again.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let (code, err) = create_with_stdout(&ks, "b", json, Stdio::from(writer));
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("was not kept"), "{err}");
+        if json {
+            let e: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+            assert_eq!(e["kind"], "io");
+        }
+        assert!(!dir.join("a.json").exists() && !dir.join("b.json").exists());
+    }
+    // A closed descriptor (`>&-`) is refused like /dev/null.
+    let pw = ks.dir.path().join("pw");
+    let script = format!(
+        "exec '{}' --keystore-dir '{}' --password-file '{}' create c {} </dev/null >&-",
+        wallet_bin().display(),
+        dir.display(),
+        pw.display(),
+        FAST.join(" ")
+    );
+    let o = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{o:?}");
+    assert!(!dir.join("c.json").exists());
+    // A file keeps the phrase: created.
+    let file = std::fs::File::create(ks.dir.path().join("phrase.txt")).unwrap();
+    let (code, err) = create_with_stdout(&ks, "d", false, Stdio::from(file));
+    assert_eq!(code, 0, "{err}");
+    let phrase = std::fs::read_to_string(ks.dir.path().join("phrase.txt")).unwrap();
+    assert_eq!(phrase.split_whitespace().count(), 12);
+    assert!(dir.join("d.json").exists());
+}
