@@ -1032,8 +1032,8 @@ fn failures_have_the_right_kind_and_nothing_is_sent_twice() {
     );
     r.assert_fails(3);
     assert_eq!(r.err_json()["kind"], "node_unreachable");
-    // Not a URL at all.
-    let r = send("dev", "not-a-url", &[]);
+    // Not a URL at all (a bare `not-a-url` is a host name, as for cast).
+    let r = send("dev", "not a url", &[]);
     r.assert_fails(1);
 }
 
@@ -1158,9 +1158,9 @@ impl Blocks for Anvil {
     }
 }
 
-/// `eth send --wait` on a node that mines every 2 s: after 1 s of waiting
-/// the progress shows on stderr, then the report on stdout; with --json,
-/// the receipt's fields and no progress.
+/// `eth send --wait` on a node that mines every 2 s: the report on stdout,
+/// no progress line on a stderr that is not a terminal; with --json, the
+/// receipt's fields.
 #[test]
 fn send_wait_shows_progress_then_the_receipt() {
     let Some(anvil) = Anvil::start_with(&["--block-time", "2"]) else {
@@ -1213,28 +1213,13 @@ fn send_wait_shows_progress_then_the_receipt() {
         )),
         "{r:?}"
     );
-    let mut parts = r.stderr.split('\r');
-    let summary = parts.next().unwrap();
-    assert!(summary.ends_with(" ETH in total\n"), "{r:?}");
-    let progress: Vec<&str> = parts.collect();
-    assert!(!progress.is_empty(), "no progress line: {r:?}");
-    let prefix = format!("waiting for the receipt of {}\u{2026} ", &hash[..10]);
-    let mut last_secs = 0;
-    for (i, p) in progress.iter().enumerate() {
-        let p = if i + 1 == progress.len() {
-            p.strip_suffix('\n')
-                .unwrap_or_else(|| panic!("no newline after the progress: {r:?}"))
-        } else {
-            p
-        };
-        let secs = p
-            .strip_prefix(&prefix)
-            .and_then(|s| s.strip_suffix('s'))
-            .and_then(|s| s.parse::<u64>().ok())
-            .unwrap_or_else(|| panic!("progress {p:?}: {r:?}"));
-        assert!(secs >= 1 && secs >= last_secs, "{r:?}");
-        last_secs = secs;
-    }
+    // stderr is not a terminal: the summary and no progress line (issue
+    // 21.21; the terminal's redrawn line is tested in node_flags).
+    assert!(r.stderr.ends_with(" ETH in total\n"), "{r:?}");
+    assert!(
+        !r.stderr.contains('\r') && !r.stderr.contains("waiting"),
+        "{r:?}"
+    );
     // With --json: the receipt's fields in the result, and no progress.
     let r = send(true);
     r.assert_ok();
