@@ -1,5 +1,6 @@
 //! The command line, as clap parses it. Names here are a contract: scripts use them.
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use wallet_core::bitcoin::{AddressType, Chain, Network};
@@ -126,6 +127,34 @@ impl From<WordsArg> for WordCount {
     }
 }
 
+/// `--unit` of `eth balance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EthUnitArg {
+    /// Ether.
+    Eth,
+    /// 10^-9 ether.
+    Gwei,
+    /// 10^-18 ether.
+    Wei,
+}
+
+/// `--unit` of `btc balance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BtcUnitArg {
+    /// Bitcoin.
+    Btc,
+    /// 10^-3 bitcoin.
+    Mbtc,
+    /// 10^-6 bitcoin.
+    Bits,
+    /// Satoshi, 10^-8 bitcoin.
+    Sat,
+    /// Litecoin.
+    Ltc,
+    /// Litoshi, 10^-8 litecoin.
+    Litoshi,
+}
+
 /// HD wallet, key manager and signer for Bitcoin, Litecoin and Ethereum.
 #[derive(Debug, Parser)]
 #[command(name = "wallet", version, about, propagate_version = true)]
@@ -176,7 +205,11 @@ pub enum Command {
     Import(ImportArgs),
 
     /// List the wallets (no password needed).
-    List,
+    List {
+        /// Only the names, one per line (for scripts and shell completion).
+        #[arg(long)]
+        names: bool,
+    },
 
     /// Show a wallet's kind, fingerprint, account xpubs and addresses (no password needed).
     Info {
@@ -192,6 +225,15 @@ pub enum Command {
 
     /// Change a wallet's password (atomic re-encryption).
     Passwd(PasswdArgs),
+
+    /// Rename a wallet (its file is re-sealed under the new name, so this
+    /// asks for the password; never overwrites another wallet).
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name: not taken, and not differing only in case from another wallet.
+        new: String,
+    },
 
     /// Delete a wallet file.
     Delete {
@@ -216,12 +258,17 @@ pub enum Command {
     /// Verify a signed message against an address.
     VerifyMessage(VerifyMessageArgs),
 
-    /// Print a shell completion script.
+    /// Print a shell completion script (wallet names complete from
+    /// `wallet list --names`).
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+
+    /// Print the manual page (roff): `wallet man | man -l -`.
+    #[command(hide = true)]
+    Man,
 }
 
 /// `wallet mnemonic …`
@@ -233,13 +280,13 @@ pub enum MnemonicCommand {
         #[arg(long, value_enum, default_value = "12")]
         words: WordsArg,
         /// Word list.
-        #[arg(long, default_value = "english", value_parser = parse_language)]
+        #[arg(long, default_value = "english", value_parser = LanguageParser)]
         language: Language,
     },
     /// Check a mnemonic read on stdin: is it valid, which word is wrong?
     Check {
         /// Expect this word list (default: detect).
-        #[arg(long, value_parser = parse_language)]
+        #[arg(long, value_parser = LanguageParser)]
         language: Option<Language>,
         /// Check SLIP-39 shares instead (one per line): each share, and what is still missing to recover (the secret is never shown).
         #[arg(long, conflicts_with = "language")]
@@ -247,9 +294,10 @@ pub enum MnemonicCommand {
     },
 }
 
-/// Which addresses to derive (shared by `derive` and `address`).
+/// Which key or account (one): the selector flags without `--count`
+/// (`export`, `sign-message`).
 #[derive(Debug, Args, Clone)]
-pub struct Selector {
+pub struct KeySelector {
     /// Chain: btc (default), ltc or eth.
     #[arg(long, value_enum)]
     pub chain: Option<ChainArg>,
@@ -274,13 +322,21 @@ pub struct Selector {
     #[arg(long, value_name = "I", conflicts_with = "path")]
     pub index: Option<u32>,
 
-    /// Number of consecutive addresses.
-    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    pub count: u32,
-
     /// Full derivation path of the first address, e.g. m/84'/0'/0'/0/0.
     #[arg(long, value_name = "P")]
     pub path: Option<String>,
+}
+
+/// Which addresses to derive (shared by `derive` and `address`).
+#[derive(Debug, Args, Clone)]
+pub struct Selector {
+    /// Chain, type, network and position.
+    #[command(flatten)]
+    pub key: KeySelector,
+
+    /// Number of consecutive addresses.
+    #[arg(long, value_name = "C", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
 }
 
 /// `wallet derive …`
@@ -315,13 +371,13 @@ pub struct KdfArgs {
     after_help = "SLIP-39 (Shamir backup): --slip39 makes a fresh master secret (the wallet's BIP32 seed) and splits it into shares instead of a BIP39 phrase. One group: --shares 5 --threshold 3 (any 3 of 5 shares recover the wallet). Several groups: --groups 2of3 --members 2of3,3of5,1of1 (any 2 of the 3 groups, each recovered from its own threshold of shares). At a terminal each share is shown once and a threshold of them is typed back to check the copies; otherwise the shares are printed on stdout (in \"shares\" with --json). A wrong SLIP-39 passphrase cannot be detected on recovery. An existing BIP39 wallet cannot be turned into SLIP-39 shares."
 )]
 pub struct CreateArgs {
-    /// Wallet name.
+    /// Name of the new wallet.
     pub name: String,
     /// Number of words.
     #[arg(long, value_enum, default_value = "12")]
     pub words: WordsArg,
     /// Word list.
-    #[arg(long, default_value = "english", value_parser = parse_language)]
+    #[arg(long, default_value = "english", value_parser = LanguageParser)]
     pub language: Language,
     /// File holding an optional BIP39 passphrase, or with --slip39 the SLIP-39 passphrase (printable ASCII) (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F")]
@@ -360,7 +416,7 @@ pub struct CreateArgs {
 #[command(group(clap::ArgGroup::new("source").required(true).args(["mnemonic", "xprv", "wif", "private_key", "pem", "eth_keystore", "slip39", "descriptor"])))]
 #[command(group(clap::ArgGroup::new("passphrase_source").args(["mnemonic", "slip39"])))]
 pub struct ImportArgs {
-    /// Wallet name.
+    /// Name of the new wallet.
     pub name: String,
     /// A BIP39 mnemonic, read from stdin or a hidden prompt.
     #[arg(long)]
@@ -384,8 +440,13 @@ pub struct ImportArgs {
     /// (an empty line, or Enter alone, is the empty password; nothing on stdin is none).
     #[arg(long, value_name = "FILE")]
     pub eth_keystore: Option<PathBuf>,
+    /// Decrypt the Ethereum keystore without asking even if its KDF costs
+    /// more than wallets write (at most twice geth's standard scrypt work,
+    /// 256 MiB, is ever spent).
+    #[arg(long, requires = "eth_keystore")]
+    pub allow_costly_kdf: bool,
     /// Word list of the mnemonic (default: detect).
-    #[arg(long, value_parser = parse_language, requires = "mnemonic")]
+    #[arg(long, value_parser = LanguageParser, requires = "mnemonic")]
     pub language: Option<Language>,
     /// File holding the BIP39 passphrase of the mnemonic, or the SLIP-39 passphrase of the shares (UTF-8; one trailing newline, \n or \r\n, is dropped).
     #[arg(long, value_name = "F", requires = "passphrase_source")]
@@ -475,7 +536,7 @@ pub struct ExportArgs {
     pub yes: bool,
     /// Which key or account.
     #[command(flatten)]
-    pub selector: Selector,
+    pub selector: KeySelector,
 }
 
 /// `wallet passwd …`
@@ -605,9 +666,9 @@ pub struct EthSignAuthArgs {
 pub struct EthSendArgs {
     /// Wallet name.
     pub name: String,
-    /// Node URL.
+    /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
     #[arg(long, value_name = "URL")]
-    pub rpc_url: String,
+    pub rpc_url: Option<String>,
     /// Transaction fields.
     #[command(flatten)]
     pub tx: EthTxArgs,
@@ -662,9 +723,9 @@ pub enum EthCommand {
     /// Send an already signed transaction (a node that already has it,
     /// pending or mined, is a success).
     Broadcast {
-        /// Node URL.
+        /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
         #[arg(long, value_name = "URL")]
-        rpc_url: String,
+        rpc_url: Option<String>,
         /// The raw transaction, hex (`-` or nothing: stdin).
         raw: Option<String>,
         /// Wait for the receipt.
@@ -678,12 +739,15 @@ pub enum EthCommand {
     Balance {
         /// Wallet name or 0x address.
         target: String,
-        /// Node URL.
+        /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
         #[arg(long, value_name = "URL")]
-        rpc_url: String,
-        /// Seconds to wait for the node.
+        rpc_url: Option<String>,
+        /// Seconds the whole command may wait for the node.
         #[arg(long, value_name = "S", default_value_t = 30)]
         timeout: u64,
+        /// Unit of the balance shown.
+        #[arg(long, value_enum, default_value = "eth")]
+        unit: EthUnitArg,
         /// Which key.
         #[command(flatten)]
         key: KeyArgs,
@@ -702,17 +766,19 @@ pub struct BtcNet {
     /// Chain: btc or ltc.
     #[arg(long, value_enum, default_value = "btc")]
     pub chain: BtcChainArg,
-    /// Network: mainnet, testnet, signet, regtest.
-    #[arg(long, value_enum, default_value = "mainnet")]
-    pub network: NetworkArg,
+    /// Network: mainnet, testnet, signet, regtest (default: the config
+    /// file's `network` of the chain, else mainnet).
+    #[arg(long, value_enum)]
+    pub network: Option<NetworkArg>,
 }
 
 /// How to reach a Bitcoin Core-style node.
 #[derive(Debug, Args, Clone)]
 pub struct NodeArgs {
-    /// Node URL, e.g. http://127.0.0.1:8332.
+    /// Node URL, e.g. http://127.0.0.1:8332 or 127.0.0.1:8332 (default:
+    /// $WALLET_BTC_RPC_URL, or the config file).
     #[arg(long, value_name = "URL")]
-    pub rpc_url: String,
+    pub rpc_url: Option<String>,
     /// RPC user name (with --rpc-password-file).
     #[arg(long, value_name = "U", requires = "rpc_password_file")]
     pub rpc_user: Option<String>,
@@ -722,7 +788,7 @@ pub struct NodeArgs {
     /// The node's cookie file (instead of user and password).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["rpc_user", "rpc_password_file"])]
     pub rpc_cookie: Option<PathBuf>,
-    /// Seconds to wait for each node request.
+    /// Seconds to wait for each node request (`balance`: for the whole scan).
     #[arg(long, value_name = "S", default_value_t = 60)]
     pub timeout: u64,
 }
@@ -762,7 +828,7 @@ pub struct BtcSignPsbtArgs {
 /// What a Bitcoin-family payment pays, from which wallet, through which node.
 #[derive(Debug, Args)]
 pub struct PaymentArgs {
-    /// Wallet name (a watch-only wallet builds PSBTs only).
+    /// Wallet name.
     pub name: String,
     /// The node.
     #[command(flatten)]
@@ -881,14 +947,32 @@ pub enum BtcCommand {
         /// Addresses scanned per chain and type.
         #[arg(long, value_name = "N", default_value_t = 50)]
         gap: u32,
+        /// Unit of the balance shown: btc, mbtc, bits or sat on Bitcoin; ltc,
+        /// litoshi or sat on Litecoin (default: the chain's coin).
+        #[arg(long, value_enum)]
+        unit: Option<BtcUnitArg>,
         /// Network.
         #[command(flatten)]
         net: BtcNet,
     },
 }
 
-/// `wallet sign-message …`
+/// `wallet sign-message …`: `--chain` is required, and `--type` lists only
+/// the types a BIP137 signature exists for.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("chain", |a| a.required(true).help("Chain: eth (EIP-191), btc or ltc (BIP137)")),
+    mut_arg("kind", |a| a
+        // p2tr is parsed (and refused before the password) but not offered.
+        .value_parser(clap::builder::PossibleValuesParser::new([
+            clap::builder::PossibleValue::new("p2pkh"),
+            clap::builder::PossibleValue::new("p2sh-p2wpkh"),
+            clap::builder::PossibleValue::new("p2wpkh"),
+            clap::builder::PossibleValue::new("p2tr").hide(true),
+        ])
+            .try_map(|s| <TypeArg as ValueEnum>::from_str(&s, false)))
+        .help("Address type (btc/ltc): p2pkh, p2sh-p2wpkh, p2wpkh (default p2wpkh, or the path's purpose; BIP137 has no taproot form)")),
+)]
 pub struct SignMessageArgs {
     /// Wallet name.
     pub name: String,
@@ -908,7 +992,7 @@ pub struct SignMessageArgs {
     pub bip322: Option<Bip322Arg>,
     /// Which key.
     #[command(flatten)]
-    pub selector: Selector,
+    pub selector: KeySelector,
 }
 
 /// `--bip322 FORMAT`.
@@ -1017,8 +1101,42 @@ fn exit_on(e: clap::Error, json: bool) -> ! {
     std::process::exit(err.exit_code);
 }
 
-fn parse_language(s: &str) -> Result<Language, String> {
-    s.parse::<Language>().map_err(|e| e.to_string())
+/// `--language`: the ten word lists by name (what help and completion
+/// offer), and the aliases the core accepts (`en`, `zh-hans`, …).
+#[derive(Debug, Clone, Copy)]
+pub struct LanguageParser;
+
+impl clap::builder::TypedValueParser for LanguageParser {
+    type Value = Language;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Language, clap::Error> {
+        let text = value
+            .to_str()
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidUtf8).with_cmd(cmd))?;
+        text.parse::<Language>().map_err(|e| {
+            let flag = arg.map_or_else(|| "--language".to_owned(), ToString::to_string);
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value '{text}' for '{flag}': {e}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Language::ALL
+                .iter()
+                .map(|l| clap::builder::PossibleValue::new(l.code())),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -1090,6 +1208,9 @@ mod tests {
         "blob_fee",
         "bip322",
         "psbt_version",
+        "unit",
+        "old",
+        "new",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -2,19 +2,23 @@
 
 mod args;
 mod commands;
+mod config;
 mod error;
 mod hardening;
+mod node;
 mod output;
-mod progress;
 mod prompt;
 mod render;
 mod select;
 mod session;
+mod status;
+mod units;
 
 fn main() {
     let cli = args::parse();
     let ctx = output::Ctx::of(&cli);
-    let code = match commands::run(cli, &ctx) {
+    status::init(ctx.verbose, ctx.json, ctx.quiet);
+    let code = match commands::run(cli, &ctx).map_err(node::explain_timeout) {
         Ok(()) => error::EXIT_OK,
         Err(e) => {
             output::print_error(&ctx, &e);

@@ -40,7 +40,7 @@ impl Ctx {
     /// is asked (`!yes`).
     pub fn summary(&self, text: &str, yes: bool) {
         if !self.json && !self.quiet {
-            eprintln!("{text}");
+            crate::status::eprint_line(text);
         } else if !yes {
             let _ = crate::prompt::tty_print(&format!("{text}\n"));
         }
@@ -70,20 +70,82 @@ impl Ctx {
             .or_else(ignore_broken_pipe)
     }
 
+    /// As [`Ctx::emit`], but a reader that went away (a broken pipe) is an
+    /// error: for output that must not be lost, like a new wallet's only
+    /// showing of its phrase.
+    pub fn emit_or_fail<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), CliError> {
+        let mut buf = Zeroizing::new(Vec::with_capacity(1 << 16));
+        let r = if self.json {
+            serde_json::to_writer(&mut *buf, value)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(buf))
+        } else {
+            human(&mut *buf)
+        };
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        r.and_then(|()| out.write_all(&buf))
+            .and_then(|()| out.flush())
+            .map_err(|e| {
+                CliError::user(
+                    wallet_core::ErrorKind::Io,
+                    format!("cannot write the output: {e}"),
+                )
+            })
+    }
+
     /// A warning on stderr, even with `-q` (with `--json` the result itself
     /// carries what the warning is about).
     pub fn warn(&self, msg: &str) {
         if !self.json {
-            eprintln!("warning: {msg}");
+            crate::status::eprint_line(&format!("warning: {msg}"));
+        }
+    }
+
+    /// A warning about the safety of the user's files: on stderr even with
+    /// `-q`, and with `--json` as one `{"warning": …}` line.
+    pub fn security_warning(&self, msg: &str) {
+        if self.json {
+            crate::status::eprint_line(&serde_json::json!({ "warning": msg }).to_string());
+        } else {
+            crate::status::eprint_line(&format!("warning: {msg}"));
         }
     }
 
     /// A note for people on stderr (suppressed by `-q` and `--json`).
     pub fn note(&self, msg: &str) {
         if !self.quiet && !self.json {
-            eprintln!("{msg}");
+            crate::status::eprint_line(msg);
         }
     }
+}
+
+/// Refuses to print `what` (a secret shown once) where it would be lost:
+/// stdout is `/dev/null`, or was closed (the runtime then opens `/dev/null`
+/// in its place).
+pub fn check_stdout_keeps(what: &str) -> Result<(), CliError> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let lost = || {
+        CliError::user(
+            wallet_core::ErrorKind::InvalidInput,
+            format!("stdout is closed or /dev/null, so {what} would be lost: redirect it to a file, or run at a terminal; nothing was created"),
+        )
+    };
+    let out = io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map_err(|_| lost())?;
+    let meta = std::fs::File::from(out).metadata().map_err(|_| lost())?;
+    let null = std::fs::metadata("/dev/null");
+    if null.is_ok_and(|n| meta.file_type().is_char_device() && meta.rdev() == n.rdev()) {
+        return Err(lost());
+    }
+    Ok(())
 }
 
 /// `wallet … | head` closes stdout early; that is not an error.
@@ -112,17 +174,19 @@ pub fn wipe_json(mut v: serde_json::Value) {
 }
 
 /// Prints an error the way the user asked for (`-v` adds the kind and exit code).
+/// Any open progress line is ended first, and a closed stderr is no panic.
 pub fn print_error(ctx: &Ctx, e: &CliError) {
-    if ctx.json {
-        eprintln!("{}", e.to_json());
+    let text = if ctx.json {
+        e.to_json().to_string()
     } else if ctx.verbose > 0 {
-        eprintln!(
+        format!(
             "error[{}]: {} (exit code {})",
             e.kind.as_str(),
             e.message,
             e.exit_code
-        );
+        )
     } else {
-        eprintln!("error: {}", e.message);
-    }
+        format!("error: {}", e.message)
+    };
+    crate::status::eprint_line(&text);
 }

@@ -28,7 +28,7 @@ pub fn emit_addresses(
     let mut write = || -> std::io::Result<()> {
         if ctx.json {
             // `{"chain":…}` without its closing brace, then the addresses.
-            let head = serde_json::to_vec(header).map_err(std::io::Error::other)?;
+            let head = serde_json::to_vec(header).map_err(std::io::Error::from)?;
             out.write_all(&head[..head.len().saturating_sub(1)])?;
             out.write_all(b",\"addresses\":[")?;
         }
@@ -69,8 +69,9 @@ fn write_chunk(
             if offset > 0 || i > 0 {
                 out.write_all(b",")?;
             }
+            // `From` keeps an I/O error's kind (a broken pipe stays one).
             serde_json::to_writer(&mut *out, &AddressEntry::from(a))
-                .map_err(std::io::Error::other)?;
+                .map_err(std::io::Error::from)?;
         } else if paths {
             writeln!(out, "{}  {}", a.path, a.address)?;
         } else {

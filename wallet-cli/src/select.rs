@@ -1,6 +1,6 @@
 //! The selector flags, as the core's selection types.
 
-use crate::args::{BtcNet, KeyArgs, Selector};
+use crate::args::{BtcNet, KeyArgs, KeySelector, Selector};
 use crate::error::CliError;
 use wallet_core::account::{Keychain, Selection};
 use wallet_core::bitcoin::NetworkParams;
@@ -13,6 +13,12 @@ fn path(p: Option<&str>) -> Result<Option<DerivationPath>, CliError> {
 
 /// The core selection the flags describe.
 pub fn selection(s: &Selector) -> Result<Selection, CliError> {
+    key_selection(&s.key, s.count)
+}
+
+/// The selection of `count` addresses from the position `s` names (one
+/// key: `count` 1).
+pub fn key_selection(s: &KeySelector, count: u32) -> Result<Selection, CliError> {
     Ok(Selection {
         chain: s.chain.map(Into::into),
         kind: s.kind.map(Into::into),
@@ -24,7 +30,7 @@ pub fn selection(s: &Selector) -> Result<Selection, CliError> {
             Keychain::External
         },
         index: s.index,
-        count: s.count,
+        count,
         path: path(s.path.as_deref())?,
     })
 }
@@ -38,7 +44,13 @@ pub fn key_choice(k: &KeyArgs) -> Result<KeyChoice, CliError> {
     })
 }
 
-/// The network parameters of `--chain` / `--network`.
+/// The network parameters of `--chain` / `--network` (the network's
+/// default from the config file, else mainnet).
 pub fn params(net: &BtcNet) -> Result<NetworkParams, CliError> {
-    Ok(NetworkParams::new(net.chain.into(), net.network.into())?)
+    let chain = net.chain.into();
+    let (network, source) = crate::config::btc_network(chain, net.network.map(Into::into))?;
+    if source != crate::config::Source::Flag("--network") {
+        crate::status::log(1, || format!("network: {chain} {network} ({source})"));
+    }
+    Ok(NetworkParams::new(chain, network)?)
 }

@@ -2,18 +2,18 @@
 //! Bitcoin and Litecoin (the network is a parameter).
 
 use crate::args::{
-    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, NodeArgs, PaymentArgs, PsbtVersionArg,
+    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, BtcUnitArg, NodeArgs, PaymentArgs,
+    PsbtVersionArg,
 };
 use crate::error::CliError;
 use crate::output::Ctx;
-use crate::{prompt, select, session};
+use crate::{prompt, select, session, units};
 use std::io::Read;
-use std::time::Duration;
 use wallet_core::bitcoin::amount::{self, format_coins, format_with_unit, sat_per_vb};
 use wallet_core::bitcoin::psbt::{self, PsbtReview};
 use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
-use wallet_core::rpc::bitcoin::{Auth, BtcNode};
+use wallet_core::rpc::bitcoin::BtcNode;
 use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
 use wallet_core::wallet::{AnyWallet, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
@@ -33,24 +33,16 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
             name,
             node,
             gap,
+            unit,
             net,
-        } => balance(&name, &node, gap, &net, ctx),
+        } => balance(&name, &node, gap, unit, &net, ctx),
     }
 }
 
-fn connect(node: &NodeArgs) -> Result<BtcNode, CliError> {
-    let auth = match (&node.rpc_user, &node.rpc_password_file, &node.rpc_cookie) {
-        (Some(u), Some(f), _) => {
-            Auth::UserPass(u.clone(), prompt::read_secret_file(f, "RPC password file")?)
-        }
-        (_, _, Some(c)) => Auth::Cookie(c.clone()),
-        _ => Auth::None,
-    };
-    Ok(BtcNode::connect(
-        &node.rpc_url,
-        &auth,
-        Duration::from_secs(node.timeout.clamp(1, 3600)),
-    )?)
+/// The node of `node` (or its defaults) for `params`; with `overall`,
+/// `--timeout` bounds the whole command.
+fn connect(node: &NodeArgs, params: NetworkParams, overall: bool) -> Result<BtcNode, CliError> {
+    crate::node::btc(node, params, overall)
 }
 
 fn read_input(file: Option<&std::path::Path>) -> Result<Vec<u8>, CliError> {
@@ -138,7 +130,11 @@ fn broadcast(
     let params = select::params(net)?;
     let text = match raw {
         Some(r) if r != "-" => r.to_owned(),
-        _ => String::from_utf8(read_input(None)?).map_err(|_| {
+        _ => String::from_utf8({
+            crate::status::stdin_notice(ctx, "the transaction (hex)");
+            read_input(None)?
+        })
+        .map_err(|_| {
             CliError::user(
                 ErrorKind::InvalidInput,
                 "the transaction on stdin is not hex",
@@ -148,7 +144,7 @@ fn broadcast(
     let bytes = hex::decode(text.trim())
         .map_err(|_| CliError::user(ErrorKind::InvalidInput, "the transaction is not hex"))?;
     payment::decode_tx(&bytes)?;
-    let node = connect(node_args)?;
+    let node = connect(node_args, params, false)?;
     let v = BtcBroadcast::send(&node, params, &bytes)?;
     if v.confirmed {
         ctx.note("the node already has this transaction in a block: nothing new was sent");
@@ -209,7 +205,7 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     // Every address of the payment (the change too) comes from the
     // decrypted secret, before the summary is shown.
     let unlocked = session::unlock(ctx, &w)?;
-    let node = connect(&p.node)?;
+    let node = connect(&p.node, params, false)?;
     let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
     ctx.summary(&payment_summary(&prepared, params), a.yes);
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
@@ -244,7 +240,7 @@ fn create_psbt(
     let w = session::open_any(ctx, &p.name)?;
     let params = wallet_params(&w, &p.net)?;
     let request = payment_request(p, params)?;
-    let node = connect(&p.node)?;
+    let node = connect(&p.node, params, false)?;
     let prepared = match &w {
         AnyWallet::Watch(watch) => watch.create_psbt(&node, request)?,
         AnyWallet::Keys(keys) => {
@@ -291,18 +287,27 @@ fn balance(
     name: &str,
     node_args: &NodeArgs,
     gap: u32,
+    unit: Option<BtcUnitArg>,
     net: &BtcNet,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
     let w = session::open_any(ctx, name)?;
     let params = wallet_params(&w, net)?;
-    let node = connect(node_args)?;
+    let chain = params.chain();
+    // A unit of another chain is refused before anything is read.
+    units::btc_amount(Amount::ZERO, chain, unit)?;
+    let node = connect(node_args, params, true)?;
     let v = match &w {
         AnyWallet::Keys(k) => k.btc_balance(&node, params, gap, session::password(ctx, name))?,
         AnyWallet::Watch(watch) => watch.btc_balance(&node, gap)?,
     };
-    let coins = |sat| format_with_unit(Amount::from_sat(sat), params.chain());
-    ctx.emit(&v, |out| {
+    let coins = |sat| units::btc_amount(Amount::from_sat(sat), chain, unit).unwrap_or_default();
+    let mut json = serde_json::to_value(&v)
+        .map_err(|e| CliError::user(ErrorKind::Internal, format!("result JSON: {e}")))?;
+    if unit.is_some() {
+        json["amount"] = coins(v.confirmed_sat).into();
+    }
+    ctx.emit(&json, |out| {
         writeln!(out, "{}", coins(v.confirmed_sat))?;
         if v.immature_sat > 0 {
             writeln!(

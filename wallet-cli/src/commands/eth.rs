@@ -3,10 +3,11 @@
 //! and decode. Each command parses its flags into the core's request types
 //! and renders the core's views.
 
-use crate::args::{EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, KeyArgs};
+use crate::args::{
+    EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, EthUnitArg, KeyArgs,
+};
 use crate::error::CliError;
 use crate::output::Ctx;
-use crate::progress::{Spinner, WaitLine};
 use crate::{prompt, select, session};
 use std::time::Duration;
 use wallet_core::ethereum::transaction::{parse_access_list, parse_authorizations};
@@ -16,7 +17,6 @@ use wallet_core::ethereum::{
 };
 use wallet_core::report::{SignedEthAuthorization, SignedEthTx};
 use wallet_core::rpc::ethereum::EthNode;
-use wallet_core::rpc::{RpcClient, RpcConfig};
 use wallet_core::spend::ethereum::{OfflineTx, PreparedSend, SendRequest};
 use wallet_core::wallet::{EthBalance, EthSendResult};
 use wallet_core::ErrorKind;
@@ -33,13 +33,14 @@ pub fn run(cmd: EthCommand, ctx: &Ctx) -> Result<(), CliError> {
             raw,
             wait,
             timeout,
-        } => broadcast(&rpc_url, raw.as_deref(), wait, timeout, ctx),
+        } => broadcast(rpc_url.as_deref(), raw.as_deref(), wait, timeout, ctx),
         EthCommand::Balance {
             target,
             rpc_url,
             timeout,
+            unit,
             key,
-        } => balance(&target, &rpc_url, timeout, &key, ctx),
+        } => balance(&target, rpc_url.as_deref(), timeout, unit, &key, ctx),
         EthCommand::DecodeTx { raw } => decode_tx(raw.as_deref(), ctx),
     }
     .map_err(node_hint)
@@ -227,12 +228,10 @@ fn sign_typed_data(
     ctx.emit(&v, |out| writeln!(out, "{}", v.signature))
 }
 
-fn node(url: &str, timeout: u64) -> Result<EthNode, CliError> {
-    let cfg = RpcConfig {
-        timeout: Duration::from_secs(timeout.clamp(1, 3600)),
-        ..RpcConfig::default()
-    };
-    Ok(EthNode::new(RpcClient::new(url, cfg)?))
+/// The node of `--rpc-url` (or its defaults); with `overall`, `timeout`
+/// bounds the whole command, else each request.
+fn node(url: Option<&str>, timeout: u64, overall: bool) -> Result<EthNode, CliError> {
+    crate::node::eth(url, timeout, overall)
 }
 
 fn send_request(a: &EthSendArgs) -> Result<SendRequest, CliError> {
@@ -332,13 +331,11 @@ fn send(a: &EthSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     w.stored_public_key(&choice)?;
     // The sender comes from the decrypted key, not the file's metadata.
     let unlocked = session::unlock(ctx, &w)?;
-    let node = node(&a.rpc_url, a.timeout)?;
+    let node = node(a.rpc_url.as_deref(), a.timeout, false)?;
     // One round trip for every read.
-    let prepared = {
-        let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
-        unlocked.prepare_eth_send(&node, &req, &choice)
-    }
-    .map_err(|e| chain_hint(e, a.chain_id.is_none()))?;
+    let prepared = unlocked
+        .prepare_eth_send(&node, &req, &choice)
+        .map_err(|e| chain_hint(e, a.chain_id.is_none()))?;
     ctx.summary(&send_summary(&prepared), a.yes);
     prompt::confirm(a.yes, "Send this transaction?", "yes")?;
     let (v, hash) = unlocked.send_eth(&node, &prepared, &choice)?;
@@ -393,11 +390,14 @@ fn wait_for_receipt(
     ctx: &Ctx,
     v: EthSendResult,
 ) -> Result<EthSendResult, CliError> {
-    let mut line = WaitLine::new(ctx, format!("waiting for the receipt of {hash}"));
+    // Redrawn on a terminal only (the hash was printed when it was sent).
     let r = node.wait_for_receipt(&hash, Duration::from_secs(timeout), |elapsed| {
-        line.tick(elapsed);
+        if elapsed >= Duration::from_secs(1) {
+            let secs = elapsed.as_secs();
+            crate::status::progress(&format!("waiting for the receipt of {hash}… {secs}s"));
+        }
     });
-    line.end();
+    crate::status::end_line();
     let r = r?;
     if r.status != 1 {
         ctx.warn("the transaction was mined but reverted (status 0)");
@@ -405,10 +405,11 @@ fn wait_for_receipt(
     Ok(v.with_receipt(&r))
 }
 
-fn read_raw(raw: Option<&str>) -> Result<Vec<u8>, CliError> {
+fn read_raw(raw: Option<&str>, ctx: &Ctx) -> Result<Vec<u8>, CliError> {
     let text = match raw {
         Some(r) if r != "-" => r.to_owned(),
         _ => {
+            crate::status::stdin_notice(ctx, "the raw transaction (hex)");
             let mut s = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
                 .map_err(|e| CliError::user(ErrorKind::Io, format!("cannot read stdin: {e}")))?;
@@ -435,7 +436,7 @@ fn decoded(bytes: &[u8]) -> Result<(SignedTransaction, SignedEthTx), CliError> {
 }
 
 fn decode_tx(raw: Option<&str>, ctx: &Ctx) -> Result<(), CliError> {
-    let (_, v) = decoded(&read_raw(raw)?)?;
+    let (_, v) = decoded(&read_raw(raw, ctx)?)?;
     ctx.emit(&v, |w| {
         writeln!(
             w,
@@ -446,15 +447,15 @@ fn decode_tx(raw: Option<&str>, ctx: &Ctx) -> Result<(), CliError> {
 }
 
 fn broadcast(
-    url: &str,
+    url: Option<&str>,
     raw: Option<&str>,
     wait: bool,
     timeout: u64,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
-    let bytes = read_raw(raw)?;
+    let bytes = read_raw(raw, ctx)?;
     let (signed, view) = decoded(&bytes)?;
-    let node = node(url, timeout)?;
+    let node = node(url, timeout, false)?;
     if let Some(c) = signed.tx.chain_id() {
         let served = node.chain_id()?;
         if served != c {
@@ -476,8 +477,9 @@ fn broadcast(
 
 fn balance(
     target: &str,
-    url: &str,
+    url: Option<&str>,
     timeout: u64,
+    unit: EthUnitArg,
     key: &KeyArgs,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
@@ -494,11 +496,13 @@ fn balance(
             }
         }
     };
-    let node = node(url, timeout)?;
-    let wei = {
-        let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
-        node.balance(&address)
-    }?;
+    let wei = node(url, timeout, true)?.balance(&address)?;
     let v = EthBalance::of(&address, wei);
-    ctx.emit(&v, |w| writeln!(w, "{} ETH", v.ether))
+    let shown = crate::units::eth_amount(wei, unit);
+    let mut json = serde_json::to_value(&v)
+        .map_err(|e| CliError::user(ErrorKind::Internal, format!("result JSON: {e}")))?;
+    if unit != EthUnitArg::Eth {
+        json["amount"] = shown.clone().into();
+    }
+    ctx.emit(&json, |w| writeln!(w, "{shown}"))
 }

@@ -18,7 +18,7 @@ pub fn run(args: &ExportArgs, ctx: &Ctx) -> Result<(), CliError> {
         // A SLIP-39 wallet has no phrase: say so before asking the password.
         w.check_mnemonic_export()?;
     }
-    let sel = select::selection(&args.selector)?;
+    let sel = select::key_selection(&args.selector, 1)?;
     if args.xpub {
         let style = if args.slip132 {
             XpubStyle::Slip132
@@ -116,7 +116,7 @@ fn export_v3(
             ),
         )?,
     };
-    let sel = select::selection(&args.selector)?;
+    let sel = select::key_selection(&args.selector, 1)?;
     let (doc, address) = u.export_eth_keystore(&sel, &pw)?;
     Keystore::write_new_file(out, doc.as_bytes())?;
     let v = serde_json::json!({"name": args.name, "file": out.display().to_string(), "address": address.to_checksum()});

@@ -21,12 +21,10 @@ pub(super) fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {
     Ok(p)
 }
 
-/// Refuses a name some wallet already has.
+/// Refuses a name some wallet already has, or one differing only in case
+/// from an existing wallet's.
 pub(crate) fn check_new_name(ks: &Keystore, name: &str) -> Result<(), CliError> {
-    if ks.path_of(name)?.exists() {
-        return Err(wallet_core::Error::WalletExists(name.to_owned()).into());
-    }
-    Ok(())
+    Ok(ks.check_new_name(name, None)?)
 }
 
 pub(super) fn passphrase(file: Option<&std::path::Path>) -> Result<SecretString, CliError> {
@@ -45,9 +43,13 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
     let passphrase = passphrase(args.passphrase_file.as_deref())?;
+    let interactive = prompt::interactive();
+    if !interactive {
+        // The phrase is shown once, on stdout: it must not vanish.
+        crate::output::check_stdout_keeps("the new wallet's phrase")?;
+    }
     let password = prompt::new_password(ctx.password_file.as_deref(), "wallet")?;
     let mnemonic = Mnemonic::generate(args.words.into(), args.language)?;
-    let interactive = prompt::interactive();
     if interactive {
         show_and_verify(&mnemonic)?;
     }
@@ -60,12 +62,29 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
         created.language = None;
     }
     created.backup_verified = Some(interactive);
-    let r = ctx.emit(&created, |w| {
+    let r = ctx.emit_or_fail(&created, |w| {
         if let Some(m) = &created.mnemonic {
             writeln!(w, "{}", m.as_str())?;
         }
         Ok(())
     });
+    if let (Err(e), false) = (&r, interactive) {
+        // Its only showing failed: a wallet nobody saw the phrase of is not kept.
+        let removed = ks.delete(&args.name).is_ok();
+        return Err(CliError::user(
+            ErrorKind::Io,
+            format!(
+                "{}; the phrase could not be shown, so wallet '{}' {}",
+                e.message,
+                args.name,
+                if removed {
+                    "was not kept"
+                } else {
+                    "could not be removed: delete it"
+                }
+            ),
+        ));
+    }
     if interactive {
         ctx.note(&format!("Created wallet '{}'.", args.name));
     } else {
@@ -225,6 +244,9 @@ pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let ks = keystore(ctx, true)?;
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
+    if let Some(path) = &args.eth_keystore {
+        super::kdf_cost::check(path, args.allow_costly_kdf, ctx)?;
+    }
     let source = if args.slip39 {
         super::slip39::import_source(args, ctx)?
     } else {
@@ -257,6 +279,12 @@ pub fn list(ctx: &Ctx) -> Result<(), CliError> {
         .or_else(|| Keystore::default_dir().ok())
         .unwrap_or_default();
     let v = wallet::listing(ks.as_ref(), &dir)?;
+    for m in ks
+        .iter()
+        .flat_map(|k| k.all_loose_modes().unwrap_or_default())
+    {
+        ctx.security_warning(&format!("wallet file {m}"));
+    }
     ctx.emit(&v, |w| {
         if v.wallets.is_empty() && v.unreadable.is_empty() {
             writeln!(w, "no wallets in {}", v.keystore)?;

@@ -37,17 +37,24 @@ pub fn sign(args: &SignMessageArgs, ctx: &Ctx) -> Result<(), CliError> {
     if args.selector.chain.is_none() {
         return Err(CliError::usage("--chain is required: eth, btc or ltc"));
     }
-    if args.selector.count != 1 {
-        return Err(CliError::usage("--count does not apply to sign-message"));
-    }
-    let sel = select::selection(&args.selector)?;
+    let sel = select::key_selection(&args.selector, 1)?;
     if args.bip322.is_some() && sel.chain == Some(ChainKind::Ethereum) {
         return Err(CliError::usage("--bip322 is for --chain btc or ltc"));
     }
     let scheme = args.bip322.map_or(MessageScheme::Bip137, Into::into);
-    wallet::check_message_selection(&sel, scheme)?;
+    // Checked before the password: e.g. a taproot key has no BIP137 form.
+    wallet::check_message_selection(&sel, scheme).map_err(|e| {
+        let bip137 = scheme == MessageScheme::Bip137;
+        let e = CliError::from(e);
+        if bip137 && e.is(wallet_core::ErrorKind::Unsupported) {
+            e.with_hint("sign with --bip322, or use --type p2wpkh, p2sh-p2wpkh or p2pkh")
+        } else {
+            e
+        }
+    })?;
     let w = session::open(ctx, &args.name)?;
-    if w.file().public().single.is_some() && sel.names_a_position() {
+    let single = w.file().public().single.is_some();
+    if single && sel.names_a_position() {
         return Err(wallet_core::Error::from(SelectionError::SingleKeyPosition).into());
     }
     let msg = message_bytes(args.message.as_deref(), args.file.as_deref(), args.text)?;

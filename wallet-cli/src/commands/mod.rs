@@ -6,16 +6,18 @@ pub mod btc;
 pub mod derive;
 pub mod eth;
 pub mod export;
+pub mod kdf_cost;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;
+pub mod rename;
+pub mod shell;
 pub mod slip39;
 pub mod watch;
 
 use crate::args::{Cli, Command};
 use crate::error::CliError;
 use crate::output::Ctx;
-use clap::CommandFactory;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
@@ -25,26 +27,20 @@ pub fn run(cli: Cli, ctx: &Ctx) -> Result<(), CliError> {
         Command::Create(args) => keys::create(&args, ctx),
         Command::Import(args) if args.descriptor => watch::import(&args, ctx),
         Command::Import(args) => keys::import(&args, ctx),
-        Command::List => keys::list(ctx),
+        Command::List { names: true } => shell::names(ctx),
+        Command::List { names: false } => keys::list(ctx),
         Command::Info { name } => watch::info_any(&name, ctx),
         Command::Address(args) => address::run(&args, ctx),
         Command::Export(args) if args.descriptor => watch::export(&args, ctx),
         Command::Export(args) => export::run(&args, ctx),
         Command::Passwd(args) => keys::passwd(&args, ctx),
+        Command::Rename { old, new } => rename::run(&old, &new, ctx),
         Command::Delete { name, yes } => watch::delete_any(&name, yes, ctx),
         Command::Eth(cmd) => eth::run(cmd, ctx),
         Command::Btc(cmd) => btc::run(cmd, ctx),
         Command::SignMessage(args) => message::sign(&args, ctx),
         Command::VerifyMessage(args) => message::verify(&args, ctx),
-        Command::Completions { shell } => {
-            let mut cmd = Cli::command();
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut cmd, "wallet", &mut script);
-            let text = String::from_utf8_lossy(&script);
-            ctx.emit(
-                &serde_json::json!({"shell": shell.to_string(), "script": text}),
-                |w| w.write_all(&script),
-            )
-        }
+        Command::Completions { shell } => shell::completions(shell, ctx),
+        Command::Man => shell::man(ctx),
     }
 }

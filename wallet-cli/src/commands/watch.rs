@@ -39,7 +39,7 @@ pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
 
 /// `wallet export NAME --descriptor [--private]`.
 pub fn export(args: &ExportArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let sel = select::selection(&args.selector)?;
+    let sel = select::key_selection(&args.selector, 1)?;
     let v = match session::open_any(ctx, &args.name)? {
         AnyWallet::Watch(w) => {
             if args.private {

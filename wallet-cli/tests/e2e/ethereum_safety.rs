@@ -497,7 +497,7 @@ fn eth_balance_timeout_and_spinner_on_a_terminal() {
     );
     assert_eq!(t.code, 3, "{t:?}");
     assert!(
-        t.output.contains(&format!("\rasking the node at {url}")),
+        t.output.contains(&format!("waiting for the node at {url}")),
         "{t:?}"
     );
     assert!(t.output.contains("error:"), "{t:?}");

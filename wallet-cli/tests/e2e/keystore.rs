@@ -683,7 +683,8 @@ fn wallet_cmd(e: &Env, pw: &str, args: &[&str]) -> Command {
         .arg(e.path(pw))
         .args(args)
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        // Not /dev/null: `create` refuses to show its phrase where it is lost.
+        .stdout(Stdio::piped())
         .stderr(Stdio::null());
     c
 }

@@ -26,7 +26,7 @@ impl Wif {
         let mut raw = Zeroizing::new(
             bs58::decode(t)
                 .into_vec()
-                .map_err(|e| Error::key(format!("WIF is not valid base58: {e}")))?,
+                .map_err(|e| Error::key(crate::hd::base58_problem("WIF", &e)))?,
         );
         if raw.len() < 5 {
             return Err(Error::key("WIF is too short"));

@@ -12,6 +12,8 @@ pub use path::{ChildIndex, DerivationPath, PathError, HARDENED};
 pub use version::{KeyVersion, Purpose, VersionNet};
 pub use xkey::{ExtendedKey, ExtendedKeyMeta, ExtendedPrivateKey, ExtendedPublicKey};
 
+pub(crate) use xkey::base58_problem;
+
 use crate::error::Result;
 
 /// SLIP-44 coin type of Ethereum.

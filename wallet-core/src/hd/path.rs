@@ -323,11 +323,19 @@ mod tests {
                 level: 2
             }
         );
-        assert!(matches!(leaf("m/0x10"), PathError::NotANumber { level: 1, .. }));
-        assert_eq!(leaf("m/2147483648"), PathError::OutOfRange { index: 1 << 31 });
+        assert!(matches!(
+            leaf("m/0x10"),
+            PathError::NotANumber { level: 1, .. }
+        ));
+        assert_eq!(
+            leaf("m/2147483648"),
+            PathError::OutOfRange { index: 1 << 31 }
+        );
         let long = format!("m{}", "/0".repeat(256));
         assert_eq!(leaf(&long), PathError::TooDeep { levels: 256 });
-        assert!(leaf("m/x").to_string().contains("level 1 'x' is not a number"));
+        assert!(leaf("m/x")
+            .to_string()
+            .contains("level 1 'x' is not a number"));
     }
 
     #[test]

@@ -140,13 +140,30 @@ impl ExtendedKey {
     }
 }
 
+/// What is wrong with a base58 key, without quoting it: bs58's own message
+/// names the offending character, and a character of a key is key material.
+pub(crate) fn base58_problem(what: &str, e: &bs58::decode::Error) -> String {
+    let at = match e {
+        bs58::decode::Error::InvalidCharacter { index, .. }
+        | bs58::decode::Error::NonAsciiCharacter { index } => Some(*index),
+        _ => None,
+    };
+    match at {
+        Some(i) => format!(
+            "{what} is not valid base58: character {} is not a base58 digit (base58 has no 0, O, I or l, and is case-sensitive: check the copy)",
+            i + 1
+        ),
+        None => format!("{what} is not valid base58"),
+    }
+}
+
 /// Base58Check-decodes `s` into the 82 bytes of an extended key (78 plus
 /// the checksum), checking length and checksum.
 fn decode_checked(s: &str) -> Result<Zeroizing<Vec<u8>>> {
     let raw = Zeroizing::new(
         bs58::decode(s.trim())
             .into_vec()
-            .map_err(|e| Error::input(format!("extended key is not valid base58: {e}")))?,
+            .map_err(|e| Error::input(base58_problem("extended key", &e)))?,
     );
     if raw.len() != 82 {
         return Err(Error::input(format!(

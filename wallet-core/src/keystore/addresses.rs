@@ -80,7 +80,12 @@ impl AddressPlan {
             }));
         }
         let idx = sel.first.indexes();
-        if idx.len() == 5 && sel.first.hardened_prefix_len() == 3 {
+        // Exactly three hardened levels, then two normal ones: a hardened
+        // change or address level (`…/0/5'`) cannot come from an xpub.
+        if idx.len() == 5
+            && idx.iter().filter(|c| c.is_hardened()).count() == 3
+            && sel.first.hardened_prefix_len() == 3
+        {
             let account_path = DerivationPath::from_indexes(idx[..3].to_vec())?;
             if let Some(xpub) = public.account_xpub(&account_path) {
                 return Ok(Source::Stored {
@@ -213,6 +218,19 @@ mod tests {
             assert_eq!(stored, direct);
             assert_eq!(stored[0].path.last().unwrap().index(), 17);
         }
+        // Issue 22.6: a hardened address index alone (`…/0/5'`) needs the
+        // master key too, and gives the hardened key's address.
+        let first: DerivationPath = "m/84'/0'/0'/0/5'".parse().unwrap();
+        let r = Selection::for_chain(ChainKind::Bitcoin)
+            .with_path(first.clone())
+            .resolve(ChainKind::Bitcoin)
+            .unwrap();
+        let plan = AddressPlan::new(&file, &r).unwrap();
+        assert!(plan.needs_master());
+        let got = plan.addresses(Some(&master), 0, 1).unwrap();
+        let direct = account::derive_addresses(&master, &r.format, &first, 1).unwrap();
+        assert_eq!(got, direct);
+        assert_eq!(got[0].path, first);
         // A hardened leaf needs the master key.
         let first: DerivationPath = "m/44'/60'/0'/0'/0'".parse().unwrap();
         let r = Selection::for_chain(ChainKind::Ethereum)

@@ -393,7 +393,8 @@ impl CryptoFields {
             .get("crypto")
             .and_then(Value::as_object)
             .ok_or_else(|| corrupt("missing 'crypto'"))?;
-        if text_field(crypto, "cipher")? != "aes-256-gcm" || text_field(crypto, "kdf")? != "argon2id"
+        if text_field(crypto, "cipher")? != "aes-256-gcm"
+            || text_field(crypto, "kdf")? != "argon2id"
         {
             return Err(corrupt("unknown cipher or KDF"));
         }
@@ -443,8 +444,8 @@ fn read_kdf(crypto: &Map<String, Value>) -> Result<(KdfParams, Vec<u8>)> {
     if int("version")? != 19 {
         return Err(corrupt("argon2 version must be 19 (0x13)"));
     }
-    let salt = strict_hex(&text_field(kp, "salt")?)
-        .ok_or_else(|| corrupt("salt is not lowercase hex"))?;
+    let salt =
+        strict_hex(&text_field(kp, "salt")?).ok_or_else(|| corrupt("salt is not lowercase hex"))?;
     if salt.len() < 16 {
         return Err(corrupt("salt shorter than 16 bytes"));
     }

@@ -1,6 +1,12 @@
 //! The keystore: one encrypted file per wallet in a private directory.
 //!
-//! - The directory is mode 0700, files 0600.
+//! - The directory is mode 0700, files 0600. A directory every user may
+//!   write to is refused; looser modes are reported ([`LooseMode`]) and, when
+//!   the keystore writes, tightened. Only regular files are read as wallets
+//!   (opened non-blocking: a FIFO cannot hang a listing).
+//! - Names that differ only in case are refused (they are one file on
+//!   case-insensitive file systems); [`Keystore::rename`] re-seals a wallet
+//!   under a new name (the name is authenticated with the file).
 //! - Every write goes to a temporary file in the same directory, is fsynced,
 //!   read back and decrypted, and only then linked (new wallets: never
 //!   overwriting) or renamed (password change) into place; the directory is
@@ -12,9 +18,12 @@
 
 mod addresses;
 mod format;
+mod modes;
 mod secret;
 pub mod v3;
 mod watch;
+
+pub use modes::{KeystoreError, LooseMode};
 
 pub use addresses::AddressPlan;
 pub use format::{KdfParams, Keys, WalletFile, FORMAT_VERSION};
@@ -32,7 +41,7 @@ pub(crate) use format::now_rfc3339;
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -45,6 +54,8 @@ const MAX_FILE_SIZE: u64 = 1 << 20;
 #[derive(Debug, Clone)]
 pub struct Keystore {
     dir: PathBuf,
+    /// The directory's mode when it let other users in.
+    dir_mode: Option<LooseMode>,
 }
 
 /// One entry of [`Keystore::list`].
@@ -91,14 +102,19 @@ impl Keystore {
                 dir.display()
             )));
         }
-        if meta.permissions().mode() & 0o077 != 0 {
-            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
-                .map_err(|e| Error::io("cannot make private (0700)", &dir, e))?;
+        let dir_mode = modes::check_dir(&dir, true)?;
+        if let Some(m) = dir_mode.as_ref().filter(|m| !m.fixed) {
+            return Err(Error::io(
+                "cannot make private (0700)",
+                &m.path,
+                std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+            ));
         }
-        Ok(Self { dir })
+        Ok(Self { dir, dir_mode })
     }
 
-    /// Opens the keystore without creating anything (read-only commands).
+    /// Opens the keystore without creating or changing anything (read-only
+    /// commands). A directory every user may write to is refused.
     pub fn open_existing(dir: impl Into<PathBuf>) -> Result<Self> {
         let dir = dir.into();
         if !dir.is_dir() {
@@ -108,7 +124,86 @@ impl Keystore {
                 std::io::Error::from(std::io::ErrorKind::NotFound),
             ));
         }
-        Ok(Self { dir })
+        let dir_mode = modes::check_dir(&dir, false)?;
+        Ok(Self { dir, dir_mode })
+    }
+
+    /// The directory's permissions when they let other users in: what
+    /// [`Keystore::open`] tightened, or what [`Keystore::open_existing`]
+    /// found (and left).
+    #[must_use]
+    pub fn dir_mode(&self) -> Option<&LooseMode> {
+        self.dir_mode.as_ref()
+    }
+
+    /// Wallet `name`'s file (and usage record) when other users may read or
+    /// change it. Nothing is changed: rewrites make files 0600.
+    pub fn loose_modes(&self, name: &str) -> Result<Vec<LooseMode>> {
+        Ok([self.path_of(name)?, self.usage_path(name)?]
+            .iter()
+            .filter_map(|p| modes::loose_file(p))
+            .collect())
+    }
+
+    /// Every wallet file and usage record other users may read or change.
+    pub fn all_loose_modes(&self) -> Result<Vec<LooseMode>> {
+        let mut out = Vec::new();
+        for name in self.names()? {
+            out.extend(self.loose_modes(&name)?);
+        }
+        Ok(out)
+    }
+
+    /// The names of the wallets: the valid names of regular `NAME.json`
+    /// files, sorted (nothing is opened).
+    pub fn names(&self) -> Result<Vec<String>> {
+        let rd = fs::read_dir(&self.dir).map_err(|e| Error::io("cannot list", &self.dir, e))?;
+        let mut out = Vec::new();
+        for entry in rd {
+            let entry = entry.map_err(|e| Error::io("cannot list", &self.dir, e))?;
+            let file_name = entry.file_name();
+            let Some(stem) = file_name.to_str().and_then(|f| f.strip_suffix(".json")) else {
+                continue;
+            };
+            if validate_name(stem).is_ok() && entry.path().is_file() {
+                out.push(stem.to_owned());
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The existing wallet name closest to a mistyped `name` (at most two
+    /// edits, case ignored), for "did you mean …?".
+    pub fn closest_name(&self, name: &str) -> Result<Option<String>> {
+        let best = self
+            .names()?
+            .into_iter()
+            .map(|n| (modes::name_distance(name, &n), n))
+            .filter(|(d, n)| *d <= 2.min(n.len().saturating_sub(1)).max(1))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(best.map(|(_, n)| n))
+    }
+
+    /// Checks that `name` may be given to a new wallet: valid, not taken,
+    /// and not differing only in case from an existing wallet (other than
+    /// `except`, a wallet being renamed).
+    pub fn check_new_name(&self, name: &str, except: Option<&str>) -> Result<()> {
+        if self.path_of(name)?.exists() && except != Some(name) {
+            return Err(Error::WalletExists(name.to_owned()));
+        }
+        let twin = self
+            .names()?
+            .into_iter()
+            .find(|n| n != name && n.eq_ignore_ascii_case(name) && except != Some(n.as_str()));
+        match twin {
+            Some(existing) => Err(KeystoreError::CaseCollision {
+                name: name.to_owned(),
+                existing,
+            }
+            .into()),
+            None => Ok(()),
+        }
     }
 
     /// The directory.
@@ -184,9 +279,7 @@ impl Keystore {
         let path = self.path_of(name)?;
         check_password(password)?;
         let _lock = self.lock()?;
-        if path.exists() {
-            return Err(Error::WalletExists(name.to_owned()));
-        }
+        self.check_new_name(name, None)?;
         let (file, key) = WalletFile::seal(name, &now_rfc3339(), secret, password, kdf)?;
         let bytes = file.to_bytes()?;
         self.write_atomic(&path, &bytes, Placement::New, |b| {
@@ -219,6 +312,74 @@ impl Keystore {
         self.write_atomic(&path, &bytes, Placement::Replace, |b| {
             WalletFile::parse(b)?.unlock_with_key(&key).map(|_| ())
         })?;
+        Ok(file)
+    }
+
+    /// Renames wallet `old` to `new`: the file is re-sealed under the new
+    /// name (the name is part of what the file authenticates, so this needs
+    /// the password) with the same secret, KDF parameters and creation
+    /// time, linked in place (never overwriting), and only then is the old
+    /// file removed; the usage record moves with it. A crash in between
+    /// leaves both names, never neither. `new` must be free, and not differ
+    /// only in case from another wallet (`main` → `Main` is allowed).
+    pub fn rename(
+        &self,
+        old: &str,
+        new: &str,
+        password: &[u8],
+        allow_weak: bool,
+    ) -> Result<WalletFile> {
+        let old_path = self.path_of(old)?;
+        let new_path = self.path_of(new)?;
+        if old == new {
+            return Err(KeystoreError::SameName(new.to_owned()).into());
+        }
+        let _lock = self.lock()?;
+        let current = self.load(old)?;
+        let case_only = old.eq_ignore_ascii_case(new);
+        if !case_only {
+            self.check_new_name(new, Some(old))?;
+        }
+        if case_only
+            && fs::metadata(&old_path).is_ok_and(|m| new_path.exists() && !same_file(&m, &new_path))
+        {
+            return Err(Error::WalletExists(new.to_owned()));
+        }
+        let new_usage = self.usage_path(new)?;
+        if new_usage.exists() && !case_only {
+            return Err(Error::FileExists(new_usage.display().to_string()));
+        }
+        let secret = current.unlock(password, allow_weak)?;
+        let (file, key) =
+            WalletFile::seal(new, current.created(), &secret, password, current.kdf())?;
+        let bytes = file.to_bytes()?;
+        let placement = if case_only {
+            Placement::Replace
+        } else {
+            Placement::New
+        };
+        self.write_atomic(&new_path, &bytes, placement, |b| {
+            WalletFile::parse(b)?.unlock_with_key(&key).map(|_| ())
+        })
+        .map_err(|e| match e {
+            Error::FileExists(_) => Error::WalletExists(new.to_owned()),
+            other => other,
+        })?;
+        let old_usage = self.usage_path(old)?;
+        if old_usage.exists() {
+            fs::rename(&old_usage, &new_usage)
+                .map_err(|e| Error::io("cannot move", &old_usage, e))?;
+        }
+        // On a case-insensitive file system both names are the one file,
+        // now holding the new name.
+        if !case_only || fs::metadata(&old_path).is_ok_and(|m| !same_file(&m, &new_path)) {
+            match fs::remove_file(&old_path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("cannot remove", &old_path, e)),
+            }
+        }
+        self.sync_dir()?;
         Ok(file)
     }
 
@@ -335,7 +496,10 @@ impl Keystore {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let tmp = Keystore { dir };
+        let tmp = Keystore {
+            dir,
+            dir_mode: None,
+        };
         tmp.write_atomic(path, bytes, Placement::New, |b| {
             if b == bytes {
                 Ok(())
@@ -481,8 +645,14 @@ impl Drop for FileLock {
     }
 }
 
+/// Whether `meta` describes the file at `other` (same device and inode).
+fn same_file(meta: &fs::Metadata, other: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(other).is_ok_and(|o| o.dev() == meta.dev() && o.ino() == meta.ino())
+}
+
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    let f = File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let f = modes::open_regular(path)?;
     let mut buf = Vec::new();
     f.take(MAX_FILE_SIZE + 1)
         .read_to_end(&mut buf)
@@ -540,6 +710,158 @@ mod tests {
         ] {
             assert!(validate_name(bad).is_err(), "{bad}");
         }
+    }
+
+    const FAST: KdfParams = KdfParams {
+        m_cost_kib: 64,
+        t_cost: 1,
+        p_cost: 1,
+    };
+
+    fn abandon() -> WalletSecret {
+        WalletSecret::from_mnemonic(
+            crate::mnemonic::Mnemonic::parse(
+                "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+            )
+            .unwrap(),
+            crate::secret::SecretString::from(""),
+        )
+        .unwrap()
+    }
+
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    fn chmod(p: &Path, m: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(p, fs::Permissions::from_mode(m)).unwrap();
+    }
+
+    #[test]
+    fn issue21_28_rename_reseals_moves_and_never_overwrites() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ks = Keystore::open(tmp.path().join("ks")).unwrap();
+        ks.create("main", &abandon(), b"pw", FAST).unwrap();
+        ks.create("other", &abandon(), b"pw", FAST).unwrap();
+        ks.record_change_index("main", "acct", 3).unwrap();
+        chmod(&ks.path_of("main").unwrap(), 0o666);
+        let f = ks.rename("main", "savings", b"pw", true).unwrap();
+        assert_eq!(f.name(), "savings");
+        assert!(!ks.path_of("main").unwrap().exists());
+        assert_eq!(ks.names().unwrap(), ["other", "savings"]);
+        // Same secret, the change record came along, the file is private.
+        let (_, secret) = ks.unlock("savings", b"pw", true).unwrap();
+        assert_eq!(
+            secret.master().unwrap().fingerprint(),
+            abandon().master().unwrap().fingerprint()
+        );
+        assert_eq!(ks.next_change_index("savings", "acct").unwrap(), 3);
+        assert_eq!(mode(&ks.path_of("savings").unwrap()), 0o600);
+        // Never over another wallet, never by a case twin, never with a
+        // wrong password, never to itself.
+        let e = ks.rename("savings", "other", b"pw", true).unwrap_err();
+        assert!(matches!(e, Error::WalletExists(_)), "{e:?}");
+        let e = ks.rename("savings", "OTHER", b"pw", true).unwrap_err();
+        assert!(e.to_string().contains("differs only in case"), "{e}");
+        let e = ks.rename("savings", "x", b"nope", true).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::WrongPassword);
+        assert!(ks.path_of("savings").unwrap().exists());
+        let e = ks.rename("savings", "savings", b"pw", true).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        let e = ks.rename("nothing", "y", b"pw", true).unwrap_err();
+        assert!(matches!(e, Error::WalletNotFound(_)), "{e:?}");
+        // A change of case only is a rename of the same wallet.
+        ks.rename("savings", "Savings", b"pw", true).unwrap();
+        assert_eq!(ks.names().unwrap(), ["Savings", "other"]);
+    }
+
+    #[test]
+    fn issue21_27_case_twins_are_refused_and_typos_suggested() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ks = Keystore::open(tmp.path().join("ks")).unwrap();
+        ks.create("main", &abandon(), b"pw", FAST).unwrap();
+        let e = ks.create("Main", &abandon(), b"pw", FAST).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("'main'"), "{e}");
+        assert!(ks.check_new_name("MAIN", None).is_err());
+        assert!(matches!(
+            ks.check_new_name("main", None),
+            Err(Error::WalletExists(_))
+        ));
+        ks.check_new_name("mainnet", None).unwrap();
+        assert_eq!(ks.closest_name("mian").unwrap().as_deref(), Some("main"));
+        assert_eq!(ks.closest_name("MAIN").unwrap().as_deref(), Some("main"));
+        assert_eq!(ks.closest_name("savings").unwrap(), None);
+        assert_eq!(ks.closest_name("m").unwrap(), None);
+    }
+
+    #[test]
+    fn issue22_8_modes_are_checked_and_rewrites_are_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ks");
+        let ks = Keystore::open(&dir).unwrap();
+        ks.create("w", &abandon(), b"pw", FAST).unwrap();
+        let file = ks.path_of("w").unwrap();
+        chmod(&file, 0o666);
+        let loose = ks.loose_modes("w").unwrap();
+        assert_eq!(loose.len(), 1);
+        assert!(loose[0].writable_by_others(), "{}", loose[0]);
+        assert!(loose[0].to_string().contains("chmod 600"), "{}", loose[0]);
+        assert_eq!(ks.all_loose_modes().unwrap(), loose);
+        ks.change_password("w", b"pw", b"pw2", FAST, true).unwrap();
+        assert_eq!(mode(&file), 0o600);
+        assert!(ks.loose_modes("w").unwrap().is_empty());
+        ks.record_change_index("w", "a", 1).unwrap();
+        assert_eq!(mode(&ks.usage_path("w").unwrap()), 0o600);
+        // A group-readable directory is reported (read-only) or tightened.
+        chmod(&dir, 0o750);
+        let ro = Keystore::open_existing(&dir).unwrap();
+        assert!(!ro.dir_mode().unwrap().fixed);
+        assert_eq!(mode(&dir), 0o750);
+        let rw = Keystore::open(&dir).unwrap();
+        assert!(rw.dir_mode().unwrap().fixed);
+        assert_eq!(mode(&dir), 0o700);
+        // A directory every user may write to is refused both ways.
+        chmod(&dir, 0o777);
+        for e in [
+            Keystore::open_existing(&dir).unwrap_err(),
+            Keystore::open(&dir).unwrap_err(),
+        ] {
+            assert!(e.to_string().contains("writable by every user"), "{e}");
+        }
+        assert_eq!(mode(&dir), 0o777, "nothing was changed");
+        chmod(&dir, 0o700);
+    }
+
+    #[test]
+    fn issue22_9_a_fifo_in_the_keystore_is_listed_not_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ks = Keystore::open(tmp.path().join("ks")).unwrap();
+        ks.create("w", &abandon(), b"pw", FAST).unwrap();
+        let fifo = ks.dir().join("trap.json");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        fs::create_dir(ks.dir().join("adir.json")).unwrap();
+        // Returns (a blocking open would hang here for ever).
+        let list = ks.list().unwrap();
+        let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["adir", "trap", "w"]);
+        for e in &list[..2] {
+            let err = e.file.as_ref().unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Tampered, "{err}");
+            assert!(err.to_string().contains("not a regular file"), "{err}");
+        }
+        assert!(list[2].file.is_ok());
+        assert_eq!(ks.names().unwrap(), ["w"]);
+        assert_eq!(
+            ks.load("trap").unwrap_err().kind(),
+            crate::ErrorKind::Tampered
+        );
     }
 
     #[test]

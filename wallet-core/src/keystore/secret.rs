@@ -271,7 +271,12 @@ impl PublicInfo {
             return Ok(Some(s.public_key));
         }
         let idx = path.indexes();
-        if idx.len() != 5 || path.hardened_prefix_len() != 3 {
+        // Only `account'/keychain/index` with normal keychain and index
+        // levels is a child of a stored xpub.
+        if idx.len() != 5
+            || path.hardened_prefix_len() != 3
+            || idx[3..].iter().any(|c| c.is_hardened())
+        {
             return Ok(None);
         }
         let account = DerivationPath::from_indexes(idx[..3].to_vec())?;

@@ -14,11 +14,182 @@ use zeroize::Zeroizing;
 
 type Aes128Ctr = ctr::Ctr128BE<aes::Aes128>;
 
-/// Upper bounds on KDF work a file may ask for (a hostile file must not be
-/// able to make us allocate gigabytes or spin for hours).
-const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+/// The scrypt work (N·r·p) of geth's standard setting, N = 2^18, r = 8,
+/// p = 1, which is also eth-account's N = 2^18, r = 1, p = 8: what real
+/// wallets ask for. More is decrypted only after the user agrees.
+const STANDARD_SCRYPT_WORK: u64 = 1 << 21;
+/// The most scrypt work any file may ask for: twice the standard.
+const MAX_SCRYPT_WORK: u64 = 2 * STANDARD_SCRYPT_WORK;
+/// The most scrypt memory (128·N·r bytes) a file may ask for: the 256 MiB
+/// of geth's standard setting.
+const MAX_SCRYPT_MEMORY: u64 = 256 << 20;
 const MAX_SCRYPT_P: u32 = 64;
-const MAX_PBKDF2_ROUNDS: u32 = 10_000_000;
+/// PBKDF2-HMAC-SHA256 rounds decrypted without asking (geth writes 262,144;
+/// OWASP recommends 600,000), and the most any file may ask for.
+const USUAL_PBKDF2_ROUNDS: u32 = 600_000;
+const MAX_PBKDF2_ROUNDS: u32 = 2_000_000;
+
+/// The key-derivation function a V3 file names, checked against the limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum V3Kdf {
+    /// scrypt with N = 2^`log_n`.
+    Scrypt {
+        /// log2(N).
+        log_n: u8,
+        /// Block size.
+        r: u32,
+        /// Parallelism.
+        p: u32,
+    },
+    /// PBKDF2-HMAC-SHA256 with `c` rounds.
+    Pbkdf2 {
+        /// Rounds.
+        c: u32,
+    },
+}
+
+/// What decrypting a V3 file will cost, known from its `kdfparams` before
+/// any work is done: a hostile file may ask for as much as it likes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KdfCost {
+    /// The function and its parameters.
+    pub kdf: V3Kdf,
+    /// Bytes of memory it needs (scrypt's 128·N·r; PBKDF2 needs none).
+    pub memory_bytes: u64,
+    /// True when it asks for more than real wallets write (but not more
+    /// than this crate accepts at all): confirm with the user first.
+    pub above_usual: bool,
+}
+
+impl KdfCost {
+    fn of(kdf: V3Kdf) -> Self {
+        match kdf {
+            V3Kdf::Scrypt { log_n, r, p } => {
+                let n = 1u64 << log_n;
+                let work = n * u64::from(r) * u64::from(p);
+                Self {
+                    kdf,
+                    memory_bytes: 128 * n * u64::from(r),
+                    above_usual: work > STANDARD_SCRYPT_WORK,
+                }
+            }
+            V3Kdf::Pbkdf2 { c } => Self {
+                kdf,
+                memory_bytes: 0,
+                above_usual: c > USUAL_PBKDF2_ROUNDS,
+            },
+        }
+    }
+}
+
+impl core::fmt::Display for KdfCost {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.kdf {
+            V3Kdf::Scrypt { log_n, r, p } => {
+                let work = (1u64 << log_n) * u64::from(r) * u64::from(p);
+                write!(
+                    f,
+                    "scrypt N=2^{log_n}, r={r}, p={p}: about {} MiB of memory and {:.1}× the work of geth's standard setting",
+                    self.memory_bytes.div_ceil(1 << 20),
+                    work as f64 / STANDARD_SCRYPT_WORK as f64
+                )
+            }
+            V3Kdf::Pbkdf2 { c } => write!(
+                f,
+                "PBKDF2-HMAC-SHA256 with {c} rounds ({:.1}× the 262,144 geth writes)",
+                f64::from(c) / 262_144.0
+            ),
+        }
+    }
+}
+
+/// The KDF cost of a V3 file, without decrypting it. Malformed files and
+/// files asking for more than this crate ever spends are errors, as in
+/// [`decrypt`].
+pub fn kdf_cost(json_text: &str) -> Result<KdfCost> {
+    let doc = parse_doc(json_text)?;
+    let crypto = crypto_section(&doc)?;
+    Ok(KdfCost::of(kdf_params(crypto)?))
+}
+
+fn parse_doc(json_text: &str) -> Result<Value> {
+    let doc: Value = serde_json::from_str(json_text)
+        .map_err(|e| Error::input(format!("the Ethereum keystore is not valid JSON: {e}")))?;
+    match doc.get("version") {
+        None => {}
+        Some(v) if v.as_u64() == Some(3) || v.as_str() == Some("3") => {}
+        Some(v) => {
+            return Err(Error::UnsupportedFileVersion {
+                what: "the Ethereum keystore".into(),
+                version: v.to_string(),
+            })
+        }
+    }
+    Ok(doc)
+}
+
+fn crypto_section(doc: &Value) -> Result<&Value> {
+    doc.get("crypto")
+        .or_else(|| doc.get("Crypto"))
+        .ok_or_else(|| bad("no 'crypto' section"))
+}
+
+/// The KDF of `crypto`, refused when it is malformed or costs more than
+/// [`MAX_SCRYPT_MEMORY`] / [`MAX_SCRYPT_WORK`] / [`MAX_PBKDF2_ROUNDS`].
+fn kdf_params(crypto: &Value) -> Result<V3Kdf> {
+    let kdf = str_field(crypto, "kdf")?;
+    let params = crypto
+        .get("kdfparams")
+        .ok_or_else(|| bad("no 'kdfparams'"))?;
+    match kdf.as_str() {
+        "scrypt" => {
+            let n = uint_field(params, "n")?;
+            let r = uint_field(params, "r")?;
+            let p = uint_field(params, "p")?;
+            if n < 2 || !n.is_power_of_two() {
+                return Err(bad("scrypt n must be a power of two"));
+            }
+            if r == 0 || p == 0 || p > u64::from(MAX_SCRYPT_P) || r > u64::from(u32::MAX) {
+                return Err(bad("scrypt r and p must be positive (p at most 64)"));
+            }
+            let memory = n.saturating_mul(r).saturating_mul(128);
+            let work = n.saturating_mul(r).saturating_mul(p);
+            if memory > MAX_SCRYPT_MEMORY || work > MAX_SCRYPT_WORK {
+                return Err(Error::Unsupported(format!(
+                    "the keystore's scrypt parameters (n={n}, r={r}, p={p}) need about {} MiB of memory and {:.1}× the work of geth's standard setting (N=2^18, r=8, p=1: 256 MiB); wallets write at most that, so a file asking for more is refused before any of it is spent",
+                    memory.div_ceil(1 << 20),
+                    work as f64 / STANDARD_SCRYPT_WORK as f64
+                )));
+            }
+            Ok(V3Kdf::Scrypt {
+                log_n: n.trailing_zeros() as u8,
+                r: r as u32,
+                p: p as u32,
+            })
+        }
+        "pbkdf2" => {
+            let prf = str_field(params, "prf")?;
+            if prf != "hmac-sha256" {
+                return Err(Error::Unsupported(format!(
+                    "PBKDF2 with '{prf}' (V3 defines hmac-sha256)"
+                )));
+            }
+            let c = uint_field(params, "c")?;
+            if c == 0 {
+                return Err(bad("pbkdf2 c must be at least 1"));
+            }
+            if c > u64::from(MAX_PBKDF2_ROUNDS) {
+                return Err(Error::Unsupported(format!(
+                    "the keystore asks for {c} PBKDF2 rounds; wallets write 262,144 (at most 2,000,000 are accepted), so it is refused before any of them is spent"
+                )));
+            }
+            Ok(V3Kdf::Pbkdf2 { c: c as u32 })
+        }
+        other => Err(Error::Unsupported(format!(
+            "Ethereum keystore KDF '{other}' (expected scrypt or pbkdf2)"
+        ))),
+    }
+}
 
 /// Scrypt parameters for exported files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,22 +213,8 @@ impl ScryptParams {
 
 /// Decrypts a V3 keystore JSON document with `password`.
 pub fn decrypt(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
-    let doc: Value = serde_json::from_str(json_text)
-        .map_err(|e| Error::input(format!("the Ethereum keystore is not valid JSON: {e}")))?;
-    match doc.get("version") {
-        None => {}
-        Some(v) if v.as_u64() == Some(3) || v.as_str() == Some("3") => {}
-        Some(v) => {
-            return Err(Error::UnsupportedFileVersion {
-                what: "the Ethereum keystore".into(),
-                version: v.to_string(),
-            })
-        }
-    }
-    let crypto = doc
-        .get("crypto")
-        .or_else(|| doc.get("Crypto"))
-        .ok_or_else(|| bad("no 'crypto' section"))?;
+    let doc = parse_doc(json_text)?;
+    let crypto = crypto_section(&doc)?;
     let cipher = str_field(crypto, "cipher")?;
     if cipher != "aes-128-ctr" {
         return Err(Error::Unsupported(format!(
@@ -73,7 +230,7 @@ pub fn decrypt(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
         return Err(bad("ciphertext must be 32 bytes (one secp256k1 key)"));
     }
     let mac = hex_field(crypto, "mac")?;
-    let kdf = str_field(crypto, "kdf")?;
+    let kdf = kdf_params(crypto)?;
     let params = crypto
         .get("kdfparams")
         .ok_or_else(|| bad("no 'kdfparams'"))?;
@@ -83,43 +240,9 @@ pub fn decrypt(json_text: &str, password: &[u8]) -> Result<PrivateKey> {
     }
     let salt = hex_field(params, "salt")?;
     let mut dk = Zeroizing::new(vec![0u8; dklen as usize]);
-    match kdf.as_str() {
-        "scrypt" => {
-            let n = uint_field(params, "n")?;
-            let r = uint_field(params, "r")?;
-            let p = uint_field(params, "p")?;
-            if n < 2 || !n.is_power_of_two() {
-                return Err(bad("scrypt n must be a power of two"));
-            }
-            if r == 0 || p == 0 || p > u64::from(MAX_SCRYPT_P) {
-                return Err(bad("scrypt r and p must be positive (p at most 64)"));
-            }
-            if n.saturating_mul(r).saturating_mul(128) > MAX_SCRYPT_MEMORY {
-                return Err(Error::Unsupported(
-                    "the keystore's scrypt parameters need more than 1 GiB of memory".into(),
-                ));
-            }
-            let log_n = n.trailing_zeros() as u8;
-            scrypt_any(password, &salt, log_n, r as u32, p as u32, &mut dk)?;
-        }
-        "pbkdf2" => {
-            let prf = str_field(params, "prf")?;
-            if prf != "hmac-sha256" {
-                return Err(Error::Unsupported(format!(
-                    "PBKDF2 with '{prf}' (V3 defines hmac-sha256)"
-                )));
-            }
-            let c = uint_field(params, "c")?;
-            if c == 0 || c > u64::from(MAX_PBKDF2_ROUNDS) {
-                return Err(bad("pbkdf2 c must be between 1 and 10,000,000"));
-            }
-            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, &salt, c as u32, &mut dk);
-        }
-        other => {
-            return Err(Error::Unsupported(format!(
-                "Ethereum keystore KDF '{other}' (expected scrypt or pbkdf2)"
-            )))
-        }
+    match kdf {
+        V3Kdf::Scrypt { log_n, r, p } => scrypt_any(password, &salt, log_n, r, p, &mut dk)?,
+        V3Kdf::Pbkdf2 { c } => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, &salt, c, &mut dk),
     }
     let mut mac_input = Zeroizing::new(Vec::with_capacity(16 + ciphertext.len()));
     mac_input.extend_from_slice(&dk[16..32]);
@@ -406,8 +529,72 @@ mod tests {
         let mut huge = v.clone();
         huge["crypto"]["kdfparams"]["n"] = json!(1u64 << 40);
         assert!(decrypt(&huge.to_string(), b"pw").is_err());
+        let light_cost = kdf_cost(&text).unwrap();
+        assert!(!light_cost.above_usual);
+        assert_eq!(light_cost.memory_bytes, 1 << 20);
         assert!(decrypt("not json", b"pw").is_err());
         assert!(decrypt("{}", b"pw").is_err());
+    }
+
+    fn with_scrypt(n: u64, r: u64, p: u64) -> String {
+        json!({"version": 3, "crypto": {"cipher": "aes-128-ctr", "kdf": "scrypt",
+            "kdfparams": {"n": n, "r": r, "p": p, "dklen": 32, "salt": "00"},
+            "cipherparams": {"iv": "00".repeat(16)}, "ciphertext": "00".repeat(32), "mac": "00".repeat(32)}})
+        .to_string()
+    }
+
+    fn with_pbkdf2(c: u64) -> String {
+        json!({"version": 3, "crypto": {"cipher": "aes-128-ctr", "kdf": "pbkdf2",
+            "kdfparams": {"c": c, "prf": "hmac-sha256", "dklen": 32, "salt": "00"},
+            "cipherparams": {"iv": "00".repeat(16)}, "ciphertext": "00".repeat(32), "mac": "00".repeat(32)}})
+        .to_string()
+    }
+
+    #[test]
+    fn issue22_11_kdf_cost_is_bounded_and_flagged() {
+        // What wallets write: accepted without asking.
+        for (n, r, p) in [
+            (1 << 18, 8, 1),
+            (1 << 18, 1, 8),
+            (1 << 12, 8, 6),
+            (1 << 17, 8, 1),
+        ] {
+            let c = kdf_cost(&with_scrypt(n, r, p)).unwrap();
+            assert!(!c.above_usual, "{c}");
+        }
+        let standard = kdf_cost(&with_scrypt(1 << 18, 8, 1)).unwrap();
+        assert_eq!(standard.memory_bytes, 256 << 20);
+        assert!(standard.to_string().contains("about 256 MiB"), "{standard}");
+        // More work than that, within twice the standard: ask first.
+        let c = kdf_cost(&with_scrypt(1 << 18, 8, 2)).unwrap();
+        assert!(c.above_usual);
+        assert!(
+            c.to_string().contains("256 MiB") && c.to_string().contains("2.0×"),
+            "{c}"
+        );
+        assert!(kdf_cost(&with_pbkdf2(1_000_000)).unwrap().above_usual);
+        assert!(!kdf_cost(&with_pbkdf2(262_144)).unwrap().above_usual);
+        // The old ceiling (1 GiB, 3 min of CPU) and anything past twice the
+        // standard is refused before any work, by decrypt too.
+        for text in [
+            with_scrypt(1 << 20, 8, 1),
+            with_scrypt(1 << 19, 8, 1),
+            with_scrypt(1 << 18, 8, 3),
+            with_scrypt(1 << 14, 8, 64),
+            with_pbkdf2(2_000_001),
+        ] {
+            let e = kdf_cost(&text).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::Unsupported, "{e}");
+            assert!(e.to_string().contains("refused before"), "{e}");
+            assert_eq!(
+                decrypt(&text, b"pw").unwrap_err().kind(),
+                crate::ErrorKind::Unsupported
+            );
+        }
+        assert!(kdf_cost(&with_scrypt(1 << 20, 8, 1))
+            .unwrap_err()
+            .to_string()
+            .contains("1024 MiB"));
     }
 
     #[test]

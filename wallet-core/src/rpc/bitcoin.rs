@@ -100,6 +100,11 @@ impl BtcNode {
         &self.rpc
     }
 
+    /// The transport, to set an observer or an overall timeout on.
+    pub fn rpc_mut(&mut self) -> &mut RpcClient {
+        &mut self.rpc
+    }
+
     /// `getblockchaininfo`.
     pub fn chain_info(&self) -> Result<ChainInfo> {
         let v = self.rpc.call("getblockchaininfo", json!([]))?;

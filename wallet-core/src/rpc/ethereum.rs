@@ -187,6 +187,11 @@ impl EthNode {
         &self.rpc
     }
 
+    /// The transport, to set an observer or an overall timeout on.
+    pub fn rpc_mut(&mut self) -> &mut RpcClient {
+        &mut self.rpc
+    }
+
     /// `eth_chainId`.
     pub fn chain_id(&self) -> Result<ChainId> {
         hex_u64(&self.rpc.call("eth_chainId", json!([]))?, "chainId").map(ChainId)

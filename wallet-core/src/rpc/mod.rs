@@ -1,5 +1,8 @@
 //! JSON-RPC 2.0 over HTTP(S): single calls and batches, timeouts, a capped
 //! response size, no redirects, and typed errors for every way a node can fail.
+//! An optional [`RpcObserver`] sees each exchange (method, params, timing:
+//! for logs and progress, never credentials), and an optional overall
+//! deadline bounds every request a client makes.
 //!
 //! [`ethereum`] and [`bitcoin`] build node APIs on this transport.
 
@@ -11,6 +14,7 @@ use crate::secret::SecretString;
 use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Default timeout of one HTTP exchange.
@@ -42,6 +46,58 @@ impl Default for RpcConfig {
     }
 }
 
+/// One JSON-RPC call of an exchange, as an [`RpcObserver`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct ObservedCall<'a> {
+    /// The method.
+    pub method: &'a str,
+    /// Its parameters (public data: addresses, raw signed transactions;
+    /// credentials travel in HTTP headers and never appear here).
+    pub params: &'a Value,
+}
+
+/// Watches a client's exchanges with its node, for logging and progress
+/// displays. Both methods default to doing nothing; they run on the calling
+/// thread, so they should be quick.
+pub trait RpcObserver: Send + Sync {
+    /// Before an HTTP exchange: its calls (one, or a batch's) and the
+    /// endpoint (credentials removed).
+    fn started(&self, _url: &str, _calls: &[ObservedCall<'_>]) {}
+
+    /// After it: how long it took and its error, if the exchange as a whole
+    /// failed (a batch's single failed calls are not errors here).
+    fn finished(
+        &self,
+        _url: &str,
+        _calls: &[ObservedCall<'_>],
+        _elapsed: Duration,
+        _error: Option<&Error>,
+    ) {
+    }
+}
+
+/// An observer slot that prints as whether it is set.
+#[derive(Clone, Default)]
+struct Observer(Option<Arc<dyn RpcObserver>>);
+
+impl core::fmt::Debug for Observer {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Observer(set)"
+        } else {
+            "Observer(none)"
+        })
+    }
+}
+
+/// A point in time after which no request is made, and the time it was
+/// set for (what a timeout error reports).
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    total: Duration,
+}
+
 /// A JSON-RPC 2.0 client for one endpoint.
 #[derive(Debug)]
 pub struct RpcClient {
@@ -50,23 +106,16 @@ pub struct RpcClient {
     http: reqwest::blocking::Client,
     config: RpcConfig,
     next_id: AtomicU64,
+    observer: Observer,
+    deadline: Option<Deadline>,
 }
 
 impl RpcClient {
-    /// A client for `url` (http or https). Credentials in the URL are used as
-    /// HTTP Basic auth and never shown in errors.
+    /// A client for `url` (http or https; a bare `HOST:PORT` means `http://`,
+    /// see [`normalize_url`]). Credentials in the URL are used as HTTP Basic
+    /// auth and never shown in errors.
     pub fn new(url: &str, mut config: RpcConfig) -> Result<Self> {
-        let mut parsed = reqwest::Url::parse(url.trim())
-            .map_err(|e| Error::input(format!("invalid RPC URL: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::input(format!(
-                "RPC URL scheme '{}' is not http or https",
-                parsed.scheme()
-            )));
-        }
-        if parsed.host_str().is_none() {
-            return Err(Error::input("the RPC URL has no host"));
-        }
+        let mut parsed = parse_url(url)?;
         if !parsed.username().is_empty() && config.basic_auth.is_none() {
             let user = percent_decode(parsed.username());
             let pass = SecretString::new(percent_decode(parsed.password().unwrap_or("")));
@@ -88,7 +137,25 @@ impl RpcClient {
             http,
             config,
             next_id: AtomicU64::new(1),
+            observer: Observer::default(),
+            deadline: None,
         })
+    }
+
+    /// Reports every exchange of this client to `observer` from now on.
+    pub fn set_observer(&mut self, observer: Arc<dyn RpcObserver>) {
+        self.observer = Observer(Some(observer));
+    }
+
+    /// Bounds everything this client does from now on by `total`: each
+    /// request's timeout shrinks to what is left, and once it is spent every
+    /// request fails at once with [`Error::Timeout`] naming `total`. A whole
+    /// scan of many requests then ends in time, however slowly each answers.
+    pub fn set_overall_timeout(&mut self, total: Duration) {
+        self.deadline = Some(Deadline {
+            at: Instant::now() + total,
+            total,
+        });
     }
 
     /// The endpoint, without credentials.
@@ -107,8 +174,12 @@ impl RpcClient {
     /// questions after a failure.
     pub fn call_within(&self, method: &str, params: Value, timeout: Duration) -> Result<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        let answer = self.post(&body, timeout.min(self.config.timeout))?;
+        let observed = [ObservedCall {
+            method,
+            params: &params,
+        }];
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": &params});
+        let answer = self.exchange(&observed, &body, timeout.min(self.config.timeout))?;
         self.take_result(method, id, answer)
     }
 
@@ -126,7 +197,11 @@ impl RpcClient {
             .enumerate()
             .map(|(i, (m, p))| json!({"jsonrpc": "2.0", "id": first + i as u64, "method": m, "params": p}))
             .collect();
-        let answer = self.post(&Value::Array(body), self.config.timeout)?;
+        let observed: Vec<ObservedCall<'_>> = calls
+            .iter()
+            .map(|(method, params)| ObservedCall { method, params })
+            .collect();
+        let answer = self.exchange(&observed, &Value::Array(body), self.config.timeout)?;
         let Value::Array(items) = answer else {
             // Some nodes answer a whole batch with one error object.
             if let Some(err) = answer.get("error") {
@@ -169,6 +244,37 @@ impl RpcClient {
         }
         obj.remove("result")
             .ok_or_else(|| self.bad("the answer has neither 'result' nor 'error'"))
+    }
+
+    /// One HTTP exchange, shown to the observer and bounded by the deadline.
+    fn exchange(
+        &self,
+        calls: &[ObservedCall<'_>],
+        body: &Value,
+        timeout: Duration,
+    ) -> Result<Value> {
+        let (timeout, capped) = match self.deadline {
+            Some(d) => {
+                let left = d.at.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(self.timeout(d.total));
+                }
+                (timeout.min(left), left < timeout)
+            }
+            None => (timeout, false),
+        };
+        if let Some(o) = &self.observer.0 {
+            o.started(&self.shown, calls);
+        }
+        let start = Instant::now();
+        let mut result = self.post(body, timeout);
+        if let (true, Some(d), Err(Error::Timeout { .. })) = (capped, self.deadline, &result) {
+            result = Err(self.timeout(d.total));
+        }
+        if let Some(o) = &self.observer.0 {
+            o.finished(&self.shown, calls, start.elapsed(), result.as_ref().err());
+        }
+        result
     }
 
     fn post(&self, body: &Value, timeout: Duration) -> Result<Value> {
@@ -277,6 +383,65 @@ impl RpcClient {
     }
 }
 
+/// What an RPC URL must look like, for error messages.
+const URL_FORMS: &str =
+    "expected http://HOST:PORT, https://HOST[:PORT]/PATH or a bare HOST:PORT (taken as http://)";
+
+/// `url` with its scheme: `http://` is put before a URL that has none
+/// (`127.0.0.1:8545`, `localhost:8545/rpc`), as `cast` does. Anything that
+/// is still not an http(s) URL with a host is refused, saying what is
+/// expected. Surrounding whitespace is dropped.
+pub fn normalize_url(url: &str) -> Result<String> {
+    let t = url.trim();
+    if t.is_empty() {
+        return Err(Error::input(format!("the RPC URL is empty: {URL_FORMS}")));
+    }
+    let full = if t.contains("://") {
+        t.to_owned()
+    } else {
+        format!("http://{t}")
+    };
+    parse_url(&full)?;
+    Ok(full)
+}
+
+/// True when `url` carries a user name or password (`http://user:pw@host`).
+/// Such a URL is visible to every local user in the process list; callers
+/// that take URLs on a command line should refuse it.
+#[must_use]
+pub fn url_has_credentials(url: &str) -> bool {
+    normalize_url(url)
+        .ok()
+        .and_then(|u| reqwest::Url::parse(&u).ok())
+        .is_some_and(|u| !u.username().is_empty() || u.password().is_some())
+}
+
+fn parse_url(url: &str) -> Result<reqwest::Url> {
+    let t = url.trim();
+    let with_scheme;
+    let t = if t.contains("://") {
+        t
+    } else {
+        with_scheme = format!("http://{t}");
+        &with_scheme
+    };
+    // The URL's own text is not quoted: it may hold a password.
+    let parsed = reqwest::Url::parse(t)
+        .map_err(|e| Error::input(format!("invalid RPC URL ({e}): {URL_FORMS}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::input(format!(
+            "RPC URL scheme '{}' is not http or https: {URL_FORMS}",
+            parsed.scheme()
+        )));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::input(format!(
+            "the RPC URL has no host: {URL_FORMS}"
+        )));
+    }
+    Ok(parsed)
+}
+
 fn node_error(method: &str, err: &Value) -> Error {
     let code = err.get("code").and_then(Value::as_i64).unwrap_or(0);
     let message = err
@@ -348,6 +513,124 @@ mod tests {
         let (u, p) = c.config.basic_auth.clone().unwrap();
         assert_eq!(u, "user");
         assert_eq!(p.expose(), "p@ss");
+    }
+
+    #[test]
+    fn issue21_12_host_port_is_http() {
+        for (given, want) in [
+            ("127.0.0.1:18545", "http://127.0.0.1:18545"),
+            (" localhost:8545/rpc ", "http://localhost:8545/rpc"),
+            ("https://node.example/v1", "https://node.example/v1"),
+            ("[::1]:8545", "http://[::1]:8545"),
+        ] {
+            assert_eq!(normalize_url(given).unwrap(), want);
+        }
+        let c = RpcClient::new("127.0.0.1:18545", RpcConfig::default()).unwrap();
+        assert_eq!(c.url(), "http://127.0.0.1:18545/");
+        for bad in ["", "not a url", "ftp://x", "http://", "127.0.0.1:port"] {
+            let e = normalize_url(bad).unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+            assert!(e.to_string().contains("expected http://HOST:PORT"), "{e}");
+        }
+    }
+
+    #[test]
+    fn issue22_12_credentials_are_detected() {
+        assert!(url_has_credentials("http://u:p@127.0.0.1:1"));
+        assert!(url_has_credentials("u:p@127.0.0.1:1"));
+        assert!(url_has_credentials("http://u@127.0.0.1:1"));
+        assert!(!url_has_credentials("http://127.0.0.1:1"));
+        // The message of a bad URL never quotes it (it may hold a password).
+        let e = normalize_url("http://u:secret@ho st").unwrap_err();
+        assert!(!e.to_string().contains("secret"), "{e}");
+    }
+
+    #[derive(Default)]
+    struct Count(std::sync::Mutex<Vec<String>>);
+
+    impl RpcObserver for Count {
+        fn started(&self, _url: &str, calls: &[ObservedCall<'_>]) {
+            let names: Vec<&str> = calls.iter().map(|c| c.method).collect();
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("start {}", names.join(",")));
+        }
+        fn finished(&self, _: &str, calls: &[ObservedCall<'_>], _: Duration, e: Option<&Error>) {
+            let what = e.map_or("ok".to_owned(), |e| e.kind().as_str().to_owned());
+            self.0
+                .lock()
+                .unwrap()
+                .push(format!("end {} {what}", calls.len()));
+        }
+    }
+
+    /// A node that accepts connections and never answers.
+    fn silent_node() -> (std::net::TcpListener, u16) {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        (l, port)
+    }
+
+    #[test]
+    fn issue22_10_overall_timeout_bounds_every_request() {
+        let (_l, port) = silent_node();
+        let cfg = RpcConfig {
+            timeout: Duration::from_secs(30),
+            ..RpcConfig::default()
+        };
+        let mut c = RpcClient::new(&format!("127.0.0.1:{port}"), cfg).unwrap();
+        let seen = Arc::new(Count::default());
+        c.set_observer(seen.clone());
+        c.set_overall_timeout(Duration::from_secs(1));
+        let e = c.call("scantxoutset", json!(["start", []])).unwrap_err();
+        assert!(matches!(e, Error::Timeout { seconds: 1, .. }), "{e:?}");
+        // Spent: the next request is not even started.
+        let e = c.batch(&[("a", json!([])), ("b", json!([]))]).unwrap_err();
+        assert!(matches!(e, Error::Timeout { seconds: 1, .. }), "{e:?}");
+        let log = seen.0.lock().unwrap().clone();
+        assert_eq!(log, ["start scantxoutset", "end 1 timeout"]);
+    }
+
+    #[test]
+    fn issue21_18_observer_sees_calls_and_batches() {
+        let (l, port) = silent_node();
+        // Answers one batch of two, then one single call.
+        let server = std::thread::spawn(move || {
+            for body in [
+                r#"[{"jsonrpc":"2.0","id":1,"result":"0x1"},{"jsonrpc":"2.0","id":2,"result":"0x2"}]"#,
+                r#"{"jsonrpc":"2.0","id":3,"result":"0x3"}"#,
+            ] {
+                let (mut s, _) = l.accept().unwrap();
+                let mut buf = [0u8; 4096];
+                let _ = std::io::Read::read(&mut s, &mut buf).unwrap();
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                std::io::Write::write_all(&mut s, resp.as_bytes()).unwrap();
+            }
+        });
+        let mut c =
+            RpcClient::new(&format!("http://127.0.0.1:{port}"), RpcConfig::default()).unwrap();
+        let seen = Arc::new(Count::default());
+        c.set_observer(seen.clone());
+        let r = c
+            .batch(&[("eth_chainId", json!([])), ("eth_gasPrice", json!([]))])
+            .unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(c.call("eth_blockNumber", json!([])).unwrap(), json!("0x3"));
+        server.join().unwrap();
+        let log = seen.0.lock().unwrap().clone();
+        assert_eq!(
+            log,
+            [
+                "start eth_chainId,eth_gasPrice",
+                "end 2 ok",
+                "start eth_blockNumber",
+                "end 1 ok"
+            ]
+        );
     }
 
     #[test]
