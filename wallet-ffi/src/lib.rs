@@ -26,6 +26,8 @@
 
 mod boundary;
 mod status;
+// The UniFFI interface (Kotlin, Swift, Python), next to the C ABI.
+pub mod bindings;
 // In this order in the generated header.
 pub mod keystore;
 pub mod memory;
@@ -42,3 +44,5 @@ pub use status::WalletStatus;
 
 #[cfg(test)]
 mod tests;
+
+uniffi::setup_scaffolding!("wallet");
