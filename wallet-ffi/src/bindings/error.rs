@@ -151,6 +151,31 @@ wallet_error! {
     Internal;
 }
 
+// The fields again as methods, for code that holds the exception's common
+// type (Kotlin's `WalletException`, Swift's `WalletError`); in Python the
+// fields of the instance shadow them (`e.kind` is the string).
+#[uniffi::export]
+impl WalletError {
+    /// The stable kind name (`wrong_password`, …), whatever the variant.
+    #[uniffi::method(name = "kind")]
+    pub fn kind_name(&self) -> String {
+        self.kind().to_owned()
+    }
+
+    /// The sentence saying what was wrong and what to do, whatever the
+    /// variant.
+    #[uniffi::method(name = "reason")]
+    pub fn reason_text(&self) -> String {
+        self.to_string()
+    }
+
+    /// The structured facts, whatever the variant.
+    #[uniffi::method(name = "details")]
+    pub fn details_record(&self) -> ErrorDetails {
+        self.details().clone()
+    }
+}
+
 impl From<wallet_core::Error> for WalletError {
     fn from(e: wallet_core::Error) -> Self {
         let d = e.details();
