@@ -140,7 +140,7 @@ fun eip1559(exp: Properties, w: UnlockedWallet) {
     val signed = w.signEthTx(req)
     expectEqual(exp["eip1559.raw"], signed.raw, "raw")
     expectEqual(exp["eip1559.hash"], signed.hash, "hash")
-    expectEqual(exp["eip1559.from"], signed.from, "from")
+    expectEqual(exp["eip1559.from"], signed.sender, "sender")
     expectEqual(2.toUByte(), signed.txType, "type")
     // Four threads sign with one wallet at once (RFC 6979: the same bytes).
     val pool = Executors.newFixedThreadPool(4)

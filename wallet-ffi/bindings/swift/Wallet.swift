@@ -4770,9 +4770,9 @@ public struct SignedEthTx: Equatable, Hashable {
      */
     public let hash: String
     /**
-     * The sender, EIP-55.
+     * The sender, EIP-55 (`from` in the JSON views; a keyword in Python).
      */
-    public let from: String
+    public let sender: String
     /**
      * The recipient (null: a contract creation).
      */
@@ -4840,8 +4840,8 @@ public struct SignedEthTx: Equatable, Hashable {
          * Its hash, 0x-hex.
          */hash: String, 
         /**
-         * The sender, EIP-55.
-         */from: String, 
+         * The sender, EIP-55 (`from` in the JSON views; a keyword in Python).
+         */sender: String, 
         /**
          * The recipient (null: a contract creation).
          */to: String?, 
@@ -4886,7 +4886,7 @@ public struct SignedEthTx: Equatable, Hashable {
          */s: String) {
         self.raw = raw
         self.hash = hash
-        self.from = from
+        self.sender = sender
         self.to = to
         self.txType = txType
         self.chainId = chainId
@@ -4921,7 +4921,7 @@ public struct FfiConverterTypeSignedEthTx: FfiConverterRustBuffer {
             try SignedEthTx(
                 raw: FfiConverterString.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf), 
-                from: FfiConverterString.read(from: &buf), 
+                sender: FfiConverterString.read(from: &buf), 
                 to: FfiConverterOptionString.read(from: &buf), 
                 txType: FfiConverterUInt8.read(from: &buf), 
                 chainId: FfiConverterOptionUInt64.read(from: &buf), 
@@ -4942,7 +4942,7 @@ public struct FfiConverterTypeSignedEthTx: FfiConverterRustBuffer {
     public static func write(_ value: SignedEthTx, into buf: inout [UInt8]) {
         FfiConverterString.write(value.raw, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
-        FfiConverterString.write(value.from, into: &buf)
+        FfiConverterString.write(value.sender, into: &buf)
         FfiConverterOptionString.write(value.to, into: &buf)
         FfiConverterUInt8.write(value.txType, into: &buf)
         FfiConverterOptionUInt64.write(value.chainId, into: &buf)

@@ -278,8 +278,8 @@ pub struct SignedEthTx {
     pub raw: String,
     /// Its hash, 0x-hex.
     pub hash: String,
-    /// The sender, EIP-55.
-    pub from: String,
+    /// The sender, EIP-55 (`from` in the JSON views; a keyword in Python).
+    pub sender: String,
     /// The recipient (null: a contract creation).
     pub to: Option<String>,
     /// The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559.
@@ -315,7 +315,7 @@ impl From<report::SignedEthTx> for SignedEthTx {
         Self {
             raw: t.raw,
             hash: t.hash,
-            from: t.from,
+            sender: t.from,
             to: t.to,
             tx_type: t.tx_type,
             chain_id: t.chain_id,

@@ -6243,9 +6243,9 @@ data class SignedEthTx (
     val `hash`: kotlin.String
     , 
     /**
-     * The sender, EIP-55.
+     * The sender, EIP-55 (`from` in the JSON views; a keyword in Python).
      */
-    val `from`: kotlin.String
+    val `sender`: kotlin.String
     , 
     /**
      * The recipient (null: a contract creation).
@@ -6355,7 +6355,7 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
     override fun allocationSize(value: SignedEthTx) = (
             FfiConverterString.allocationSize(value.`raw`) +
             FfiConverterString.allocationSize(value.`hash`) +
-            FfiConverterString.allocationSize(value.`from`) +
+            FfiConverterString.allocationSize(value.`sender`) +
             FfiConverterOptionalString.allocationSize(value.`to`) +
             FfiConverterUByte.allocationSize(value.`txType`) +
             FfiConverterOptionalULong.allocationSize(value.`chainId`) +
@@ -6375,7 +6375,7 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
     override fun write(value: SignedEthTx, buf: ByteBuffer) {
             FfiConverterString.write(value.`raw`, buf)
             FfiConverterString.write(value.`hash`, buf)
-            FfiConverterString.write(value.`from`, buf)
+            FfiConverterString.write(value.`sender`, buf)
             FfiConverterOptionalString.write(value.`to`, buf)
             FfiConverterUByte.write(value.`txType`, buf)
             FfiConverterOptionalULong.write(value.`chainId`, buf)

@@ -5298,10 +5298,10 @@ class SignedEthTx:
     """
     A signed Ethereum transaction, every field decoded.
 """
-    def __init__(self, *, raw:str, hash:str, _from:str, to:typing.Optional[str], tx_type:int, chain_id:typing.Optional[int], nonce:int, gas:int, value:str, data:str, gas_price:typing.Optional[str], max_fee_per_gas:typing.Optional[str], max_priority_fee_per_gas:typing.Optional[str], access_list:typing.Optional[str], v:int, r:str, s:str):
+    def __init__(self, *, raw:str, hash:str, sender:str, to:typing.Optional[str], tx_type:int, chain_id:typing.Optional[int], nonce:int, gas:int, value:str, data:str, gas_price:typing.Optional[str], max_fee_per_gas:typing.Optional[str], max_priority_fee_per_gas:typing.Optional[str], access_list:typing.Optional[str], v:int, r:str, s:str):
         self.raw = raw
         self.hash = hash
-        self._from = _from
+        self.sender = sender
         self.to = to
         self.tx_type = tx_type
         self.chain_id = chain_id
@@ -5321,13 +5321,13 @@ class SignedEthTx:
 
     
     def __str__(self):
-        return "SignedEthTx(raw={}, hash={}, _from={}, to={}, tx_type={}, chain_id={}, nonce={}, gas={}, value={}, data={}, gas_price={}, max_fee_per_gas={}, max_priority_fee_per_gas={}, access_list={}, v={}, r={}, s={})".format(self.raw, self.hash, self._from, self.to, self.tx_type, self.chain_id, self.nonce, self.gas, self.value, self.data, self.gas_price, self.max_fee_per_gas, self.max_priority_fee_per_gas, self.access_list, self.v, self.r, self.s)
+        return "SignedEthTx(raw={}, hash={}, sender={}, to={}, tx_type={}, chain_id={}, nonce={}, gas={}, value={}, data={}, gas_price={}, max_fee_per_gas={}, max_priority_fee_per_gas={}, access_list={}, v={}, r={}, s={})".format(self.raw, self.hash, self.sender, self.to, self.tx_type, self.chain_id, self.nonce, self.gas, self.value, self.data, self.gas_price, self.max_fee_per_gas, self.max_priority_fee_per_gas, self.access_list, self.v, self.r, self.s)
     def __eq__(self, other):
         if self.raw != other.raw:
             return False
         if self.hash != other.hash:
             return False
-        if self._from != other._from:
+        if self.sender != other.sender:
             return False
         if self.to != other.to:
             return False
@@ -5365,7 +5365,7 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
         return SignedEthTx(
             raw=_UniffiFfiConverterString.read(buf),
             hash=_UniffiFfiConverterString.read(buf),
-            _from=_UniffiFfiConverterString.read(buf),
+            sender=_UniffiFfiConverterString.read(buf),
             to=_UniffiFfiConverterOptionalString.read(buf),
             tx_type=_UniffiFfiConverterUInt8.read(buf),
             chain_id=_UniffiFfiConverterOptionalUInt64.read(buf),
@@ -5386,7 +5386,7 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
     def check_lower(value):
         _UniffiFfiConverterString.check_lower(value.raw)
         _UniffiFfiConverterString.check_lower(value.hash)
-        _UniffiFfiConverterString.check_lower(value._from)
+        _UniffiFfiConverterString.check_lower(value.sender)
         _UniffiFfiConverterOptionalString.check_lower(value.to)
         _UniffiFfiConverterUInt8.check_lower(value.tx_type)
         _UniffiFfiConverterOptionalUInt64.check_lower(value.chain_id)
@@ -5406,7 +5406,7 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
     def write(value, buf):
         _UniffiFfiConverterString.write(value.raw, buf)
         _UniffiFfiConverterString.write(value.hash, buf)
-        _UniffiFfiConverterString.write(value._from, buf)
+        _UniffiFfiConverterString.write(value.sender, buf)
         _UniffiFfiConverterOptionalString.write(value.to, buf)
         _UniffiFfiConverterUInt8.write(value.tx_type, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.chain_id, buf)
