@@ -145,6 +145,91 @@ fn every_exported_item_is_documented_in_the_bindings() {
     }
 }
 
+/// The C program the Swift bindings' start-up amounts to: the contract
+/// version and every checksum `Wallet.swift` checks before its first call,
+/// and the address of every function `walletFFI.h` declares.
+fn swift_startup_in_c() -> String {
+    let swift = std::fs::read_to_string(committed().join("swift/Wallet.swift")).unwrap();
+    let header = std::fs::read_to_string(committed().join("swift/walletFFI.h")).unwrap();
+    let number_after = |text: &str, marker: &str| {
+        let rest = &text[text.find(marker).unwrap() + marker.len()..];
+        rest.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+    };
+    let mut c = String::from(
+        "#include <stdio.h>\n#include \"walletFFI.h\"\nint main(void) {\n  int bad = 0;\n",
+    );
+    let version = number_after(&swift, "let bindings_contract_version = ");
+    c += &format!("  if (ffi_wallet_uniffi_contract_version() != {version}) {{ puts(\"contract\"); bad++; }}\n");
+    let mut checks = 0;
+    for (at, _) in swift.match_indices("if (uniffi_wallet_checksum_") {
+        let call = &swift[at + 4..];
+        let name = &call[..call.find('(').unwrap()];
+        let want = number_after(call, "() != ");
+        c += &format!("  if ({name}() != {want}) {{ puts(\"{name}\"); bad++; }}\n");
+        checks += 1;
+    }
+    let mut declared = Vec::new();
+    for line in header.lines() {
+        let Some(open) = line.find('(') else { continue };
+        let name = line[..open].rsplit([' ', '*']).next().unwrap();
+        if (name.starts_with("uniffi_wallet_") || name.starts_with("ffi_wallet_"))
+            && !line.starts_with(' ')
+        {
+            declared.push(format!("(void *)&{name}"));
+        }
+    }
+    assert!(
+        checks > 40 && declared.len() > 100,
+        "{checks} checksums, {} functions",
+        declared.len()
+    );
+    c += &format!("  void *fns[] = {{ {} }};\n", declared.join(", "));
+    c += &format!("  printf(\"SWIFT_STARTUP checksums={checks} functions=%zu bad=%d\\n\", sizeof fns / sizeof *fns, bad);\n  return bad;\n}}\n");
+    c
+}
+
+#[test]
+fn swift_ffi_module_links_and_its_checksums_match_the_library() {
+    if Command::new("gcc").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("WALLET_REQUIRE_DEVNET").is_none(),
+            "gcc is missing"
+        );
+        eprintln!("SKIPPED: gcc not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("swift_startup.c");
+    std::fs::write(&src, swift_startup_in_c()).unwrap();
+    let exe = dir.path().join("swift_startup");
+    // Clang's nullability qualifiers, which gcc does not know, mean nothing to C.
+    let (ok, out) = run(Command::new("gcc")
+        .args([
+            "-std=c11",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-D_Nullable=",
+            "-D_Nonnull=",
+        ])
+        .arg("-I")
+        .arg(committed().join("swift"))
+        .arg(&src)
+        .arg(format!("-L{}", lib_dir().display()))
+        .arg(format!("-Wl,-rpath,{}", lib_dir().display()))
+        .args(["-lwallet", "-o"])
+        .arg(&exe));
+    assert!(
+        ok,
+        "walletFFI.h does not compile or link against libwallet:\n{out}"
+    );
+    let (ok, out) = run(&mut Command::new(&exe));
+    println!("{out}");
+    assert!(ok && out.contains("bad=0"), "{out}");
+}
+
 /// The values the Kotlin and Python programs compare with: wallet-core's own
 /// results for the same inputs (addresses, an EIP-1559 signature) and the
 /// BIP174 signer vector, as `key=value` lines.
