@@ -145,6 +145,40 @@ fn every_exported_item_is_documented_in_the_bindings() {
     }
 }
 
+/// The `[name]` table of a manifest, as text (up to the next table).
+fn manifest_table(manifest: &str, name: &str) -> String {
+    let header = format!("\n[{name}]\n");
+    let Some(at) = manifest.find(&header) else {
+        return String::new();
+    };
+    let body = &manifest[at + header.len()..];
+    body[..body.find("\n[").unwrap_or(body.len())].to_owned()
+}
+
+#[test]
+fn the_generator_is_not_in_the_shipped_library() {
+    // The library's own dependencies name neither the generator nor a
+    // `uniffi` feature that pulls it in (`bindgen`, `cli`, `build`, or
+    // `cargo-metadata`); only the tests reach wallet-bindgen.
+    let ffi = std::fs::read_to_string(root().join("wallet-ffi/Cargo.toml")).unwrap();
+    let deps = manifest_table(&ffi, "dependencies");
+    assert!(deps.contains("uniffi.workspace = true"), "{deps}");
+    assert!(!deps.contains("bindgen"), "{deps}");
+    assert!(manifest_table(&ffi, "dev-dependencies").contains("wallet-bindgen"));
+    let ws = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let uniffi = manifest_table(&ws, "workspace.dependencies")
+        .lines()
+        .find(|l| l.starts_with("uniffi ="))
+        .unwrap()
+        .to_owned();
+    assert!(uniffi.contains("default-features = false"), "{uniffi}");
+    for feature in ["\"bindgen\"", "\"cli\"", "\"build\"", "\"cargo-metadata\""] {
+        assert!(!uniffi.contains(feature), "{uniffi}");
+    }
+    let bindgen = std::fs::read_to_string(root().join("wallet-bindgen/Cargo.toml")).unwrap();
+    assert!(bindgen.contains("publish = false"));
+}
+
 /// The C program the Swift bindings' start-up amounts to: the contract
 /// version and every checksum `Wallet.swift` checks before its first call,
 /// and the address of every function `walletFFI.h` declares.
