@@ -126,7 +126,7 @@ fun keystoreRoundTrip(dir: String) {
 
 fun devWallet(ks: Keystore): UnlockedWallet {
     if (ks.list().wallets.none { it.name == "dev" }) {
-        ks.importWallet("dev", ImportSource.Mnemonic(ANVIL), "pw", FAST)
+        ks.importMnemonic("dev", ANVIL, "pw", kdf = FAST)
     }
     return ks.unlock("dev", "pw", allowWeakKdf = true)
 }
@@ -153,7 +153,7 @@ fun eip1559(exp: Properties, w: UnlockedWallet) {
 }
 
 fun psbt(exp: Properties, ks: Keystore) {
-    ks.importWallet("bip174", ImportSource.Xprv(BIP174_TPRV), "pw", FAST)
+    ks.importKey("bip174", ImportFormat.XPRV, BIP174_TPRV, "pw", FAST)
     ks.unlock("bip174", "pw", allowWeakKdf = true).use { w ->
         val psbt = exp.getProperty("psbt.unsigned")
         val partly = w.signPsbt(psbt, Chain.BITCOIN, Network.TESTNET)

@@ -16,7 +16,8 @@ use anyhow::{bail, Context, Result};
 use camino::{Utf8Path, Utf8PathBuf};
 use std::path::{Path, PathBuf};
 use uniffi_bindgen::bindings::{GenerateOptions, TargetLanguage};
-use uniffi_bindgen::interface::ComponentInterface;
+/// UniFFI's view of an interface, for tests that inspect it.
+pub use uniffi_bindgen::interface::{Argument, AsType, ComponentInterface, Type};
 use uniffi_bindgen::{BindgenLoader, BindgenPaths, BindgenPathsLayer, GlobalConfig};
 
 /// The languages generated, each into the subdirectory of the same name.

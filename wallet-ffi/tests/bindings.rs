@@ -145,6 +145,74 @@ fn every_exported_item_is_documented_in_the_bindings() {
     }
 }
 
+#[test]
+fn secrets_cross_only_as_top_level_arguments() {
+    // A top-level string argument is moved into the library without a copy
+    // (and wiped there); one inside a record, enum, option or list is copied
+    // out of a buffer UniFFI frees without wiping. So `Secret` appears only
+    // as an argument of its own, and is never returned.
+    use wallet_bindgen::{AsType, Type};
+    let ci = wallet_bindgen::interface(&library()).unwrap();
+    let secret = |t: &Type| matches!(t, Type::Custom { name, .. } if name == "Secret");
+    let nested = |t: &Type| t.iter_nested_types().any(secret);
+    let mut args = 0;
+    let mut check_args = |what: &str, list: Vec<&wallet_bindgen::Argument>| {
+        for a in list {
+            assert!(
+                !nested(&a.as_type()),
+                "{what}: argument {} nests a Secret",
+                a.name()
+            );
+            args += usize::from(secret(&a.as_type()));
+        }
+    };
+    for f in ci.function_definitions() {
+        check_args(f.name(), f.arguments());
+        assert!(
+            !f.return_type().is_some_and(|t| t.iter_types().any(secret)),
+            "{}",
+            f.name()
+        );
+    }
+    for o in ci.object_definitions() {
+        for c in o.constructors() {
+            check_args(c.name(), c.arguments());
+        }
+        for m in o.methods() {
+            check_args(m.name(), m.arguments());
+            assert!(
+                !m.return_type().is_some_and(|t| t.iter_types().any(secret)),
+                "{}",
+                m.name()
+            );
+        }
+    }
+    assert!(args >= 20, "only {args} Secret arguments");
+    for r in ci.record_definitions() {
+        for f in r.fields() {
+            assert!(
+                !f.as_type().iter_types().any(secret),
+                "{}.{} is a Secret",
+                r.name(),
+                f.name()
+            );
+        }
+    }
+    for e in ci.enum_definitions() {
+        for v in e.variants() {
+            for f in v.fields() {
+                let t = f.as_type();
+                assert!(
+                    !t.iter_types().any(secret),
+                    "{}.{} has a Secret",
+                    e.name(),
+                    v.name()
+                );
+            }
+        }
+    }
+}
+
 /// The `[name]` table of a manifest, as text (up to the next table).
 fn manifest_table(manifest: &str, name: &str) -> String {
     let header = format!("\n[{name}]\n");

@@ -56,7 +56,7 @@ def keystore(tmp_path):
 @pytest.fixture
 def dev(keystore):
     """The anvil dev mnemonic as an unlocked wallet."""
-    keystore.import_wallet("dev", wallet.ImportSource.MNEMONIC(phrase=ANVIL), "pw", FAST)
+    keystore.import_mnemonic("dev", ANVIL, "pw", kdf=FAST)
     return keystore.unlock("dev", "pw", allow_weak_kdf=True)
 
 

@@ -72,16 +72,16 @@ def test_import_every_kind(keystore, vectors, tmp_path):
     pem_dir = pathlib.Path(os.environ["WALLET_VECTORS"]).parent / "fixtures" / "pem"
     v3 = vectors("keystore_v3.json")["vectors"][0]
     wif = vectors("wif.json")["valid"][0]
-    sources = {
-        "m": W.ImportSource.MNEMONIC(phrase=ABANDON, language=W.Language.ENGLISH, passphrase="TREZOR"),
-        "x": W.ImportSource.XPRV(xprv=vectors("bip39_english.json")["vectors"][0]["xprv"]),
-        "w": W.ImportSource.WIF(wif=wif["WIF"]),
-        "h": W.ImportSource.PRIVATE_KEY_HEX(hex=(pem_dir / "openssl_key.hex").read_text().strip()),
-        "p": W.ImportSource.PEM(pem=(pem_dir / "openssl_sec1.pem").read_text()),
-        "e": W.ImportSource.ETH_KEYSTORE(json=json.dumps(v3["json"]), password=v3["password"]),
+    keystore.import_mnemonic("m", ABANDON, "pw", language=W.Language.ENGLISH, passphrase="TREZOR", kdf=FAST)
+    keys = {
+        "x": (W.ImportFormat.XPRV, vectors("bip39_english.json")["vectors"][0]["xprv"]),
+        "w": (W.ImportFormat.WIF, wif["WIF"]),
+        "h": (W.ImportFormat.PRIVATE_KEY_HEX, (pem_dir / "openssl_key.hex").read_text().strip()),
+        "p": (W.ImportFormat.PEM, (pem_dir / "openssl_sec1.pem").read_text()),
     }
-    for name, source in sources.items():
-        keystore.import_wallet(name, source, "pw", FAST)
+    for name, (form, text) in keys.items():
+        keystore.import_key(name, form, text, "pw", FAST)
+    keystore.import_eth_keystore("e", json.dumps(v3["json"]), v3["password"], "pw", FAST)
     kinds = {w.name: w.kind for w in keystore.list().wallets}
     assert kinds == {"e": "private-key", "h": "private-key", "m": "mnemonic", "p": "private-key",
                      "w": "private-key", "x": "xprv"}
@@ -95,9 +95,9 @@ def test_import_every_kind(keystore, vectors, tmp_path):
     w = keystore.unlock("w", "pw", allow_weak_kdf=True)
     assert w.export_key(W.KeyForm.WIF).secret.reveal() == wif["WIF"]
     with pytest.raises(W.WalletError.WrongPassword):
-        keystore.import_wallet("e2", W.ImportSource.ETH_KEYSTORE(json=json.dumps(v3["json"])), "pw", FAST)
+        keystore.import_eth_keystore("e2", json.dumps(v3["json"]), "not it", "pw", FAST)
     with pytest.raises(W.WalletError.InvalidMnemonic):
-        keystore.import_wallet("bad", W.ImportSource.MNEMONIC(phrase="not a phrase"), "pw", FAST)
+        keystore.import_mnemonic("bad", "not a phrase", "pw", kdf=FAST)
 
 
 def test_exports_round_trip(keystore, dev):
@@ -107,14 +107,13 @@ def test_exports_round_trip(keystore, dev):
     for form in (W.KeyForm.SEC1_PEM, W.KeyForm.PKCS8_PEM):
         pem = dev.export_key(form, single).secret.reveal()
         assert pem.startswith("-----BEGIN")
-        keystore.import_wallet(f"pem-{form.name}", W.ImportSource.PEM(pem=pem), "pw", FAST)
+        keystore.import_key(f"pem-{form.name}", W.ImportFormat.PEM, pem, "pw", FAST)
         assert keystore.summary(f"pem-{form.name}").addresses["eth"] == hex_key.address
     doc = dev.export_eth_keystore("export pw", single)
-    keystore.import_wallet("v3", W.ImportSource.ETH_KEYSTORE(json=doc.json.reveal(), password="export pw"),
-                           "pw", FAST)
+    keystore.import_eth_keystore("v3", doc.json.reveal(), "export pw", "pw", FAST)
     assert keystore.summary("v3").addresses["eth"] == doc.address == hex_key.address
     xprv = dev.export_xprv().secret.reveal()
-    keystore.import_wallet("x", W.ImportSource.XPRV(xprv=xprv), "pw", FAST)
+    keystore.import_key("x", W.ImportFormat.XPRV, xprv, "pw", FAST)
     assert keystore.summary("x").fingerprint == dev.summary().fingerprint
     with pytest.raises(W.WalletError.InvalidInput):
         dev.export_eth_keystore("", single)
@@ -133,7 +132,7 @@ def test_xpubs(keystore, dev, expected):
 
 
 def test_one_keystore_from_many_threads(keystore):
-    keystore.import_wallet("dev", W.ImportSource.MNEMONIC(phrase=ANVIL), "pw", FAST)
+    keystore.import_mnemonic("dev", ANVIL, "pw", kdf=FAST)
     want = keystore.addresses("dev", W.Selection(count=5))
     errors = []
 

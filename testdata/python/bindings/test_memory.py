@@ -21,7 +21,7 @@ def test_derive_and_sign_do_not_leak(keystore):
     # Short paths and a single-key wallet keep the crypto cheap: what is
     # measured is what crosses the boundary (records, strings, bytes, errors).
     sel = W.Selection(chain=W.Chain.ETHEREUM, path="m/0/7")
-    keystore.import_wallet("k", W.ImportSource.PRIVATE_KEY_HEX(hex="46" * 32), "pw", FAST)
+    keystore.import_key("k", W.ImportFormat.PRIVATE_KEY_HEX, "46" * 32, "pw", FAST)
     signer = keystore.unlock("k", "pw", allow_weak_kdf=True)
 
     def rounds(n):

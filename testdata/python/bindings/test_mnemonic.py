@@ -50,8 +50,7 @@ def test_bip39_vectors_with_passphrase(vectors, keystore):
     """The master key of each vector's phrase and passphrase is the vector's."""
     v = vectors("bip39_english.json")
     for i, case in enumerate(v["vectors"][:6]):
-        source = W.ImportSource.MNEMONIC(phrase=case["mnemonic"], passphrase=v["passphrase"])
-        keystore.import_wallet(f"v{i}", source, "pw", FAST)
+        keystore.import_mnemonic(f"v{i}", case["mnemonic"], "pw", passphrase=v["passphrase"], kdf=FAST)
         w = keystore.unlock(f"v{i}", "pw", allow_weak_kdf=True)
         assert w.export_xprv().secret.reveal() == case["xprv"]
         exported = w.export_mnemonic()

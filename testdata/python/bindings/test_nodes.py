@@ -63,8 +63,7 @@ def ltc_regtest(count=1):
 def test_litecoin_balance_psbt_broadcast_and_send(keystore, dev, litecoind):
     url, user, password = litecoind
     rpc = Rpc(url, user, password)
-    node = W.BitcoinNode(url, W.NodeAuth.USER_PASSWORD(user=user, password=password),
-                         W.Chain.LITECOIN, W.Network.REGTEST)
+    node = W.BitcoinNode.with_password(url, user, password, W.Chain.LITECOIN, W.Network.REGTEST)
     ours = keystore.addresses("dev", ltc_regtest(2), password="pw", allow_weak_kdf=True).addresses
     assert ours[0].address.startswith("rltc1")
     sink = W.Mnemonic(ABANDON).addresses(selection=ltc_regtest()).addresses[0].address
@@ -97,14 +96,23 @@ def test_litecoin_balance_psbt_broadcast_and_send(keystore, dev, litecoind):
 
 
 
-def test_bitcoin_node_refusals(litecoind, expected):
-    url, user, _ = litecoind
-    bad = W.BitcoinNode(url, W.NodeAuth.USER_PASSWORD(user=user, password="nope"),
-                        W.Chain.LITECOIN, W.Network.REGTEST)
+def test_bitcoin_node_refusals(litecoind, expected, tmp_path):
+    url, user, password = litecoind
+    cookie = tmp_path / "cookie"
+    cookie.write_text(f"{user}:{password}")
+    by_cookie = W.BitcoinNode.with_cookie_file(url, str(cookie), W.Chain.LITECOIN, W.Network.REGTEST)
+    # Past the credentials, the node refuses a transaction whose inputs it has never seen.
+    with pytest.raises(W.WalletError) as info:
+        by_cookie.broadcast(expected["psbt.final"])
+    assert info.value.kind in ("rejected", "node_error"), info.value
+    cookie.write_text("no colon here")
+    with pytest.raises(W.WalletError.InvalidInput):
+        W.BitcoinNode.with_cookie_file(url, str(cookie), W.Chain.LITECOIN, W.Network.REGTEST)
+    bad = W.BitcoinNode.with_password(url, user, "nope", W.Chain.LITECOIN, W.Network.REGTEST)
     with pytest.raises(W.WalletError.AuthFailed) as info:
         bad.broadcast(expected["psbt.final"])
     assert info.value.kind == "auth_failed"
     with pytest.raises(W.WalletError.InvalidInput):
         bad.broadcast("not hex")
     with pytest.raises(W.WalletError.InvalidInput):
-        W.BitcoinNode(url, W.NodeAuth.NONE(), W.Chain.ETHEREUM, W.Network.MAINNET)
+        W.BitcoinNode(url, W.Chain.ETHEREUM, W.Network.MAINNET)

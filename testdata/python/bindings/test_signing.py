@@ -16,7 +16,7 @@ EIP1559 = W.EthTxRequest(to="0x3535353535353535353535353535353535353535", value=
 
 
 def key_wallet(keystore, name, hex_key):
-    keystore.import_wallet(name, W.ImportSource.PRIVATE_KEY_HEX(hex=hex_key.removeprefix("0x")), "pw", FAST)
+    keystore.import_key(name, W.ImportFormat.PRIVATE_KEY_HEX, hex_key.removeprefix("0x"), "pw", FAST)
     return keystore.unlock(name, "pw", allow_weak_kdf=True)
 
 
@@ -85,7 +85,7 @@ def test_bip137_message(dev):
 
 
 def test_psbt_bip174_signer_vector(keystore, expected):
-    keystore.import_wallet("bip174", W.ImportSource.XPRV(xprv=BIP174_TPRV), "pw", FAST)
+    keystore.import_key("bip174", W.ImportFormat.XPRV, BIP174_TPRV, "pw", FAST)
     w = keystore.unlock("bip174", "pw", allow_weak_kdf=True)
     partly = w.sign_psbt(expected["psbt.unsigned"], W.Chain.BITCOIN, W.Network.TESTNET)
     assert partly.signed == 2 and partly.psbt.startswith("cHNidP8") and not partly.complete

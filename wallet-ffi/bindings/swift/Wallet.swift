@@ -699,16 +699,16 @@ open class BitcoinNode: BitcoinNodeProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_wallet_fn_clone_bitcoinnode(self.handle, $0) }
     }
     /**
-     * The node at `url` serving `chain` on `network`, with `auth`; each
-     * request gives up after `timeout_ms` (100 ms to 1 h).
+     * The node at `url` serving `chain` on `network`, without credentials
+     * (or with them in the URL); each request gives up after `timeout_ms`
+     * (100 ms to 1 h).
      */
-public convenience init(url: String, auth: NodeAuth, chain: Chain, network: Network, timeoutMs: UInt32 = UInt32(30000))throws  {
+public convenience init(url: String, chain: Chain, network: Network, timeoutMs: UInt32 = UInt32(30000))throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_constructor_bitcoinnode_new(
         FfiConverterString.lower(url),
-        FfiConverterTypeNodeAuth_lower(auth),
         FfiConverterTypeChain_lower(chain),
         FfiConverterTypeNetwork_lower(network),
         FfiConverterUInt32.lower(timeoutMs),uniffiCallStatus
@@ -726,6 +726,40 @@ public convenience init(url: String, auth: NodeAuth, chain: Chain, network: Netw
         try! rustCall { uniffi_wallet_fn_free_bitcoinnode(handle, $0) }
     }
 
+    
+    /**
+     * The node at `url` with the credentials of its cookie file
+     * (`__cookie__:password`, read now).
+     */
+public static func withCookieFile(url: String, cookieFile: String, chain: Chain, network: Network, timeoutMs: UInt32 = UInt32(30000))throws  -> BitcoinNode  {
+    return try  FfiConverterTypeBitcoinNode_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
+        uniffiCallStatus in
+    uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file(
+        FfiConverterString.lower(url),
+        FfiConverterString.lower(cookieFile),
+        FfiConverterTypeChain_lower(chain),
+        FfiConverterTypeNetwork_lower(network),
+        FfiConverterUInt32.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The node at `url` with the RPC `user` and `password`.
+     */
+public static func withPassword(url: String, user: String, password: Secret, chain: Chain, network: Network, timeoutMs: UInt32 = UInt32(30000))throws  -> BitcoinNode  {
+    return try  FfiConverterTypeBitcoinNode_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
+        uniffiCallStatus in
+    uniffi_wallet_fn_constructor_bitcoinnode_with_password(
+        FfiConverterString.lower(url),
+        FfiConverterString.lower(user),
+        FfiConverterTypeSecret_lower(password),
+        FfiConverterTypeChain_lower(chain),
+        FfiConverterTypeNetwork_lower(network),
+        FfiConverterUInt32.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
     
 
     
@@ -964,17 +998,18 @@ public protocol KeystoreProtocol: AnyObject, Sendable {
     /**
      * The addresses of wallet `name` that `selection` names (default chain
      * Bitcoin): from the stored account xpubs without a password; other
-     * selections (hardened paths, other accounts) need `password`.
-     * `allow_weak_kdf` accepts a file below the KDF floor.
+     * selections (hardened paths, other accounts) need `password` (empty:
+     * none given). `allow_weak_kdf` accepts a file below the KDF floor.
      */
-    func addresses(name: String, selection: Selection, password: Secret?, allowWeakKdf: Bool) throws  -> AddressList
+    func addresses(name: String, selection: Selection, password: Secret, allowWeakKdf: Bool) throws  -> AddressList
     
     /**
      * The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
      * network (scanning `gap` addresses per keychain and type): from the
-     * stored xpubs when they cover the network, else with `password`.
+     * stored xpubs when they cover the network, else with `password`
+     * (empty: none given).
      */
-    func btcBalance(name: String, node: BitcoinNode, gap: UInt32, password: Secret?, allowWeakKdf: Bool) throws  -> BtcBalance
+    func btcBalance(name: String, node: BitcoinNode, gap: UInt32, password: Secret, allowWeakKdf: Bool) throws  -> BtcBalance
     
     /**
      * Re-encrypts wallet `name` under `new_password` with `kdf`'s cost; the
@@ -984,10 +1019,11 @@ public protocol KeystoreProtocol: AnyObject, Sendable {
     
     /**
      * Creates wallet `name`: a fresh mnemonic of `words` words in
-     * `language` (null: English) with the BIP39 `passphrase`, encrypted
-     * under `password`. The result carries the phrase, to show once.
+     * `language` (null: English) with the BIP39 `passphrase` (empty: none),
+     * encrypted under `password`. The result carries the phrase, to show
+     * once.
      */
-    func create(name: String, password: Secret, words: UInt32, language: Language?, passphrase: Secret?, kdf: KdfOptions) throws  -> CreatedWallet
+    func create(name: String, password: Secret, words: UInt32, language: Language?, passphrase: Secret, kdf: KdfOptions) throws  -> CreatedWallet
     
     /**
      * Deletes wallet `name` (ask the user first: without a backup its
@@ -1006,12 +1042,27 @@ public protocol KeystoreProtocol: AnyObject, Sendable {
      * (`ypub`/`zpub`/`upub`/`vpub`/`Ltub`/`Mtub`) when `slip132`. From the
      * stored data when the account is stored, else with `password`.
      */
-    func exportXpub(name: String, selection: Selection, slip132: Bool, password: Secret?, allowWeakKdf: Bool) throws  -> XpubExport
+    func exportXpub(name: String, selection: Selection, slip132: Bool, password: Secret, allowWeakKdf: Bool) throws  -> XpubExport
     
     /**
-     * Imports `source` as wallet `name`, encrypted under `password`.
+     * Imports the key of an Ethereum V3 keystore file (`json`, opened with
+     * `keystore_password`, which may be empty) as wallet `name`, encrypted
+     * under `password`.
      */
-    func importWallet(name: String, source: ImportSource, password: Secret, kdf: KdfOptions) throws  -> WalletSummary
+    func importEthKeystore(name: String, json: Secret, keystorePassword: Secret, password: Secret, kdf: KdfOptions) throws  -> WalletSummary
+    
+    /**
+     * Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+     * or PEM text) as wallet `name`, encrypted under `password`.
+     */
+    func importKey(name: String, format: ImportFormat, key: Secret, password: Secret, kdf: KdfOptions) throws  -> WalletSummary
+    
+    /**
+     * Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+     * with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+     * under `password`.
+     */
+    func importMnemonic(name: String, phrase: Secret, password: Secret, language: Language?, passphrase: Secret, kdf: KdfOptions) throws  -> WalletSummary
     
     /**
      * The wallets, by name, and the files that could not be read.
@@ -1104,17 +1155,17 @@ public convenience init(dir: String)throws  {
     /**
      * The addresses of wallet `name` that `selection` names (default chain
      * Bitcoin): from the stored account xpubs without a password; other
-     * selections (hardened paths, other accounts) need `password`.
-     * `allow_weak_kdf` accepts a file below the KDF floor.
+     * selections (hardened paths, other accounts) need `password` (empty:
+     * none given). `allow_weak_kdf` accepts a file below the KDF floor.
      */
-open func addresses(name: String, selection: Selection = Selection(), password: Secret? = nil, allowWeakKdf: Bool = false)throws  -> AddressList  {
+open func addresses(name: String, selection: Selection = Selection(), password: Secret = "", allowWeakKdf: Bool = false)throws  -> AddressList  {
     return try  FfiConverterTypeAddressList_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_keystore_addresses(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(name),
         FfiConverterTypeSelection_lower(selection),
-        FfiConverterOptionTypeSecret.lower(password),
+        FfiConverterTypeSecret_lower(password),
         FfiConverterBool.lower(allowWeakKdf),uniffiCallStatus
     )
 })
@@ -1123,9 +1174,10 @@ open func addresses(name: String, selection: Selection = Selection(), password: 
     /**
      * The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
      * network (scanning `gap` addresses per keychain and type): from the
-     * stored xpubs when they cover the network, else with `password`.
+     * stored xpubs when they cover the network, else with `password`
+     * (empty: none given).
      */
-open func btcBalance(name: String, node: BitcoinNode, gap: UInt32 = UInt32(50), password: Secret? = nil, allowWeakKdf: Bool = false)throws  -> BtcBalance  {
+open func btcBalance(name: String, node: BitcoinNode, gap: UInt32 = UInt32(50), password: Secret = "", allowWeakKdf: Bool = false)throws  -> BtcBalance  {
     return try  FfiConverterTypeBtcBalance_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_keystore_btc_balance(
@@ -1133,7 +1185,7 @@ open func btcBalance(name: String, node: BitcoinNode, gap: UInt32 = UInt32(50), 
         FfiConverterString.lower(name),
         FfiConverterTypeBitcoinNode_lower(node),
         FfiConverterUInt32.lower(gap),
-        FfiConverterOptionTypeSecret.lower(password),
+        FfiConverterTypeSecret_lower(password),
         FfiConverterBool.lower(allowWeakKdf),uniffiCallStatus
     )
 })
@@ -1157,10 +1209,11 @@ open func changePassword(name: String, oldPassword: Secret, newPassword: Secret,
     
     /**
      * Creates wallet `name`: a fresh mnemonic of `words` words in
-     * `language` (null: English) with the BIP39 `passphrase`, encrypted
-     * under `password`. The result carries the phrase, to show once.
+     * `language` (null: English) with the BIP39 `passphrase` (empty: none),
+     * encrypted under `password`. The result carries the phrase, to show
+     * once.
      */
-open func create(name: String, password: Secret, words: UInt32 = UInt32(12), language: Language? = nil, passphrase: Secret? = nil, kdf: KdfOptions = KdfOptions())throws  -> CreatedWallet  {
+open func create(name: String, password: Secret, words: UInt32 = UInt32(12), language: Language? = nil, passphrase: Secret = "", kdf: KdfOptions = KdfOptions())throws  -> CreatedWallet  {
     return try  FfiConverterTypeCreatedWallet_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_keystore_create(
@@ -1169,7 +1222,7 @@ open func create(name: String, password: Secret, words: UInt32 = UInt32(12), lan
         FfiConverterTypeSecret_lower(password),
         FfiConverterUInt32.lower(words),
         FfiConverterOptionTypeLanguage.lower(language),
-        FfiConverterOptionTypeSecret.lower(passphrase),
+        FfiConverterTypeSecret_lower(passphrase),
         FfiConverterTypeKdfOptions_lower(kdf),uniffiCallStatus
     )
 })
@@ -1206,7 +1259,7 @@ open func dir() -> String  {
      * (`ypub`/`zpub`/`upub`/`vpub`/`Ltub`/`Mtub`) when `slip132`. From the
      * stored data when the account is stored, else with `password`.
      */
-open func exportXpub(name: String, selection: Selection = Selection(), slip132: Bool = false, password: Secret? = nil, allowWeakKdf: Bool = false)throws  -> XpubExport  {
+open func exportXpub(name: String, selection: Selection = Selection(), slip132: Bool = false, password: Secret = "", allowWeakKdf: Bool = false)throws  -> XpubExport  {
     return try  FfiConverterTypeXpubExport_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_keystore_export_xpub(
@@ -1214,23 +1267,64 @@ open func exportXpub(name: String, selection: Selection = Selection(), slip132: 
         FfiConverterString.lower(name),
         FfiConverterTypeSelection_lower(selection),
         FfiConverterBool.lower(slip132),
-        FfiConverterOptionTypeSecret.lower(password),
+        FfiConverterTypeSecret_lower(password),
         FfiConverterBool.lower(allowWeakKdf),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Imports `source` as wallet `name`, encrypted under `password`.
+     * Imports the key of an Ethereum V3 keystore file (`json`, opened with
+     * `keystore_password`, which may be empty) as wallet `name`, encrypted
+     * under `password`.
      */
-open func importWallet(name: String, source: ImportSource, password: Secret, kdf: KdfOptions = KdfOptions())throws  -> WalletSummary  {
+open func importEthKeystore(name: String, json: Secret, keystorePassword: Secret, password: Secret, kdf: KdfOptions = KdfOptions())throws  -> WalletSummary  {
     return try  FfiConverterTypeWalletSummary_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
-    uniffi_wallet_fn_method_keystore_import_wallet(
+    uniffi_wallet_fn_method_keystore_import_eth_keystore(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(name),
-        FfiConverterTypeImportSource_lower(source),
+        FfiConverterTypeSecret_lower(json),
+        FfiConverterTypeSecret_lower(keystorePassword),
         FfiConverterTypeSecret_lower(password),
+        FfiConverterTypeKdfOptions_lower(kdf),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+     * or PEM text) as wallet `name`, encrypted under `password`.
+     */
+open func importKey(name: String, format: ImportFormat, key: Secret, password: Secret, kdf: KdfOptions = KdfOptions())throws  -> WalletSummary  {
+    return try  FfiConverterTypeWalletSummary_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
+        uniffiCallStatus in
+    uniffi_wallet_fn_method_keystore_import_key(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeImportFormat_lower(format),
+        FfiConverterTypeSecret_lower(key),
+        FfiConverterTypeSecret_lower(password),
+        FfiConverterTypeKdfOptions_lower(kdf),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+     * with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+     * under `password`.
+     */
+open func importMnemonic(name: String, phrase: Secret, password: Secret, language: Language? = nil, passphrase: Secret = "", kdf: KdfOptions = KdfOptions())throws  -> WalletSummary  {
+    return try  FfiConverterTypeWalletSummary_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
+        uniffiCallStatus in
+    uniffi_wallet_fn_method_keystore_import_mnemonic(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterTypeSecret_lower(phrase),
+        FfiConverterTypeSecret_lower(password),
+        FfiConverterOptionTypeLanguage.lower(language),
+        FfiConverterTypeSecret_lower(passphrase),
         FfiConverterTypeKdfOptions_lower(kdf),uniffiCallStatus
     )
 })
@@ -1487,9 +1581,10 @@ public protocol MnemonicProtocol: AnyObject, Sendable {
     
     /**
      * The addresses `selection` names (default chain Bitcoin) below this
-     * mnemonic with `passphrase`, as `wallet derive` gives them.
+     * mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+     * them.
      */
-    func addresses(passphrase: Secret?, selection: Selection) throws  -> AddressList
+    func addresses(passphrase: Secret, selection: Selection) throws  -> AddressList
     
     /**
      * The word list.
@@ -1498,10 +1593,10 @@ public protocol MnemonicProtocol: AnyObject, Sendable {
     
     /**
      * The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-     * (null or empty: none). Deriving the seed takes a few milliseconds
-     * (PBKDF2): keep the key to derive many addresses.
+     * (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+     * keep the key to derive many addresses.
      */
-    func masterKey(passphrase: Secret?) throws  -> MasterKey
+    func masterKey(passphrase: Secret) throws  -> MasterKey
     
     /**
      * The phrase, words joined by the list's separator (U+3000 for
@@ -1604,14 +1699,15 @@ public static func generate(words: UInt32 = UInt32(12), language: Language? = ni
     
     /**
      * The addresses `selection` names (default chain Bitcoin) below this
-     * mnemonic with `passphrase`, as `wallet derive` gives them.
+     * mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+     * them.
      */
-open func addresses(passphrase: Secret? = nil, selection: Selection = Selection())throws  -> AddressList  {
+open func addresses(passphrase: Secret = "", selection: Selection = Selection())throws  -> AddressList  {
     return try  FfiConverterTypeAddressList_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_mnemonic_addresses(
             self.uniffiCloneHandle(),
-        FfiConverterOptionTypeSecret.lower(passphrase),
+        FfiConverterTypeSecret_lower(passphrase),
         FfiConverterTypeSelection_lower(selection),uniffiCallStatus
     )
 })
@@ -1631,15 +1727,15 @@ open func language() -> Language  {
     
     /**
      * The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-     * (null or empty: none). Deriving the seed takes a few milliseconds
-     * (PBKDF2): keep the key to derive many addresses.
+     * (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+     * keep the key to derive many addresses.
      */
-open func masterKey(passphrase: Secret? = nil)throws  -> MasterKey  {
+open func masterKey(passphrase: Secret = "")throws  -> MasterKey  {
     return try  FfiConverterTypeMasterKey_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_mnemonic_master_key(
             self.uniffiCloneHandle(),
-        FfiConverterOptionTypeSecret.lower(passphrase),uniffiCallStatus
+        FfiConverterTypeSecret_lower(passphrase),uniffiCallStatus
     )
 })
 }
@@ -5642,68 +5738,28 @@ public func FfiConverterTypeChain_lift(_ buf: RustBuffer) throws -> Chain {
 
 
 /**
- * A secret to import as a wallet, in one of its forms.
+ * The text form of a key to import (mnemonics and Ethereum V3 files have
+ * methods of their own).
  */
 
-public enum ImportSource: Equatable, Hashable {
+public enum ImportFormat: Equatable, Hashable {
     
-    /**
-     * A BIP39 mnemonic.
-     */
-    case mnemonic(
-        /**
-         * The phrase.
-         */phrase: Secret, 
-        /**
-         * Its word list (null: detect).
-         */language: Language? = nil, 
-        /**
-         * The BIP39 passphrase (null: none).
-         */passphrase: Secret? = nil
-    )
     /**
      * A master extended private key (`xprv`, `tprv`, SLIP-132 forms).
      */
-    case xprv(
-        /**
-         * The key, base58.
-         */xprv: Secret
-    )
+    case xprv
     /**
      * A private key in Wallet Import Format.
      */
-    case wif(
-        /**
-         * The WIF text.
-         */wif: Secret
-    )
+    case wif
     /**
      * A private key as 64 hex digits.
      */
-    case privateKeyHex(
-        /**
-         * The hex text.
-         */hex: Secret
-    )
+    case privateKeyHex
     /**
      * A private key as PEM (SEC1 or PKCS#8).
      */
-    case pem(
-        /**
-         * The PEM text.
-         */pem: Secret
-    )
-    /**
-     * An Ethereum V3 keystore file.
-     */
-    case ethKeystore(
-        /**
-         * The file's JSON.
-         */json: Secret, 
-        /**
-         * Its password (null: the new wallet's password).
-         */password: Secret? = nil
-    )
+    case pem
 
 
 
@@ -5712,77 +5768,50 @@ public enum ImportSource: Equatable, Hashable {
 }
 
 #if compiler(>=6)
-extension ImportSource: Sendable {}
+extension ImportFormat: Sendable {}
 #endif
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public struct FfiConverterTypeImportSource: FfiConverterRustBuffer {
-    typealias SwiftType = ImportSource
+public struct FfiConverterTypeImportFormat: FfiConverterRustBuffer {
+    typealias SwiftType = ImportFormat
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportSource {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportFormat {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .mnemonic(phrase: try FfiConverterTypeSecret.read(from: &buf), language: try FfiConverterOptionTypeLanguage.read(from: &buf), passphrase: try FfiConverterOptionTypeSecret.read(from: &buf)
-        )
+        case 1: return .xprv
         
-        case 2: return .xprv(xprv: try FfiConverterTypeSecret.read(from: &buf)
-        )
+        case 2: return .wif
         
-        case 3: return .wif(wif: try FfiConverterTypeSecret.read(from: &buf)
-        )
+        case 3: return .privateKeyHex
         
-        case 4: return .privateKeyHex(hex: try FfiConverterTypeSecret.read(from: &buf)
-        )
-        
-        case 5: return .pem(pem: try FfiConverterTypeSecret.read(from: &buf)
-        )
-        
-        case 6: return .ethKeystore(json: try FfiConverterTypeSecret.read(from: &buf), password: try FfiConverterOptionTypeSecret.read(from: &buf)
-        )
+        case 4: return .pem
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
 
-    public static func write(_ value: ImportSource, into buf: inout [UInt8]) {
+    public static func write(_ value: ImportFormat, into buf: inout [UInt8]) {
         switch value {
         
         
-        case let .mnemonic(phrase,language,passphrase):
+        case .xprv:
             writeInt(&buf, Int32(1))
-            FfiConverterTypeSecret.write(phrase, into: &buf)
-            FfiConverterOptionTypeLanguage.write(language, into: &buf)
-            FfiConverterOptionTypeSecret.write(passphrase, into: &buf)
-            
         
-        case let .xprv(xprv):
+        
+        case .wif:
             writeInt(&buf, Int32(2))
-            FfiConverterTypeSecret.write(xprv, into: &buf)
-            
         
-        case let .wif(wif):
+        
+        case .privateKeyHex:
             writeInt(&buf, Int32(3))
-            FfiConverterTypeSecret.write(wif, into: &buf)
-            
         
-        case let .privateKeyHex(hex):
+        
+        case .pem:
             writeInt(&buf, Int32(4))
-            FfiConverterTypeSecret.write(hex, into: &buf)
-            
         
-        case let .pem(pem):
-            writeInt(&buf, Int32(5))
-            FfiConverterTypeSecret.write(pem, into: &buf)
-            
-        
-        case let .ethKeystore(json,password):
-            writeInt(&buf, Int32(6))
-            FfiConverterTypeSecret.write(json, into: &buf)
-            FfiConverterOptionTypeSecret.write(password, into: &buf)
-            
         }
     }
 }
@@ -5791,15 +5820,15 @@ public struct FfiConverterTypeImportSource: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-public func FfiConverterTypeImportSource_lift(_ buf: RustBuffer) throws -> ImportSource {
-    return try FfiConverterTypeImportSource.lift(buf)
+public func FfiConverterTypeImportFormat_lift(_ buf: RustBuffer) throws -> ImportFormat {
+    return try FfiConverterTypeImportFormat.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-@Sendable public func FfiConverterTypeImportSource_lower(_ value: ImportSource) -> RustBuffer {
-    return FfiConverterTypeImportSource.lower(value)
+@Sendable public func FfiConverterTypeImportFormat_lower(_ value: ImportFormat) -> RustBuffer {
+    return FfiConverterTypeImportFormat.lower(value)
 }
 
 
@@ -6220,107 +6249,6 @@ public func FfiConverterTypeNetwork_lift(_ buf: RustBuffer) throws -> Network {
 #endif
 @Sendable public func FfiConverterTypeNetwork_lower(_ value: Network) -> RustBuffer {
     return FfiConverterTypeNetwork.lower(value)
-}
-
-
-
-/**
- * How to authenticate to a Bitcoin Core-style node.
- */
-
-public enum NodeAuth: Equatable, Hashable {
-    
-    /**
-     * No credentials (or credentials in the URL).
-     */
-    case none
-    /**
-     * `rpcuser` and `rpcpassword`.
-     */
-    case userPassword(
-        /**
-         * The RPC user.
-         */user: String, 
-        /**
-         * Its password.
-         */password: Secret
-    )
-    /**
-     * The node's cookie file (`__cookie__:password`).
-     */
-    case cookieFile(
-        /**
-         * The file's path.
-         */path: String
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension NodeAuth: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeNodeAuth: FfiConverterRustBuffer {
-    typealias SwiftType = NodeAuth
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NodeAuth {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .none
-        
-        case 2: return .userPassword(user: try FfiConverterString.read(from: &buf), password: try FfiConverterTypeSecret.read(from: &buf)
-        )
-        
-        case 3: return .cookieFile(path: try FfiConverterString.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: NodeAuth, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case .none:
-            writeInt(&buf, Int32(1))
-        
-        
-        case let .userPassword(user,password):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(user, into: &buf)
-            FfiConverterTypeSecret.write(password, into: &buf)
-            
-        
-        case let .cookieFile(path):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(path, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeNodeAuth_lift(_ buf: RustBuffer) throws -> NodeAuth {
-    return try FfiConverterTypeNodeAuth.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-@Sendable public func FfiConverterTypeNodeAuth_lower(_ value: NodeAuth) -> RustBuffer {
-    return FfiConverterTypeNodeAuth.lower(value)
 }
 
 
@@ -7478,30 +7406,6 @@ fileprivate struct FfiConverterOptionTypeNetwork: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionTypeSecret: FfiConverterRustBuffer {
-    typealias SwiftType = Secret?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterTypeSecret.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterTypeSecret.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -7808,16 +7712,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_func_validate_mnemonic() != 17564) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_addresses() != 11075) {
+    if (uniffi_wallet_checksum_method_keystore_addresses() != 47047) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_btc_balance() != 12450) {
+    if (uniffi_wallet_checksum_method_keystore_btc_balance() != 39809) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_keystore_change_password() != 57004) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_create() != 21105) {
+    if (uniffi_wallet_checksum_method_keystore_create() != 61943) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_keystore_delete() != 47830) {
@@ -7826,10 +7730,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_keystore_dir() != 26770) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_export_xpub() != 34576) {
+    if (uniffi_wallet_checksum_method_keystore_export_xpub() != 45496) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_import_wallet() != 42553) {
+    if (uniffi_wallet_checksum_method_keystore_import_eth_keystore() != 18494) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wallet_checksum_method_keystore_import_key() != 24656) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wallet_checksum_method_keystore_import_mnemonic() != 57017) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_keystore_list() != 37747) {
@@ -7847,13 +7757,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_masterkey_fingerprint() != 52625) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_mnemonic_addresses() != 4292) {
+    if (uniffi_wallet_checksum_method_mnemonic_addresses() != 41718) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_mnemonic_language() != 9084) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_mnemonic_master_key() != 54855) {
+    if (uniffi_wallet_checksum_method_mnemonic_master_key() != 4385) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_mnemonic_phrase() != 41327) {
@@ -7934,7 +7844,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_constructor_mnemonic_new() != 53187) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_constructor_bitcoinnode_new() != 29594) {
+    if (uniffi_wallet_checksum_constructor_bitcoinnode_new() != 6084) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file() != 19634) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_wallet_checksum_constructor_bitcoinnode_with_password() != 42131) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_constructor_ethereumnode_new() != 22431) {

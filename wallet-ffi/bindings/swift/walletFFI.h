@@ -293,9 +293,19 @@ RustBuffer uniffi_wallet_fn_method_keystore_dir(uint64_t ptr, RustCallStatus *_N
 RustBuffer uniffi_wallet_fn_method_keystore_export_xpub(uint64_t ptr, RustBuffer name, RustBuffer selection, int8_t slip132, RustBuffer password, int8_t allow_weak_kdf, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_WALLET
-#define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_WALLET
-RustBuffer uniffi_wallet_fn_method_keystore_import_wallet(uint64_t ptr, RustBuffer name, RustBuffer source, RustBuffer password, RustBuffer kdf, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_ETH_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_ETH_KEYSTORE
+RustBuffer uniffi_wallet_fn_method_keystore_import_eth_keystore(uint64_t ptr, RustBuffer name, RustBuffer json, RustBuffer keystore_password, RustBuffer password, RustBuffer kdf, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_KEY
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_KEY
+RustBuffer uniffi_wallet_fn_method_keystore_import_key(uint64_t ptr, RustBuffer name, RustBuffer format, RustBuffer key, RustBuffer password, RustBuffer kdf, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_MNEMONIC
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_IMPORT_MNEMONIC
+RustBuffer uniffi_wallet_fn_method_keystore_import_mnemonic(uint64_t ptr, RustBuffer name, RustBuffer phrase, RustBuffer password, RustBuffer language, RustBuffer passphrase, RustBuffer kdf, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_KEYSTORE_LIST
@@ -390,7 +400,17 @@ void uniffi_wallet_fn_free_bitcoinnode(uint64_t handle, RustCallStatus *_Nonnull
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_CONSTRUCTOR_BITCOINNODE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_CONSTRUCTOR_BITCOINNODE_NEW
-uint64_t uniffi_wallet_fn_constructor_bitcoinnode_new(RustBuffer url, RustBuffer auth, RustBuffer chain, RustBuffer network, uint32_t timeout_ms, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_wallet_fn_constructor_bitcoinnode_new(RustBuffer url, RustBuffer chain, RustBuffer network, uint32_t timeout_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_CONSTRUCTOR_BITCOINNODE_WITH_COOKIE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_CONSTRUCTOR_BITCOINNODE_WITH_COOKIE_FILE
+uint64_t uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file(RustBuffer url, RustBuffer cookie_file, RustBuffer chain, RustBuffer network, uint32_t timeout_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_CONSTRUCTOR_BITCOINNODE_WITH_PASSWORD
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_CONSTRUCTOR_BITCOINNODE_WITH_PASSWORD
+uint64_t uniffi_wallet_fn_constructor_bitcoinnode_with_password(RustBuffer url, RustBuffer user, RustBuffer password, RustBuffer chain, RustBuffer network, uint32_t timeout_ms, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_BITCOINNODE_BROADCAST
@@ -884,9 +904,21 @@ uint16_t uniffi_wallet_checksum_method_keystore_export_xpub(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_WALLET
-#define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_WALLET
-uint16_t uniffi_wallet_checksum_method_keystore_import_wallet(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_ETH_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_ETH_KEYSTORE
+uint16_t uniffi_wallet_checksum_method_keystore_import_eth_keystore(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_KEY
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_KEY
+uint16_t uniffi_wallet_checksum_method_keystore_import_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_MNEMONIC
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_METHOD_KEYSTORE_IMPORT_MNEMONIC
+uint16_t uniffi_wallet_checksum_method_keystore_import_mnemonic(void
     
 );
 #endif
@@ -1097,6 +1129,18 @@ uint16_t uniffi_wallet_checksum_constructor_mnemonic_new(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_CONSTRUCTOR_BITCOINNODE_NEW
 #define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_CONSTRUCTOR_BITCOINNODE_NEW
 uint16_t uniffi_wallet_checksum_constructor_bitcoinnode_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_CONSTRUCTOR_BITCOINNODE_WITH_COOKIE_FILE
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_CONSTRUCTOR_BITCOINNODE_WITH_COOKIE_FILE
+uint16_t uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_CONSTRUCTOR_BITCOINNODE_WITH_PASSWORD
+#define UNIFFI_FFIDEF_UNIFFI_WALLET_CHECKSUM_CONSTRUCTOR_BITCOINNODE_WITH_PASSWORD
+uint16_t uniffi_wallet_checksum_constructor_bitcoinnode_with_password(void
     
 );
 #endif

@@ -50,75 +50,27 @@ impl KdfOptions {
     }
 }
 
-/// A secret to import as a wallet, in one of its forms.
-#[derive(Debug, uniffi::Enum)]
-pub enum ImportSource {
-    /// A BIP39 mnemonic.
-    Mnemonic {
-        /// The phrase.
-        phrase: Secret,
-        /// Its word list (null: detect).
-        #[uniffi(default = None)]
-        language: Option<Language>,
-        /// The BIP39 passphrase (null: none).
-        #[uniffi(default = None)]
-        passphrase: Option<Secret>,
-    },
+/// The text form of a key to import (mnemonics and Ethereum V3 files have
+/// methods of their own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum ImportFormat {
     /// A master extended private key (`xprv`, `tprv`, SLIP-132 forms).
-    Xprv {
-        /// The key, base58.
-        xprv: Secret,
-    },
+    Xprv,
     /// A private key in Wallet Import Format.
-    Wif {
-        /// The WIF text.
-        wif: Secret,
-    },
+    Wif,
     /// A private key as 64 hex digits.
-    PrivateKeyHex {
-        /// The hex text.
-        hex: Secret,
-    },
+    PrivateKeyHex,
     /// A private key as PEM (SEC1 or PKCS#8).
-    Pem {
-        /// The PEM text.
-        pem: Secret,
-    },
-    /// An Ethereum V3 keystore file.
-    EthKeystore {
-        /// The file's JSON.
-        json: Secret,
-        /// Its password (null: the new wallet's password).
-        #[uniffi(default = None)]
-        password: Option<Secret>,
-    },
+    Pem,
 }
 
-impl ImportSource {
-    fn into_core(self, wallet_password: &SecretString) -> core_wallet::ImportSource {
-        use core_wallet::ImportSource as S;
-        let text = |kind, text: Secret| S::Text {
-            kind,
-            text: text.into_core(),
-        };
-        match self {
-            ImportSource::Mnemonic {
-                phrase,
-                language,
-                passphrase,
-            } => S::mnemonic(
-                phrase.into_core(),
-                language.map(Into::into),
-                passphrase.map(Secret::into_core).unwrap_or_default(),
-            ),
-            ImportSource::Xprv { xprv } => text(ImportKind::Xprv, xprv),
-            ImportSource::Wif { wif } => text(ImportKind::Wif, wif),
-            ImportSource::PrivateKeyHex { hex } => text(ImportKind::PrivateKey, hex),
-            ImportSource::Pem { pem } => text(ImportKind::Pem, pem),
-            ImportSource::EthKeystore { json, password } => S::EthKeystore {
-                json: json.into_core(),
-                password: password.map_or_else(|| wallet_password.clone(), Secret::into_core),
-            },
+impl From<ImportFormat> for ImportKind {
+    fn from(f: ImportFormat) -> Self {
+        match f {
+            ImportFormat::Xprv => ImportKind::Xprv,
+            ImportFormat::Wif => ImportKind::Wif,
+            ImportFormat::PrivateKeyHex => ImportKind::PrivateKey,
+            ImportFormat::Pem => ImportKind::Pem,
         }
     }
 }
@@ -131,28 +83,39 @@ pub struct Keystore {
 }
 
 /// The password a read of the stored data needs when the data does not
-/// cover the selection, or why there is none.
-fn needs(password: Option<Secret>, what: &str) -> impl FnOnce() -> WalletResult<SecretString> {
+/// cover the selection (empty: none was given; a wallet password is never
+/// empty), or why there is none.
+fn needs(password: Secret, what: &str) -> impl FnOnce() -> WalletResult<SecretString> {
     let what = what.to_owned();
     move || {
-        password.map(Secret::into_core).ok_or_else(|| {
-            WalletError::from(wallet_core::Error::WrongPassword(format!(
-                "{what} (not in the stored public data): give the wallet's password"
-            )))
-        })
+        if password.expose().is_empty() {
+            return Err(WalletError::from(wallet_core::Error::WrongPassword(
+                format!("{what} (not in the stored public data): give the wallet's password"),
+            )));
+        }
+        Ok(password.into_core())
     }
 }
 
 impl Keystore {
     /// Opens wallet `name`. Without a password nothing is decrypted, so the
     /// KDF floor does not stop the call.
-    fn open_for(
+    fn open_for(&self, name: &str, allow_weak: bool, password: &Secret) -> WalletResult<Wallet> {
+        let none = password.expose().is_empty();
+        Ok(Wallet::open(&self.ks, name)?.allow_weak_kdf(allow_weak || none))
+    }
+
+    fn import(
         &self,
         name: &str,
-        allow_weak: bool,
-        password: &Option<Secret>,
-    ) -> WalletResult<Wallet> {
-        Ok(Wallet::open(&self.ks, name)?.allow_weak_kdf(allow_weak || password.is_none()))
+        source: core_wallet::ImportSource,
+        password: &SecretString,
+        kdf: &KdfOptions,
+    ) -> WalletResult<WalletSummary> {
+        let kdf = kdf.params()?;
+        Ok(Wallet::import(&self.ks, name, source, password, kdf)?
+            .summary()
+            .into())
     }
 }
 
@@ -183,31 +146,26 @@ impl Keystore {
     }
 
     /// Creates wallet `name`: a fresh mnemonic of `words` words in
-    /// `language` (null: English) with the BIP39 `passphrase`, encrypted
-    /// under `password`. The result carries the phrase, to show once.
-    #[uniffi::method(default(words = 12, language = None, passphrase = None, kdf))]
+    /// `language` (null: English) with the BIP39 `passphrase` (empty: none),
+    /// encrypted under `password`. The result carries the phrase, to show
+    /// once.
+    #[uniffi::method(default(words = 12, language = None, passphrase = "", kdf))]
     pub fn create(
         &self,
         name: String,
         password: Secret,
         words: u32,
         language: Option<Language>,
-        passphrase: Option<Secret>,
+        passphrase: Secret,
         kdf: KdfOptions,
     ) -> WalletResult<CreatedWallet> {
         let kdf = kdf.params()?;
         let count = WordCount::try_from(usize::try_from(words).unwrap_or(usize::MAX))?;
         let lang = language.map_or(mnemonic::Language::English, Into::into);
         let m = mnemonic::Mnemonic::generate(count, lang)?;
-        let pass = passphrase.map(Secret::into_core).unwrap_or_default();
-        let (_, created) = core_wallet::create_with_mnemonic(
-            &self.ks,
-            &name,
-            &m,
-            pass,
-            &password.into_core(),
-            kdf,
-        )?;
+        let (pass, password) = (passphrase.into_core(), password.into_core());
+        let (_, created) =
+            core_wallet::create_with_mnemonic(&self.ks, &name, &m, pass, &password, kdf)?;
         let wallet_core::report::CreatedWallet {
             summary, mnemonic, ..
         } = created;
@@ -219,33 +177,74 @@ impl Keystore {
         })
     }
 
-    /// Imports `source` as wallet `name`, encrypted under `password`.
-    #[uniffi::method(default(kdf))]
-    pub fn import_wallet(
+    /// Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+    /// with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+    /// under `password`.
+    #[uniffi::method(default(language = None, passphrase = "", kdf))]
+    pub fn import_mnemonic(
         &self,
         name: String,
-        source: ImportSource,
+        phrase: Secret,
+        password: Secret,
+        language: Option<Language>,
+        passphrase: Secret,
+        kdf: KdfOptions,
+    ) -> WalletResult<WalletSummary> {
+        let source = core_wallet::ImportSource::mnemonic(
+            phrase.into_core(),
+            language.map(Into::into),
+            passphrase.into_core(),
+        );
+        self.import(&name, source, &password.into_core(), &kdf)
+    }
+
+    /// Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+    /// or PEM text) as wallet `name`, encrypted under `password`.
+    #[uniffi::method(default(kdf))]
+    pub fn import_key(
+        &self,
+        name: String,
+        format: ImportFormat,
+        key: Secret,
         password: Secret,
         kdf: KdfOptions,
     ) -> WalletResult<WalletSummary> {
-        let kdf = kdf.params()?;
-        let password = password.into_core();
-        let source = source.into_core(&password);
-        Ok(Wallet::import(&self.ks, &name, source, &password, kdf)?
-            .summary()
-            .into())
+        let source = core_wallet::ImportSource::Text {
+            kind: format.into(),
+            text: key.into_core(),
+        };
+        self.import(&name, source, &password.into_core(), &kdf)
+    }
+
+    /// Imports the key of an Ethereum V3 keystore file (`json`, opened with
+    /// `keystore_password`, which may be empty) as wallet `name`, encrypted
+    /// under `password`.
+    #[uniffi::method(default(kdf))]
+    pub fn import_eth_keystore(
+        &self,
+        name: String,
+        json: Secret,
+        keystore_password: Secret,
+        password: Secret,
+        kdf: KdfOptions,
+    ) -> WalletResult<WalletSummary> {
+        let source = core_wallet::ImportSource::EthKeystore {
+            json: json.into_core(),
+            password: keystore_password.into_core(),
+        };
+        self.import(&name, source, &password.into_core(), &kdf)
     }
 
     /// The addresses of wallet `name` that `selection` names (default chain
     /// Bitcoin): from the stored account xpubs without a password; other
-    /// selections (hardened paths, other accounts) need `password`.
-    /// `allow_weak_kdf` accepts a file below the KDF floor.
-    #[uniffi::method(default(password = None, allow_weak_kdf = false, selection))]
+    /// selections (hardened paths, other accounts) need `password` (empty:
+    /// none given). `allow_weak_kdf` accepts a file below the KDF floor.
+    #[uniffi::method(default(password = "", allow_weak_kdf = false, selection))]
     pub fn addresses(
         &self,
         name: String,
         selection: Selection,
-        password: Option<Secret>,
+        password: Secret,
         allow_weak_kdf: bool,
     ) -> WalletResult<AddressList> {
         let w = self.open_for(&name, allow_weak_kdf, &password)?;
@@ -259,13 +258,13 @@ impl Keystore {
     /// names, with BIP32 version bytes (`xpub`/`tpub`), or SLIP-132 ones
     /// (`ypub`/`zpub`/`upub`/`vpub`/`Ltub`/`Mtub`) when `slip132`. From the
     /// stored data when the account is stored, else with `password`.
-    #[uniffi::method(default(slip132 = false, password = None, allow_weak_kdf = false, selection))]
+    #[uniffi::method(default(slip132 = false, password = "", allow_weak_kdf = false, selection))]
     pub fn export_xpub(
         &self,
         name: String,
         selection: Selection,
         slip132: bool,
-        password: Option<Secret>,
+        password: Secret,
         allow_weak_kdf: bool,
     ) -> WalletResult<XpubExport> {
         let w = self.open_for(&name, allow_weak_kdf, &password)?;
@@ -320,14 +319,15 @@ impl Keystore {
 
     /// The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
     /// network (scanning `gap` addresses per keychain and type): from the
-    /// stored xpubs when they cover the network, else with `password`.
-    #[uniffi::method(default(gap = 50, password = None, allow_weak_kdf = false))]
+    /// stored xpubs when they cover the network, else with `password`
+    /// (empty: none given).
+    #[uniffi::method(default(gap = 50, password = "", allow_weak_kdf = false))]
     pub fn btc_balance(
         &self,
         name: String,
         node: Arc<BitcoinNode>,
         gap: u32,
-        password: Option<Secret>,
+        password: Secret,
         allow_weak_kdf: bool,
     ) -> WalletResult<BtcBalance> {
         let w = self.open_for(&name, allow_weak_kdf, &password)?;

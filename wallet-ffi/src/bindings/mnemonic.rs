@@ -77,24 +77,20 @@ impl Mnemonic {
     }
 
     /// The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-    /// (null or empty: none). Deriving the seed takes a few milliseconds
-    /// (PBKDF2): keep the key to derive many addresses.
-    #[uniffi::method(default(passphrase = None))]
-    pub fn master_key(&self, passphrase: Option<Secret>) -> WalletResult<Arc<MasterKey>> {
-        let pass = passphrase.as_ref().map_or("", Secret::expose);
+    /// (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+    /// keep the key to derive many addresses.
+    #[uniffi::method(default(passphrase = ""))]
+    pub fn master_key(&self, passphrase: Secret) -> WalletResult<Arc<MasterKey>> {
         Ok(Arc::new(MasterKey {
-            master: ExtendedPrivateKey::from_seed(&self.inner.to_seed(pass))?,
+            master: ExtendedPrivateKey::from_seed(&self.inner.to_seed(passphrase.expose()))?,
         }))
     }
 
     /// The addresses `selection` names (default chain Bitcoin) below this
-    /// mnemonic with `passphrase`, as `wallet derive` gives them.
-    #[uniffi::method(default(passphrase = None, selection))]
-    pub fn addresses(
-        &self,
-        passphrase: Option<Secret>,
-        selection: Selection,
-    ) -> WalletResult<AddressList> {
+    /// mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+    /// them.
+    #[uniffi::method(default(passphrase = "", selection))]
+    pub fn addresses(&self, passphrase: Secret, selection: Selection) -> WalletResult<AddressList> {
         selection.to_core()?.resolve(ChainKind::Bitcoin)?;
         self.master_key(passphrase)?.addresses(selection)
     }

@@ -10,9 +10,11 @@
 //!
 //! Like the C ABI this layer is thin: each method converts its arguments
 //! to the core's types, calls one wallet-core operation and converts the
-//! core's view of the result. Secrets come in as [`Secret`] (wiped after the
-//! call) and go out as [`SecretText`] objects (wiped when destroyed);
-//! `docs/ffi.md` says what the host languages can and cannot wipe.
+//! core's view of the result. Secrets come in as [`Secret`] arguments, never
+//! inside a record, enum or option (UniFFI copies those out of a buffer it
+//! frees unwiped; a test checks the interface has none), and go out as
+//! [`SecretText`] objects (wiped when destroyed); `docs/ffi.md` says what
+//! the host languages can and cannot wipe.
 //!
 //! Every object is `Send + Sync` (UniFFI shares it behind an `Arc`) and
 //! immutable, except [`SecretText`], whose wipe takes a lock.
@@ -27,13 +29,13 @@ mod unlocked;
 mod views;
 
 pub use error::{BindingError, ErrorDetails, WalletError, WalletResult};
-pub use keystore::{ImportSource, KdfOptions, Keystore};
+pub use keystore::{ImportFormat, KdfOptions, Keystore};
 pub use mnemonic::{
     library_version, suggest_words, validate_mnemonic, MasterKey, Mnemonic, MnemonicCheck,
 };
 pub use node::{
     BitcoinNode, BtcBalance, BtcBroadcast, BtcPayment, BtcSendRequest, EthBalance, EthSendResult,
-    EthereumNode, NodeAuth, PaymentChange, PaymentInput,
+    EthereumNode, PaymentChange, PaymentInput,
 };
 pub use secret::{Secret, SecretText};
 pub use types::{AddressType, Chain, KeyChoice, KeyForm, Keychain, Language, Network, Selection};

@@ -108,25 +108,6 @@ impl EthereumNode {
     }
 }
 
-/// How to authenticate to a Bitcoin Core-style node.
-#[derive(Debug, uniffi::Enum)]
-pub enum NodeAuth {
-    /// No credentials (or credentials in the URL).
-    None,
-    /// `rpcuser` and `rpcpassword`.
-    UserPassword {
-        /// The RPC user.
-        user: String,
-        /// Its password.
-        password: Secret,
-    },
-    /// The node's cookie file (`__cookie__:password`).
-    CookieFile {
-        /// The file's path.
-        path: String,
-    },
-}
-
 /// A Bitcoin Core-style JSON-RPC node of one chain and network (Bitcoin or
 /// Litecoin; checked against the node before anything is sent).
 /// Thread-safe.
@@ -136,27 +117,62 @@ pub struct BitcoinNode {
     params: NetworkParams,
 }
 
-#[uniffi::export]
 impl BitcoinNode {
-    /// The node at `url` serving `chain` on `network`, with `auth`; each
-    /// request gives up after `timeout_ms` (100 ms to 1 h).
-    #[uniffi::constructor(default(timeout_ms = 30000))]
-    pub fn new(
-        url: String,
-        auth: NodeAuth,
+    fn connect(
+        url: &str,
+        auth: &Auth,
         chain: Chain,
         network: Network,
         timeout_ms: u32,
     ) -> WalletResult<Arc<Self>> {
-        let auth = match auth {
-            NodeAuth::None => Auth::None,
-            NodeAuth::UserPassword { user, password } => Auth::UserPass(user, password.into_core()),
-            NodeAuth::CookieFile { path } => Auth::Cookie(path.into()),
-        };
         Ok(Arc::new(Self {
-            node: BtcNode::connect(&url, &auth, timeout(timeout_ms))?,
+            node: BtcNode::connect(url, auth, timeout(timeout_ms))?,
             params: params(chain, network)?,
         }))
+    }
+}
+
+#[uniffi::export]
+impl BitcoinNode {
+    /// The node at `url` serving `chain` on `network`, without credentials
+    /// (or with them in the URL); each request gives up after `timeout_ms`
+    /// (100 ms to 1 h).
+    #[uniffi::constructor(default(timeout_ms = 30000))]
+    pub fn new(
+        url: String,
+        chain: Chain,
+        network: Network,
+        timeout_ms: u32,
+    ) -> WalletResult<Arc<Self>> {
+        Self::connect(&url, &Auth::None, chain, network, timeout_ms)
+    }
+
+    /// The node at `url` with the RPC `user` and `password`.
+    #[uniffi::constructor(default(timeout_ms = 30000))]
+    pub fn with_password(
+        url: String,
+        user: String,
+        password: Secret,
+        chain: Chain,
+        network: Network,
+        timeout_ms: u32,
+    ) -> WalletResult<Arc<Self>> {
+        let auth = Auth::UserPass(user, password.into_core());
+        Self::connect(&url, &auth, chain, network, timeout_ms)
+    }
+
+    /// The node at `url` with the credentials of its cookie file
+    /// (`__cookie__:password`, read now).
+    #[uniffi::constructor(default(timeout_ms = 30000))]
+    pub fn with_cookie_file(
+        url: String,
+        cookie_file: String,
+        chain: Chain,
+        network: Network,
+        timeout_ms: u32,
+    ) -> WalletResult<Arc<Self>> {
+        let auth = Auth::Cookie(cookie_file.into());
+        Self::connect(&url, &auth, chain, network, timeout_ms)
     }
 
     /// Sends a signed transaction (hex) once, after checking it decodes and

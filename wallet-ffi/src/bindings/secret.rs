@@ -1,6 +1,8 @@
 //! Secrets crossing the bindings. Into the library, a secret is a host
-//! string typed [`Secret`]: UniFFI hands its bytes over in a buffer the
-//! library owns, which is wiped when the call is done. Out of the library, a
+//! string typed [`Secret`], always an argument of its own (never inside a
+//! record, enum, option or list, which UniFFI copies out of a buffer it
+//! frees unwiped): UniFFI moves its bytes into the library without a copy,
+//! and they are wiped when the call is done. Out of the library, a
 //! secret is a [`SecretText`] object: its text stays in Rust memory (wiped
 //! when the object is destroyed or wiped) until the host asks for it, as a
 //! host string (`reveal`) or into a buffer the host owns and can wipe

@@ -753,7 +753,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_wallet_checksum_method_keystore_export_xpub(
     ): Int
-    external fun uniffi_wallet_checksum_method_keystore_import_wallet(
+    external fun uniffi_wallet_checksum_method_keystore_import_eth_keystore(
+    ): Int
+    external fun uniffi_wallet_checksum_method_keystore_import_key(
+    ): Int
+    external fun uniffi_wallet_checksum_method_keystore_import_mnemonic(
     ): Int
     external fun uniffi_wallet_checksum_method_keystore_list(
     ): Int
@@ -825,6 +829,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_wallet_checksum_constructor_bitcoinnode_new(
     ): Int
+    external fun uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file(
+    ): Int
+    external fun uniffi_wallet_checksum_constructor_bitcoinnode_with_password(
+    ): Int
     external fun uniffi_wallet_checksum_constructor_ethereumnode_new(
     ): Int
     external fun ffi_wallet_uniffi_contract_version(
@@ -868,7 +876,11 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_wallet_fn_method_keystore_export_xpub(`ptr`: Long,`name`: RustBuffer.ByValue,`selection`: RustBuffer.ByValue,`slip132`: Byte,`password`: RustBuffer.ByValue,`allowWeakKdf`: Byte,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
-    external fun uniffi_wallet_fn_method_keystore_import_wallet(`ptr`: Long,`name`: RustBuffer.ByValue,`source`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+    external fun uniffi_wallet_fn_method_keystore_import_eth_keystore(`ptr`: Long,`name`: RustBuffer.ByValue,`json`: RustBuffer.ByValue,`keystorePassword`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wallet_fn_method_keystore_import_key(`ptr`: Long,`name`: RustBuffer.ByValue,`format`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+    ): RustBuffer.ByValue
+    external fun uniffi_wallet_fn_method_keystore_import_mnemonic(`ptr`: Long,`name`: RustBuffer.ByValue,`phrase`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
     external fun uniffi_wallet_fn_method_keystore_list(`ptr`: Long,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
@@ -906,7 +918,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_wallet_fn_free_bitcoinnode(`handle`: Long,uniffi_out_err: Pointer, 
     ): Unit
-    external fun uniffi_wallet_fn_constructor_bitcoinnode_new(`url`: RustBuffer.ByValue,`auth`: RustBuffer.ByValue,`chain`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,`timeoutMs`: Int,uniffi_out_err: Pointer, 
+    external fun uniffi_wallet_fn_constructor_bitcoinnode_new(`url`: RustBuffer.ByValue,`chain`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,`timeoutMs`: Int,uniffi_out_err: Pointer, 
+    ): Long
+    external fun uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file(`url`: RustBuffer.ByValue,`cookieFile`: RustBuffer.ByValue,`chain`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,`timeoutMs`: Int,uniffi_out_err: Pointer, 
+    ): Long
+    external fun uniffi_wallet_fn_constructor_bitcoinnode_with_password(`url`: RustBuffer.ByValue,`user`: RustBuffer.ByValue,`password`: RustBuffer.ByValue,`chain`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,`timeoutMs`: Int,uniffi_out_err: Pointer, 
     ): Long
     external fun uniffi_wallet_fn_method_bitcoinnode_broadcast(`ptr`: Long,`rawHex`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
@@ -1104,16 +1120,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_func_validate_mnemonic() and 0xFFFF) != 17564) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_addresses() and 0xFFFF) != 11075) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_addresses() and 0xFFFF) != 47047) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_btc_balance() and 0xFFFF) != 12450) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_btc_balance() and 0xFFFF) != 39809) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_keystore_change_password() and 0xFFFF) != 57004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_create() and 0xFFFF) != 21105) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_create() and 0xFFFF) != 61943) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_keystore_delete() and 0xFFFF) != 47830) {
@@ -1122,10 +1138,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_keystore_dir() and 0xFFFF) != 26770) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_export_xpub() and 0xFFFF) != 34576) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_export_xpub() and 0xFFFF) != 45496) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_import_wallet() and 0xFFFF) != 42553) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_import_eth_keystore() and 0xFFFF) != 18494) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wallet_checksum_method_keystore_import_key() and 0xFFFF) != 24656) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wallet_checksum_method_keystore_import_mnemonic() and 0xFFFF) != 57017) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_keystore_list() and 0xFFFF) != 37747) {
@@ -1143,13 +1165,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_masterkey_fingerprint() and 0xFFFF) != 52625) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_mnemonic_addresses() and 0xFFFF) != 4292) {
+    if ((lib.uniffi_wallet_checksum_method_mnemonic_addresses() and 0xFFFF) != 41718) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_mnemonic_language() and 0xFFFF) != 9084) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_mnemonic_master_key() and 0xFFFF) != 54855) {
+    if ((lib.uniffi_wallet_checksum_method_mnemonic_master_key() and 0xFFFF) != 4385) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_mnemonic_phrase() and 0xFFFF) != 41327) {
@@ -1230,7 +1252,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_constructor_mnemonic_new() and 0xFFFF) != 53187) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_constructor_bitcoinnode_new() and 0xFFFF) != 29594) {
+    if ((lib.uniffi_wallet_checksum_constructor_bitcoinnode_new() and 0xFFFF) != 6084) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file() and 0xFFFF) != 19634) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_wallet_checksum_constructor_bitcoinnode_with_password() and 0xFFFF) != 42131) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_constructor_ethereumnode_new() and 0xFFFF) != 22431) {
@@ -1731,17 +1759,17 @@ open class BitcoinNode: Disposable, AutoCloseable, BitcoinNodeInterface
         this.cleanable = null
     }
     /**
-     * The node at `url` serving `chain` on `network`, with `auth`; each
-     * request gives up after `timeout_ms` (100 ms to 1 h).
+     * The node at `url` serving `chain` on `network`, without credentials
+     * (or with them in the URL); each request gives up after `timeout_ms`
+     * (100 ms to 1 h).
      */
-    constructor(`url`: kotlin.String, `auth`: NodeAuth, `chain`: Chain, `network`: Network, `timeoutMs`: kotlin.UInt = 30000u) :
+    constructor(`url`: kotlin.String, `chain`: Chain, `network`: Network, `timeoutMs`: kotlin.UInt = 30000u) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(WalletException) { _status ->
     UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_new(
     
         
         FfiConverterString.lower(`url`),
-        FfiConverterTypeNodeAuth.lower(`auth`),
         FfiConverterTypeChain.lower(`chain`),
         FfiConverterTypeNetwork.lower(`network`),
         FfiConverterUInt.lower(`timeoutMs`),_status)
@@ -1855,11 +1883,51 @@ open class BitcoinNode: Disposable, AutoCloseable, BitcoinNodeInterface
 
 
     
-    
+    companion object {
+        
     /**
-     * @suppress
+     * The node at `url` with the credentials of its cookie file
+     * (`__cookie__:password`, read now).
      */
-    companion object
+    @Throws(WalletException::class) fun `withCookieFile`(`url`: kotlin.String, `cookieFile`: kotlin.String, `chain`: Chain, `network`: Network, `timeoutMs`: kotlin.UInt = 30000u): BitcoinNode {
+            return FfiConverterTypeBitcoinNode.lift(
+    uniffiRustCallWithError(WalletException) { _status ->
+    UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file(
+    
+        
+        FfiConverterString.lower(`url`),
+        FfiConverterString.lower(`cookieFile`),
+        FfiConverterTypeChain.lower(`chain`),
+        FfiConverterTypeNetwork.lower(`network`),
+        FfiConverterUInt.lower(`timeoutMs`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * The node at `url` with the RPC `user` and `password`.
+     */
+    @Throws(WalletException::class) fun `withPassword`(`url`: kotlin.String, `user`: kotlin.String, `password`: Secret, `chain`: Chain, `network`: Network, `timeoutMs`: kotlin.UInt = 30000u): BitcoinNode {
+            return FfiConverterTypeBitcoinNode.lift(
+    uniffiRustCallWithError(WalletException) { _status ->
+    UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_password(
+    
+        
+        FfiConverterString.lower(`url`),
+        FfiConverterString.lower(`user`),
+        FfiConverterTypeSecret.lower(`password`),
+        FfiConverterTypeChain.lower(`chain`),
+        FfiConverterTypeNetwork.lower(`network`),
+        FfiConverterUInt.lower(`timeoutMs`),_status)
+}
+    )
+    }
+    
+
+        
+    }
     
 }
 
@@ -2302,17 +2370,18 @@ public interface KeystoreInterface {
     /**
      * The addresses of wallet `name` that `selection` names (default chain
      * Bitcoin): from the stored account xpubs without a password; other
-     * selections (hardened paths, other accounts) need `password`.
-     * `allow_weak_kdf` accepts a file below the KDF floor.
+     * selections (hardened paths, other accounts) need `password` (empty:
+     * none given). `allow_weak_kdf` accepts a file below the KDF floor.
      */
-    fun `addresses`(`name`: kotlin.String, `selection`: Selection = Selection(), `password`: Secret? = null, `allowWeakKdf`: kotlin.Boolean = false): AddressList
+    fun `addresses`(`name`: kotlin.String, `selection`: Selection = Selection(), `password`: Secret = "", `allowWeakKdf`: kotlin.Boolean = false): AddressList
     
     /**
      * The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
      * network (scanning `gap` addresses per keychain and type): from the
-     * stored xpubs when they cover the network, else with `password`.
+     * stored xpubs when they cover the network, else with `password`
+     * (empty: none given).
      */
-    fun `btcBalance`(`name`: kotlin.String, `node`: BitcoinNode, `gap`: kotlin.UInt = 50u, `password`: Secret? = null, `allowWeakKdf`: kotlin.Boolean = false): BtcBalance
+    fun `btcBalance`(`name`: kotlin.String, `node`: BitcoinNode, `gap`: kotlin.UInt = 50u, `password`: Secret = "", `allowWeakKdf`: kotlin.Boolean = false): BtcBalance
     
     /**
      * Re-encrypts wallet `name` under `new_password` with `kdf`'s cost; the
@@ -2322,10 +2391,11 @@ public interface KeystoreInterface {
     
     /**
      * Creates wallet `name`: a fresh mnemonic of `words` words in
-     * `language` (null: English) with the BIP39 `passphrase`, encrypted
-     * under `password`. The result carries the phrase, to show once.
+     * `language` (null: English) with the BIP39 `passphrase` (empty: none),
+     * encrypted under `password`. The result carries the phrase, to show
+     * once.
      */
-    fun `create`(`name`: kotlin.String, `password`: Secret, `words`: kotlin.UInt = 12u, `language`: Language? = null, `passphrase`: Secret? = null, `kdf`: KdfOptions = KdfOptions()): CreatedWallet
+    fun `create`(`name`: kotlin.String, `password`: Secret, `words`: kotlin.UInt = 12u, `language`: Language? = null, `passphrase`: Secret = "", `kdf`: KdfOptions = KdfOptions()): CreatedWallet
     
     /**
      * Deletes wallet `name` (ask the user first: without a backup its
@@ -2344,12 +2414,27 @@ public interface KeystoreInterface {
      * (`ypub`/`zpub`/`upub`/`vpub`/`Ltub`/`Mtub`) when `slip132`. From the
      * stored data when the account is stored, else with `password`.
      */
-    fun `exportXpub`(`name`: kotlin.String, `selection`: Selection = Selection(), `slip132`: kotlin.Boolean = false, `password`: Secret? = null, `allowWeakKdf`: kotlin.Boolean = false): XpubExport
+    fun `exportXpub`(`name`: kotlin.String, `selection`: Selection = Selection(), `slip132`: kotlin.Boolean = false, `password`: Secret = "", `allowWeakKdf`: kotlin.Boolean = false): XpubExport
     
     /**
-     * Imports `source` as wallet `name`, encrypted under `password`.
+     * Imports the key of an Ethereum V3 keystore file (`json`, opened with
+     * `keystore_password`, which may be empty) as wallet `name`, encrypted
+     * under `password`.
      */
-    fun `importWallet`(`name`: kotlin.String, `source`: ImportSource, `password`: Secret, `kdf`: KdfOptions = KdfOptions()): WalletSummary
+    fun `importEthKeystore`(`name`: kotlin.String, `json`: Secret, `keystorePassword`: Secret, `password`: Secret, `kdf`: KdfOptions = KdfOptions()): WalletSummary
+    
+    /**
+     * Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+     * or PEM text) as wallet `name`, encrypted under `password`.
+     */
+    fun `importKey`(`name`: kotlin.String, `format`: ImportFormat, `key`: Secret, `password`: Secret, `kdf`: KdfOptions = KdfOptions()): WalletSummary
+    
+    /**
+     * Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+     * with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+     * under `password`.
+     */
+    fun `importMnemonic`(`name`: kotlin.String, `phrase`: Secret, `password`: Secret, `language`: Language? = null, `passphrase`: Secret = "", `kdf`: KdfOptions = KdfOptions()): WalletSummary
     
     /**
      * The wallets, by name, and the files that could not be read.
@@ -2498,10 +2583,10 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
     /**
      * The addresses of wallet `name` that `selection` names (default chain
      * Bitcoin): from the stored account xpubs without a password; other
-     * selections (hardened paths, other accounts) need `password`.
-     * `allow_weak_kdf` accepts a file below the KDF floor.
+     * selections (hardened paths, other accounts) need `password` (empty:
+     * none given). `allow_weak_kdf` accepts a file below the KDF floor.
      */
-    @Throws(WalletException::class)override fun `addresses`(`name`: kotlin.String, `selection`: Selection, `password`: Secret?, `allowWeakKdf`: kotlin.Boolean): AddressList {
+    @Throws(WalletException::class)override fun `addresses`(`name`: kotlin.String, `selection`: Selection, `password`: Secret, `allowWeakKdf`: kotlin.Boolean): AddressList {
             return FfiConverterTypeAddressList.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
@@ -2510,7 +2595,7 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
         
         FfiConverterString.lower(`name`),
         FfiConverterTypeSelection.lower(`selection`),
-        FfiConverterOptionalTypeSecret.lower(`password`),
+        FfiConverterTypeSecret.lower(`password`),
         FfiConverterBoolean.lower(`allowWeakKdf`),_status)
 }
     }
@@ -2522,9 +2607,10 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
     /**
      * The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
      * network (scanning `gap` addresses per keychain and type): from the
-     * stored xpubs when they cover the network, else with `password`.
+     * stored xpubs when they cover the network, else with `password`
+     * (empty: none given).
      */
-    @Throws(WalletException::class)override fun `btcBalance`(`name`: kotlin.String, `node`: BitcoinNode, `gap`: kotlin.UInt, `password`: Secret?, `allowWeakKdf`: kotlin.Boolean): BtcBalance {
+    @Throws(WalletException::class)override fun `btcBalance`(`name`: kotlin.String, `node`: BitcoinNode, `gap`: kotlin.UInt, `password`: Secret, `allowWeakKdf`: kotlin.Boolean): BtcBalance {
             return FfiConverterTypeBtcBalance.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
@@ -2534,7 +2620,7 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
         FfiConverterString.lower(`name`),
         FfiConverterTypeBitcoinNode.lower(`node`),
         FfiConverterUInt.lower(`gap`),
-        FfiConverterOptionalTypeSecret.lower(`password`),
+        FfiConverterTypeSecret.lower(`password`),
         FfiConverterBoolean.lower(`allowWeakKdf`),_status)
 }
     }
@@ -2566,10 +2652,11 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
     
     /**
      * Creates wallet `name`: a fresh mnemonic of `words` words in
-     * `language` (null: English) with the BIP39 `passphrase`, encrypted
-     * under `password`. The result carries the phrase, to show once.
+     * `language` (null: English) with the BIP39 `passphrase` (empty: none),
+     * encrypted under `password`. The result carries the phrase, to show
+     * once.
      */
-    @Throws(WalletException::class)override fun `create`(`name`: kotlin.String, `password`: Secret, `words`: kotlin.UInt, `language`: Language?, `passphrase`: Secret?, `kdf`: KdfOptions): CreatedWallet {
+    @Throws(WalletException::class)override fun `create`(`name`: kotlin.String, `password`: Secret, `words`: kotlin.UInt, `language`: Language?, `passphrase`: Secret, `kdf`: KdfOptions): CreatedWallet {
             return FfiConverterTypeCreatedWallet.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
@@ -2580,7 +2667,7 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
         FfiConverterTypeSecret.lower(`password`),
         FfiConverterUInt.lower(`words`),
         FfiConverterOptionalTypeLanguage.lower(`language`),
-        FfiConverterOptionalTypeSecret.lower(`passphrase`),
+        FfiConverterTypeSecret.lower(`passphrase`),
         FfiConverterTypeKdfOptions.lower(`kdf`),_status)
 }
     }
@@ -2629,7 +2716,7 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
      * (`ypub`/`zpub`/`upub`/`vpub`/`Ltub`/`Mtub`) when `slip132`. From the
      * stored data when the account is stored, else with `password`.
      */
-    @Throws(WalletException::class)override fun `exportXpub`(`name`: kotlin.String, `selection`: Selection, `slip132`: kotlin.Boolean, `password`: Secret?, `allowWeakKdf`: kotlin.Boolean): XpubExport {
+    @Throws(WalletException::class)override fun `exportXpub`(`name`: kotlin.String, `selection`: Selection, `slip132`: kotlin.Boolean, `password`: Secret, `allowWeakKdf`: kotlin.Boolean): XpubExport {
             return FfiConverterTypeXpubExport.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
@@ -2639,7 +2726,7 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
         FfiConverterString.lower(`name`),
         FfiConverterTypeSelection.lower(`selection`),
         FfiConverterBoolean.lower(`slip132`),
-        FfiConverterOptionalTypeSecret.lower(`password`),
+        FfiConverterTypeSecret.lower(`password`),
         FfiConverterBoolean.lower(`allowWeakKdf`),_status)
 }
     }
@@ -2649,18 +2736,69 @@ open class Keystore: Disposable, AutoCloseable, KeystoreInterface
 
     
     /**
-     * Imports `source` as wallet `name`, encrypted under `password`.
+     * Imports the key of an Ethereum V3 keystore file (`json`, opened with
+     * `keystore_password`, which may be empty) as wallet `name`, encrypted
+     * under `password`.
      */
-    @Throws(WalletException::class)override fun `importWallet`(`name`: kotlin.String, `source`: ImportSource, `password`: Secret, `kdf`: KdfOptions): WalletSummary {
+    @Throws(WalletException::class)override fun `importEthKeystore`(`name`: kotlin.String, `json`: Secret, `keystorePassword`: Secret, `password`: Secret, `kdf`: KdfOptions): WalletSummary {
             return FfiConverterTypeWalletSummary.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
-    UniffiLib.uniffi_wallet_fn_method_keystore_import_wallet(
+    UniffiLib.uniffi_wallet_fn_method_keystore_import_eth_keystore(
         it,
         
         FfiConverterString.lower(`name`),
-        FfiConverterTypeImportSource.lower(`source`),
+        FfiConverterTypeSecret.lower(`json`),
+        FfiConverterTypeSecret.lower(`keystorePassword`),
         FfiConverterTypeSecret.lower(`password`),
+        FfiConverterTypeKdfOptions.lower(`kdf`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+     * or PEM text) as wallet `name`, encrypted under `password`.
+     */
+    @Throws(WalletException::class)override fun `importKey`(`name`: kotlin.String, `format`: ImportFormat, `key`: Secret, `password`: Secret, `kdf`: KdfOptions): WalletSummary {
+            return FfiConverterTypeWalletSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WalletException) { _status ->
+    UniffiLib.uniffi_wallet_fn_method_keystore_import_key(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterTypeImportFormat.lower(`format`),
+        FfiConverterTypeSecret.lower(`key`),
+        FfiConverterTypeSecret.lower(`password`),
+        FfiConverterTypeKdfOptions.lower(`kdf`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+     * with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+     * under `password`.
+     */
+    @Throws(WalletException::class)override fun `importMnemonic`(`name`: kotlin.String, `phrase`: Secret, `password`: Secret, `language`: Language?, `passphrase`: Secret, `kdf`: KdfOptions): WalletSummary {
+            return FfiConverterTypeWalletSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WalletException) { _status ->
+    UniffiLib.uniffi_wallet_fn_method_keystore_import_mnemonic(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterTypeSecret.lower(`phrase`),
+        FfiConverterTypeSecret.lower(`password`),
+        FfiConverterOptionalTypeLanguage.lower(`language`),
+        FfiConverterTypeSecret.lower(`passphrase`),
         FfiConverterTypeKdfOptions.lower(`kdf`),_status)
 }
     }
@@ -3166,9 +3304,10 @@ public interface MnemonicInterface {
     
     /**
      * The addresses `selection` names (default chain Bitcoin) below this
-     * mnemonic with `passphrase`, as `wallet derive` gives them.
+     * mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+     * them.
      */
-    fun `addresses`(`passphrase`: Secret? = null, `selection`: Selection = Selection()): AddressList
+    fun `addresses`(`passphrase`: Secret = "", `selection`: Selection = Selection()): AddressList
     
     /**
      * The word list.
@@ -3177,10 +3316,10 @@ public interface MnemonicInterface {
     
     /**
      * The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-     * (null or empty: none). Deriving the seed takes a few milliseconds
-     * (PBKDF2): keep the key to derive many addresses.
+     * (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+     * keep the key to derive many addresses.
      */
-    fun `masterKey`(`passphrase`: Secret? = null): MasterKey
+    fun `masterKey`(`passphrase`: Secret = ""): MasterKey
     
     /**
      * The phrase, words joined by the list's separator (U+3000 for
@@ -3325,16 +3464,17 @@ open class Mnemonic: Disposable, AutoCloseable, MnemonicInterface
     
     /**
      * The addresses `selection` names (default chain Bitcoin) below this
-     * mnemonic with `passphrase`, as `wallet derive` gives them.
+     * mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+     * them.
      */
-    @Throws(WalletException::class)override fun `addresses`(`passphrase`: Secret?, `selection`: Selection): AddressList {
+    @Throws(WalletException::class)override fun `addresses`(`passphrase`: Secret, `selection`: Selection): AddressList {
             return FfiConverterTypeAddressList.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
     UniffiLib.uniffi_wallet_fn_method_mnemonic_addresses(
         it,
         
-        FfiConverterOptionalTypeSecret.lower(`passphrase`),
+        FfiConverterTypeSecret.lower(`passphrase`),
         FfiConverterTypeSelection.lower(`selection`),_status)
 }
     }
@@ -3361,17 +3501,17 @@ open class Mnemonic: Disposable, AutoCloseable, MnemonicInterface
     
     /**
      * The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-     * (null or empty: none). Deriving the seed takes a few milliseconds
-     * (PBKDF2): keep the key to derive many addresses.
+     * (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+     * keep the key to derive many addresses.
      */
-    @Throws(WalletException::class)override fun `masterKey`(`passphrase`: Secret?): MasterKey {
+    @Throws(WalletException::class)override fun `masterKey`(`passphrase`: Secret): MasterKey {
             return FfiConverterTypeMasterKey.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
     UniffiLib.uniffi_wallet_fn_method_mnemonic_master_key(
         it,
         
-        FfiConverterOptionalTypeSecret.lower(`passphrase`),_status)
+        FfiConverterTypeSecret.lower(`passphrase`),_status)
 }
     }
     )
@@ -6841,237 +6981,50 @@ public object FfiConverterTypeChain: FfiConverterRustBuffer<Chain> {
 
 
 /**
- * A secret to import as a wallet, in one of its forms.
+ * The text form of a key to import (mnemonics and Ethereum V3 files have
+ * methods of their own).
  */
-sealed class ImportSource {
-    
-    /**
-     * A BIP39 mnemonic.
-     */
-    data class Mnemonic(
-        /**
-         * The phrase.
-         */
-        val `phrase`: wallet.Secret, 
-        /**
-         * Its word list (null: detect).
-         */
-        val `language`: wallet.Language? = null , 
-        /**
-         * The BIP39 passphrase (null: none).
-         */
-        val `passphrase`: wallet.Secret? = null ) : ImportSource()
-        
-    {
-        
 
-        companion object
-    }
+enum class ImportFormat {
     
     /**
      * A master extended private key (`xprv`, `tprv`, SLIP-132 forms).
      */
-    data class Xprv(
-        /**
-         * The key, base58.
-         */
-        val `xprv`: wallet.Secret) : ImportSource()
-        
-    {
-        
-
-        companion object
-    }
-    
+    XPRV,
     /**
      * A private key in Wallet Import Format.
      */
-    data class Wif(
-        /**
-         * The WIF text.
-         */
-        val `wif`: wallet.Secret) : ImportSource()
-        
-    {
-        
-
-        companion object
-    }
-    
+    WIF,
     /**
      * A private key as 64 hex digits.
      */
-    data class PrivateKeyHex(
-        /**
-         * The hex text.
-         */
-        val `hex`: wallet.Secret) : ImportSource()
-        
-    {
-        
-
-        companion object
-    }
-    
+    PRIVATE_KEY_HEX,
     /**
      * A private key as PEM (SEC1 or PKCS#8).
      */
-    data class Pem(
-        /**
-         * The PEM text.
-         */
-        val `pem`: wallet.Secret) : ImportSource()
-        
-    {
-        
+    PEM;
 
-        companion object
-    }
-    
-    /**
-     * An Ethereum V3 keystore file.
-     */
-    data class EthKeystore(
-        /**
-         * The file's JSON.
-         */
-        val `json`: wallet.Secret, 
-        /**
-         * Its password (null: the new wallet's password).
-         */
-        val `password`: wallet.Secret? = null ) : ImportSource()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
     
 
 
     companion object
 }
 
+
 /**
  * @suppress
  */
-public object FfiConverterTypeImportSource : FfiConverterRustBuffer<ImportSource>{
-    override fun read(buf: ByteBuffer): ImportSource {
-        return when(buf.getInt()) {
-            1 -> ImportSource.Mnemonic(
-                FfiConverterTypeSecret.read(buf),
-                FfiConverterOptionalTypeLanguage.read(buf),
-                FfiConverterOptionalTypeSecret.read(buf),
-                )
-            2 -> ImportSource.Xprv(
-                FfiConverterTypeSecret.read(buf),
-                )
-            3 -> ImportSource.Wif(
-                FfiConverterTypeSecret.read(buf),
-                )
-            4 -> ImportSource.PrivateKeyHex(
-                FfiConverterTypeSecret.read(buf),
-                )
-            5 -> ImportSource.Pem(
-                FfiConverterTypeSecret.read(buf),
-                )
-            6 -> ImportSource.EthKeystore(
-                FfiConverterTypeSecret.read(buf),
-                FfiConverterOptionalTypeSecret.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
+public object FfiConverterTypeImportFormat: FfiConverterRustBuffer<ImportFormat> {
+    override fun read(buf: ByteBuffer) = try {
+        ImportFormat.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
     }
 
-    override fun allocationSize(value: ImportSource): ULong = when(value) {
-        is ImportSource.Mnemonic -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeSecret.allocationSize(value.`phrase`)
-                + FfiConverterOptionalTypeLanguage.allocationSize(value.`language`)
-                + FfiConverterOptionalTypeSecret.allocationSize(value.`passphrase`)
-            )
-        }
-        is ImportSource.Xprv -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeSecret.allocationSize(value.`xprv`)
-            )
-        }
-        is ImportSource.Wif -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeSecret.allocationSize(value.`wif`)
-            )
-        }
-        is ImportSource.PrivateKeyHex -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeSecret.allocationSize(value.`hex`)
-            )
-        }
-        is ImportSource.Pem -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeSecret.allocationSize(value.`pem`)
-            )
-        }
-        is ImportSource.EthKeystore -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterTypeSecret.allocationSize(value.`json`)
-                + FfiConverterOptionalTypeSecret.allocationSize(value.`password`)
-            )
-        }
-    }
+    override fun allocationSize(value: ImportFormat) = 4UL
 
-    override fun write(value: ImportSource, buf: ByteBuffer) {
-        when(value) {
-            is ImportSource.Mnemonic -> {
-                buf.putInt(1)
-                FfiConverterTypeSecret.write(value.`phrase`, buf)
-                FfiConverterOptionalTypeLanguage.write(value.`language`, buf)
-                FfiConverterOptionalTypeSecret.write(value.`passphrase`, buf)
-                Unit
-            }
-            is ImportSource.Xprv -> {
-                buf.putInt(2)
-                FfiConverterTypeSecret.write(value.`xprv`, buf)
-                Unit
-            }
-            is ImportSource.Wif -> {
-                buf.putInt(3)
-                FfiConverterTypeSecret.write(value.`wif`, buf)
-                Unit
-            }
-            is ImportSource.PrivateKeyHex -> {
-                buf.putInt(4)
-                FfiConverterTypeSecret.write(value.`hex`, buf)
-                Unit
-            }
-            is ImportSource.Pem -> {
-                buf.putInt(5)
-                FfiConverterTypeSecret.write(value.`pem`, buf)
-                Unit
-            }
-            is ImportSource.EthKeystore -> {
-                buf.putInt(6)
-                FfiConverterTypeSecret.write(value.`json`, buf)
-                FfiConverterOptionalTypeSecret.write(value.`password`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    override fun write(value: ImportFormat, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -7292,128 +7245,6 @@ public object FfiConverterTypeNetwork: FfiConverterRustBuffer<Network> {
 
     override fun write(value: Network, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
-    }
-}
-
-
-
-
-
-/**
- * How to authenticate to a Bitcoin Core-style node.
- */
-sealed class NodeAuth {
-    
-    /**
-     * No credentials (or credentials in the URL).
-     */
-    object None : NodeAuth()
-    
-    
-    /**
-     * `rpcuser` and `rpcpassword`.
-     */
-    data class UserPassword(
-        /**
-         * The RPC user.
-         */
-        val `user`: kotlin.String, 
-        /**
-         * Its password.
-         */
-        val `password`: wallet.Secret) : NodeAuth()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * The node's cookie file (`__cookie__:password`).
-     */
-    data class CookieFile(
-        /**
-         * The file's path.
-         */
-        val `path`: kotlin.String) : NodeAuth()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeNodeAuth : FfiConverterRustBuffer<NodeAuth>{
-    override fun read(buf: ByteBuffer): NodeAuth {
-        return when(buf.getInt()) {
-            1 -> NodeAuth.None
-            2 -> NodeAuth.UserPassword(
-                FfiConverterString.read(buf),
-                FfiConverterTypeSecret.read(buf),
-                )
-            3 -> NodeAuth.CookieFile(
-                FfiConverterString.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: NodeAuth): ULong = when(value) {
-        is NodeAuth.None -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is NodeAuth.UserPassword -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`user`)
-                + FfiConverterTypeSecret.allocationSize(value.`password`)
-            )
-        }
-        is NodeAuth.CookieFile -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterString.allocationSize(value.`path`)
-            )
-        }
-    }
-
-    override fun write(value: NodeAuth, buf: ByteBuffer) {
-        when(value) {
-            is NodeAuth.None -> {
-                buf.putInt(1)
-                Unit
-            }
-            is NodeAuth.UserPassword -> {
-                buf.putInt(2)
-                FfiConverterString.write(value.`user`, buf)
-                FfiConverterTypeSecret.write(value.`password`, buf)
-                Unit
-            }
-            is NodeAuth.CookieFile -> {
-                buf.putInt(3)
-                FfiConverterString.write(value.`path`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -9117,38 +8948,6 @@ public object FfiConverterOptionalTypeNetwork: FfiConverterRustBuffer<Network?> 
         } else {
             buf.put(1)
             FfiConverterTypeNetwork.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalTypeSecret: FfiConverterRustBuffer<Secret?> {
-    override fun read(buf: ByteBuffer): Secret? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterTypeSecret.read(buf)
-    }
-
-    override fun allocationSize(value: Secret?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterTypeSecret.allocationSize(value)
-        }
-    }
-
-    override fun write(value: Secret?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterTypeSecret.write(value, buf)
         }
     }
 }

@@ -609,6 +609,12 @@ _UniffiLib.uniffi_wallet_checksum_method_bitcoinnode_broadcast.restype = ctypes.
 _UniffiLib.uniffi_wallet_checksum_constructor_bitcoinnode_new.argtypes = (
 )
 _UniffiLib.uniffi_wallet_checksum_constructor_bitcoinnode_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file.argtypes = (
+)
+_UniffiLib.uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file.restype = ctypes.c_uint16
+_UniffiLib.uniffi_wallet_checksum_constructor_bitcoinnode_with_password.argtypes = (
+)
+_UniffiLib.uniffi_wallet_checksum_constructor_bitcoinnode_with_password.restype = ctypes.c_uint16
 _UniffiLib.uniffi_wallet_checksum_method_ethereumnode_balance.argtypes = (
 )
 _UniffiLib.uniffi_wallet_checksum_method_ethereumnode_balance.restype = ctypes.c_uint16
@@ -639,9 +645,15 @@ _UniffiLib.uniffi_wallet_checksum_method_keystore_dir.restype = ctypes.c_uint16
 _UniffiLib.uniffi_wallet_checksum_method_keystore_export_xpub.argtypes = (
 )
 _UniffiLib.uniffi_wallet_checksum_method_keystore_export_xpub.restype = ctypes.c_uint16
-_UniffiLib.uniffi_wallet_checksum_method_keystore_import_wallet.argtypes = (
+_UniffiLib.uniffi_wallet_checksum_method_keystore_import_eth_keystore.argtypes = (
 )
-_UniffiLib.uniffi_wallet_checksum_method_keystore_import_wallet.restype = ctypes.c_uint16
+_UniffiLib.uniffi_wallet_checksum_method_keystore_import_eth_keystore.restype = ctypes.c_uint16
+_UniffiLib.uniffi_wallet_checksum_method_keystore_import_key.argtypes = (
+)
+_UniffiLib.uniffi_wallet_checksum_method_keystore_import_key.restype = ctypes.c_uint16
+_UniffiLib.uniffi_wallet_checksum_method_keystore_import_mnemonic.argtypes = (
+)
+_UniffiLib.uniffi_wallet_checksum_method_keystore_import_mnemonic.restype = ctypes.c_uint16
 _UniffiLib.uniffi_wallet_checksum_method_keystore_list.argtypes = (
 )
 _UniffiLib.uniffi_wallet_checksum_method_keystore_list.restype = ctypes.c_uint16
@@ -761,11 +773,29 @@ _UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_new.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
-    _UniffiRustBuffer,
     ctypes.c_uint32,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint32,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file.restype = ctypes.c_uint64
+_UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_password.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint32,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_password.restype = ctypes.c_uint64
 _UniffiLib.uniffi_wallet_fn_method_ethereumnode_balance.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -843,15 +873,37 @@ _UniffiLib.uniffi_wallet_fn_method_keystore_export_xpub.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_wallet_fn_method_keystore_export_xpub.restype = _UniffiRustBuffer
-_UniffiLib.uniffi_wallet_fn_method_keystore_import_wallet.argtypes = (
+_UniffiLib.uniffi_wallet_fn_method_keystore_import_eth_keystore.argtypes = (
     ctypes.c_uint64,
+    _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
-_UniffiLib.uniffi_wallet_fn_method_keystore_import_wallet.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_wallet_fn_method_keystore_import_eth_keystore.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_wallet_fn_method_keystore_import_key.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_wallet_fn_method_keystore_import_key.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_wallet_fn_method_keystore_import_mnemonic.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_wallet_fn_method_keystore_import_mnemonic.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_wallet_fn_method_keystore_list.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1144,7 +1196,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_bitcoinnode_broadcast() != 33865:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_constructor_bitcoinnode_new() != 29594:
+    if lib.uniffi_wallet_checksum_constructor_bitcoinnode_new() != 6084:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_wallet_checksum_constructor_bitcoinnode_with_cookie_file() != 19634:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_wallet_checksum_constructor_bitcoinnode_with_password() != 42131:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_ethereumnode_balance() != 50556:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1152,21 +1208,25 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_constructor_ethereumnode_new() != 22431:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_addresses() != 11075:
+    if lib.uniffi_wallet_checksum_method_keystore_addresses() != 47047:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_btc_balance() != 12450:
+    if lib.uniffi_wallet_checksum_method_keystore_btc_balance() != 39809:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_change_password() != 57004:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_create() != 21105:
+    if lib.uniffi_wallet_checksum_method_keystore_create() != 61943:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_delete() != 47830:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_dir() != 26770:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_export_xpub() != 34576:
+    if lib.uniffi_wallet_checksum_method_keystore_export_xpub() != 45496:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_import_wallet() != 42553:
+    if lib.uniffi_wallet_checksum_method_keystore_import_eth_keystore() != 18494:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_wallet_checksum_method_keystore_import_key() != 24656:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_wallet_checksum_method_keystore_import_mnemonic() != 57017:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_list() != 37747:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1180,11 +1240,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_masterkey_fingerprint() != 52625:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_mnemonic_addresses() != 4292:
+    if lib.uniffi_wallet_checksum_method_mnemonic_addresses() != 41718:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_mnemonic_language() != 9084:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_mnemonic_master_key() != 54855:
+    if lib.uniffi_wallet_checksum_method_mnemonic_master_key() != 4385:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_mnemonic_phrase() != 41327:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -6614,415 +6674,74 @@ class _UniffiFfiConverterTypeXpubExport(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.master_fingerprint, buf)
 
 
-class _UniffiFfiConverterTypeSecret:
-    @staticmethod
-    def write(value, buf):
-        _UniffiFfiConverterString.write(value, buf)
-
-    @staticmethod
-    def read(buf):
-        return _UniffiFfiConverterString.read(buf)
-
-    @staticmethod
-    def lift(value):
-        return _UniffiFfiConverterString.lift(value)
-
-    @staticmethod
-    def check_lower(value):
-        return _UniffiFfiConverterString.check_lower(value)
-
-    @staticmethod
-    def lower(value):
-        return _UniffiFfiConverterString.lower(value)
-
-
-Secret = str
-"""
-A secret text argument (password, mnemonic, passphrase, key): a plain
-string to the host, wiped inside the library after the call. The
-host's own string cannot be wiped (strings are immutable in Kotlin,
-Swift and Python).
-"""
-
-
-class _UniffiFfiConverterOptionalTypeSecret(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        if value is not None:
-            _UniffiFfiConverterTypeSecret.check_lower(value)
-
-    @classmethod
-    def write(cls, value, buf):
-        if value is None:
-            buf.write_u8(0)
-            return
-
-        buf.write_u8(1)
-        _UniffiFfiConverterTypeSecret.write(value, buf)
-
-    @classmethod
-    def read(cls, buf):
-        flag = buf.read_u8()
-        if flag == 0:
-            return None
-        elif flag == 1:
-            return _UniffiFfiConverterTypeSecret.read(buf)
-        else:
-            raise InternalError("Unexpected flag byte for optional type")
 
 
 
 
-
-
-class ImportSource:
+class ImportFormat(enum.Enum):
     """
-    A secret to import as a wallet, in one of its forms.
+    The text form of a key to import (mnemonics and Ethereum V3 files have
+    methods of their own).
 """
-    def __init__(self):
-        raise RuntimeError("ImportSource cannot be instantiated directly")
-    MNEMONIC: type = None # type: ignore
-    XPRV: type = None # type: ignore
-    WIF: type = None # type: ignore
-    PRIVATE_KEY_HEX: type = None # type: ignore
-    PEM: type = None # type: ignore
-    ETH_KEYSTORE: type = None # type: ignore
-
-    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
-    # whether an instance is that variant.
-    def is_MNEMONIC(self) -> bool:
-        return isinstance(self, ImportSource.MNEMONIC)
-    def is_mnemonic(self) -> bool:
-        return isinstance(self, ImportSource.MNEMONIC)
-    def is_XPRV(self) -> bool:
-        return isinstance(self, ImportSource.XPRV)
-    def is_xprv(self) -> bool:
-        return isinstance(self, ImportSource.XPRV)
-    def is_WIF(self) -> bool:
-        return isinstance(self, ImportSource.WIF)
-    def is_wif(self) -> bool:
-        return isinstance(self, ImportSource.WIF)
-    def is_PRIVATE_KEY_HEX(self) -> bool:
-        return isinstance(self, ImportSource.PRIVATE_KEY_HEX)
-    def is_private_key_hex(self) -> bool:
-        return isinstance(self, ImportSource.PRIVATE_KEY_HEX)
-    def is_PEM(self) -> bool:
-        return isinstance(self, ImportSource.PEM)
-    def is_pem(self) -> bool:
-        return isinstance(self, ImportSource.PEM)
-    def is_ETH_KEYSTORE(self) -> bool:
-        return isinstance(self, ImportSource.ETH_KEYSTORE)
-    def is_eth_keystore(self) -> bool:
-        return isinstance(self, ImportSource.ETH_KEYSTORE)
-
-# Each enum variant is a nested class of the enum itself.
-@dataclass
-class UniffiEnumVariantImportSourceMnemonic(ImportSource):
+    
+    XPRV = 0
     """
-        A BIP39 mnemonic.
+    A master extended private key (`xprv`, `tprv`, SLIP-132 forms).
 """
-        
-    def __init__(self, phrase:Secret, language:typing.Optional[Language] = _DEFAULT, passphrase:typing.Optional[Secret] = _DEFAULT):
-        self.phrase = phrase
-        
-        """
-        The phrase.
-"""
-        
-        if language is _DEFAULT:
-            self.language = None
-        else:
-            self.language = language
-        
-        """
-        Its word list (null: detect).
-"""
-        
-        if passphrase is _DEFAULT:
-            self.passphrase = None
-        else:
-            self.passphrase = passphrase
-        
-        """
-        The BIP39 passphrase (null: none).
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "ImportSource.MNEMONIC(phrase={}, language={}, passphrase={})".format(self.phrase, self.language, self.passphrase)
-    def __eq__(self, other):
-        if not isinstance(other, ImportSource):
-            return NotImplemented
-        if not other.is_MNEMONIC():
-            return False
-        if self.phrase != other.phrase:
-            return False
-        if self.language != other.language:
-            return False
-        if self.passphrase != other.passphrase:
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantImportSourceXprv(ImportSource):
+    
+    WIF = 1
     """
-        A master extended private key (`xprv`, `tprv`, SLIP-132 forms).
+    A private key in Wallet Import Format.
 """
-        
-    def __init__(self, xprv:Secret):
-        self.xprv = xprv
-        
-        """
-        The key, base58.
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "ImportSource.XPRV(xprv={})".format(self.xprv)
-    def __eq__(self, other):
-        if not isinstance(other, ImportSource):
-            return NotImplemented
-        if not other.is_XPRV():
-            return False
-        if self.xprv != other.xprv:
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantImportSourceWif(ImportSource):
+    
+    PRIVATE_KEY_HEX = 2
     """
-        A private key in Wallet Import Format.
+    A private key as 64 hex digits.
 """
-        
-    def __init__(self, wif:Secret):
-        self.wif = wif
-        
-        """
-        The WIF text.
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "ImportSource.WIF(wif={})".format(self.wif)
-    def __eq__(self, other):
-        if not isinstance(other, ImportSource):
-            return NotImplemented
-        if not other.is_WIF():
-            return False
-        if self.wif != other.wif:
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantImportSourcePrivateKeyHex(ImportSource):
+    
+    PEM = 3
     """
-        A private key as 64 hex digits.
+    A private key as PEM (SEC1 or PKCS#8).
 """
-        
-    def __init__(self, hex:Secret):
-        self.hex = hex
-        
-        """
-        The hex text.
-"""
-        
-        pass
+    
 
 
-
-
-
-    def __str__(self):
-        return "ImportSource.PRIVATE_KEY_HEX(hex={})".format(self.hex)
-    def __eq__(self, other):
-        if not isinstance(other, ImportSource):
-            return NotImplemented
-        if not other.is_PRIVATE_KEY_HEX():
-            return False
-        if self.hex != other.hex:
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantImportSourcePem(ImportSource):
-    """
-        A private key as PEM (SEC1 or PKCS#8).
-"""
-        
-    def __init__(self, pem:Secret):
-        self.pem = pem
-        
-        """
-        The PEM text.
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "ImportSource.PEM(pem={})".format(self.pem)
-    def __eq__(self, other):
-        if not isinstance(other, ImportSource):
-            return NotImplemented
-        if not other.is_PEM():
-            return False
-        if self.pem != other.pem:
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantImportSourceEthKeystore(ImportSource):
-    """
-        An Ethereum V3 keystore file.
-"""
-        
-    def __init__(self, json:Secret, password:typing.Optional[Secret] = _DEFAULT):
-        self.json = json
-        
-        """
-        The file's JSON.
-"""
-        
-        if password is _DEFAULT:
-            self.password = None
-        else:
-            self.password = password
-        
-        """
-        Its password (null: the new wallet's password).
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "ImportSource.ETH_KEYSTORE(json={}, password={})".format(self.json, self.password)
-    def __eq__(self, other):
-        if not isinstance(other, ImportSource):
-            return NotImplemented
-        if not other.is_ETH_KEYSTORE():
-            return False
-        if self.json != other.json:
-            return False
-        if self.password != other.password:
-            return False
-        return True
-
-
-
-# Now, make each nested variant class be a subclass of the main enum class.
-ImportSource.MNEMONIC = UniffiEnumVariantImportSourceMnemonic
-ImportSource.XPRV = UniffiEnumVariantImportSourceXprv
-ImportSource.WIF = UniffiEnumVariantImportSourceWif
-ImportSource.PRIVATE_KEY_HEX = UniffiEnumVariantImportSourcePrivateKeyHex
-ImportSource.PEM = UniffiEnumVariantImportSourcePem
-ImportSource.ETH_KEYSTORE = UniffiEnumVariantImportSourceEthKeystore
-
-
-
-
-class _UniffiFfiConverterTypeImportSource(_UniffiConverterRustBuffer):
+class _UniffiFfiConverterTypeImportFormat(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
         variant = buf.read_i32()
         if variant == 1:
-            return ImportSource.MNEMONIC(
-                _UniffiFfiConverterTypeSecret.read(buf),
-                _UniffiFfiConverterOptionalTypeLanguage.read(buf),
-                _UniffiFfiConverterOptionalTypeSecret.read(buf),
-            )
+            return ImportFormat.XPRV
         if variant == 2:
-            return ImportSource.XPRV(
-                _UniffiFfiConverterTypeSecret.read(buf),
-            )
+            return ImportFormat.WIF
         if variant == 3:
-            return ImportSource.WIF(
-                _UniffiFfiConverterTypeSecret.read(buf),
-            )
+            return ImportFormat.PRIVATE_KEY_HEX
         if variant == 4:
-            return ImportSource.PRIVATE_KEY_HEX(
-                _UniffiFfiConverterTypeSecret.read(buf),
-            )
-        if variant == 5:
-            return ImportSource.PEM(
-                _UniffiFfiConverterTypeSecret.read(buf),
-            )
-        if variant == 6:
-            return ImportSource.ETH_KEYSTORE(
-                _UniffiFfiConverterTypeSecret.read(buf),
-                _UniffiFfiConverterOptionalTypeSecret.read(buf),
-            )
+            return ImportFormat.PEM
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
     def check_lower(value):
-        if value.is_MNEMONIC():
-            _UniffiFfiConverterTypeSecret.check_lower(value.phrase)
-            _UniffiFfiConverterOptionalTypeLanguage.check_lower(value.language)
-            _UniffiFfiConverterOptionalTypeSecret.check_lower(value.passphrase)
+        if value == ImportFormat.XPRV:
             return
-        if value.is_XPRV():
-            _UniffiFfiConverterTypeSecret.check_lower(value.xprv)
+        if value == ImportFormat.WIF:
             return
-        if value.is_WIF():
-            _UniffiFfiConverterTypeSecret.check_lower(value.wif)
+        if value == ImportFormat.PRIVATE_KEY_HEX:
             return
-        if value.is_PRIVATE_KEY_HEX():
-            _UniffiFfiConverterTypeSecret.check_lower(value.hex)
-            return
-        if value.is_PEM():
-            _UniffiFfiConverterTypeSecret.check_lower(value.pem)
-            return
-        if value.is_ETH_KEYSTORE():
-            _UniffiFfiConverterTypeSecret.check_lower(value.json)
-            _UniffiFfiConverterOptionalTypeSecret.check_lower(value.password)
+        if value == ImportFormat.PEM:
             return
         raise ValueError(value)
 
     @staticmethod
     def write(value, buf):
-        if value.is_MNEMONIC():
+        if value == ImportFormat.XPRV:
             buf.write_i32(1)
-            _UniffiFfiConverterTypeSecret.write(value.phrase, buf)
-            _UniffiFfiConverterOptionalTypeLanguage.write(value.language, buf)
-            _UniffiFfiConverterOptionalTypeSecret.write(value.passphrase, buf)
-        if value.is_XPRV():
+        if value == ImportFormat.WIF:
             buf.write_i32(2)
-            _UniffiFfiConverterTypeSecret.write(value.xprv, buf)
-        if value.is_WIF():
+        if value == ImportFormat.PRIVATE_KEY_HEX:
             buf.write_i32(3)
-            _UniffiFfiConverterTypeSecret.write(value.wif, buf)
-        if value.is_PRIVATE_KEY_HEX():
+        if value == ImportFormat.PEM:
             buf.write_i32(4)
-            _UniffiFfiConverterTypeSecret.write(value.hex, buf)
-        if value.is_PEM():
-            buf.write_i32(5)
-            _UniffiFfiConverterTypeSecret.write(value.pem, buf)
-        if value.is_ETH_KEYSTORE():
-            buf.write_i32(6)
-            _UniffiFfiConverterTypeSecret.write(value.json, buf)
-            _UniffiFfiConverterOptionalTypeSecret.write(value.password, buf)
 
 
 
@@ -7098,179 +6817,35 @@ class _UniffiFfiConverterTypeKeyForm(_UniffiConverterRustBuffer):
 
 
 
+class _UniffiFfiConverterTypeSecret:
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value, buf)
 
-
-
-
-class NodeAuth:
-    """
-    How to authenticate to a Bitcoin Core-style node.
-"""
-    def __init__(self):
-        raise RuntimeError("NodeAuth cannot be instantiated directly")
-    NONE: type = None # type: ignore
-    USER_PASSWORD: type = None # type: ignore
-    COOKIE_FILE: type = None # type: ignore
-
-    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
-    # whether an instance is that variant.
-    def is_NONE(self) -> bool:
-        return isinstance(self, NodeAuth.NONE)
-    def is_none(self) -> bool:
-        return isinstance(self, NodeAuth.NONE)
-    def is_USER_PASSWORD(self) -> bool:
-        return isinstance(self, NodeAuth.USER_PASSWORD)
-    def is_user_password(self) -> bool:
-        return isinstance(self, NodeAuth.USER_PASSWORD)
-    def is_COOKIE_FILE(self) -> bool:
-        return isinstance(self, NodeAuth.COOKIE_FILE)
-    def is_cookie_file(self) -> bool:
-        return isinstance(self, NodeAuth.COOKIE_FILE)
-
-# Each enum variant is a nested class of the enum itself.
-@dataclass
-class UniffiEnumVariantNodeAuthNone(NodeAuth):
-    """
-        No credentials (or credentials in the URL).
-"""
-        
-    def __init__(self, ):
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "NodeAuth.NONE()".format()
-    def __eq__(self, other):
-        if not isinstance(other, NodeAuth):
-            return NotImplemented
-        if not other.is_NONE():
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantNodeAuthUserPassword(NodeAuth):
-    """
-        `rpcuser` and `rpcpassword`.
-"""
-        
-    def __init__(self, user:str, password:Secret):
-        self.user = user
-        
-        """
-        The RPC user.
-"""
-        
-        self.password = password
-        
-        """
-        Its password.
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "NodeAuth.USER_PASSWORD(user={}, password={})".format(self.user, self.password)
-    def __eq__(self, other):
-        if not isinstance(other, NodeAuth):
-            return NotImplemented
-        if not other.is_USER_PASSWORD():
-            return False
-        if self.user != other.user:
-            return False
-        if self.password != other.password:
-            return False
-        return True
-
-@dataclass
-class UniffiEnumVariantNodeAuthCookieFile(NodeAuth):
-    """
-        The node's cookie file (`__cookie__:password`).
-"""
-        
-    def __init__(self, path:str):
-        self.path = path
-        
-        """
-        The file's path.
-"""
-        
-        pass
-
-
-
-
-
-    def __str__(self):
-        return "NodeAuth.COOKIE_FILE(path={})".format(self.path)
-    def __eq__(self, other):
-        if not isinstance(other, NodeAuth):
-            return NotImplemented
-        if not other.is_COOKIE_FILE():
-            return False
-        if self.path != other.path:
-            return False
-        return True
-
-
-
-# Now, make each nested variant class be a subclass of the main enum class.
-NodeAuth.NONE = UniffiEnumVariantNodeAuthNone
-NodeAuth.USER_PASSWORD = UniffiEnumVariantNodeAuthUserPassword
-NodeAuth.COOKIE_FILE = UniffiEnumVariantNodeAuthCookieFile
-
-
-
-
-class _UniffiFfiConverterTypeNodeAuth(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
-        variant = buf.read_i32()
-        if variant == 1:
-            return NodeAuth.NONE(
-            )
-        if variant == 2:
-            return NodeAuth.USER_PASSWORD(
-                _UniffiFfiConverterString.read(buf),
-                _UniffiFfiConverterTypeSecret.read(buf),
-            )
-        if variant == 3:
-            return NodeAuth.COOKIE_FILE(
-                _UniffiFfiConverterString.read(buf),
-            )
-        raise InternalError("Raw enum value doesn't match any cases")
+        return _UniffiFfiConverterString.read(buf)
+
+    @staticmethod
+    def lift(value):
+        return _UniffiFfiConverterString.lift(value)
 
     @staticmethod
     def check_lower(value):
-        if value.is_NONE():
-            return
-        if value.is_USER_PASSWORD():
-            _UniffiFfiConverterString.check_lower(value.user)
-            _UniffiFfiConverterTypeSecret.check_lower(value.password)
-            return
-        if value.is_COOKIE_FILE():
-            _UniffiFfiConverterString.check_lower(value.path)
-            return
-        raise ValueError(value)
+        return _UniffiFfiConverterString.check_lower(value)
 
     @staticmethod
-    def write(value, buf):
-        if value.is_NONE():
-            buf.write_i32(1)
-        if value.is_USER_PASSWORD():
-            buf.write_i32(2)
-            _UniffiFfiConverterString.write(value.user, buf)
-            _UniffiFfiConverterTypeSecret.write(value.password, buf)
-        if value.is_COOKIE_FILE():
-            buf.write_i32(3)
-            _UniffiFfiConverterString.write(value.path, buf)
+    def lower(value):
+        return _UniffiFfiConverterString.lower(value)
 
+
+Secret = str
+"""
+A secret text argument (password, mnemonic, passphrase, key): a plain
+string to the host, wiped inside the library after the call. The
+host's own string cannot be wiped (strings are immutable in Kotlin,
+Swift and Python).
+"""
 
 
 
@@ -7297,15 +6872,14 @@ class BitcoinNode(BitcoinNodeProtocol):
 """
     
     _handle: ctypes.c_uint64
-    def __init__(self, url: str,auth: NodeAuth,chain: Chain,network: Network,timeout_ms: int = 30000):
+    def __init__(self, url: str,chain: Chain,network: Network,timeout_ms: int = 30000):
         """
-        The node at `url` serving `chain` on `network`, with `auth`; each
-        request gives up after `timeout_ms` (100 ms to 1 h).
+        The node at `url` serving `chain` on `network`, without credentials
+        (or with them in the URL); each request gives up after `timeout_ms`
+        (100 ms to 1 h).
 """
         
         _UniffiFfiConverterString.check_lower(url)
-
-        _UniffiFfiConverterTypeNodeAuth.check_lower(auth)
 
         _UniffiFfiConverterTypeChain.check_lower(chain)
 
@@ -7314,7 +6888,6 @@ class BitcoinNode(BitcoinNodeProtocol):
         _UniffiFfiConverterUInt32.check_lower(timeout_ms)
         _uniffi_lowered_args = (
             _UniffiFfiConverterString.lower(url),
-            _UniffiFfiConverterTypeNodeAuth.lower(auth),
             _UniffiFfiConverterTypeChain.lower(chain),
             _UniffiFfiConverterTypeNetwork.lower(network),
             _UniffiFfiConverterUInt32.lower(timeout_ms),
@@ -7327,6 +6900,70 @@ class BitcoinNode(BitcoinNodeProtocol):
             *_uniffi_lowered_args,
         )
         self._handle = _uniffi_ffi_result
+    @classmethod
+    def with_cookie_file(cls, url: str,cookie_file: str,chain: Chain,network: Network,timeout_ms: int = 30000) -> BitcoinNode:
+        """
+        The node at `url` with the credentials of its cookie file
+        (`__cookie__:password`, read now).
+"""
+        
+        _UniffiFfiConverterString.check_lower(url)
+
+        _UniffiFfiConverterString.check_lower(cookie_file)
+
+        _UniffiFfiConverterTypeChain.check_lower(chain)
+
+        _UniffiFfiConverterTypeNetwork.check_lower(network)
+
+        _UniffiFfiConverterUInt32.check_lower(timeout_ms)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(url),
+            _UniffiFfiConverterString.lower(cookie_file),
+            _UniffiFfiConverterTypeChain.lower(chain),
+            _UniffiFfiConverterTypeNetwork.lower(network),
+            _UniffiFfiConverterUInt32.lower(timeout_ms),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeBitcoinNode.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_cookie_file,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def with_password(cls, url: str,user: str,password: Secret,chain: Chain,network: Network,timeout_ms: int = 30000) -> BitcoinNode:
+        """
+        The node at `url` with the RPC `user` and `password`.
+"""
+        
+        _UniffiFfiConverterString.check_lower(url)
+
+        _UniffiFfiConverterString.check_lower(user)
+
+        _UniffiFfiConverterTypeSecret.check_lower(password)
+
+        _UniffiFfiConverterTypeChain.check_lower(chain)
+
+        _UniffiFfiConverterTypeNetwork.check_lower(network)
+
+        _UniffiFfiConverterUInt32.check_lower(timeout_ms)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(url),
+            _UniffiFfiConverterString.lower(user),
+            _UniffiFfiConverterTypeSecret.lower(password),
+            _UniffiFfiConverterTypeChain.lower(chain),
+            _UniffiFfiConverterTypeNetwork.lower(network),
+            _UniffiFfiConverterUInt32.lower(timeout_ms),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeBitcoinNode.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_wallet_fn_constructor_bitcoinnode_with_password,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
 
     def __del__(self):
         # In case of partial initialization of instances.
@@ -7973,19 +7610,20 @@ class KeystoreProtocol(typing.Protocol):
     of threads may use one keystore at once.
 """
     
-    def addresses(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,password: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,allow_weak_kdf: bool = False) -> AddressList:
+    def addresses(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,password: Secret = "",allow_weak_kdf: bool = False) -> AddressList:
         """
         The addresses of wallet `name` that `selection` names (default chain
         Bitcoin): from the stored account xpubs without a password; other
-        selections (hardened paths, other accounts) need `password`.
-        `allow_weak_kdf` accepts a file below the KDF floor.
+        selections (hardened paths, other accounts) need `password` (empty:
+        none given). `allow_weak_kdf` accepts a file below the KDF floor.
 """
         raise NotImplementedError
-    def btc_balance(self, name: str,node: BitcoinNode,gap: int = 50,password: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,allow_weak_kdf: bool = False) -> BtcBalance:
+    def btc_balance(self, name: str,node: BitcoinNode,gap: int = 50,password: Secret = "",allow_weak_kdf: bool = False) -> BtcBalance:
         """
         The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
         network (scanning `gap` addresses per keychain and type): from the
-        stored xpubs when they cover the network, else with `password`.
+        stored xpubs when they cover the network, else with `password`
+        (empty: none given).
 """
         raise NotImplementedError
     def change_password(self, name: str,old_password: Secret,new_password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> None:
@@ -7994,11 +7632,12 @@ class KeystoreProtocol(typing.Protocol):
         old file stays valid until the new one replaces it in one rename.
 """
         raise NotImplementedError
-    def create(self, name: str,password: Secret,words: int = 12,language: typing.Union[object, typing.Optional[Language]] = _DEFAULT,passphrase: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> CreatedWallet:
+    def create(self, name: str,password: Secret,words: int = 12,language: typing.Union[object, typing.Optional[Language]] = _DEFAULT,passphrase: Secret = "",kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> CreatedWallet:
         """
         Creates wallet `name`: a fresh mnemonic of `words` words in
-        `language` (null: English) with the BIP39 `passphrase`, encrypted
-        under `password`. The result carries the phrase, to show once.
+        `language` (null: English) with the BIP39 `passphrase` (empty: none),
+        encrypted under `password`. The result carries the phrase, to show
+        once.
 """
         raise NotImplementedError
     def delete(self, name: str) -> None:
@@ -8012,7 +7651,7 @@ class KeystoreProtocol(typing.Protocol):
         The keystore directory.
 """
         raise NotImplementedError
-    def export_xpub(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,slip132: bool = False,password: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,allow_weak_kdf: bool = False) -> XpubExport:
+    def export_xpub(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,slip132: bool = False,password: Secret = "",allow_weak_kdf: bool = False) -> XpubExport:
         """
         The extended public key of the account (or the path) `selection`
         names, with BIP32 version bytes (`xpub`/`tpub`), or SLIP-132 ones
@@ -8020,9 +7659,24 @@ class KeystoreProtocol(typing.Protocol):
         stored data when the account is stored, else with `password`.
 """
         raise NotImplementedError
-    def import_wallet(self, name: str,source: ImportSource,password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
+    def import_eth_keystore(self, name: str,json: Secret,keystore_password: Secret,password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
         """
-        Imports `source` as wallet `name`, encrypted under `password`.
+        Imports the key of an Ethereum V3 keystore file (`json`, opened with
+        `keystore_password`, which may be empty) as wallet `name`, encrypted
+        under `password`.
+"""
+        raise NotImplementedError
+    def import_key(self, name: str,format: ImportFormat,key: Secret,password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
+        """
+        Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+        or PEM text) as wallet `name`, encrypted under `password`.
+"""
+        raise NotImplementedError
+    def import_mnemonic(self, name: str,phrase: Secret,password: Secret,language: typing.Union[object, typing.Optional[Language]] = _DEFAULT,passphrase: Secret = "",kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
+        """
+        Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+        with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+        under `password`.
 """
         raise NotImplementedError
     def list(self, ) -> WalletListing:
@@ -8086,12 +7740,12 @@ class Keystore(KeystoreProtocol):
         inst = cls.__new__(cls)
         inst._handle = handle
         return inst
-    def addresses(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,password: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,allow_weak_kdf: bool = False) -> AddressList:
+    def addresses(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,password: Secret = "",allow_weak_kdf: bool = False) -> AddressList:
         """
         The addresses of wallet `name` that `selection` names (default chain
         Bitcoin): from the stored account xpubs without a password; other
-        selections (hardened paths, other accounts) need `password`.
-        `allow_weak_kdf` accepts a file below the KDF floor.
+        selections (hardened paths, other accounts) need `password` (empty:
+        none given). `allow_weak_kdf` accepts a file below the KDF floor.
 """
         
         _UniffiFfiConverterString.check_lower(name)
@@ -8100,16 +7754,14 @@ class Keystore(KeystoreProtocol):
             selection = Selection()
         _UniffiFfiConverterTypeSelection.check_lower(selection)
 
-        if password is _DEFAULT:
-            password = None
-        _UniffiFfiConverterOptionalTypeSecret.check_lower(password)
+        _UniffiFfiConverterTypeSecret.check_lower(password)
 
         _UniffiFfiConverterBoolean.check_lower(allow_weak_kdf)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(name),
             _UniffiFfiConverterTypeSelection.lower(selection),
-            _UniffiFfiConverterOptionalTypeSecret.lower(password),
+            _UniffiFfiConverterTypeSecret.lower(password),
             _UniffiFfiConverterBoolean.lower(allow_weak_kdf),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeAddressList.lift
@@ -8120,11 +7772,12 @@ class Keystore(KeystoreProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def btc_balance(self, name: str,node: BitcoinNode,gap: int = 50,password: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,allow_weak_kdf: bool = False) -> BtcBalance:
+    def btc_balance(self, name: str,node: BitcoinNode,gap: int = 50,password: Secret = "",allow_weak_kdf: bool = False) -> BtcBalance:
         """
         The Bitcoin-family balance of HD wallet `name` on `node`'s chain and
         network (scanning `gap` addresses per keychain and type): from the
-        stored xpubs when they cover the network, else with `password`.
+        stored xpubs when they cover the network, else with `password`
+        (empty: none given).
 """
         
         _UniffiFfiConverterString.check_lower(name)
@@ -8133,9 +7786,7 @@ class Keystore(KeystoreProtocol):
 
         _UniffiFfiConverterUInt32.check_lower(gap)
 
-        if password is _DEFAULT:
-            password = None
-        _UniffiFfiConverterOptionalTypeSecret.check_lower(password)
+        _UniffiFfiConverterTypeSecret.check_lower(password)
 
         _UniffiFfiConverterBoolean.check_lower(allow_weak_kdf)
         _uniffi_lowered_args = (
@@ -8143,7 +7794,7 @@ class Keystore(KeystoreProtocol):
             _UniffiFfiConverterString.lower(name),
             _UniffiFfiConverterTypeBitcoinNode.lower(node),
             _UniffiFfiConverterUInt32.lower(gap),
-            _UniffiFfiConverterOptionalTypeSecret.lower(password),
+            _UniffiFfiConverterTypeSecret.lower(password),
             _UniffiFfiConverterBoolean.lower(allow_weak_kdf),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeBtcBalance.lift
@@ -8184,11 +7835,12 @@ class Keystore(KeystoreProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def create(self, name: str,password: Secret,words: int = 12,language: typing.Union[object, typing.Optional[Language]] = _DEFAULT,passphrase: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> CreatedWallet:
+    def create(self, name: str,password: Secret,words: int = 12,language: typing.Union[object, typing.Optional[Language]] = _DEFAULT,passphrase: Secret = "",kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> CreatedWallet:
         """
         Creates wallet `name`: a fresh mnemonic of `words` words in
-        `language` (null: English) with the BIP39 `passphrase`, encrypted
-        under `password`. The result carries the phrase, to show once.
+        `language` (null: English) with the BIP39 `passphrase` (empty: none),
+        encrypted under `password`. The result carries the phrase, to show
+        once.
 """
         
         _UniffiFfiConverterString.check_lower(name)
@@ -8201,9 +7853,7 @@ class Keystore(KeystoreProtocol):
             language = None
         _UniffiFfiConverterOptionalTypeLanguage.check_lower(language)
 
-        if passphrase is _DEFAULT:
-            passphrase = None
-        _UniffiFfiConverterOptionalTypeSecret.check_lower(passphrase)
+        _UniffiFfiConverterTypeSecret.check_lower(passphrase)
 
         if kdf is _DEFAULT:
             kdf = KdfOptions()
@@ -8214,7 +7864,7 @@ class Keystore(KeystoreProtocol):
             _UniffiFfiConverterTypeSecret.lower(password),
             _UniffiFfiConverterUInt32.lower(words),
             _UniffiFfiConverterOptionalTypeLanguage.lower(language),
-            _UniffiFfiConverterOptionalTypeSecret.lower(passphrase),
+            _UniffiFfiConverterTypeSecret.lower(passphrase),
             _UniffiFfiConverterTypeKdfOptions.lower(kdf),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeCreatedWallet.lift
@@ -8259,7 +7909,7 @@ class Keystore(KeystoreProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def export_xpub(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,slip132: bool = False,password: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,allow_weak_kdf: bool = False) -> XpubExport:
+    def export_xpub(self, name: str,selection: typing.Union[object, Selection] = _DEFAULT,slip132: bool = False,password: Secret = "",allow_weak_kdf: bool = False) -> XpubExport:
         """
         The extended public key of the account (or the path) `selection`
         names, with BIP32 version bytes (`xpub`/`tpub`), or SLIP-132 ones
@@ -8275,9 +7925,7 @@ class Keystore(KeystoreProtocol):
 
         _UniffiFfiConverterBoolean.check_lower(slip132)
 
-        if password is _DEFAULT:
-            password = None
-        _UniffiFfiConverterOptionalTypeSecret.check_lower(password)
+        _UniffiFfiConverterTypeSecret.check_lower(password)
 
         _UniffiFfiConverterBoolean.check_lower(allow_weak_kdf)
         _uniffi_lowered_args = (
@@ -8285,7 +7933,7 @@ class Keystore(KeystoreProtocol):
             _UniffiFfiConverterString.lower(name),
             _UniffiFfiConverterTypeSelection.lower(selection),
             _UniffiFfiConverterBoolean.lower(slip132),
-            _UniffiFfiConverterOptionalTypeSecret.lower(password),
+            _UniffiFfiConverterTypeSecret.lower(password),
             _UniffiFfiConverterBoolean.lower(allow_weak_kdf),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeXpubExport.lift
@@ -8296,14 +7944,18 @@ class Keystore(KeystoreProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def import_wallet(self, name: str,source: ImportSource,password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
+    def import_eth_keystore(self, name: str,json: Secret,keystore_password: Secret,password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
         """
-        Imports `source` as wallet `name`, encrypted under `password`.
+        Imports the key of an Ethereum V3 keystore file (`json`, opened with
+        `keystore_password`, which may be empty) as wallet `name`, encrypted
+        under `password`.
 """
         
         _UniffiFfiConverterString.check_lower(name)
 
-        _UniffiFfiConverterTypeImportSource.check_lower(source)
+        _UniffiFfiConverterTypeSecret.check_lower(json)
+
+        _UniffiFfiConverterTypeSecret.check_lower(keystore_password)
 
         _UniffiFfiConverterTypeSecret.check_lower(password)
 
@@ -8313,7 +7965,8 @@ class Keystore(KeystoreProtocol):
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(name),
-            _UniffiFfiConverterTypeImportSource.lower(source),
+            _UniffiFfiConverterTypeSecret.lower(json),
+            _UniffiFfiConverterTypeSecret.lower(keystore_password),
             _UniffiFfiConverterTypeSecret.lower(password),
             _UniffiFfiConverterTypeKdfOptions.lower(kdf),
         )
@@ -8321,7 +7974,79 @@ class Keystore(KeystoreProtocol):
         _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
-            _UniffiLib.uniffi_wallet_fn_method_keystore_import_wallet,
+            _UniffiLib.uniffi_wallet_fn_method_keystore_import_eth_keystore,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def import_key(self, name: str,format: ImportFormat,key: Secret,password: Secret,kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
+        """
+        Imports a key written as `format` (an `xprv`, a WIF, 64 hex digits
+        or PEM text) as wallet `name`, encrypted under `password`.
+"""
+        
+        _UniffiFfiConverterString.check_lower(name)
+
+        _UniffiFfiConverterTypeImportFormat.check_lower(format)
+
+        _UniffiFfiConverterTypeSecret.check_lower(key)
+
+        _UniffiFfiConverterTypeSecret.check_lower(password)
+
+        if kdf is _DEFAULT:
+            kdf = KdfOptions()
+        _UniffiFfiConverterTypeKdfOptions.check_lower(kdf)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(name),
+            _UniffiFfiConverterTypeImportFormat.lower(format),
+            _UniffiFfiConverterTypeSecret.lower(key),
+            _UniffiFfiConverterTypeSecret.lower(password),
+            _UniffiFfiConverterTypeKdfOptions.lower(kdf),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeWalletSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_wallet_fn_method_keystore_import_key,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def import_mnemonic(self, name: str,phrase: Secret,password: Secret,language: typing.Union[object, typing.Optional[Language]] = _DEFAULT,passphrase: Secret = "",kdf: typing.Union[object, KdfOptions] = _DEFAULT) -> WalletSummary:
+        """
+        Imports the BIP39 mnemonic `phrase` (in `language`, null: detect;
+        with the BIP39 `passphrase`, empty: none) as wallet `name`, encrypted
+        under `password`.
+"""
+        
+        _UniffiFfiConverterString.check_lower(name)
+
+        _UniffiFfiConverterTypeSecret.check_lower(phrase)
+
+        _UniffiFfiConverterTypeSecret.check_lower(password)
+
+        if language is _DEFAULT:
+            language = None
+        _UniffiFfiConverterOptionalTypeLanguage.check_lower(language)
+
+        _UniffiFfiConverterTypeSecret.check_lower(passphrase)
+
+        if kdf is _DEFAULT:
+            kdf = KdfOptions()
+        _UniffiFfiConverterTypeKdfOptions.check_lower(kdf)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(name),
+            _UniffiFfiConverterTypeSecret.lower(phrase),
+            _UniffiFfiConverterTypeSecret.lower(password),
+            _UniffiFfiConverterOptionalTypeLanguage.lower(language),
+            _UniffiFfiConverterTypeSecret.lower(passphrase),
+            _UniffiFfiConverterTypeKdfOptions.lower(kdf),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeWalletSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_wallet_fn_method_keystore_import_mnemonic,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -8534,10 +8259,11 @@ class MnemonicProtocol(typing.Protocol):
     destroyed. Thread-safe.
 """
     
-    def addresses(self, passphrase: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,selection: typing.Union[object, Selection] = _DEFAULT) -> AddressList:
+    def addresses(self, passphrase: Secret = "",selection: typing.Union[object, Selection] = _DEFAULT) -> AddressList:
         """
         The addresses `selection` names (default chain Bitcoin) below this
-        mnemonic with `passphrase`, as `wallet derive` gives them.
+        mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+        them.
 """
         raise NotImplementedError
     def language(self, ) -> Language:
@@ -8545,11 +8271,11 @@ class MnemonicProtocol(typing.Protocol):
         The word list.
 """
         raise NotImplementedError
-    def master_key(self, passphrase: typing.Union[object, typing.Optional[Secret]] = _DEFAULT) -> MasterKey:
+    def master_key(self, passphrase: Secret = "") -> MasterKey:
         """
         The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-        (null or empty: none). Deriving the seed takes a few milliseconds
-        (PBKDF2): keep the key to derive many addresses.
+        (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+        keep the key to derive many addresses.
 """
         raise NotImplementedError
     def phrase(self, ) -> SecretText:
@@ -8638,22 +8364,21 @@ class Mnemonic(MnemonicProtocol):
         inst = cls.__new__(cls)
         inst._handle = handle
         return inst
-    def addresses(self, passphrase: typing.Union[object, typing.Optional[Secret]] = _DEFAULT,selection: typing.Union[object, Selection] = _DEFAULT) -> AddressList:
+    def addresses(self, passphrase: Secret = "",selection: typing.Union[object, Selection] = _DEFAULT) -> AddressList:
         """
         The addresses `selection` names (default chain Bitcoin) below this
-        mnemonic with `passphrase`, as `wallet derive` gives them.
+        mnemonic with `passphrase` (empty: none), as `wallet derive` gives
+        them.
 """
         
-        if passphrase is _DEFAULT:
-            passphrase = None
-        _UniffiFfiConverterOptionalTypeSecret.check_lower(passphrase)
+        _UniffiFfiConverterTypeSecret.check_lower(passphrase)
 
         if selection is _DEFAULT:
             selection = Selection()
         _UniffiFfiConverterTypeSelection.check_lower(selection)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
-            _UniffiFfiConverterOptionalTypeSecret.lower(passphrase),
+            _UniffiFfiConverterTypeSecret.lower(passphrase),
             _UniffiFfiConverterTypeSelection.lower(selection),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeAddressList.lift
@@ -8679,19 +8404,17 @@ class Mnemonic(MnemonicProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def master_key(self, passphrase: typing.Union[object, typing.Optional[Secret]] = _DEFAULT) -> MasterKey:
+    def master_key(self, passphrase: Secret = "") -> MasterKey:
         """
         The BIP32 master key of this mnemonic with the BIP39 `passphrase`
-        (null or empty: none). Deriving the seed takes a few milliseconds
-        (PBKDF2): keep the key to derive many addresses.
+        (empty: none). Deriving the seed takes a few milliseconds (PBKDF2):
+        keep the key to derive many addresses.
 """
         
-        if passphrase is _DEFAULT:
-            passphrase = None
-        _UniffiFfiConverterOptionalTypeSecret.check_lower(passphrase)
+        _UniffiFfiConverterTypeSecret.check_lower(passphrase)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
-            _UniffiFfiConverterOptionalTypeSecret.lower(passphrase),
+            _UniffiFfiConverterTypeSecret.lower(passphrase),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeMasterKey.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
@@ -8829,9 +8552,8 @@ __all__ = [
     "Language",
     "WalletError",
     "Keychain",
-    "ImportSource",
+    "ImportFormat",
     "KeyForm",
-    "NodeAuth",
     "AddressEntry",
     "AddressList",
     "BtcBalance",
