@@ -135,10 +135,6 @@ pub fn stdin_notice(ctx: &crate::output::Ctx, what: &str) {
     }
 }
 
-/// Whether progress is redrawn in place (stderr is a terminal, no `--json`, no `-q`).
-pub fn live() -> bool {
-    settings().live
-}
 
 /// Redraws the progress line (terminal only: elsewhere nothing is shown).
 pub fn progress(text: &str) {

@@ -26,6 +26,8 @@
 
 mod boundary;
 mod status;
+// The UniFFI interface (Kotlin, Swift, Python), next to the C ABI.
+pub mod bindings;
 // In this order in the generated header.
 pub mod keystore;
 pub mod memory;
@@ -46,3 +48,5 @@ pub use status::WalletStatus;
 mod message_tests;
 #[cfg(test)]
 mod tests;
+
+uniffi::setup_scaffolding!("wallet");
