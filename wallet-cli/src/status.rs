@@ -135,7 +135,6 @@ pub fn stdin_notice(ctx: &crate::output::Ctx, what: &str) {
     }
 }
 
-
 /// Redraws the progress line (terminal only: elsewhere nothing is shown).
 pub fn progress(text: &str) {
     if !settings().live {

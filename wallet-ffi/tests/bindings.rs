@@ -416,8 +416,8 @@ fn eip1559_expected(dir: &Path) -> Vec<String> {
         "max_fee": "30gwei", "priority_fee": "2gwei", "index": 1
     }))
     .unwrap();
-    let signed = unlocked
-        .sign_eth_tx(req.transaction().unwrap(), &req.choice().unwrap())
+    let (signed, _) = unlocked
+        .sign_eth_offline(req.offline().unwrap(), &req.choice().unwrap())
         .unwrap();
     vec![
         format!("eip1559.raw={}", signed.raw),

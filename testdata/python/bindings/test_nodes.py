@@ -60,6 +60,40 @@ def ltc_regtest(count=1):
     return W.Selection(chain=W.Chain.LITECOIN, network=W.Network.REGTEST, count=count)
 
 
+def _compact_size(n):
+    if n < 0xFD:
+        return bytes([n])
+    if n <= 0xFFFF:
+        return b"\xfd" + n.to_bytes(2, "little")
+    return b"\xfe" + n.to_bytes(4, "little")
+
+
+def _read_compact_size(b, i):
+    first = b[i]
+    if first < 0xFD:
+        return first, i + 1
+    size = {0xFD: 2, 0xFE: 4, 0xFF: 8}[first]
+    return int.from_bytes(b[i + 1 : i + 1 + size], "little"), i + 1 + size
+
+
+def with_previous_tx(psbt_b64, raw_hex):
+    """The PSBT with PSBT_IN_NON_WITNESS_UTXO (BIP174 key 0x00) set on its
+    first input: utxoupdatepsbt adds only the witness UTXO of a segwit coin,
+    and the wallet signs segwit v0 inputs only with the full previous
+    transaction (issue 22.1)."""
+    b = base64.b64decode(psbt_b64)
+    i = 5  # magic
+    while b[i] != 0:  # the global map's pairs
+        klen, i = _read_compact_size(b, i)
+        i += klen
+        vlen, i = _read_compact_size(b, i)
+        i += vlen
+    i += 1
+    tx = bytes.fromhex(raw_hex)
+    pair = b"\x01\x00" + _compact_size(len(tx)) + tx
+    return base64.b64encode(b[:i] + pair + b[i:]).decode()
+
+
 def test_litecoin_balance_psbt_broadcast_and_send(keystore, dev, litecoind):
     url, user, password = litecoind
     rpc = Rpc(url, user, password)
@@ -76,6 +110,10 @@ def test_litecoin_balance_psbt_broadcast_and_send(keystore, dev, litecoind):
     # A PSBT the node made, signed and finalized here, broadcast here.
     psbt = rpc("createpsbt", [{"txid": coinbase, "vout": 0}], [{sink: 10}, {ours[1].address: 39.9999}])
     psbt = rpc("utxoupdatepsbt", psbt)
+    with pytest.raises(W.WalletError.InvalidInput) as info:
+        dev.sign_psbt(psbt, W.Chain.LITECOIN, W.Network.REGTEST, finalize=True)
+    assert "non_witness_utxo" in info.value.reason
+    psbt = with_previous_tx(psbt, rpc("getrawtransaction", coinbase))
     signed = dev.sign_psbt(psbt, W.Chain.LITECOIN, W.Network.REGTEST, finalize=True)
     sent = node.broadcast(signed.hex)
     assert sent.txid == signed.txid and sent.in_mempool and not sent.confirmed

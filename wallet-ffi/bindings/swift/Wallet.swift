@@ -2099,19 +2099,21 @@ public protocol UnlockedWalletProtocol: AnyObject, Sendable {
     
     /**
      * Signs `message` with the key of the one address `selection` names
-     * (default chain Bitcoin): BIP137 on the Bitcoin family, EIP-191 on
-     * Ethereum.
+     * (default chain Bitcoin): on the Bitcoin family BIP137, or with
+     * `bip322` BIP322 in the format it prescribes for the address type
+     * (taproot included); EIP-191 on Ethereum.
      */
-    func signMessage(message: Data, selection: Selection) throws  -> MessageSignature
+    func signMessage(message: Data, selection: Selection, bip322: Bool) throws  -> MessageSignature
     
     /**
      * Signs the wallet's inputs of a PSBT (base64 or hex) on `chain` and
      * `network`; with `finalize`, finalizes and extracts the transaction.
      * Inputs without derivation paths are matched against `gap` addresses
-     * of every type's account 0. Nothing signed throws `InvalidInput`
-     * saying why.
+     * of every type's account 0. Only SIGHASH_ALL/DEFAULT inputs are
+     * signed, and a fee above 500 sat/vB is refused unless
+     * `allow_high_fee`. Nothing signed throws `InvalidInput` saying why.
      */
-    func signPsbt(psbt: String, chain: Chain, network: Network, finalize: Bool, gap: UInt32) throws  -> PsbtOutcome
+    func signPsbt(psbt: String, chain: Chain, network: Network, finalize: Bool, gap: UInt32, allowHighFee: Bool) throws  -> PsbtOutcome
     
     /**
      * Signs EIP-712 typed data, given as its standard JSON text
@@ -2319,16 +2321,18 @@ open func signEthTx(request: EthTxRequest)throws  -> SignedEthTx  {
     
     /**
      * Signs `message` with the key of the one address `selection` names
-     * (default chain Bitcoin): BIP137 on the Bitcoin family, EIP-191 on
-     * Ethereum.
+     * (default chain Bitcoin): on the Bitcoin family BIP137, or with
+     * `bip322` BIP322 in the format it prescribes for the address type
+     * (taproot included); EIP-191 on Ethereum.
      */
-open func signMessage(message: Data, selection: Selection = Selection())throws  -> MessageSignature  {
+open func signMessage(message: Data, selection: Selection = Selection(), bip322: Bool = false)throws  -> MessageSignature  {
     return try  FfiConverterTypeMessageSignature_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_unlockedwallet_sign_message(
             self.uniffiCloneHandle(),
         FfiConverterData.lower(message),
-        FfiConverterTypeSelection_lower(selection),uniffiCallStatus
+        FfiConverterTypeSelection_lower(selection),
+        FfiConverterBool.lower(bip322),uniffiCallStatus
     )
 })
 }
@@ -2337,10 +2341,11 @@ open func signMessage(message: Data, selection: Selection = Selection())throws  
      * Signs the wallet's inputs of a PSBT (base64 or hex) on `chain` and
      * `network`; with `finalize`, finalizes and extracts the transaction.
      * Inputs without derivation paths are matched against `gap` addresses
-     * of every type's account 0. Nothing signed throws `InvalidInput`
-     * saying why.
+     * of every type's account 0. Only SIGHASH_ALL/DEFAULT inputs are
+     * signed, and a fee above 500 sat/vB is refused unless
+     * `allow_high_fee`. Nothing signed throws `InvalidInput` saying why.
      */
-open func signPsbt(psbt: String, chain: Chain, network: Network, finalize: Bool = false, gap: UInt32 = UInt32(100))throws  -> PsbtOutcome  {
+open func signPsbt(psbt: String, chain: Chain, network: Network, finalize: Bool = false, gap: UInt32 = UInt32(100), allowHighFee: Bool = false)throws  -> PsbtOutcome  {
     return try  FfiConverterTypePsbtOutcome_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
         uniffiCallStatus in
     uniffi_wallet_fn_method_unlockedwallet_sign_psbt(
@@ -2349,7 +2354,8 @@ open func signPsbt(psbt: String, chain: Chain, network: Network, finalize: Bool 
         FfiConverterTypeChain_lower(chain),
         FfiConverterTypeNetwork_lower(network),
         FfiConverterBool.lower(finalize),
-        FfiConverterUInt32.lower(gap),uniffiCallStatus
+        FfiConverterUInt32.lower(gap),
+        FfiConverterBool.lower(allowHighFee),uniffiCallStatus
     )
 })
 }
@@ -4138,7 +4144,7 @@ public func FfiConverterTypeListedWallet_lift(_ buf: RustBuffer) throws -> Liste
  */
 public struct MessageSignature: Equatable, Hashable {
     /**
-     * The signature: 0x-hex, 65 bytes (EIP-191), or base64 (BIP137).
+     * The signature: 0x-hex, 65 bytes (EIP-191), or base64 (BIP137, BIP322).
      */
     public let signature: String
     /**
@@ -4150,6 +4156,10 @@ public struct MessageSignature: Equatable, Hashable {
      */
     public let messageHash: String?
     /**
+     * The Bitcoin-family format: `bip137`, or BIP322's `legacy`, `simple`, `full`.
+     */
+    public let format: String?
+    /**
      * The key's path (HD wallets).
      */
     public let path: String?
@@ -4158,7 +4168,7 @@ public struct MessageSignature: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The signature: 0x-hex, 65 bytes (EIP-191), or base64 (BIP137).
+         * The signature: 0x-hex, 65 bytes (EIP-191), or base64 (BIP137, BIP322).
          */signature: String, 
         /**
          * The signer's address.
@@ -4167,11 +4177,15 @@ public struct MessageSignature: Equatable, Hashable {
          * The EIP-191 hash that was signed (Ethereum).
          */messageHash: String?, 
         /**
+         * The Bitcoin-family format: `bip137`, or BIP322's `legacy`, `simple`, `full`.
+         */format: String?, 
+        /**
          * The key's path (HD wallets).
          */path: String?) {
         self.signature = signature
         self.address = address
         self.messageHash = messageHash
+        self.format = format
         self.path = path
     }
 
@@ -4194,6 +4208,7 @@ public struct FfiConverterTypeMessageSignature: FfiConverterRustBuffer {
                 signature: FfiConverterString.read(from: &buf), 
                 address: FfiConverterString.read(from: &buf), 
                 messageHash: FfiConverterOptionString.read(from: &buf), 
+                format: FfiConverterOptionString.read(from: &buf), 
                 path: FfiConverterOptionString.read(from: &buf)
         )
     }
@@ -4202,6 +4217,7 @@ public struct FfiConverterTypeMessageSignature: FfiConverterRustBuffer {
         FfiConverterString.write(value.signature, into: &buf)
         FfiConverterString.write(value.address, into: &buf)
         FfiConverterOptionString.write(value.messageHash, into: &buf)
+        FfiConverterOptionString.write(value.format, into: &buf)
         FfiConverterOptionString.write(value.path, into: &buf)
     }
 }
@@ -4288,6 +4304,85 @@ public func FfiConverterTypeMnemonicCheck_lift(_ buf: RustBuffer) throws -> Mnem
 #endif
 @Sendable public func FfiConverterTypeMnemonicCheck_lower(_ value: MnemonicCheck) -> RustBuffer {
     return FfiConverterTypeMnemonicCheck.lower(value)
+}
+
+
+/**
+ * One output of a PSBT, as the signer reviewed it.
+ */
+public struct OutputOutcome: Equatable, Hashable {
+    /**
+     * Its address (none for a script without one).
+     */
+    public let address: String?
+    /**
+     * Its amount in satoshis.
+     */
+    public let amountSat: UInt64
+    /**
+     * Whether it pays back to the signing wallet.
+     */
+    public let change: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its address (none for a script without one).
+         */address: String?, 
+        /**
+         * Its amount in satoshis.
+         */amountSat: UInt64, 
+        /**
+         * Whether it pays back to the signing wallet.
+         */change: Bool) {
+        self.address = address
+        self.amountSat = amountSat
+        self.change = change
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OutputOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOutputOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OutputOutcome {
+        return
+            try OutputOutcome(
+                address: FfiConverterOptionString.read(from: &buf), 
+                amountSat: FfiConverterUInt64.read(from: &buf), 
+                change: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OutputOutcome, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.address, into: &buf)
+        FfiConverterUInt64.write(value.amountSat, into: &buf)
+        FfiConverterBool.write(value.change, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOutputOutcome_lift(_ buf: RustBuffer) throws -> OutputOutcome {
+    return try FfiConverterTypeOutputOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+@Sendable public func FfiConverterTypeOutputOutcome_lower(_ value: OutputOutcome) -> RustBuffer {
+    return FfiConverterTypeOutputOutcome.lower(value)
 }
 
 
@@ -4486,9 +4581,21 @@ public struct PsbtOutcome: Equatable, Hashable {
      */
     public let feeSat: UInt64?
     /**
+     * The fee rate over the final transaction's estimated size, sat/vB.
+     */
+    public let feeRate: Double?
+    /**
+     * Where the money goes.
+     */
+    public let outputs: [OutputOutcome]
+    /**
      * The signed PSBT, base64 (not finalized).
      */
     public let psbt: String?
+    /**
+     * Its version: 0 (BIP174) or 2 (BIP370).
+     */
+    public let psbtVersion: UInt32?
     /**
      * The final transaction, hex (finalized).
      */
@@ -4505,6 +4612,11 @@ public struct PsbtOutcome: Equatable, Hashable {
      * Whether it was finalized.
      */
     public let complete: Bool
+    /**
+     * Signatures made with a sighash type that leaves parts of the
+     * transaction open to change (allowed explicitly).
+     */
+    public let warnings: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4519,8 +4631,17 @@ public struct PsbtOutcome: Equatable, Hashable {
          * The fee in satoshis, when every input's value is known.
          */feeSat: UInt64?, 
         /**
+         * The fee rate over the final transaction's estimated size, sat/vB.
+         */feeRate: Double?, 
+        /**
+         * Where the money goes.
+         */outputs: [OutputOutcome], 
+        /**
          * The signed PSBT, base64 (not finalized).
          */psbt: String?, 
+        /**
+         * Its version: 0 (BIP174) or 2 (BIP370).
+         */psbtVersion: UInt32?, 
         /**
          * The final transaction, hex (finalized).
          */hex: String?, 
@@ -4532,15 +4653,23 @@ public struct PsbtOutcome: Equatable, Hashable {
          */vsize: UInt64?, 
         /**
          * Whether it was finalized.
-         */complete: Bool) {
+         */complete: Bool, 
+        /**
+         * Signatures made with a sighash type that leaves parts of the
+         * transaction open to change (allowed explicitly).
+         */warnings: [String]) {
         self.signed = signed
         self.inputs = inputs
         self.feeSat = feeSat
+        self.feeRate = feeRate
+        self.outputs = outputs
         self.psbt = psbt
+        self.psbtVersion = psbtVersion
         self.hex = hex
         self.txid = txid
         self.vsize = vsize
         self.complete = complete
+        self.warnings = warnings
     }
 
     
@@ -4562,11 +4691,15 @@ public struct FfiConverterTypePsbtOutcome: FfiConverterRustBuffer {
                 signed: FfiConverterUInt32.read(from: &buf), 
                 inputs: FfiConverterSequenceTypeInputOutcome.read(from: &buf), 
                 feeSat: FfiConverterOptionUInt64.read(from: &buf), 
+                feeRate: FfiConverterOptionDouble.read(from: &buf), 
+                outputs: FfiConverterSequenceTypeOutputOutcome.read(from: &buf), 
                 psbt: FfiConverterOptionString.read(from: &buf), 
+                psbtVersion: FfiConverterOptionUInt32.read(from: &buf), 
                 hex: FfiConverterOptionString.read(from: &buf), 
                 txid: FfiConverterOptionString.read(from: &buf), 
                 vsize: FfiConverterOptionUInt64.read(from: &buf), 
-                complete: FfiConverterBool.read(from: &buf)
+                complete: FfiConverterBool.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -4574,11 +4707,15 @@ public struct FfiConverterTypePsbtOutcome: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.signed, into: &buf)
         FfiConverterSequenceTypeInputOutcome.write(value.inputs, into: &buf)
         FfiConverterOptionUInt64.write(value.feeSat, into: &buf)
+        FfiConverterOptionDouble.write(value.feeRate, into: &buf)
+        FfiConverterSequenceTypeOutputOutcome.write(value.outputs, into: &buf)
         FfiConverterOptionString.write(value.psbt, into: &buf)
+        FfiConverterOptionUInt32.write(value.psbtVersion, into: &buf)
         FfiConverterOptionString.write(value.hex, into: &buf)
         FfiConverterOptionString.write(value.txid, into: &buf)
         FfiConverterOptionUInt64.write(value.vsize, into: &buf)
         FfiConverterBool.write(value.complete, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
     }
 }
 
@@ -4874,7 +5011,7 @@ public struct SignedEthTx: Equatable, Hashable {
      */
     public let to: String?
     /**
-     * The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559.
+     * The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844, 4 EIP-7702.
      */
     public let txType: UInt8
     /**
@@ -4910,9 +5047,21 @@ public struct SignedEthTx: Equatable, Hashable {
      */
     public let maxPriorityFeePerGas: String?
     /**
-     * The access list as standard JSON (types 1 and 2).
+     * The access list as standard JSON (types 1 to 4).
      */
     public let accessList: String?
+    /**
+     * The max fee per blob gas in wei (type 3).
+     */
+    public let maxFeePerBlobGas: String?
+    /**
+     * The blob versioned hashes, 0x-hex (type 3).
+     */
+    public let blobVersionedHashes: [String]?
+    /**
+     * The EIP-7702 authorizations as standard JSON (type 4).
+     */
+    public let authorizationList: String?
     /**
      * The signature's v as the transaction encodes it.
      */
@@ -4942,7 +5091,7 @@ public struct SignedEthTx: Equatable, Hashable {
          * The recipient (null: a contract creation).
          */to: String?, 
         /**
-         * The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559.
+         * The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844, 4 EIP-7702.
          */txType: UInt8, 
         /**
          * The chain id (null: a pre-EIP-155 legacy transaction).
@@ -4969,8 +5118,17 @@ public struct SignedEthTx: Equatable, Hashable {
          * The max priority fee per gas in wei (type 2).
          */maxPriorityFeePerGas: String?, 
         /**
-         * The access list as standard JSON (types 1 and 2).
+         * The access list as standard JSON (types 1 to 4).
          */accessList: String?, 
+        /**
+         * The max fee per blob gas in wei (type 3).
+         */maxFeePerBlobGas: String?, 
+        /**
+         * The blob versioned hashes, 0x-hex (type 3).
+         */blobVersionedHashes: [String]?, 
+        /**
+         * The EIP-7702 authorizations as standard JSON (type 4).
+         */authorizationList: String?, 
         /**
          * The signature's v as the transaction encodes it.
          */v: UInt64, 
@@ -4994,6 +5152,9 @@ public struct SignedEthTx: Equatable, Hashable {
         self.maxFeePerGas = maxFeePerGas
         self.maxPriorityFeePerGas = maxPriorityFeePerGas
         self.accessList = accessList
+        self.maxFeePerBlobGas = maxFeePerBlobGas
+        self.blobVersionedHashes = blobVersionedHashes
+        self.authorizationList = authorizationList
         self.v = v
         self.r = r
         self.s = s
@@ -5029,6 +5190,9 @@ public struct FfiConverterTypeSignedEthTx: FfiConverterRustBuffer {
                 maxFeePerGas: FfiConverterOptionString.read(from: &buf), 
                 maxPriorityFeePerGas: FfiConverterOptionString.read(from: &buf), 
                 accessList: FfiConverterOptionString.read(from: &buf), 
+                maxFeePerBlobGas: FfiConverterOptionString.read(from: &buf), 
+                blobVersionedHashes: FfiConverterOptionSequenceString.read(from: &buf), 
+                authorizationList: FfiConverterOptionString.read(from: &buf), 
                 v: FfiConverterUInt64.read(from: &buf), 
                 r: FfiConverterString.read(from: &buf), 
                 s: FfiConverterString.read(from: &buf)
@@ -5050,6 +5214,9 @@ public struct FfiConverterTypeSignedEthTx: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.maxFeePerGas, into: &buf)
         FfiConverterOptionString.write(value.maxPriorityFeePerGas, into: &buf)
         FfiConverterOptionString.write(value.accessList, into: &buf)
+        FfiConverterOptionString.write(value.maxFeePerBlobGas, into: &buf)
+        FfiConverterOptionSequenceString.write(value.blobVersionedHashes, into: &buf)
+        FfiConverterOptionString.write(value.authorizationList, into: &buf)
         FfiConverterUInt64.write(value.v, into: &buf)
         FfiConverterString.write(value.r, into: &buf)
         FfiConverterString.write(value.s, into: &buf)
@@ -7406,6 +7573,30 @@ fileprivate struct FfiConverterOptionTypeNetwork: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -7498,6 +7689,31 @@ fileprivate struct FfiConverterSequenceTypeListedWallet: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeListedWallet.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOutputOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [OutputOutcome]
+
+    public static func write(_ value: [OutputOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOutputOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OutputOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OutputOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOutputOutcome.read(from: &buf))
         }
         return seq
     }
@@ -7823,10 +8039,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_unlockedwallet_sign_eth_tx() != 55662) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_unlockedwallet_sign_message() != 24084) {
+    if (uniffi_wallet_checksum_method_unlockedwallet_sign_message() != 22378) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_unlockedwallet_sign_psbt() != 7996) {
+    if (uniffi_wallet_checksum_method_unlockedwallet_sign_psbt() != 64551) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_unlockedwallet_sign_typed_data() != 50576) {

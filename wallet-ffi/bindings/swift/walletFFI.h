@@ -535,12 +535,12 @@ RustBuffer uniffi_wallet_fn_method_unlockedwallet_sign_eth_tx(uint64_t ptr, Rust
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_UNLOCKEDWALLET_SIGN_MESSAGE
 #define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_UNLOCKEDWALLET_SIGN_MESSAGE
-RustBuffer uniffi_wallet_fn_method_unlockedwallet_sign_message(uint64_t ptr, RustBuffer message, RustBuffer selection, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_wallet_fn_method_unlockedwallet_sign_message(uint64_t ptr, RustBuffer message, RustBuffer selection, int8_t bip322, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_UNLOCKEDWALLET_SIGN_PSBT
 #define UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_UNLOCKEDWALLET_SIGN_PSBT
-RustBuffer uniffi_wallet_fn_method_unlockedwallet_sign_psbt(uint64_t ptr, RustBuffer psbt, RustBuffer chain, RustBuffer network, int8_t finalize, uint32_t gap, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_wallet_fn_method_unlockedwallet_sign_psbt(uint64_t ptr, RustBuffer psbt, RustBuffer chain, RustBuffer network, int8_t finalize, uint32_t gap, int8_t allow_high_fee, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WALLET_FN_METHOD_UNLOCKEDWALLET_SIGN_TYPED_DATA

@@ -972,9 +972,9 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_wallet_fn_method_unlockedwallet_sign_eth_tx(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
-    external fun uniffi_wallet_fn_method_unlockedwallet_sign_message(`ptr`: Long,`message`: RustBuffer.ByValue,`selection`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
+    external fun uniffi_wallet_fn_method_unlockedwallet_sign_message(`ptr`: Long,`message`: RustBuffer.ByValue,`selection`: RustBuffer.ByValue,`bip322`: Byte,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
-    external fun uniffi_wallet_fn_method_unlockedwallet_sign_psbt(`ptr`: Long,`psbt`: RustBuffer.ByValue,`chain`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,`finalize`: Byte,`gap`: Int,uniffi_out_err: Pointer, 
+    external fun uniffi_wallet_fn_method_unlockedwallet_sign_psbt(`ptr`: Long,`psbt`: RustBuffer.ByValue,`chain`: RustBuffer.ByValue,`network`: RustBuffer.ByValue,`finalize`: Byte,`gap`: Int,`allowHighFee`: Byte,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
     external fun uniffi_wallet_fn_method_unlockedwallet_sign_typed_data(`ptr`: Long,`typedDataJson`: RustBuffer.ByValue,`key`: RustBuffer.ByValue,uniffi_out_err: Pointer, 
     ): RustBuffer.ByValue
@@ -1231,10 +1231,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_unlockedwallet_sign_eth_tx() and 0xFFFF) != 55662) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_unlockedwallet_sign_message() and 0xFFFF) != 24084) {
+    if ((lib.uniffi_wallet_checksum_method_unlockedwallet_sign_message() and 0xFFFF) != 22378) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_unlockedwallet_sign_psbt() and 0xFFFF) != 7996) {
+    if ((lib.uniffi_wallet_checksum_method_unlockedwallet_sign_psbt() and 0xFFFF) != 64551) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_unlockedwallet_sign_typed_data() and 0xFFFF) != 50576) {
@@ -4144,19 +4144,21 @@ public interface UnlockedWalletInterface {
     
     /**
      * Signs `message` with the key of the one address `selection` names
-     * (default chain Bitcoin): BIP137 on the Bitcoin family, EIP-191 on
-     * Ethereum.
+     * (default chain Bitcoin): on the Bitcoin family BIP137, or with
+     * `bip322` BIP322 in the format it prescribes for the address type
+     * (taproot included); EIP-191 on Ethereum.
      */
-    fun `signMessage`(`message`: kotlin.ByteArray, `selection`: Selection = Selection()): MessageSignature
+    fun `signMessage`(`message`: kotlin.ByteArray, `selection`: Selection = Selection(), `bip322`: kotlin.Boolean = false): MessageSignature
     
     /**
      * Signs the wallet's inputs of a PSBT (base64 or hex) on `chain` and
      * `network`; with `finalize`, finalizes and extracts the transaction.
      * Inputs without derivation paths are matched against `gap` addresses
-     * of every type's account 0. Nothing signed throws `InvalidInput`
-     * saying why.
+     * of every type's account 0. Only SIGHASH_ALL/DEFAULT inputs are
+     * signed, and a fee above 500 sat/vB is refused unless
+     * `allow_high_fee`. Nothing signed throws `InvalidInput` saying why.
      */
-    fun `signPsbt`(`psbt`: kotlin.String, `chain`: Chain, `network`: Network, `finalize`: kotlin.Boolean = false, `gap`: kotlin.UInt = 100u): PsbtOutcome
+    fun `signPsbt`(`psbt`: kotlin.String, `chain`: Chain, `network`: Network, `finalize`: kotlin.Boolean = false, `gap`: kotlin.UInt = 100u, `allowHighFee`: kotlin.Boolean = false): PsbtOutcome
     
     /**
      * Signs EIP-712 typed data, given as its standard JSON text
@@ -4464,10 +4466,11 @@ open class UnlockedWallet: Disposable, AutoCloseable, UnlockedWalletInterface
     
     /**
      * Signs `message` with the key of the one address `selection` names
-     * (default chain Bitcoin): BIP137 on the Bitcoin family, EIP-191 on
-     * Ethereum.
+     * (default chain Bitcoin): on the Bitcoin family BIP137, or with
+     * `bip322` BIP322 in the format it prescribes for the address type
+     * (taproot included); EIP-191 on Ethereum.
      */
-    @Throws(WalletException::class)override fun `signMessage`(`message`: kotlin.ByteArray, `selection`: Selection): MessageSignature {
+    @Throws(WalletException::class)override fun `signMessage`(`message`: kotlin.ByteArray, `selection`: Selection, `bip322`: kotlin.Boolean): MessageSignature {
             return FfiConverterTypeMessageSignature.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
@@ -4475,7 +4478,8 @@ open class UnlockedWallet: Disposable, AutoCloseable, UnlockedWalletInterface
         it,
         
         FfiConverterByteArray.lower(`message`),
-        FfiConverterTypeSelection.lower(`selection`),_status)
+        FfiConverterTypeSelection.lower(`selection`),
+        FfiConverterBoolean.lower(`bip322`),_status)
 }
     }
     )
@@ -4487,10 +4491,11 @@ open class UnlockedWallet: Disposable, AutoCloseable, UnlockedWalletInterface
      * Signs the wallet's inputs of a PSBT (base64 or hex) on `chain` and
      * `network`; with `finalize`, finalizes and extracts the transaction.
      * Inputs without derivation paths are matched against `gap` addresses
-     * of every type's account 0. Nothing signed throws `InvalidInput`
-     * saying why.
+     * of every type's account 0. Only SIGHASH_ALL/DEFAULT inputs are
+     * signed, and a fee above 500 sat/vB is refused unless
+     * `allow_high_fee`. Nothing signed throws `InvalidInput` saying why.
      */
-    @Throws(WalletException::class)override fun `signPsbt`(`psbt`: kotlin.String, `chain`: Chain, `network`: Network, `finalize`: kotlin.Boolean, `gap`: kotlin.UInt): PsbtOutcome {
+    @Throws(WalletException::class)override fun `signPsbt`(`psbt`: kotlin.String, `chain`: Chain, `network`: Network, `finalize`: kotlin.Boolean, `gap`: kotlin.UInt, `allowHighFee`: kotlin.Boolean): PsbtOutcome {
             return FfiConverterTypePsbtOutcome.lift(
     callWithHandle {
     uniffiRustCallWithError(WalletException) { _status ->
@@ -4501,7 +4506,8 @@ open class UnlockedWallet: Disposable, AutoCloseable, UnlockedWalletInterface
         FfiConverterTypeChain.lower(`chain`),
         FfiConverterTypeNetwork.lower(`network`),
         FfiConverterBoolean.lower(`finalize`),
-        FfiConverterUInt.lower(`gap`),_status)
+        FfiConverterUInt.lower(`gap`),
+        FfiConverterBoolean.lower(`allowHighFee`),_status)
 }
     }
     )
@@ -5840,7 +5846,7 @@ public object FfiConverterTypeListedWallet: FfiConverterRustBuffer<ListedWallet>
  */
 data class MessageSignature (
     /**
-     * The signature: 0x-hex, 65 bytes (EIP-191), or base64 (BIP137).
+     * The signature: 0x-hex, 65 bytes (EIP-191), or base64 (BIP137, BIP322).
      */
     val `signature`: kotlin.String
     , 
@@ -5853,6 +5859,11 @@ data class MessageSignature (
      * The EIP-191 hash that was signed (Ethereum).
      */
     val `messageHash`: kotlin.String?
+    , 
+    /**
+     * The Bitcoin-family format: `bip137`, or BIP322's `legacy`, `simple`, `full`.
+     */
+    val `format`: kotlin.String?
     , 
     /**
      * The key's path (HD wallets).
@@ -5878,6 +5889,7 @@ public object FfiConverterTypeMessageSignature: FfiConverterRustBuffer<MessageSi
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5885,6 +5897,7 @@ public object FfiConverterTypeMessageSignature: FfiConverterRustBuffer<MessageSi
             FfiConverterString.allocationSize(value.`signature`) +
             FfiConverterString.allocationSize(value.`address`) +
             FfiConverterOptionalString.allocationSize(value.`messageHash`) +
+            FfiConverterOptionalString.allocationSize(value.`format`) +
             FfiConverterOptionalString.allocationSize(value.`path`)
     )
 
@@ -5892,6 +5905,7 @@ public object FfiConverterTypeMessageSignature: FfiConverterRustBuffer<MessageSi
             FfiConverterString.write(value.`signature`, buf)
             FfiConverterString.write(value.`address`, buf)
             FfiConverterOptionalString.write(value.`messageHash`, buf)
+            FfiConverterOptionalString.write(value.`format`, buf)
             FfiConverterOptionalString.write(value.`path`, buf)
     }
 }
@@ -5940,6 +5954,61 @@ public object FfiConverterTypeMnemonicCheck: FfiConverterRustBuffer<MnemonicChec
     override fun write(value: MnemonicCheck, buf: ByteBuffer) {
             FfiConverterUInt.write(value.`words`, buf)
             FfiConverterTypeLanguage.write(value.`language`, buf)
+    }
+}
+
+
+
+/**
+ * One output of a PSBT, as the signer reviewed it.
+ */
+data class OutputOutcome (
+    /**
+     * Its address (none for a script without one).
+     */
+    val `address`: kotlin.String?
+    , 
+    /**
+     * Its amount in satoshis.
+     */
+    val `amountSat`: kotlin.ULong
+    , 
+    /**
+     * Whether it pays back to the signing wallet.
+     */
+    val `change`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOutputOutcome: FfiConverterRustBuffer<OutputOutcome> {
+    override fun read(buf: ByteBuffer): OutputOutcome {
+        return OutputOutcome(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OutputOutcome) = (
+            FfiConverterOptionalString.allocationSize(value.`address`) +
+            FfiConverterULong.allocationSize(value.`amountSat`) +
+            FfiConverterBoolean.allocationSize(value.`change`)
+    )
+
+    override fun write(value: OutputOutcome, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`address`, buf)
+            FfiConverterULong.write(value.`amountSat`, buf)
+            FfiConverterBoolean.write(value.`change`, buf)
     }
 }
 
@@ -6091,9 +6160,24 @@ data class PsbtOutcome (
     val `feeSat`: kotlin.ULong?
     , 
     /**
+     * The fee rate over the final transaction's estimated size, sat/vB.
+     */
+    val `feeRate`: kotlin.Double?
+    , 
+    /**
+     * Where the money goes.
+     */
+    val `outputs`: List<OutputOutcome>
+    , 
+    /**
      * The signed PSBT, base64 (not finalized).
      */
     val `psbt`: kotlin.String?
+    , 
+    /**
+     * Its version: 0 (BIP174) or 2 (BIP370).
+     */
+    val `psbtVersion`: kotlin.UInt?
     , 
     /**
      * The final transaction, hex (finalized).
@@ -6114,6 +6198,12 @@ data class PsbtOutcome (
      * Whether it was finalized.
      */
     val `complete`: kotlin.Boolean
+    , 
+    /**
+     * Signatures made with a sighash type that leaves parts of the
+     * transaction open to change (allowed explicitly).
+     */
+    val `warnings`: List<kotlin.String>
     
 ){
     
@@ -6133,11 +6223,15 @@ public object FfiConverterTypePsbtOutcome: FfiConverterRustBuffer<PsbtOutcome> {
             FfiConverterUInt.read(buf),
             FfiConverterSequenceTypeInputOutcome.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalDouble.read(buf),
+            FfiConverterSequenceTypeOutputOutcome.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -6145,22 +6239,30 @@ public object FfiConverterTypePsbtOutcome: FfiConverterRustBuffer<PsbtOutcome> {
             FfiConverterUInt.allocationSize(value.`signed`) +
             FfiConverterSequenceTypeInputOutcome.allocationSize(value.`inputs`) +
             FfiConverterOptionalULong.allocationSize(value.`feeSat`) +
+            FfiConverterOptionalDouble.allocationSize(value.`feeRate`) +
+            FfiConverterSequenceTypeOutputOutcome.allocationSize(value.`outputs`) +
             FfiConverterOptionalString.allocationSize(value.`psbt`) +
+            FfiConverterOptionalUInt.allocationSize(value.`psbtVersion`) +
             FfiConverterOptionalString.allocationSize(value.`hex`) +
             FfiConverterOptionalString.allocationSize(value.`txid`) +
             FfiConverterOptionalULong.allocationSize(value.`vsize`) +
-            FfiConverterBoolean.allocationSize(value.`complete`)
+            FfiConverterBoolean.allocationSize(value.`complete`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`)
     )
 
     override fun write(value: PsbtOutcome, buf: ByteBuffer) {
             FfiConverterUInt.write(value.`signed`, buf)
             FfiConverterSequenceTypeInputOutcome.write(value.`inputs`, buf)
             FfiConverterOptionalULong.write(value.`feeSat`, buf)
+            FfiConverterOptionalDouble.write(value.`feeRate`, buf)
+            FfiConverterSequenceTypeOutputOutcome.write(value.`outputs`, buf)
             FfiConverterOptionalString.write(value.`psbt`, buf)
+            FfiConverterOptionalUInt.write(value.`psbtVersion`, buf)
             FfiConverterOptionalString.write(value.`hex`, buf)
             FfiConverterOptionalString.write(value.`txid`, buf)
             FfiConverterOptionalULong.write(value.`vsize`, buf)
             FfiConverterBoolean.write(value.`complete`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
     }
 }
 
@@ -6393,7 +6495,7 @@ data class SignedEthTx (
     val `to`: kotlin.String?
     , 
     /**
-     * The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559.
+     * The EIP-2718 type: 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844, 4 EIP-7702.
      */
     val `txType`: kotlin.UByte
     , 
@@ -6438,9 +6540,24 @@ data class SignedEthTx (
     val `maxPriorityFeePerGas`: kotlin.String?
     , 
     /**
-     * The access list as standard JSON (types 1 and 2).
+     * The access list as standard JSON (types 1 to 4).
      */
     val `accessList`: kotlin.String?
+    , 
+    /**
+     * The max fee per blob gas in wei (type 3).
+     */
+    val `maxFeePerBlobGas`: kotlin.String?
+    , 
+    /**
+     * The blob versioned hashes, 0x-hex (type 3).
+     */
+    val `blobVersionedHashes`: List<kotlin.String>?
+    , 
+    /**
+     * The EIP-7702 authorizations as standard JSON (type 4).
+     */
+    val `authorizationList`: kotlin.String?
     , 
     /**
      * The signature's v as the transaction encodes it.
@@ -6486,6 +6603,9 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
@@ -6507,6 +6627,9 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
             FfiConverterOptionalString.allocationSize(value.`maxFeePerGas`) +
             FfiConverterOptionalString.allocationSize(value.`maxPriorityFeePerGas`) +
             FfiConverterOptionalString.allocationSize(value.`accessList`) +
+            FfiConverterOptionalString.allocationSize(value.`maxFeePerBlobGas`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`blobVersionedHashes`) +
+            FfiConverterOptionalString.allocationSize(value.`authorizationList`) +
             FfiConverterULong.allocationSize(value.`v`) +
             FfiConverterString.allocationSize(value.`r`) +
             FfiConverterString.allocationSize(value.`s`)
@@ -6527,6 +6650,9 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
             FfiConverterOptionalString.write(value.`maxFeePerGas`, buf)
             FfiConverterOptionalString.write(value.`maxPriorityFeePerGas`, buf)
             FfiConverterOptionalString.write(value.`accessList`, buf)
+            FfiConverterOptionalString.write(value.`maxFeePerBlobGas`, buf)
+            FfiConverterOptionalSequenceString.write(value.`blobVersionedHashes`, buf)
+            FfiConverterOptionalString.write(value.`authorizationList`, buf)
             FfiConverterULong.write(value.`v`, buf)
             FfiConverterString.write(value.`r`, buf)
             FfiConverterString.write(value.`s`, buf)
@@ -8958,6 +9084,38 @@ public object FfiConverterOptionalTypeNetwork: FfiConverterRustBuffer<Network?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -9060,6 +9218,34 @@ public object FfiConverterSequenceTypeListedWallet: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeListedWallet.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeOutputOutcome: FfiConverterRustBuffer<List<OutputOutcome>> {
+    override fun read(buf: ByteBuffer): List<OutputOutcome> {
+        val len = buf.getInt()
+        return List<OutputOutcome>(len) {
+            FfiConverterTypeOutputOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OutputOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOutputOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OutputOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOutputOutcome.write(it, buf)
         }
     }
 }

@@ -1067,6 +1067,7 @@ _UniffiLib.uniffi_wallet_fn_method_unlockedwallet_sign_message.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
+    ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_wallet_fn_method_unlockedwallet_sign_message.restype = _UniffiRustBuffer
@@ -1077,6 +1078,7 @@ _UniffiLib.uniffi_wallet_fn_method_unlockedwallet_sign_psbt.argtypes = (
     _UniffiRustBuffer,
     ctypes.c_int8,
     ctypes.c_uint32,
+    ctypes.c_int8,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_wallet_fn_method_unlockedwallet_sign_psbt.restype = _UniffiRustBuffer
@@ -1282,9 +1284,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_unlockedwallet_sign_eth_tx() != 55662:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_unlockedwallet_sign_message() != 24084:
+    if lib.uniffi_wallet_checksum_method_unlockedwallet_sign_message() != 22378:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_unlockedwallet_sign_psbt() != 7996:
+    if lib.uniffi_wallet_checksum_method_unlockedwallet_sign_psbt() != 64551:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_unlockedwallet_sign_typed_data() != 50576:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -5353,12 +5355,37 @@ class _UniffiFfiConverterUInt8(_UniffiConverterPrimitiveInt):
     def write(value, buf):
         buf.write_u8(value)
 
+class _UniffiFfiConverterOptionalSequenceString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterSequenceString.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterSequenceString.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterSequenceString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 @dataclass
 class SignedEthTx:
     """
     A signed Ethereum transaction, every field decoded.
 """
-    def __init__(self, *, raw:str, hash:str, sender:str, to:typing.Optional[str], tx_type:int, chain_id:typing.Optional[int], nonce:int, gas:int, value:str, data:str, gas_price:typing.Optional[str], max_fee_per_gas:typing.Optional[str], max_priority_fee_per_gas:typing.Optional[str], access_list:typing.Optional[str], v:int, r:str, s:str):
+    def __init__(self, *, raw:str, hash:str, sender:str, to:typing.Optional[str], tx_type:int, chain_id:typing.Optional[int], nonce:int, gas:int, value:str, data:str, gas_price:typing.Optional[str], max_fee_per_gas:typing.Optional[str], max_priority_fee_per_gas:typing.Optional[str], access_list:typing.Optional[str], max_fee_per_blob_gas:typing.Optional[str], blob_versioned_hashes:typing.Optional[typing.List[str]], authorization_list:typing.Optional[str], v:int, r:str, s:str):
         self.raw = raw
         self.hash = hash
         self.sender = sender
@@ -5373,6 +5400,9 @@ class SignedEthTx:
         self.max_fee_per_gas = max_fee_per_gas
         self.max_priority_fee_per_gas = max_priority_fee_per_gas
         self.access_list = access_list
+        self.max_fee_per_blob_gas = max_fee_per_blob_gas
+        self.blob_versioned_hashes = blob_versioned_hashes
+        self.authorization_list = authorization_list
         self.v = v
         self.r = r
         self.s = s
@@ -5381,7 +5411,7 @@ class SignedEthTx:
 
     
     def __str__(self):
-        return "SignedEthTx(raw={}, hash={}, sender={}, to={}, tx_type={}, chain_id={}, nonce={}, gas={}, value={}, data={}, gas_price={}, max_fee_per_gas={}, max_priority_fee_per_gas={}, access_list={}, v={}, r={}, s={})".format(self.raw, self.hash, self.sender, self.to, self.tx_type, self.chain_id, self.nonce, self.gas, self.value, self.data, self.gas_price, self.max_fee_per_gas, self.max_priority_fee_per_gas, self.access_list, self.v, self.r, self.s)
+        return "SignedEthTx(raw={}, hash={}, sender={}, to={}, tx_type={}, chain_id={}, nonce={}, gas={}, value={}, data={}, gas_price={}, max_fee_per_gas={}, max_priority_fee_per_gas={}, access_list={}, max_fee_per_blob_gas={}, blob_versioned_hashes={}, authorization_list={}, v={}, r={}, s={})".format(self.raw, self.hash, self.sender, self.to, self.tx_type, self.chain_id, self.nonce, self.gas, self.value, self.data, self.gas_price, self.max_fee_per_gas, self.max_priority_fee_per_gas, self.access_list, self.max_fee_per_blob_gas, self.blob_versioned_hashes, self.authorization_list, self.v, self.r, self.s)
     def __eq__(self, other):
         if self.raw != other.raw:
             return False
@@ -5411,6 +5441,12 @@ class SignedEthTx:
             return False
         if self.access_list != other.access_list:
             return False
+        if self.max_fee_per_blob_gas != other.max_fee_per_blob_gas:
+            return False
+        if self.blob_versioned_hashes != other.blob_versioned_hashes:
+            return False
+        if self.authorization_list != other.authorization_list:
+            return False
         if self.v != other.v:
             return False
         if self.r != other.r:
@@ -5437,6 +5473,9 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
             max_fee_per_gas=_UniffiFfiConverterOptionalString.read(buf),
             max_priority_fee_per_gas=_UniffiFfiConverterOptionalString.read(buf),
             access_list=_UniffiFfiConverterOptionalString.read(buf),
+            max_fee_per_blob_gas=_UniffiFfiConverterOptionalString.read(buf),
+            blob_versioned_hashes=_UniffiFfiConverterOptionalSequenceString.read(buf),
+            authorization_list=_UniffiFfiConverterOptionalString.read(buf),
             v=_UniffiFfiConverterUInt64.read(buf),
             r=_UniffiFfiConverterString.read(buf),
             s=_UniffiFfiConverterString.read(buf),
@@ -5458,6 +5497,9 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.check_lower(value.max_fee_per_gas)
         _UniffiFfiConverterOptionalString.check_lower(value.max_priority_fee_per_gas)
         _UniffiFfiConverterOptionalString.check_lower(value.access_list)
+        _UniffiFfiConverterOptionalString.check_lower(value.max_fee_per_blob_gas)
+        _UniffiFfiConverterOptionalSequenceString.check_lower(value.blob_versioned_hashes)
+        _UniffiFfiConverterOptionalString.check_lower(value.authorization_list)
         _UniffiFfiConverterUInt64.check_lower(value.v)
         _UniffiFfiConverterString.check_lower(value.r)
         _UniffiFfiConverterString.check_lower(value.s)
@@ -5478,6 +5520,9 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.max_fee_per_gas, buf)
         _UniffiFfiConverterOptionalString.write(value.max_priority_fee_per_gas, buf)
         _UniffiFfiConverterOptionalString.write(value.access_list, buf)
+        _UniffiFfiConverterOptionalString.write(value.max_fee_per_blob_gas, buf)
+        _UniffiFfiConverterOptionalSequenceString.write(value.blob_versioned_hashes, buf)
+        _UniffiFfiConverterOptionalString.write(value.authorization_list, buf)
         _UniffiFfiConverterUInt64.write(value.v, buf)
         _UniffiFfiConverterString.write(value.r, buf)
         _UniffiFfiConverterString.write(value.s, buf)
@@ -5934,23 +5979,26 @@ class MessageSignature:
     """
     A signed message.
 """
-    def __init__(self, *, signature:str, address:str, message_hash:typing.Optional[str], path:typing.Optional[str]):
+    def __init__(self, *, signature:str, address:str, message_hash:typing.Optional[str], format:typing.Optional[str], path:typing.Optional[str]):
         self.signature = signature
         self.address = address
         self.message_hash = message_hash
+        self.format = format
         self.path = path
         
         
 
     
     def __str__(self):
-        return "MessageSignature(signature={}, address={}, message_hash={}, path={})".format(self.signature, self.address, self.message_hash, self.path)
+        return "MessageSignature(signature={}, address={}, message_hash={}, format={}, path={})".format(self.signature, self.address, self.message_hash, self.format, self.path)
     def __eq__(self, other):
         if self.signature != other.signature:
             return False
         if self.address != other.address:
             return False
         if self.message_hash != other.message_hash:
+            return False
+        if self.format != other.format:
             return False
         if self.path != other.path:
             return False
@@ -5963,6 +6011,7 @@ class _UniffiFfiConverterTypeMessageSignature(_UniffiConverterRustBuffer):
             signature=_UniffiFfiConverterString.read(buf),
             address=_UniffiFfiConverterString.read(buf),
             message_hash=_UniffiFfiConverterOptionalString.read(buf),
+            format=_UniffiFfiConverterOptionalString.read(buf),
             path=_UniffiFfiConverterOptionalString.read(buf),
         )
 
@@ -5971,6 +6020,7 @@ class _UniffiFfiConverterTypeMessageSignature(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.signature)
         _UniffiFfiConverterString.check_lower(value.address)
         _UniffiFfiConverterOptionalString.check_lower(value.message_hash)
+        _UniffiFfiConverterOptionalString.check_lower(value.format)
         _UniffiFfiConverterOptionalString.check_lower(value.path)
 
     @staticmethod
@@ -5978,6 +6028,7 @@ class _UniffiFfiConverterTypeMessageSignature(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.signature, buf)
         _UniffiFfiConverterString.write(value.address, buf)
         _UniffiFfiConverterOptionalString.write(value.message_hash, buf)
+        _UniffiFfiConverterOptionalString.write(value.format, buf)
         _UniffiFfiConverterOptionalString.write(value.path, buf)
 
 @dataclass
@@ -6019,6 +6070,51 @@ class _UniffiFfiConverterTypeMnemonicCheck(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt32.write(value.words, buf)
         _UniffiFfiConverterTypeLanguage.write(value.language, buf)
 
+@dataclass
+class OutputOutcome:
+    """
+    One output of a PSBT, as the signer reviewed it.
+"""
+    def __init__(self, *, address:typing.Optional[str], amount_sat:int, change:bool):
+        self.address = address
+        self.amount_sat = amount_sat
+        self.change = change
+        
+        
+
+    
+    def __str__(self):
+        return "OutputOutcome(address={}, amount_sat={}, change={})".format(self.address, self.amount_sat, self.change)
+    def __eq__(self, other):
+        if self.address != other.address:
+            return False
+        if self.amount_sat != other.amount_sat:
+            return False
+        if self.change != other.change:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeOutputOutcome(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return OutputOutcome(
+            address=_UniffiFfiConverterOptionalString.read(buf),
+            amount_sat=_UniffiFfiConverterUInt64.read(buf),
+            change=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.address)
+        _UniffiFfiConverterUInt64.check_lower(value.amount_sat)
+        _UniffiFfiConverterBoolean.check_lower(value.change)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.address, buf)
+        _UniffiFfiConverterUInt64.write(value.amount_sat, buf)
+        _UniffiFfiConverterBoolean.write(value.change, buf)
+
 class _UniffiFfiConverterSequenceTypeInputOutcome(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -6042,26 +6138,53 @@ class _UniffiFfiConverterSequenceTypeInputOutcome(_UniffiConverterRustBuffer):
             _UniffiFfiConverterTypeInputOutcome.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterSequenceTypeOutputOutcome(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeOutputOutcome.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeOutputOutcome.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeOutputOutcome.read(buf) for i in range(count)
+        ]
+
 @dataclass
 class PsbtOutcome:
     """
     A signed PSBT.
 """
-    def __init__(self, *, signed:int, inputs:typing.List[InputOutcome], fee_sat:typing.Optional[int], psbt:typing.Optional[str], hex:typing.Optional[str], txid:typing.Optional[str], vsize:typing.Optional[int], complete:bool):
+    def __init__(self, *, signed:int, inputs:typing.List[InputOutcome], fee_sat:typing.Optional[int], fee_rate:typing.Optional[float], outputs:typing.List[OutputOutcome], psbt:typing.Optional[str], psbt_version:typing.Optional[int], hex:typing.Optional[str], txid:typing.Optional[str], vsize:typing.Optional[int], complete:bool, warnings:typing.List[str]):
         self.signed = signed
         self.inputs = inputs
         self.fee_sat = fee_sat
+        self.fee_rate = fee_rate
+        self.outputs = outputs
         self.psbt = psbt
+        self.psbt_version = psbt_version
         self.hex = hex
         self.txid = txid
         self.vsize = vsize
         self.complete = complete
+        self.warnings = warnings
         
         
 
     
     def __str__(self):
-        return "PsbtOutcome(signed={}, inputs={}, fee_sat={}, psbt={}, hex={}, txid={}, vsize={}, complete={})".format(self.signed, self.inputs, self.fee_sat, self.psbt, self.hex, self.txid, self.vsize, self.complete)
+        return "PsbtOutcome(signed={}, inputs={}, fee_sat={}, fee_rate={}, outputs={}, psbt={}, psbt_version={}, hex={}, txid={}, vsize={}, complete={}, warnings={})".format(self.signed, self.inputs, self.fee_sat, self.fee_rate, self.outputs, self.psbt, self.psbt_version, self.hex, self.txid, self.vsize, self.complete, self.warnings)
     def __eq__(self, other):
         if self.signed != other.signed:
             return False
@@ -6069,7 +6192,13 @@ class PsbtOutcome:
             return False
         if self.fee_sat != other.fee_sat:
             return False
+        if self.fee_rate != other.fee_rate:
+            return False
+        if self.outputs != other.outputs:
+            return False
         if self.psbt != other.psbt:
+            return False
+        if self.psbt_version != other.psbt_version:
             return False
         if self.hex != other.hex:
             return False
@@ -6078,6 +6207,8 @@ class PsbtOutcome:
         if self.vsize != other.vsize:
             return False
         if self.complete != other.complete:
+            return False
+        if self.warnings != other.warnings:
             return False
         return True
 
@@ -6088,11 +6219,15 @@ class _UniffiFfiConverterTypePsbtOutcome(_UniffiConverterRustBuffer):
             signed=_UniffiFfiConverterUInt32.read(buf),
             inputs=_UniffiFfiConverterSequenceTypeInputOutcome.read(buf),
             fee_sat=_UniffiFfiConverterOptionalUInt64.read(buf),
+            fee_rate=_UniffiFfiConverterOptionalFloat64.read(buf),
+            outputs=_UniffiFfiConverterSequenceTypeOutputOutcome.read(buf),
             psbt=_UniffiFfiConverterOptionalString.read(buf),
+            psbt_version=_UniffiFfiConverterOptionalUInt32.read(buf),
             hex=_UniffiFfiConverterOptionalString.read(buf),
             txid=_UniffiFfiConverterOptionalString.read(buf),
             vsize=_UniffiFfiConverterOptionalUInt64.read(buf),
             complete=_UniffiFfiConverterBoolean.read(buf),
+            warnings=_UniffiFfiConverterSequenceString.read(buf),
         )
 
     @staticmethod
@@ -6100,22 +6235,30 @@ class _UniffiFfiConverterTypePsbtOutcome(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt32.check_lower(value.signed)
         _UniffiFfiConverterSequenceTypeInputOutcome.check_lower(value.inputs)
         _UniffiFfiConverterOptionalUInt64.check_lower(value.fee_sat)
+        _UniffiFfiConverterOptionalFloat64.check_lower(value.fee_rate)
+        _UniffiFfiConverterSequenceTypeOutputOutcome.check_lower(value.outputs)
         _UniffiFfiConverterOptionalString.check_lower(value.psbt)
+        _UniffiFfiConverterOptionalUInt32.check_lower(value.psbt_version)
         _UniffiFfiConverterOptionalString.check_lower(value.hex)
         _UniffiFfiConverterOptionalString.check_lower(value.txid)
         _UniffiFfiConverterOptionalUInt64.check_lower(value.vsize)
         _UniffiFfiConverterBoolean.check_lower(value.complete)
+        _UniffiFfiConverterSequenceString.check_lower(value.warnings)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterUInt32.write(value.signed, buf)
         _UniffiFfiConverterSequenceTypeInputOutcome.write(value.inputs, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.fee_sat, buf)
+        _UniffiFfiConverterOptionalFloat64.write(value.fee_rate, buf)
+        _UniffiFfiConverterSequenceTypeOutputOutcome.write(value.outputs, buf)
         _UniffiFfiConverterOptionalString.write(value.psbt, buf)
+        _UniffiFfiConverterOptionalUInt32.write(value.psbt_version, buf)
         _UniffiFfiConverterOptionalString.write(value.hex, buf)
         _UniffiFfiConverterOptionalString.write(value.txid, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.vsize, buf)
         _UniffiFfiConverterBoolean.write(value.complete, buf)
+        _UniffiFfiConverterSequenceString.write(value.warnings, buf)
 
 class _UniffiFfiConverterOptionalTypeSecretText(_UniffiConverterRustBuffer):
     @classmethod
@@ -7223,20 +7366,22 @@ class UnlockedWalletProtocol(typing.Protocol):
         and the fees given) with the key `request.key` names.
 """
         raise NotImplementedError
-    def sign_message(self, message: bytes,selection: typing.Union[object, Selection] = _DEFAULT) -> MessageSignature:
+    def sign_message(self, message: bytes,selection: typing.Union[object, Selection] = _DEFAULT,bip322: bool = False) -> MessageSignature:
         """
         Signs `message` with the key of the one address `selection` names
-        (default chain Bitcoin): BIP137 on the Bitcoin family, EIP-191 on
-        Ethereum.
+        (default chain Bitcoin): on the Bitcoin family BIP137, or with
+        `bip322` BIP322 in the format it prescribes for the address type
+        (taproot included); EIP-191 on Ethereum.
 """
         raise NotImplementedError
-    def sign_psbt(self, psbt: str,chain: Chain,network: Network,finalize: bool = False,gap: int = 100) -> PsbtOutcome:
+    def sign_psbt(self, psbt: str,chain: Chain,network: Network,finalize: bool = False,gap: int = 100,allow_high_fee: bool = False) -> PsbtOutcome:
         """
         Signs the wallet's inputs of a PSBT (base64 or hex) on `chain` and
         `network`; with `finalize`, finalizes and extracts the transaction.
         Inputs without derivation paths are matched against `gap` addresses
-        of every type's account 0. Nothing signed throws `InvalidInput`
-        saying why.
+        of every type's account 0. Only SIGHASH_ALL/DEFAULT inputs are
+        signed, and a fee above 500 sat/vB is refused unless
+        `allow_high_fee`. Nothing signed throws `InvalidInput` saying why.
 """
         raise NotImplementedError
     def sign_typed_data(self, typed_data_json: str,key: typing.Union[object, KeyChoice] = _DEFAULT) -> TypedDataSignature:
@@ -7475,11 +7620,12 @@ class UnlockedWallet(UnlockedWalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def sign_message(self, message: bytes,selection: typing.Union[object, Selection] = _DEFAULT) -> MessageSignature:
+    def sign_message(self, message: bytes,selection: typing.Union[object, Selection] = _DEFAULT,bip322: bool = False) -> MessageSignature:
         """
         Signs `message` with the key of the one address `selection` names
-        (default chain Bitcoin): BIP137 on the Bitcoin family, EIP-191 on
-        Ethereum.
+        (default chain Bitcoin): on the Bitcoin family BIP137, or with
+        `bip322` BIP322 in the format it prescribes for the address type
+        (taproot included); EIP-191 on Ethereum.
 """
         
         _UniffiFfiConverterBytes.check_lower(message)
@@ -7487,10 +7633,13 @@ class UnlockedWallet(UnlockedWalletProtocol):
         if selection is _DEFAULT:
             selection = Selection()
         _UniffiFfiConverterTypeSelection.check_lower(selection)
+
+        _UniffiFfiConverterBoolean.check_lower(bip322)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterBytes.lower(message),
             _UniffiFfiConverterTypeSelection.lower(selection),
+            _UniffiFfiConverterBoolean.lower(bip322),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeMessageSignature.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
@@ -7500,13 +7649,14 @@ class UnlockedWallet(UnlockedWalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def sign_psbt(self, psbt: str,chain: Chain,network: Network,finalize: bool = False,gap: int = 100) -> PsbtOutcome:
+    def sign_psbt(self, psbt: str,chain: Chain,network: Network,finalize: bool = False,gap: int = 100,allow_high_fee: bool = False) -> PsbtOutcome:
         """
         Signs the wallet's inputs of a PSBT (base64 or hex) on `chain` and
         `network`; with `finalize`, finalizes and extracts the transaction.
         Inputs without derivation paths are matched against `gap` addresses
-        of every type's account 0. Nothing signed throws `InvalidInput`
-        saying why.
+        of every type's account 0. Only SIGHASH_ALL/DEFAULT inputs are
+        signed, and a fee above 500 sat/vB is refused unless
+        `allow_high_fee`. Nothing signed throws `InvalidInput` saying why.
 """
         
         _UniffiFfiConverterString.check_lower(psbt)
@@ -7518,6 +7668,8 @@ class UnlockedWallet(UnlockedWalletProtocol):
         _UniffiFfiConverterBoolean.check_lower(finalize)
 
         _UniffiFfiConverterUInt32.check_lower(gap)
+
+        _UniffiFfiConverterBoolean.check_lower(allow_high_fee)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(psbt),
@@ -7525,6 +7677,7 @@ class UnlockedWallet(UnlockedWalletProtocol):
             _UniffiFfiConverterTypeNetwork.lower(network),
             _UniffiFfiConverterBoolean.lower(finalize),
             _UniffiFfiConverterUInt32.lower(gap),
+            _UniffiFfiConverterBoolean.lower(allow_high_fee),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypePsbtOutcome.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeWalletError
@@ -8576,6 +8729,7 @@ __all__ = [
     "ListedWallet",
     "MessageSignature",
     "MnemonicCheck",
+    "OutputOutcome",
     "PsbtOutcome",
     "SecretExport",
     "Selection",
