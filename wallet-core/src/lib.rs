@@ -27,16 +27,22 @@ mod generator;
 pub mod hash;
 pub mod hd;
 pub mod key;
+#[cfg(feature = "keystore")]
 pub mod keystore;
 pub mod mnemonic;
 pub mod report;
+#[cfg(all(feature = "keystore", feature = "rpc"))]
 pub mod request;
+#[cfg(feature = "rpc")]
 pub mod rpc;
 pub mod schnorr;
 pub mod secret;
 pub mod slip39;
+#[cfg(feature = "rpc")]
 pub mod spend;
+#[cfg(feature = "rpc")]
 pub mod verify;
+#[cfg(feature = "keystore")]
 pub mod wallet;
 
 pub use error::{Error, ErrorKind, Result};
