@@ -3,7 +3,9 @@
 //! and decode. Each command parses its flags into the core's request types
 //! and renders the core's views.
 
-use crate::args::{EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, KeyArgs};
+use crate::args::{
+    EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, EthVerifyArgs, KeyArgs,
+};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::progress::{Spinner, WaitLine};
@@ -18,6 +20,7 @@ use wallet_core::report::{SignedEthAuthorization, SignedEthTx};
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::rpc::{RpcClient, RpcConfig};
 use wallet_core::spend::ethereum::{OfflineTx, PreparedSend, SendRequest};
+use wallet_core::verify::{EthVerifier, Verified, VerifyOptions};
 use wallet_core::wallet::{EthBalance, EthSendResult};
 use wallet_core::ErrorKind;
 
@@ -39,7 +42,8 @@ pub fn run(cmd: EthCommand, ctx: &Ctx) -> Result<(), CliError> {
             rpc_url,
             timeout,
             key,
-        } => balance(&target, &rpc_url, timeout, &key, ctx),
+            verify,
+        } => balance(&target, &rpc_url, timeout, &key, &verify, ctx),
         EthCommand::DecodeTx { raw } => decode_tx(raw.as_deref(), ctx),
     }
     .map_err(node_hint)
@@ -234,6 +238,62 @@ fn node(url: &str, timeout: u64) -> Result<EthNode, CliError> {
     Ok(EthNode::new(RpcClient::new(url, cfg)?))
 }
 
+/// The nodes of `urls` (the first one is asked everything); several only
+/// with --verify, whose quorum they make.
+fn nodes(urls: &[String], timeout: u64, verify: &EthVerifyArgs) -> Result<Vec<EthNode>, CliError> {
+    if urls.len() > 1 && !verify.verify {
+        return Err(CliError::usage(
+            "--rpc-url is given more than once: several nodes are for --verify (they must agree on the trusted block)",
+        ));
+    }
+    urls.iter().map(|u| node(u, timeout)).collect()
+}
+
+fn first(nodes: &[EthNode]) -> Result<&EthNode, CliError> {
+    nodes
+        .first()
+        .ok_or_else(|| CliError::usage("--rpc-url is required"))
+}
+
+/// The verified view of `nodes`, with --verify.
+fn verifier<'a>(
+    nodes: &'a [EthNode],
+    verify: &EthVerifyArgs,
+    ctx: &Ctx,
+) -> Result<Option<EthVerifier<'a>>, CliError> {
+    if !verify.verify {
+        return Ok(None);
+    }
+    let opts = VerifyOptions::ethereum(verify.trusted_block.as_deref(), verify.quorum)
+        .map_err(wallet_core::Error::from)?;
+    let refs: Vec<&EthNode> = nodes.iter().collect();
+    let _spin = Spinner::start(ctx, "taking the trusted block".to_owned());
+    EthVerifier::establish(&refs, &opts)
+        .map(Some)
+        .map_err(|e| verify_hint(e, nodes.len()))
+}
+
+fn verify_hint(e: wallet_core::Error, nodes: usize) -> CliError {
+    let text = e.to_string();
+    let e = CliError::from(e);
+    if text.contains("cannot vouch") {
+        e.with_hint("pass --trusted-block HASH, or another --rpc-url (with --quorum 2)")
+    } else if text.contains("cannot be met") {
+        e.with_hint(&format!(
+            "--quorum counts the --rpc-url nodes: {nodes} given"
+        ))
+    } else {
+        e
+    }
+}
+
+/// The verification report, on stderr for people.
+fn show_verified(ctx: &Ctx, v: &EthVerifier<'_>) {
+    for line in v.report().lines() {
+        ctx.note(&line);
+    }
+}
+
 fn send_request(a: &EthSendArgs) -> Result<SendRequest, CliError> {
     let data = parse_data(a.tx.data.as_deref())?;
     Ok(SendRequest {
@@ -331,18 +391,33 @@ fn send(a: &EthSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     w.stored_public_key(&choice)?;
     // The sender comes from the decrypted key, not the file's metadata.
     let unlocked = session::unlock(ctx, &w)?;
-    let node = node(&a.rpc_url, a.timeout)?;
-    // One round trip for every read.
+    let nodes = nodes(&a.rpc_url, a.timeout, &a.verify)?;
+    let node = first(&nodes)?;
+    let mut verifier = verifier(&nodes, &a.verify, ctx)?;
+    // One round trip for every read (and one for the proofs).
     let prepared = {
         let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
-        unlocked.prepare_eth_send(&node, &req, &choice)
+        match verifier.as_mut() {
+            Some(v) => unlocked.prepare_eth_send_verified(v, &req, &choice),
+            None => unlocked.prepare_eth_send(node, &req, &choice),
+        }
     }
     .map_err(|e| chain_hint(e, a.chain_id.is_none()))?;
+    if let Some(v) = &verifier {
+        show_verified(ctx, v);
+    }
     ctx.summary(&send_summary(&prepared), a.yes);
     prompt::confirm(a.yes, "Send this transaction?", "yes")?;
-    let (v, hash) = unlocked.send_eth(&node, &prepared, &choice)?;
+    let (v, hash) = unlocked.send_eth(node, &prepared, &choice)?;
     drop(unlocked);
-    finish(&node, v, hash, a.wait.then_some(a.timeout), ctx)
+    finish(
+        node,
+        v,
+        hash,
+        a.wait.then_some(a.timeout),
+        ctx,
+        verifier.as_mut(),
+    )
 }
 
 fn chain_hint(e: wallet_core::Error, no_chain_id: bool) -> CliError {
@@ -362,6 +437,7 @@ fn finish(
     hash: TxHash,
     wait: Option<u64>,
     ctx: &Ctx,
+    mut verifier: Option<&mut EthVerifier<'_>>,
 ) -> Result<(), CliError> {
     if !ctx.json {
         ctx.emit(&v, |out| writeln!(out, "{hash}"))?;
@@ -372,10 +448,22 @@ fn finish(
         }
     }
     if let Some(timeout) = wait {
-        v = wait_for_receipt(node, hash, timeout, ctx, v)?;
+        v = wait_for_receipt(node, hash, timeout, ctx, v, verifier.as_deref_mut())?;
     }
     if ctx.json {
-        return ctx.emit(&v, |_| Ok(()));
+        return match verifier {
+            Some(ver) => ctx.emit(
+                &Verified {
+                    value: &v,
+                    verified: &ver.report(),
+                },
+                |_| Ok(()),
+            ),
+            None => ctx.emit(&v, |_| Ok(())),
+        };
+    }
+    if let Some(line) = verifier.and_then(|ver| ver.report().receipt_line()) {
+        ctx.note(&format!("verified: {line}"));
     }
     match (v.status, v.block_number, v.gas_used) {
         (Some(status), Some(block), Some(gas)) => ctx.emit(&v, |out| {
@@ -391,6 +479,7 @@ fn wait_for_receipt(
     timeout: u64,
     ctx: &Ctx,
     v: EthSendResult,
+    verifier: Option<&mut EthVerifier<'_>>,
 ) -> Result<EthSendResult, CliError> {
     let mut line = WaitLine::new(ctx, format!("waiting for the receipt of {hash}"));
     let r = node.wait_for_receipt(&hash, Duration::from_secs(timeout), |elapsed| {
@@ -398,6 +487,14 @@ fn wait_for_receipt(
     });
     line.end();
     let r = r?;
+    if let Some(ver) = verifier {
+        // Sent already: a receipt its block does not prove is reported with the hash.
+        ver.verify_receipt(&r).map_err(|e| {
+            CliError::from(e).with_hint(&format!(
+                "transaction {hash} was sent; only its receipt is in doubt"
+            ))
+        })?;
+    }
     if r.status != 1 {
         ctx.warn("the transaction was mined but reverted (status 0)");
     }
@@ -470,14 +567,15 @@ fn broadcast(
     let mut v = EthSendResult::sent(view);
     v.tx.hash = sent.hash.to_string();
     v.already_known = sent.already_known.then_some(true);
-    finish(&node, v, sent.hash, wait.then_some(timeout), ctx)
+    finish(&node, v, sent.hash, wait.then_some(timeout), ctx, None)
 }
 
 fn balance(
     target: &str,
-    url: &str,
+    urls: &[String],
     timeout: u64,
     key: &KeyArgs,
+    verify: &EthVerifyArgs,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
     let address = if target.starts_with("0x") || target.starts_with("0X") {
@@ -493,7 +591,22 @@ fn balance(
             }
         }
     };
-    let node = node(url, timeout)?;
+    let nodes = nodes(urls, timeout, verify)?;
+    let node = first(&nodes)?;
+    if let Some(mut ver) = verifier(&nodes, verify, ctx)? {
+        let account = {
+            let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
+            ver.account(&address)
+        }?;
+        let v = EthBalance::of(&address, account.balance);
+        show_verified(ctx, &ver);
+        let report = ver.report();
+        let out = Verified {
+            value: &v,
+            verified: &report,
+        };
+        return ctx.emit(&out, |w| writeln!(w, "{} ETH", v.ether));
+    }
     let wei = {
         let _spin = Spinner::start(ctx, format!("asking the node at {}", node.rpc().url()));
         node.balance(&address)
