@@ -46,3 +46,5 @@ pub use status::WalletStatus;
 mod message_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod verify_tests;
