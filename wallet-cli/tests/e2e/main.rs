@@ -19,3 +19,4 @@ mod keystore;
 mod messages;
 mod secret_memory;
 mod slip39;
+mod verify;
