@@ -666,9 +666,11 @@ pub struct EthSignAuthArgs {
 pub struct EthSendArgs {
     /// Wallet name.
     pub name: String,
-    /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
+    /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config
+    /// file); repeat with --verify for more nodes that must agree (the first
+    /// one is asked everything and sent the transaction).
     #[arg(long, value_name = "URL")]
-    pub rpc_url: Option<String>,
+    pub rpc_url: Vec<String>,
     /// Transaction fields.
     #[command(flatten)]
     pub tx: EthTxArgs,
@@ -695,6 +697,44 @@ pub struct EthSendArgs {
     /// Which key.
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Proof checks of the node's answers.
+    #[command(flatten)]
+    pub verify: EthVerifyArgs,
+}
+
+/// `--verify` of the Ethereum node commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EthVerifyArgs {
+    /// Check the node's answers against proofs before believing them: the
+    /// header of a trusted block rehashed, the account proven against its
+    /// state root (balance and nonce), the receipt against its block's
+    /// receiptsRoot (with --wait). A mismatch fails with kind `unverified`.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: the hash of a block to trust (from a source of your
+    /// own), instead of the block the nodes agree on.
+    #[arg(long, value_name = "HASH", requires = "verify")]
+    pub trusted_block: Option<String>,
+    /// With --verify: how many of the --rpc-url nodes must agree on the
+    /// trusted block (their finalized block; on a development chain their
+    /// latest). Default: all of them; two at least off development chains.
+    #[arg(long, value_name = "N", requires = "verify")]
+    pub quorum: Option<usize>,
+}
+
+/// `--verify` of the Bitcoin-family node commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct BtcVerifyArgs {
+    /// Check the node's answers against proofs before believing them: its
+    /// headers from a checkpoint (links, proof of work, difficulty, most
+    /// work among its chain tips), each coin by a merkle proof and its
+    /// funding transaction. A mismatch fails with kind `unverified`.
+    #[arg(long)]
+    pub verify: bool,
+    /// With --verify: the block to verify headers from, as HEIGHT:HASH
+    /// (built in: regtest's genesis block; other networks need one).
+    #[arg(long, value_name = "HEIGHT:HASH", requires = "verify")]
+    pub checkpoint: Option<String>,
 }
 
 /// `wallet eth …`
@@ -739,9 +779,10 @@ pub enum EthCommand {
     Balance {
         /// Wallet name or 0x address.
         target: String,
-        /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config file).
+        /// Node URL (default: $WALLET_ETH_RPC_URL, $ETH_RPC_URL, or the config
+        /// file); repeat with --verify for more nodes that must agree.
         #[arg(long, value_name = "URL")]
-        rpc_url: Option<String>,
+        rpc_url: Vec<String>,
         /// Seconds the whole command may wait for the node.
         #[arg(long, value_name = "S", default_value_t = 30)]
         timeout: u64,
@@ -751,6 +792,9 @@ pub enum EthCommand {
         /// Which key.
         #[command(flatten)]
         key: KeyArgs,
+        /// Proof checks of the node's answers.
+        #[command(flatten)]
+        verify: EthVerifyArgs,
     },
     /// Decode a raw signed transaction (types 0 to 4; a blob transaction
     /// without its sidecar) and recover its sender (offline).
@@ -855,6 +899,9 @@ pub struct PaymentArgs {
     /// Network.
     #[command(flatten)]
     pub net: BtcNet,
+    /// Proof checks of the node's answers.
+    #[command(flatten)]
+    pub verify: BtcVerifyArgs,
 }
 
 /// `wallet btc send`
@@ -954,6 +1001,9 @@ pub enum BtcCommand {
         /// Network.
         #[command(flatten)]
         net: BtcNet,
+        /// Proof checks of the node's answers.
+        #[command(flatten)]
+        verify: BtcVerifyArgs,
     },
 }
 

@@ -17,6 +17,7 @@ use crate::rpc::bitcoin::Auth;
 use crate::secret::SecretString;
 use crate::spend::bitcoin::PaymentRequest;
 use crate::spend::ethereum::{OfflineTx, SendRequest};
+use crate::verify::VerifyOptions;
 use crate::wallet::{KeyChoice, MessageScheme, PsbtPolicy};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -221,7 +222,8 @@ impl KeyRequest {
 /// `max_fee_per_blob_gas` (a blob transaction, sidecar not included),
 /// `authorization_list` (a set-code transaction: entries as
 /// [`crate::ethereum::transaction::parse_authorizations`] reads them),
-/// `allow_high_fee`, `wait`, and the key `account`/`index`/`path`.
+/// `allow_high_fee`, `wait`, the key `account`/`index`/`path`, and for a
+/// send `verify` with its `trusted_block`, `quorum` and `witness_urls`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct EthTxRequest {
@@ -269,6 +271,17 @@ pub struct EthTxRequest {
     pub index: Option<u32>,
     /// The key's full path.
     pub path: Option<String>,
+    /// Prove the nonce and balance (and, with `wait`, the receipt) before
+    /// believing them (sends).
+    #[serde(default)]
+    pub verify: bool,
+    /// With `verify`: the hash of a block to trust.
+    pub trusted_block: Option<String>,
+    /// With `verify`: how many nodes must agree on the trusted block.
+    pub quorum: Option<usize>,
+    /// With `verify`: more nodes that must agree with the first.
+    #[serde(default)]
+    pub witness_urls: Vec<String>,
 }
 
 /// The fields every Ethereum transaction has, parsed.
@@ -363,6 +376,16 @@ impl EthTxRequest {
         })
     }
 
+    /// What to verify the send against, `None` without `verify`.
+    pub fn verify_options(&self) -> Result<Option<VerifyOptions>> {
+        eth_verify(
+            self.verify,
+            self.trusted_block.as_deref(),
+            self.quorum,
+            &self.witness_urls,
+        )
+    }
+
     /// The send to fill in from a node (what is given is kept).
     pub fn send_request(&self) -> Result<SendRequest> {
         let b = self.common()?;
@@ -382,6 +405,49 @@ impl EthTxRequest {
             authorizations: b.authorizations,
             allow_high_fee: self.allow_high_fee,
         })
+    }
+}
+
+fn eth_verify(
+    verify: bool,
+    trusted_block: Option<&str>,
+    quorum: Option<usize>,
+    witnesses: &[String],
+) -> Result<Option<VerifyOptions>> {
+    if !verify {
+        if trusted_block.is_some() || quorum.is_some() || !witnesses.is_empty() {
+            return Err(Error::input(
+                "trusted_block, quorum and witness_urls are options of \"verify\":true",
+            ));
+        }
+        return Ok(None);
+    }
+    Ok(Some(VerifyOptions::ethereum(trusted_block, quorum)?))
+}
+
+/// What to verify an Ethereum read against: `{"trusted_block":"0x…",
+/// "quorum":2,"witness_urls":["http://…"]}`, every field optional (by
+/// default every node given must agree on its latest block of a
+/// development chain, or its finalized block).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EthVerifyRequest {
+    /// The hash of a block to trust.
+    pub trusted_block: Option<String>,
+    /// How many nodes must agree on the trusted block.
+    pub quorum: Option<usize>,
+    /// More nodes that must agree with the first.
+    #[serde(default)]
+    pub witness_urls: Vec<String>,
+}
+
+impl EthVerifyRequest {
+    /// The typed options.
+    pub fn options(&self) -> Result<VerifyOptions> {
+        Ok(VerifyOptions::ethereum(
+            self.trusted_block.as_deref(),
+            self.quorum,
+        )?)
     }
 }
 
@@ -516,7 +582,7 @@ impl NodeAuth {
 
 /// A payment: `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,
 /// "allow_high_fee":false,"change_type":"p2wpkh","gap":50,"chain":"btc",
-/// "network":"mainnet"}`.
+/// "network":"mainnet","verify":false,"checkpoint":"HEIGHT:HASH"}`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BtcSendRequest {
@@ -537,9 +603,24 @@ pub struct BtcSendRequest {
     pub chain: Option<String>,
     /// The network.
     pub network: Option<String>,
+    /// Prove every coin spent before signing.
+    #[serde(default)]
+    pub verify: bool,
+    /// With `verify`: `HEIGHT:HASH` of the block to verify the headers
+    /// from (default: the built-in one, regtest's genesis block).
+    pub checkpoint: Option<String>,
 }
 
 impl BtcSendRequest {
+    /// What to verify the payment against, `None` without `verify`.
+    pub fn verify_options(&self) -> Result<Option<VerifyOptions>> {
+        match (self.verify, &self.checkpoint) {
+            (false, None) => Ok(None),
+            (false, Some(_)) => Err(Error::input("checkpoint is an option of \"verify\":true")),
+            (true, c) => Ok(Some(VerifyOptions::bitcoin(c.as_deref())?)),
+        }
+    }
+
     /// The network and the typed payment.
     pub fn payment(&self) -> Result<(NetworkParams, PaymentRequest)> {
         let params = params(&self.chain, &self.network)?;

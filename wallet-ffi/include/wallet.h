@@ -412,7 +412,11 @@ WalletStatus wallet_derive_addresses(const char *mnemonic,
  * `"warnings"`, and, after waiting, `"status","reverted","block_number",
  * "gas_used","effective_gas_price","contract_address"`. No receipt within
  * the timeout is `WALLET_TIMEOUT` with a message saying the transaction is
- * pending.
+ * pending. With `"verify":true` the nonce and balance are proven at a
+ * trusted block before signing (`"trusted_block":"0x…"`, or the block
+ * `"quorum"` of the node and `"witness_urls"` agree on), the receipt too
+ * when waited for, and `*out_json` carries `"verified":{…}`; a proof that
+ * does not hold is `WALLET_UNVERIFIED` (nothing signed before the send).
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -462,7 +466,11 @@ WalletStatus wallet_btc_broadcast(const char *rpc_url,
  * sat/vB also needs `"allow_high_fee":true`). `*out_json`: the payment:
  * `{"to","amount_sat","fee_sat","fee_rate","fee_rate_source","inputs",
  * "change","txid","hex","vsize"}` (source: `given`, `node_estimate` or
- * `fallback`).
+ * `fallback`). With `"verify":true` every coin spent is proven in the
+ * node's header chain from `"checkpoint":"HEIGHT:HASH"` (default: the
+ * built-in one, regtest's genesis) before signing, and `*out_json`
+ * carries `"verified":{…}`; a proof that does not hold is
+ * `WALLET_UNVERIFIED`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety
@@ -475,6 +483,25 @@ WalletStatus wallet_btc_send(const struct WalletHandle *w,
                              const char *request_json,
                              uint32_t timeout_ms,
                              char **out_json);
+
+/**
+ * The balance of `address` (0x…), proven against a trusted block's state
+ * root. `options_json`: NULL or `{"trusted_block":"0x…","quorum":2,
+ * "witness_urls":["http://…"]}` (default: the latest block of a
+ * development chain, else the finalized block, that every node agrees
+ * on). `*out_json`: `{"address","wei","ether","verified":{…}}`; a proof
+ * that does not hold is `WALLET_UNVERIFIED`.
+ * The caller owns `*out_json` on success: free it with `wallet_string_free`.
+ *
+ * # Safety
+ * `rpc_url`, `address` NUL-terminated; `options_json` NULL or a string;
+ * `out_json` writable.
+ */
+WalletStatus wallet_eth_balance_verified(const char *rpc_url,
+                                         const char *address,
+                                         const char *options_json,
+                                         uint32_t timeout_ms,
+                                         char **out_json);
 
 /**
  * Signs an Ethereum transaction offline. Request fields: `to` (or

@@ -50,3 +50,5 @@ mod message_tests;
 mod tests;
 
 uniffi::setup_scaffolding!("wallet");
+#[cfg(test)]
+mod verify_tests;

@@ -7,11 +7,14 @@ use crate::status::WalletStatus;
 use std::ffi::c_char;
 use std::time::Duration;
 use wallet_core::ethereum::Address;
-use wallet_core::request::{self, BtcOptions, BtcSendRequest, EthTxRequest, NodeAuth};
+use wallet_core::request::{
+    self, BtcOptions, BtcSendRequest, EthTxRequest, EthVerifyRequest, NodeAuth,
+};
 use wallet_core::rpc::bitcoin::BtcNode;
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::rpc::{RpcClient, RpcConfig};
-use wallet_core::wallet::{BtcBroadcast, BtcPayment, EthBalance, EthSendResult};
+use wallet_core::verify::{EthVerifier, Verified, VerifyOptions};
+use wallet_core::wallet::{BtcBroadcast, EthBalance, EthSendResult};
 
 fn timeout(ms: u32) -> Duration {
     Duration::from_millis(u64::from(ms.clamp(100, 3_600_000)))
@@ -30,8 +33,47 @@ fn btc_node(url: &str, auth: Option<&str>, ms: u32) -> FfiResult<BtcNode> {
     Ok(BtcNode::connect(url, &a.auth(), timeout(ms))?)
 }
 
-fn eth_send(w: &WalletHandle, url: &str, req: &str, ms: u32) -> FfiResult<EthSendResult> {
+/// The first node and the witnesses, each with the call's timeout.
+fn eth_nodes(url: &str, witnesses: &[String], ms: u32) -> FfiResult<Vec<EthNode>> {
+    std::iter::once(url)
+        .chain(witnesses.iter().map(String::as_str))
+        .map(|u| eth_node(u, ms))
+        .collect()
+}
+
+fn eth_send_json(w: &WalletHandle, url: &str, req: &str, ms: u32) -> FfiResult<serde_json::Value> {
     let r: EthTxRequest = request::parse(Some(req), "request")?;
+    let Some(opts) = r.verify_options()? else {
+        let v = eth_send(w, url, &r, ms)?;
+        return serde_json::to_value(v).map_err(json_failure);
+    };
+    let nodes = eth_nodes(url, &r.witness_urls, ms)?;
+    let refs: Vec<&EthNode> = nodes.iter().collect();
+    let mut verifier = EthVerifier::establish(&refs, &opts)?;
+    let choice = r.choice()?;
+    let prepared =
+        w.unlocked
+            .prepare_eth_send_verified(&mut verifier, &r.send_request()?, &choice)?;
+    let node = verifier.primary();
+    let (mut v, hash) = w.unlocked.send_eth(node, &prepared, &choice)?;
+    if r.wait {
+        let receipt = node.wait_for_receipt(&hash, timeout(ms), |_| {})?;
+        verifier.verify_receipt(&receipt)?;
+        v = v.with_receipt(&receipt);
+    }
+    let report = verifier.report();
+    serde_json::to_value(Verified {
+        value: &v,
+        verified: &report,
+    })
+    .map_err(json_failure)
+}
+
+fn json_failure(e: serde_json::Error) -> crate::boundary::Failure {
+    failure(WalletStatus::Internal, format!("result JSON: {e}"))
+}
+
+fn eth_send(w: &WalletHandle, url: &str, r: &EthTxRequest, ms: u32) -> FfiResult<EthSendResult> {
     let choice = r.choice()?;
     let node = eth_node(url, ms)?;
     let prepared = w
@@ -50,13 +92,49 @@ fn btc_send(
     auth: Option<&str>,
     req: &str,
     ms: u32,
-) -> FfiResult<BtcPayment> {
+) -> FfiResult<serde_json::Value> {
     let r: BtcSendRequest = request::parse(Some(req), "request")?;
     let (params, payment) = r.payment()?;
     let node = btc_node(url, auth, ms)?;
-    let (prepared, accounts) = w.unlocked.prepare_btc_payment(&node, params, payment)?;
-    Ok(w.unlocked
-        .send_btc_payment(&node, params, prepared, &accounts)?)
+    let Some(opts) = r.verify_options()? else {
+        let (prepared, accounts) = w.unlocked.prepare_btc_payment(&node, params, payment)?;
+        let v = w
+            .unlocked
+            .send_btc_payment(&node, params, prepared, &accounts)?;
+        return serde_json::to_value(v).map_err(json_failure);
+    };
+    let (prepared, accounts, report) = w
+        .unlocked
+        .prepare_btc_payment_verified(&node, params, payment, &opts)?;
+    let v = w
+        .unlocked
+        .send_btc_payment(&node, params, prepared, &accounts)?;
+    serde_json::to_value(Verified {
+        value: &v,
+        verified: &report,
+    })
+    .map_err(json_failure)
+}
+
+fn eth_balance_verified(
+    url: &str,
+    address: &str,
+    options: Option<&str>,
+    ms: u32,
+) -> FfiResult<serde_json::Value> {
+    let o: EthVerifyRequest = request::parse(options, "options")?;
+    let opts: VerifyOptions = o.options()?;
+    let a: Address = address.parse()?;
+    let nodes = eth_nodes(url, &o.witness_urls, ms)?;
+    let refs: Vec<&EthNode> = nodes.iter().collect();
+    let mut verifier = EthVerifier::establish(&refs, &opts)?;
+    let account = verifier.account(&a)?;
+    let report = verifier.report();
+    serde_json::to_value(Verified {
+        value: &EthBalance::of(&a, account.balance),
+        verified: &report,
+    })
+    .map_err(json_failure)
 }
 
 /// Fills (one batched round trip), signs and sends an Ethereum transaction;
@@ -70,7 +148,11 @@ fn btc_send(
 /// `"warnings"`, and, after waiting, `"status","reverted","block_number",
 /// "gas_used","effective_gas_price","contract_address"`. No receipt within
 /// the timeout is `WALLET_TIMEOUT` with a message saying the transaction is
-/// pending.
+/// pending. With `"verify":true` the nonce and balance are proven at a
+/// trusted block before signing (`"trusted_block":"0x…"`, or the block
+/// `"quorum"` of the node and `"witness_urls"` agree on), the receipt too
+/// when waited for, and `*out_json` carries `"verified":{…}`; a proof that
+/// does not hold is `WALLET_UNVERIFIED` (nothing signed before the send).
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
@@ -93,7 +175,7 @@ pub unsafe extern "C" fn wallet_eth_send(
                 arg(request_json, "request_json")?,
             )
         };
-        out.put_json(&eth_send(w, url, req, timeout_ms)?)
+        out.put_json(&eth_send_json(w, url, req, timeout_ms)?)
     })
 }
 
@@ -168,7 +250,11 @@ pub unsafe extern "C" fn wallet_btc_broadcast(
 /// sat/vB also needs `"allow_high_fee":true`). `*out_json`: the payment:
 /// `{"to","amount_sat","fee_sat","fee_rate","fee_rate_source","inputs",
 /// "change","txid","hex","vsize"}` (source: `given`, `node_estimate` or
-/// `fallback`).
+/// `fallback`). With `"verify":true` every coin spent is proven in the
+/// node's header chain from `"checkpoint":"HEIGHT:HASH"` (default: the
+/// built-in one, regtest's genesis) before signing, and `*out_json`
+/// carries `"verified":{…}`; a proof that does not hold is
+/// `WALLET_UNVERIFIED`.
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety
@@ -195,5 +281,38 @@ pub unsafe extern "C" fn wallet_btc_send(
             )
         };
         out.put_json(&btc_send(w, url, auth, req, timeout_ms)?)
+    })
+}
+
+/// The balance of `address` (0x…), proven against a trusted block's state
+/// root. `options_json`: NULL or `{"trusted_block":"0x…","quorum":2,
+/// "witness_urls":["http://…"]}` (default: the latest block of a
+/// development chain, else the finalized block, that every node agrees
+/// on). `*out_json`: `{"address","wei","ether","verified":{…}}`; a proof
+/// that does not hold is `WALLET_UNVERIFIED`.
+/// The caller owns `*out_json` on success: free it with `wallet_string_free`.
+///
+/// # Safety
+/// `rpc_url`, `address` NUL-terminated; `options_json` NULL or a string;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn wallet_eth_balance_verified(
+    rpc_url: *const c_char,
+    address: *const c_char,
+    options_json: *const c_char,
+    timeout_ms: u32,
+    out_json: *mut *mut c_char,
+) -> WalletStatus {
+    guard(|| {
+        // SAFETY: per the function contract.
+        let (out, url, addr, options) = unsafe {
+            (
+                Out::new(out_json, "out_json")?,
+                arg(rpc_url, "rpc_url")?,
+                arg(address, "address")?,
+                opt_arg(options_json, "options_json")?,
+            )
+        };
+        out.put_json(&eth_balance_verified(url, addr, options, timeout_ms)?)
     })
 }

@@ -9,6 +9,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod rewrite;
+pub use rewrite::{Rewrite, RewritingProxy, Upstream};
+
 /// What a process did.
 #[derive(Debug)]
 pub struct Run {

@@ -2,8 +2,8 @@
 //! Bitcoin and Litecoin (the network is a parameter).
 
 use crate::args::{
-    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, BtcUnitArg, NodeArgs, PaymentArgs,
-    PsbtVersionArg,
+    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, BtcUnitArg, BtcVerifyArgs, NodeArgs,
+    PaymentArgs, PsbtVersionArg,
 };
 use crate::error::CliError;
 use crate::output::Ctx;
@@ -15,6 +15,7 @@ use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::BtcNode;
 use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
+use wallet_core::verify::{BtcVerifyReport, Verified, VerifyOptions};
 use wallet_core::wallet::{AnyWallet, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
 
@@ -35,7 +36,8 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
             gap,
             unit,
             net,
-        } => balance(&name, &node, gap, unit, &net, ctx),
+            verify,
+        } => balance(&name, &node, gap, unit, &net, &verify, ctx),
     }
 }
 
@@ -43,6 +45,31 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
 /// `--timeout` bounds the whole command.
 fn connect(node: &NodeArgs, params: NetworkParams, overall: bool) -> Result<BtcNode, CliError> {
     crate::node::btc(node, params, overall)
+}
+
+/// What to verify against, with --verify.
+fn verify_options(v: &BtcVerifyArgs) -> Result<Option<VerifyOptions>, CliError> {
+    if !v.verify {
+        return Ok(None);
+    }
+    let opts = VerifyOptions::bitcoin(v.checkpoint.as_deref()).map_err(wallet_core::Error::from)?;
+    Ok(Some(opts))
+}
+
+fn verify_hint(e: impl Into<CliError>) -> CliError {
+    let e: CliError = e.into();
+    if e.message.contains("no built-in checkpoint") {
+        e.with_hint("pass --checkpoint HEIGHT:HASH")
+    } else {
+        e
+    }
+}
+
+/// The verification report, on stderr for people.
+fn show_verified(ctx: &Ctx, report: &BtcVerifyReport) {
+    for line in report.lines() {
+        ctx.note(&line);
+    }
 }
 
 fn read_input(file: Option<&std::path::Path>) -> Result<Vec<u8>, CliError> {
@@ -206,12 +233,33 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     // decrypted secret, before the summary is shown.
     let unlocked = session::unlock(ctx, &w)?;
     let node = connect(&p.node, params, false)?;
-    let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
+    let (prepared, accounts, report) = match verify_options(&p.verify)? {
+        Some(opts) => {
+            let (prepared, accounts, report) = unlocked
+                .prepare_btc_payment_verified(&node, params, request, &opts)
+                .map_err(verify_hint)?;
+            show_verified(ctx, &report);
+            (prepared, accounts, Some(report))
+        }
+        None => {
+            let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
+            (prepared, accounts, None)
+        }
+    };
     ctx.summary(&payment_summary(&prepared, params), a.yes);
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
     let v = unlocked.send_btc_payment(&node, params, prepared, &accounts)?;
     let txid = v.txid.clone().unwrap_or_default();
-    ctx.emit(&v, |w| writeln!(w, "{txid}"))
+    match &report {
+        Some(r) => ctx.emit(
+            &Verified {
+                value: &v,
+                verified: r,
+            },
+            |w| writeln!(w, "{txid}"),
+        ),
+        None => ctx.emit(&v, |w| writeln!(w, "{txid}")),
+    }
 }
 
 /// The network of a payment or balance: a watch-only wallet's own (the
@@ -241,12 +289,29 @@ fn create_psbt(
     let params = wallet_params(&w, &p.net)?;
     let request = payment_request(p, params)?;
     let node = connect(&p.node, params, false)?;
-    let prepared = match &w {
-        AnyWallet::Watch(watch) => watch.create_psbt(&node, request)?,
-        AnyWallet::Keys(keys) => {
-            keys.create_btc_psbt(&node, params, request, session::password(ctx, &p.name))?
+    let (prepared, report) = match (&w, verify_options(&p.verify)?) {
+        (AnyWallet::Watch(watch), None) => (watch.create_psbt(&node, request)?, None),
+        (AnyWallet::Keys(keys), None) => (
+            keys.create_btc_psbt(&node, params, request, session::password(ctx, &p.name))?,
+            None,
+        ),
+        (AnyWallet::Watch(watch), Some(opts)) => {
+            let (p, r) = watch
+                .create_psbt_verified(&node, request, &opts)
+                .map_err(verify_hint)?;
+            (p, Some(r))
+        }
+        (AnyWallet::Keys(keys), Some(opts)) => {
+            let password = session::password(ctx, &p.name);
+            let (p, r) = keys
+                .create_btc_psbt_verified(&node, params, request, &opts, password)
+                .map_err(verify_hint)?;
+            (p, Some(r))
         }
     };
+    if let Some(r) = &report {
+        show_verified(ctx, r);
+    }
     ctx.summary(&payment_summary(&prepared, params), true);
     let version: PsbtVersion = version.map_or(PsbtVersion::V0, Into::into);
     let psbt = AnyPsbt::V0(prepared.psbt.clone())
@@ -256,6 +321,9 @@ fn create_psbt(
     let mut v = serde_json::to_value(BtcPayment::of(&prepared)).map_err(internal)?;
     v["psbt"] = serde_json::json!(psbt);
     v["psbt_version"] = serde_json::json!(version.number());
+    if let Some(r) = &report {
+        v["verified"] = serde_json::to_value(r).map_err(internal)?;
+    }
     ctx.emit(&v, |out| writeln!(out, "{psbt}"))
 }
 
@@ -289,6 +357,7 @@ fn balance(
     gap: u32,
     unit: Option<BtcUnitArg>,
     net: &BtcNet,
+    verify: &BtcVerifyArgs,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
     let w = session::open_any(ctx, name)?;
@@ -297,13 +366,38 @@ fn balance(
     // A unit of another chain is refused before anything is read.
     units::btc_amount(Amount::ZERO, chain, unit)?;
     let node = connect(node_args, params, true)?;
-    let v = match &w {
-        AnyWallet::Keys(k) => k.btc_balance(&node, params, gap, session::password(ctx, name))?,
-        AnyWallet::Watch(watch) => watch.btc_balance(&node, gap)?,
+    let (v, report) = match (&w, verify_options(verify)?) {
+        (AnyWallet::Keys(k), None) => (
+            k.btc_balance(&node, params, gap, session::password(ctx, name))?,
+            None,
+        ),
+        (AnyWallet::Watch(watch), None) => (watch.btc_balance(&node, gap)?, None),
+        (AnyWallet::Keys(k), Some(opts)) => {
+            let password = session::password(ctx, name);
+            let (v, r) = k
+                .btc_balance_verified(&node, params, gap, &opts, password)
+                .map_err(verify_hint)?;
+            (v, Some(r))
+        }
+        (AnyWallet::Watch(watch), Some(opts)) => {
+            let (v, r) = watch
+                .btc_balance_verified(&node, gap, &opts)
+                .map_err(verify_hint)?;
+            (v, Some(r))
+        }
     };
+    if let Some(r) = &report {
+        show_verified(ctx, r);
+    }
     let coins = |sat| units::btc_amount(Amount::from_sat(sat), chain, unit).unwrap_or_default();
-    let mut json = serde_json::to_value(&v)
-        .map_err(|e| CliError::user(ErrorKind::Internal, format!("result JSON: {e}")))?;
+    let mut json = match &report {
+        Some(r) => serde_json::to_value(Verified {
+            value: &v,
+            verified: r,
+        }),
+        None => serde_json::to_value(&v),
+    }
+    .map_err(internal)?;
     if unit.is_some() {
         json["amount"] = coins(v.confirmed_sat).into();
     }

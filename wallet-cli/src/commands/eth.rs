@@ -4,7 +4,8 @@
 //! and renders the core's views.
 
 use crate::args::{
-    EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, EthUnitArg, KeyArgs,
+    EthCommand, EthSendArgs, EthSignAuthArgs, EthSignTxArgs, EthTxArgs, EthUnitArg, EthVerifyArgs,
+    KeyArgs,
 };
 use crate::error::CliError;
 use crate::output::Ctx;
@@ -18,6 +19,7 @@ use wallet_core::ethereum::{
 use wallet_core::report::{SignedEthAuthorization, SignedEthTx};
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::spend::ethereum::{OfflineTx, PreparedSend, SendRequest};
+use wallet_core::verify::{EthVerifier, Verified, VerifyOptions};
 use wallet_core::wallet::{EthBalance, EthSendResult};
 use wallet_core::ErrorKind;
 
@@ -40,7 +42,8 @@ pub fn run(cmd: EthCommand, ctx: &Ctx) -> Result<(), CliError> {
             timeout,
             unit,
             key,
-        } => balance(&target, rpc_url.as_deref(), timeout, unit, &key, ctx),
+            verify,
+        } => balance(&target, &rpc_url, timeout, unit, &key, &verify, ctx),
         EthCommand::DecodeTx { raw } => decode_tx(raw.as_deref(), ctx),
     }
     .map_err(node_hint)
@@ -234,6 +237,71 @@ fn node(url: Option<&str>, timeout: u64, overall: bool) -> Result<EthNode, CliEr
     crate::node::eth(url, timeout, overall)
 }
 
+/// The nodes of `urls` (the first one is asked everything); several only
+/// with --verify, whose quorum they make.
+fn nodes(
+    urls: &[String],
+    timeout: u64,
+    overall: bool,
+    verify: &EthVerifyArgs,
+) -> Result<Vec<EthNode>, CliError> {
+    if urls.len() > 1 && !verify.verify {
+        return Err(CliError::usage(
+            "--rpc-url is given more than once: several nodes are for --verify (they must agree on the trusted block)",
+        ));
+    }
+    if urls.is_empty() {
+        // From the environment or the config file.
+        return Ok(vec![node(None, timeout, overall)?]);
+    }
+    urls.iter()
+        .map(|u| node(Some(u), timeout, overall))
+        .collect()
+}
+
+fn first(nodes: &[EthNode]) -> Result<&EthNode, CliError> {
+    nodes
+        .first()
+        .ok_or_else(|| CliError::usage("--rpc-url is required"))
+}
+
+/// The verified view of `nodes`, with --verify.
+fn verifier<'a>(
+    nodes: &'a [EthNode],
+    verify: &EthVerifyArgs,
+) -> Result<Option<EthVerifier<'a>>, CliError> {
+    if !verify.verify {
+        return Ok(None);
+    }
+    let opts = VerifyOptions::ethereum(verify.trusted_block.as_deref(), verify.quorum)
+        .map_err(wallet_core::Error::from)?;
+    let refs: Vec<&EthNode> = nodes.iter().collect();
+    EthVerifier::establish(&refs, &opts)
+        .map(Some)
+        .map_err(|e| verify_hint(e, nodes.len()))
+}
+
+fn verify_hint(e: wallet_core::Error, nodes: usize) -> CliError {
+    let text = e.to_string();
+    let e = CliError::from(e);
+    if text.contains("cannot vouch") {
+        e.with_hint("pass --trusted-block HASH, or another --rpc-url (with --quorum 2)")
+    } else if text.contains("cannot be met") {
+        e.with_hint(&format!(
+            "--quorum counts the --rpc-url nodes: {nodes} given"
+        ))
+    } else {
+        e
+    }
+}
+
+/// The verification report, on stderr for people.
+fn show_verified(ctx: &Ctx, v: &EthVerifier<'_>) {
+    for line in v.report().lines() {
+        ctx.note(&line);
+    }
+}
+
 fn send_request(a: &EthSendArgs) -> Result<SendRequest, CliError> {
     let data = parse_data(a.tx.data.as_deref())?;
     Ok(SendRequest {
@@ -331,16 +399,30 @@ fn send(a: &EthSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     w.stored_public_key(&choice)?;
     // The sender comes from the decrypted key, not the file's metadata.
     let unlocked = session::unlock(ctx, &w)?;
-    let node = node(a.rpc_url.as_deref(), a.timeout, false)?;
-    // One round trip for every read.
-    let prepared = unlocked
-        .prepare_eth_send(&node, &req, &choice)
-        .map_err(|e| chain_hint(e, a.chain_id.is_none()))?;
+    let nodes = nodes(&a.rpc_url, a.timeout, false, &a.verify)?;
+    let node = first(&nodes)?;
+    let mut verifier = verifier(&nodes, &a.verify)?;
+    // One round trip for every read (and one for the proofs).
+    let prepared = match verifier.as_mut() {
+        Some(v) => unlocked.prepare_eth_send_verified(v, &req, &choice),
+        None => unlocked.prepare_eth_send(node, &req, &choice),
+    }
+    .map_err(|e| chain_hint(e, a.chain_id.is_none()))?;
+    if let Some(v) = &verifier {
+        show_verified(ctx, v);
+    }
     ctx.summary(&send_summary(&prepared), a.yes);
     prompt::confirm(a.yes, "Send this transaction?", "yes")?;
-    let (v, hash) = unlocked.send_eth(&node, &prepared, &choice)?;
+    let (v, hash) = unlocked.send_eth(node, &prepared, &choice)?;
     drop(unlocked);
-    finish(&node, v, hash, a.wait.then_some(a.timeout), ctx)
+    finish(
+        node,
+        v,
+        hash,
+        a.wait.then_some(a.timeout),
+        ctx,
+        verifier.as_mut(),
+    )
 }
 
 fn chain_hint(e: wallet_core::Error, no_chain_id: bool) -> CliError {
@@ -360,6 +442,7 @@ fn finish(
     hash: TxHash,
     wait: Option<u64>,
     ctx: &Ctx,
+    mut verifier: Option<&mut EthVerifier<'_>>,
 ) -> Result<(), CliError> {
     if !ctx.json {
         ctx.emit(&v, |out| writeln!(out, "{hash}"))?;
@@ -370,10 +453,22 @@ fn finish(
         }
     }
     if let Some(timeout) = wait {
-        v = wait_for_receipt(node, hash, timeout, ctx, v)?;
+        v = wait_for_receipt(node, hash, timeout, ctx, v, verifier.as_deref_mut())?;
     }
     if ctx.json {
-        return ctx.emit(&v, |_| Ok(()));
+        return match verifier {
+            Some(ver) => ctx.emit(
+                &Verified {
+                    value: &v,
+                    verified: &ver.report(),
+                },
+                |_| Ok(()),
+            ),
+            None => ctx.emit(&v, |_| Ok(())),
+        };
+    }
+    if let Some(line) = verifier.and_then(|ver| ver.report().receipt_line()) {
+        ctx.note(&format!("verified: {line}"));
     }
     match (v.status, v.block_number, v.gas_used) {
         (Some(status), Some(block), Some(gas)) => ctx.emit(&v, |out| {
@@ -389,6 +484,7 @@ fn wait_for_receipt(
     timeout: u64,
     ctx: &Ctx,
     v: EthSendResult,
+    verifier: Option<&mut EthVerifier<'_>>,
 ) -> Result<EthSendResult, CliError> {
     // Redrawn on a terminal only (the hash was printed when it was sent).
     let r = node.wait_for_receipt(&hash, Duration::from_secs(timeout), |elapsed| {
@@ -399,6 +495,14 @@ fn wait_for_receipt(
     });
     crate::status::end_line();
     let r = r?;
+    if let Some(ver) = verifier {
+        // Sent already: a receipt its block does not prove is reported with the hash.
+        ver.verify_receipt(&r).map_err(|e| {
+            CliError::from(e).with_hint(&format!(
+                "transaction {hash} was sent; only its receipt is in doubt"
+            ))
+        })?;
+    }
     if r.status != 1 {
         ctx.warn("the transaction was mined but reverted (status 0)");
     }
@@ -472,15 +576,16 @@ fn broadcast(
     let mut v = EthSendResult::sent(view);
     v.tx.hash = sent.hash.to_string();
     v.already_known = sent.already_known.then_some(true);
-    finish(&node, v, sent.hash, wait.then_some(timeout), ctx)
+    finish(&node, v, sent.hash, wait.then_some(timeout), ctx, None)
 }
 
 fn balance(
     target: &str,
-    url: Option<&str>,
+    urls: &[String],
     timeout: u64,
     unit: EthUnitArg,
     key: &KeyArgs,
+    verify: &EthVerifyArgs,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
     let address = if target.starts_with("0x") || target.starts_with("0X") {
@@ -496,7 +601,20 @@ fn balance(
             }
         }
     };
-    let wei = node(url, timeout, true)?.balance(&address)?;
+    let nodes = nodes(urls, timeout, true, verify)?;
+    let node = first(&nodes)?;
+    if let Some(mut ver) = verifier(&nodes, verify)? {
+        let account = ver.account(&address)?;
+        let v = EthBalance::of(&address, account.balance);
+        show_verified(ctx, &ver);
+        let report = ver.report();
+        let out = Verified {
+            value: &v,
+            verified: &report,
+        };
+        return ctx.emit(&out, |w| writeln!(w, "{} ETH", v.ether));
+    }
+    let wei = node.balance(&address)?;
     let v = EthBalance::of(&address, wei);
     let shown = crate::units::eth_amount(wei, unit);
     let mut json = serde_json::to_value(&v)

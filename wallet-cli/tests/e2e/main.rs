@@ -25,3 +25,4 @@ mod secret_echo;
 mod secret_memory;
 mod slip39;
 mod v3_cost;
+mod verify;

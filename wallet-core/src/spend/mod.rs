@@ -5,3 +5,4 @@
 
 pub mod bitcoin;
 pub mod ethereum;
+pub mod verified;

@@ -39,6 +39,9 @@ pub struct VerifiedCoin {
     pub height: u32,
     /// Its confirmations at the chain's verified tip.
     pub confirmations: u32,
+    /// Whether the funding transaction is a coinbase (spendable once
+    /// mature).
+    pub coinbase: bool,
 }
 
 fn pmt_problem(e: &MerkleBlockError) -> &'static str {
@@ -151,6 +154,7 @@ impl VerifiedInclusion {
             block_hash: self.block_hash,
             height: self.height,
             confirmations: self.confirmations,
+            coinbase: tx.is_coinbase(),
         })
     }
 }

@@ -131,10 +131,11 @@ impl fmt::Display for ReceiptField {
     }
 }
 
-/// Why an answer was not verified. Malformed data, missing context and
-/// chains that cannot be compared are the caller's to fix
-/// ([`ErrorKind::InvalidInput`]); every other variant is an answer that
-/// contradicts its proof ([`ErrorKind::Unverified`]).
+/// Why an answer was not verified. Malformed data, missing context,
+/// chains that cannot be compared and trust roots that cannot be taken are
+/// the caller's to fix ([`ErrorKind::InvalidInput`]; nodes of different
+/// chains: [`ErrorKind::WrongChain`]); every other variant is an answer
+/// that contradicts its proof ([`ErrorKind::Unverified`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum VerifyError {
@@ -447,6 +448,135 @@ pub enum VerifyError {
         /// The coin.
         outpoint: OutPoint,
     },
+
+    /// A quorum that cannot be met: zero, or more nodes than were given.
+    #[error("a quorum of {quorum} cannot be met by {nodes} node(s): it must be between 1 and the number of nodes")]
+    BadQuorum {
+        /// The quorum asked for.
+        quorum: usize,
+        /// The nodes given.
+        nodes: usize,
+    },
+
+    /// Agreement on a public chain needs two nodes at least: one node
+    /// cannot vouch for its own blocks.
+    #[error("chain id {chain_id} is not a development chain: one node cannot vouch for its own blocks; pin a trusted block hash, or have at least two independent nodes agree")]
+    NeedsWitness {
+        /// The chain the node serves.
+        chain_id: u64,
+    },
+
+    /// Nodes asked to agree serve different chains.
+    #[error("the node at {url} serves chain id {found}, the first node chain id {expected}: nodes that agree must serve one chain")]
+    ChainMismatch {
+        /// The disagreeing node (without credentials).
+        url: String,
+        /// The first node's chain id.
+        expected: u64,
+        /// This node's.
+        found: u64,
+    },
+
+    /// Fewer nodes than the quorum report the first node's block.
+    #[error("only {agreeing} of {nodes} node(s) have block {number} as {hash}, and {needed} must: the nodes do not follow one chain, or one of them lies")]
+    NoQuorum {
+        /// The block number compared.
+        number: u64,
+        /// The first node's hash of it.
+        hash: B256,
+        /// Nodes (the first included) with that hash.
+        agreeing: usize,
+        /// The quorum.
+        needed: usize,
+        /// Nodes asked.
+        nodes: usize,
+    },
+
+    /// The node does not have the block the caller trusts.
+    #[error(
+        "the node has no block {hash}: it follows another chain, is not synced to it, or hides it"
+    )]
+    UnknownTrustedBlock {
+        /// The trusted hash.
+        hash: B256,
+    },
+
+    /// The node's next nonce is not the one the verified block proves.
+    #[error("{address}: the node gives {claimed} as the next nonce, block {number} proves {proven}: transactions after the verified block or in the mempool cannot be proven; nothing was signed (give the nonce explicitly, or wait until they are in a trusted block)", claimed = claimed.0, proven = proven.0)]
+    PendingNonce {
+        /// The sender.
+        address: Address,
+        /// The node's pending nonce.
+        claimed: Nonce,
+        /// The nonce at the verified block.
+        proven: Nonce,
+        /// The verified block.
+        number: u64,
+    },
+
+    /// A block too far from the trusted one to walk to.
+    #[error(
+        "block {to} is more than {max} blocks from the trusted block {from}: trust a nearer block"
+    )]
+    WalkTooLong {
+        /// The trusted block's number.
+        from: u64,
+        /// The block to reach.
+        to: u64,
+        /// The most headers walked.
+        max: u64,
+    },
+
+    /// No checkpoint is built in for the network and none was given.
+    #[error("there is no built-in checkpoint for {network}: give the height and hash of a recent block you trust")]
+    NoCheckpoint {
+        /// The network, e.g. `btc mainnet`.
+        network: String,
+    },
+
+    /// The node's chain ends before the checkpoint.
+    #[error("the node's chain ends at height {tip}, below the checkpoint at height {checkpoint}")]
+    BehindCheckpoint {
+        /// The node's height.
+        tip: u32,
+        /// The checkpoint's.
+        checkpoint: u32,
+    },
+
+    /// A header asked for by hash hashes to another.
+    #[error(
+        "height {height}: asked for block {asked}, the node gave a header that hashes to {found}"
+    )]
+    HeaderMismatch {
+        /// The height it was asked for at.
+        height: u32,
+        /// The hash asked for.
+        asked: BlockHash,
+        /// The hash of the header given.
+        found: BlockHash,
+    },
+
+    /// A coin with more confirmations than the verified chain gives it.
+    #[error(
+        "{outpoint}: the node claims {claimed} confirmations, the verified chain gives {proven}"
+    )]
+    Confirmations {
+        /// The coin.
+        outpoint: OutPoint,
+        /// What the node said.
+        claimed: u64,
+        /// What the chain shows.
+        proven: u32,
+    },
+
+    /// A coinbase output the node reports as spendable before it matures.
+    #[error("{outpoint}: the node reports it spendable, but it is a coinbase output with only {confirmations} confirmations (100 are needed)")]
+    ImmatureCoinbase {
+        /// The coin.
+        outpoint: OutPoint,
+        /// Its verified confirmations.
+        confirmations: u32,
+    },
 }
 
 impl VerifyError {
@@ -458,14 +588,20 @@ impl VerifyError {
     }
 
     /// The stable category: [`ErrorKind::InvalidInput`] for malformed or
-    /// incomplete input, [`ErrorKind::Unverified`] for an answer its proof
-    /// contradicts.
+    /// incomplete input and trust roots that cannot be taken,
+    /// [`ErrorKind::WrongChain`] for nodes of different chains,
+    /// [`ErrorKind::Unverified`] for an answer its proof contradicts.
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
         match self {
             VerifyError::Malformed { .. }
             | VerifyError::MissingHistory { .. }
-            | VerifyError::DifferentCheckpoints { .. } => ErrorKind::InvalidInput,
+            | VerifyError::DifferentCheckpoints { .. }
+            | VerifyError::BadQuorum { .. }
+            | VerifyError::NeedsWitness { .. }
+            | VerifyError::WalkTooLong { .. }
+            | VerifyError::NoCheckpoint { .. } => ErrorKind::InvalidInput,
+            VerifyError::ChainMismatch { .. } => ErrorKind::WrongChain,
             _ => ErrorKind::Unverified,
         }
     }
@@ -489,6 +625,7 @@ impl From<VerifyError> for Error {
     fn from(e: VerifyError) -> Self {
         match e.kind() {
             ErrorKind::Unverified => Error::Unverified(e.to_string()),
+            ErrorKind::WrongChain => Error::WrongChain(e.to_string()),
             _ => Error::InvalidInput(e.to_string()),
         }
     }
@@ -531,6 +668,64 @@ mod tests {
             VerifyError::DifferentCheckpoints { ours: 0, theirs: 1 }.kind(),
             ErrorKind::InvalidInput
         );
+    }
+
+    #[test]
+    fn trust_root_errors_are_the_callers_and_lies_are_unverified() {
+        let callers = [
+            VerifyError::BadQuorum {
+                quorum: 3,
+                nodes: 2,
+            },
+            VerifyError::NeedsWitness { chain_id: 1 },
+            VerifyError::WalkTooLong {
+                from: 1,
+                to: 9000,
+                max: 8192,
+            },
+            VerifyError::NoCheckpoint {
+                network: "btc mainnet".into(),
+            },
+        ];
+        for e in callers {
+            assert_eq!(Error::from(e).kind(), ErrorKind::InvalidInput);
+        }
+        let e = VerifyError::ChainMismatch {
+            url: "http://b/".into(),
+            expected: 1,
+            found: 5,
+        };
+        assert_eq!(Error::from(e).kind(), ErrorKind::WrongChain);
+        let e = VerifyError::PendingNonce {
+            address: Address([0x33; 20]),
+            claimed: Nonce(7),
+            proven: Nonce(5),
+            number: 12,
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("gives 7") && text.contains("proves 5"),
+            "{text}"
+        );
+        assert_eq!(Error::from(e).kind(), ErrorKind::Unverified);
+        let op = OutPoint::null();
+        for e in [
+            VerifyError::Confirmations {
+                outpoint: op,
+                claimed: 9,
+                proven: 2,
+            },
+            VerifyError::ImmatureCoinbase {
+                outpoint: op,
+                confirmations: 5,
+            },
+            VerifyError::BehindCheckpoint {
+                tip: 5,
+                checkpoint: 9,
+            },
+        ] {
+            assert_eq!(e.kind(), ErrorKind::Unverified, "{e}");
+        }
     }
 
     #[test]

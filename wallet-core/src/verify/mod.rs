@@ -32,6 +32,16 @@
 //!   `gettxoutproof` merkle proof against a verified header, then a coin
 //!   (outpoint, amount, script) against its funding transaction's bytes.
 //!
+//! # Verified views of nodes
+//! - [`EthVerifier`]: a trusted block ([`TrustRoot`]: pinned, or agreed by
+//!   a quorum of nodes), accounts proven at it, a sent transaction's
+//!   receipt proven in its block once that block is walked to by parent
+//!   hashes.
+//! - [`BtcVerifier`]: a node's header chain verified from a checkpoint and
+//!   compared by work with the other tips it reports; coins proven in it.
+//! - [`VerifyOptions`] say what to trust; [`EthVerifyReport`] and
+//!   [`BtcVerifyReport`] say what was proven against what.
+//!
 //! # What these checks do not prove
 //! - **Finality is only as good as the trust root.** A header chain proves
 //!   that its blocks link to the trusted block (Ethereum) or carry the work
@@ -54,21 +64,32 @@
 
 mod btc_header;
 mod btc_merkle;
+mod btc_view;
 mod error;
 mod eth_header;
 mod eth_proof;
 mod eth_receipt;
+mod eth_view;
 mod json;
+mod options;
+mod report;
 
 pub use btc_header::{
     genesis_header, parse_header, ChainWork, Checkpoint, HeaderChain, PowAlgorithm, PowRules,
     VerifiedBlock,
 };
 pub use btc_merkle::{verify_txout_proof, VerifiedCoin, VerifiedInclusion};
+pub use btc_view::{BtcVerifier, MAX_FORK_WALK};
 pub use error::{AccountValue, ProofFailure, ProofSubject, ReceiptField, VerifyError};
 pub use eth_header::{verify_ancestors, verify_descendants, EthFork, EthHeader, VerifiedHeader};
 pub use eth_proof::{AccountProof, StorageProof, VerifiedAccount, VerifiedSlot};
 pub use eth_receipt::{
     verify_block_receipts, verify_block_transactions, EthLog, EthReceipt, ReceiptOutcome,
     VerifiedReceipt, VerifiedReceipts, VerifiedTransactions,
+};
+pub use eth_view::{EthVerifier, MAX_WALK};
+pub use options::{builtin_checkpoint, checkpoint_for, CheckpointSource, TrustRoot, VerifyOptions};
+pub use report::{
+    fork_name, pow_name, BlockLink, BtcVerifyReport, ChainPoint, EthVerifyReport, ProvenAccount,
+    ProvenCoin, ProvenReceipt, TrustKind, TrustedBlock, Verified,
 };

@@ -19,6 +19,8 @@ use crate::spend::bitcoin::{
     self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount, WalletCoins,
 };
 use crate::spend::ethereum::{self as eth_spend, PreparedSend, SendRequest};
+use crate::spend::verified;
+use crate::verify::{BtcVerifyReport, EthVerifier, VerifyOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -489,4 +491,77 @@ pub(super) fn record_change(
             e @ Error::ChangeTaken { .. } => e,
             other => Error::ChangeNotRecorded(Box::new(other)),
         })
+}
+
+impl Wallet {
+    /// As [`Wallet::btc_balance`], with every coin it counts proven in the
+    /// node's header chain verified from `opts`' checkpoint; a coin that is
+    /// not fails the balance ([`crate::ErrorKind::Unverified`]).
+    pub fn btc_balance_verified<E: From<Error>>(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        gap: u32,
+        opts: &VerifyOptions,
+        password: impl FnOnce() -> Result<SecretString, E>,
+    ) -> Result<(BtcBalance, BtcVerifyReport), E> {
+        let accounts = self.btc_accounts(params, password)?;
+        node.check_network(params)?;
+        let (found, report) =
+            verified::find_coins_verified(node, &accounts, params, gap.clamp(1, 10_000), opts)?;
+        Ok((BtcBalance::of(&found), report))
+    }
+
+    /// As [`Wallet::create_btc_psbt`], with every coin the PSBT spends
+    /// proven first (the change index is recorded only then).
+    pub fn create_btc_psbt_verified<E: From<Error>>(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        request: PaymentRequest,
+        opts: &VerifyOptions,
+        password: impl FnOnce() -> Result<SecretString, E>,
+    ) -> Result<(PreparedPayment, BtcVerifyReport), E> {
+        let fp = self.file.public().fingerprint.ok_or_else(|| {
+            Error::Unsupported("a single key has no PSBT derivation data; use btc send".into())
+        })?;
+        let accounts = self.btc_accounts(params, password)?;
+        let (prepared, report) =
+            verified::prepare_payment_verified(node, &accounts, params, fp, request, opts)?;
+        record_change(&self.keystore, &self.name, params, &accounts, &prepared)?;
+        Ok((prepared, report))
+    }
+}
+
+impl UnlockedWallet {
+    /// As [`UnlockedWallet::prepare_btc_payment`], with every coin the
+    /// payment spends proven in the node's verified header chain: a coin
+    /// that is not refuses the payment before anything is signed.
+    pub fn prepare_btc_payment_verified(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        request: PaymentRequest,
+        opts: &VerifyOptions,
+    ) -> Result<(PreparedPayment, Vec<ScanAccount>, BtcVerifyReport)> {
+        let accounts = self.btc_accounts(params)?;
+        let fp = self.master()?.fingerprint();
+        let (prepared, report) =
+            verified::prepare_payment_verified(node, &accounts, params, fp, request, opts)?;
+        Ok((prepared, accounts, report))
+    }
+
+    /// As [`UnlockedWallet::prepare_eth_send`] through `verifier`'s first
+    /// node, with the sender's nonce and balance proven at its trusted
+    /// block before anything is signed.
+    pub fn prepare_eth_send_verified(
+        &self,
+        verifier: &mut EthVerifier<'_>,
+        request: &SendRequest,
+        choice: &KeyChoice,
+    ) -> Result<PreparedSend> {
+        let key = self.eth_key(choice)?;
+        let from = ethereum::Address::from_public_key(&key.public_key());
+        verified::prepare_eth_verified(verifier, &from, request, &|auth| auth.sign(&key))
+    }
 }

@@ -14,6 +14,8 @@ use crate::keystore::{Keystore, WatchFile};
 use crate::report::{AddressEntry, AddressHeader, AddressList};
 use crate::rpc::bitcoin::BtcNode;
 use crate::spend::bitcoin::{self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount};
+use crate::spend::verified;
+use crate::verify::{BtcVerifyReport, VerifyOptions};
 use serde::Serialize;
 
 /// The `kind` of a watch-only wallet in lists and summaries.
@@ -334,6 +336,18 @@ impl WatchWallet {
     pub fn create_psbt(&self, node: &BtcNode, request: PaymentRequest) -> Result<PreparedPayment> {
         let params = self.params();
         let accounts = self.scan_accounts()?;
+        self.check_change_account(&request)?;
+        let fp = self.fingerprint()?;
+        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
+        super::send::record_change(&self.keystore, self.name(), params, &accounts, &prepared)?;
+        Ok(prepared)
+    }
+}
+
+impl WatchWallet {
+    /// The change type of `request` must be an account with a change
+    /// descriptor.
+    fn check_change_account(&self, request: &PaymentRequest) -> Result<()> {
         if let Some(a) = self.file.account(request.change_kind) {
             if a.keychains() != Keychains::Both {
                 return Err(Error::input(format!(
@@ -343,10 +357,41 @@ impl WatchWallet {
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// As [`WatchWallet::btc_balance`], with every coin it counts proven in
+    /// the node's header chain verified from `opts`' checkpoint.
+    pub fn btc_balance_verified(
+        &self,
+        node: &BtcNode,
+        gap: u32,
+        opts: &VerifyOptions,
+    ) -> Result<(BtcBalance, BtcVerifyReport)> {
+        let params = self.params();
+        let accounts = self.scan_accounts()?;
+        node.check_network(params)?;
+        let (found, report) =
+            verified::find_coins_verified(node, &accounts, params, gap.clamp(1, 10_000), opts)?;
+        Ok((BtcBalance::of(&found), report))
+    }
+
+    /// As [`WatchWallet::create_psbt`], with every coin the PSBT spends
+    /// proven first (the change index is recorded only then).
+    pub fn create_psbt_verified(
+        &self,
+        node: &BtcNode,
+        request: PaymentRequest,
+        opts: &VerifyOptions,
+    ) -> Result<(PreparedPayment, BtcVerifyReport)> {
+        let params = self.params();
+        let accounts = self.scan_accounts()?;
+        self.check_change_account(&request)?;
         let fp = self.fingerprint()?;
-        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
+        let (prepared, report) =
+            verified::prepare_payment_verified(node, &accounts, params, fp, request, opts)?;
         super::send::record_change(&self.keystore, self.name(), params, &accounts, &prepared)?;
-        Ok(prepared)
+        Ok((prepared, report))
     }
 }
 

@@ -3038,6 +3038,17 @@ public struct BtcSendRequest: Equatable, Hashable {
      * Addresses scanned per keychain and type (null: 50).
      */
     public let gap: UInt32?
+    /**
+     * Verify the coins spent against the node's headers (proof of work
+     * from a checkpoint, merkle proofs) before signing; a mismatch throws
+     * `Unverified`.
+     */
+    public let verify: Bool
+    /**
+     * With `verify`: `HEIGHT:HASH` of the block to start from (null: the
+     * built-in checkpoint; regtest's genesis block).
+     */
+    public let checkpoint: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3059,13 +3070,24 @@ public struct BtcSendRequest: Equatable, Hashable {
          */changeType: AddressType? = nil, 
         /**
          * Addresses scanned per keychain and type (null: 50).
-         */gap: UInt32? = nil) {
+         */gap: UInt32? = nil, 
+        /**
+         * Verify the coins spent against the node's headers (proof of work
+         * from a checkpoint, merkle proofs) before signing; a mismatch throws
+         * `Unverified`.
+         */verify: Bool = false, 
+        /**
+         * With `verify`: `HEIGHT:HASH` of the block to start from (null: the
+         * built-in checkpoint; regtest's genesis block).
+         */checkpoint: String? = nil) {
         self.to = to
         self.amount = amount
         self.feeRate = feeRate
         self.allowHighFee = allowHighFee
         self.changeType = changeType
         self.gap = gap
+        self.verify = verify
+        self.checkpoint = checkpoint
     }
 
     
@@ -3089,7 +3111,9 @@ public struct FfiConverterTypeBtcSendRequest: FfiConverterRustBuffer {
                 feeRate: FfiConverterOptionDouble.read(from: &buf), 
                 allowHighFee: FfiConverterBool.read(from: &buf), 
                 changeType: FfiConverterOptionTypeAddressType.read(from: &buf), 
-                gap: FfiConverterOptionUInt32.read(from: &buf)
+                gap: FfiConverterOptionUInt32.read(from: &buf), 
+                verify: FfiConverterBool.read(from: &buf), 
+                checkpoint: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3100,6 +3124,8 @@ public struct FfiConverterTypeBtcSendRequest: FfiConverterRustBuffer {
         FfiConverterBool.write(value.allowHighFee, into: &buf)
         FfiConverterOptionTypeAddressType.write(value.changeType, into: &buf)
         FfiConverterOptionUInt32.write(value.gap, into: &buf)
+        FfiConverterBool.write(value.verify, into: &buf)
+        FfiConverterOptionString.write(value.checkpoint, into: &buf)
     }
 }
 

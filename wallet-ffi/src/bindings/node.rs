@@ -268,6 +268,15 @@ pub struct BtcSendRequest {
     /// Addresses scanned per keychain and type (null: 50).
     #[uniffi(default = None)]
     pub gap: Option<u32>,
+    /// Verify the coins spent against the node's headers (proof of work
+    /// from a checkpoint, merkle proofs) before signing; a mismatch throws
+    /// `Unverified`.
+    #[uniffi(default = false)]
+    pub verify: bool,
+    /// With `verify`: `HEIGHT:HASH` of the block to start from (null: the
+    /// built-in checkpoint; regtest's genesis block).
+    #[uniffi(default = None)]
+    pub checkpoint: Option<String>,
 }
 
 /// One coin a payment spends.
@@ -399,11 +408,21 @@ impl UnlockedWallet {
             gap: request.gap,
             chain: Some(p.chain().code().to_owned()),
             network: Some(p.network().code().to_owned()),
+            verify: request.verify,
+            checkpoint: request.checkpoint,
         };
         let (params, payment) = r.payment()?;
-        let (prepared, accounts) = self
-            .unlocked
-            .prepare_btc_payment(&node.node, params, payment)?;
+        let (prepared, accounts) = match r.verify_options()? {
+            Some(opts) => {
+                let (prepared, accounts, _report) = self
+                    .unlocked
+                    .prepare_btc_payment_verified(&node.node, params, payment, &opts)?;
+                (prepared, accounts)
+            }
+            None => self
+                .unlocked
+                .prepare_btc_payment(&node.node, params, payment)?,
+        };
         Ok(self
             .unlocked
             .send_btc_payment(&node.node, params, prepared, &accounts)?

@@ -5042,6 +5042,19 @@ data class BtcSendRequest (
      * Addresses scanned per keychain and type (null: 50).
      */
     val `gap`: kotlin.UInt? = null 
+    , 
+    /**
+     * Verify the coins spent against the node's headers (proof of work
+     * from a checkpoint, merkle proofs) before signing; a mismatch throws
+     * `Unverified`.
+     */
+    val `verify`: kotlin.Boolean = false 
+    , 
+    /**
+     * With `verify`: `HEIGHT:HASH` of the block to start from (null: the
+     * built-in checkpoint; regtest's genesis block).
+     */
+    val `checkpoint`: kotlin.String? = null 
     
 ){
     
@@ -5064,6 +5077,8 @@ public object FfiConverterTypeBtcSendRequest: FfiConverterRustBuffer<BtcSendRequ
             FfiConverterBoolean.read(buf),
             FfiConverterOptionalTypeAddressType.read(buf),
             FfiConverterOptionalUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -5073,7 +5088,9 @@ public object FfiConverterTypeBtcSendRequest: FfiConverterRustBuffer<BtcSendRequ
             FfiConverterOptionalDouble.allocationSize(value.`feeRate`) +
             FfiConverterBoolean.allocationSize(value.`allowHighFee`) +
             FfiConverterOptionalTypeAddressType.allocationSize(value.`changeType`) +
-            FfiConverterOptionalUInt.allocationSize(value.`gap`)
+            FfiConverterOptionalUInt.allocationSize(value.`gap`) +
+            FfiConverterBoolean.allocationSize(value.`verify`) +
+            FfiConverterOptionalString.allocationSize(value.`checkpoint`)
     )
 
     override fun write(value: BtcSendRequest, buf: ByteBuffer) {
@@ -5083,6 +5100,8 @@ public object FfiConverterTypeBtcSendRequest: FfiConverterRustBuffer<BtcSendRequ
             FfiConverterBoolean.write(value.`allowHighFee`, buf)
             FfiConverterOptionalTypeAddressType.write(value.`changeType`, buf)
             FfiConverterOptionalUInt.write(value.`gap`, buf)
+            FfiConverterBoolean.write(value.`verify`, buf)
+            FfiConverterOptionalString.write(value.`checkpoint`, buf)
     }
 }
 

@@ -2284,7 +2284,7 @@ class BtcSendRequest:
     """
     A payment from a wallet's coins.
 """
-    def __init__(self, *, to:str, amount:str, fee_rate:typing.Optional[float] = _DEFAULT, allow_high_fee:bool = False, change_type:typing.Optional[AddressType] = _DEFAULT, gap:typing.Optional[int] = _DEFAULT):
+    def __init__(self, *, to:str, amount:str, fee_rate:typing.Optional[float] = _DEFAULT, allow_high_fee:bool = False, change_type:typing.Optional[AddressType] = _DEFAULT, gap:typing.Optional[int] = _DEFAULT, verify:bool = False, checkpoint:typing.Optional[str] = _DEFAULT):
         self.to = to
         self.amount = amount
         if fee_rate is _DEFAULT:
@@ -2300,12 +2300,17 @@ class BtcSendRequest:
             self.gap = None
         else:
             self.gap = gap
+        self.verify = verify
+        if checkpoint is _DEFAULT:
+            self.checkpoint = None
+        else:
+            self.checkpoint = checkpoint
         
         
 
     
     def __str__(self):
-        return "BtcSendRequest(to={}, amount={}, fee_rate={}, allow_high_fee={}, change_type={}, gap={})".format(self.to, self.amount, self.fee_rate, self.allow_high_fee, self.change_type, self.gap)
+        return "BtcSendRequest(to={}, amount={}, fee_rate={}, allow_high_fee={}, change_type={}, gap={}, verify={}, checkpoint={})".format(self.to, self.amount, self.fee_rate, self.allow_high_fee, self.change_type, self.gap, self.verify, self.checkpoint)
     def __eq__(self, other):
         if self.to != other.to:
             return False
@@ -2319,6 +2324,10 @@ class BtcSendRequest:
             return False
         if self.gap != other.gap:
             return False
+        if self.verify != other.verify:
+            return False
+        if self.checkpoint != other.checkpoint:
+            return False
         return True
 
 class _UniffiFfiConverterTypeBtcSendRequest(_UniffiConverterRustBuffer):
@@ -2331,6 +2340,8 @@ class _UniffiFfiConverterTypeBtcSendRequest(_UniffiConverterRustBuffer):
             allow_high_fee=_UniffiFfiConverterBoolean.read(buf),
             change_type=_UniffiFfiConverterOptionalTypeAddressType.read(buf),
             gap=_UniffiFfiConverterOptionalUInt32.read(buf),
+            verify=_UniffiFfiConverterBoolean.read(buf),
+            checkpoint=_UniffiFfiConverterOptionalString.read(buf),
         )
 
     @staticmethod
@@ -2341,6 +2352,8 @@ class _UniffiFfiConverterTypeBtcSendRequest(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.check_lower(value.allow_high_fee)
         _UniffiFfiConverterOptionalTypeAddressType.check_lower(value.change_type)
         _UniffiFfiConverterOptionalUInt32.check_lower(value.gap)
+        _UniffiFfiConverterBoolean.check_lower(value.verify)
+        _UniffiFfiConverterOptionalString.check_lower(value.checkpoint)
 
     @staticmethod
     def write(value, buf):
@@ -2350,6 +2363,8 @@ class _UniffiFfiConverterTypeBtcSendRequest(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.write(value.allow_high_fee, buf)
         _UniffiFfiConverterOptionalTypeAddressType.write(value.change_type, buf)
         _UniffiFfiConverterOptionalUInt32.write(value.gap, buf)
+        _UniffiFfiConverterBoolean.write(value.verify, buf)
+        _UniffiFfiConverterOptionalString.write(value.checkpoint, buf)
 
 class _UniffiFfiConverterMapStringString(_UniffiConverterRustBuffer):
     @classmethod
