@@ -780,9 +780,11 @@ pub struct PaymentArgs {
     /// Accept a --fee-rate above the 500 sat/vB safety cap.
     #[arg(long)]
     pub allow_high_fee: bool,
-    /// Type of the change address.
-    #[arg(long, value_name = "TYPE", value_enum, default_value = "p2wpkh")]
-    pub change_type: TypeArg,
+    /// Type of the change address (default p2wpkh; p2pkh for a single key
+    /// imported uncompressed, its only type). A single-key wallet's change
+    /// goes back to its own address of this type.
+    #[arg(long, value_name = "TYPE", value_enum)]
+    pub change_type: Option<TypeArg>,
     /// Addresses scanned per chain and type (extended while coins appear near the end).
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub gap: u32,
@@ -871,9 +873,12 @@ pub enum BtcCommand {
         #[arg(long, value_name = "V", value_enum)]
         psbt_version: PsbtVersionArg,
     },
-    /// The wallet's confirmed balance (scans its addresses on the node).
+    /// The confirmed balance of a wallet (scans its addresses on the node;
+    /// a single-key wallet: its address of every type it has) or of any
+    /// address (no wallet needed).
     Balance {
-        /// Wallet name.
+        /// Wallet name, or an address of the chosen chain and network (read
+        /// as an address when no wallet has that name).
         name: String,
         /// The node.
         #[command(flatten)]

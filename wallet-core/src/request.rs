@@ -529,7 +529,7 @@ pub struct BtcSendRequest {
     /// Accept a fee rate above the 500 sat/vB safety cap.
     #[serde(default)]
     pub allow_high_fee: bool,
-    /// The change address type.
+    /// The change address type (default p2wpkh; p2pkh for an uncompressed single key).
     pub change_type: Option<String>,
     /// Addresses scanned per chain and type.
     pub gap: Option<u32>,
@@ -552,7 +552,7 @@ impl BtcSendRequest {
                     .fee_rate
                     .map(amount::fee_rate_from_sat_per_vb)
                     .transpose()?,
-                change_kind: self.change_type.as_deref().unwrap_or("p2wpkh").parse()?,
+                change_kind: self.change_type.as_deref().map(str::parse).transpose()?,
                 gap: self.gap.unwrap_or(50),
                 allow_high_fee: self.allow_high_fee,
             },

@@ -15,7 +15,7 @@ use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::{Auth, BtcNode};
 use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
-use wallet_core::wallet::{AnyWallet, BtcBroadcast, BtcPayment, PsbtPolicy};
+use wallet_core::wallet::{AnyWallet, BtcBalance, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
 
 /// Runs a `btc` subcommand.
@@ -195,7 +195,7 @@ fn payment_request(a: &PaymentArgs, params: NetworkParams) -> Result<PaymentRequ
             .as_deref()
             .map(amount::parse_fee_rate)
             .transpose()?,
-        change_kind: a.change_type.into(),
+        change_kind: a.change_type.map(Into::into),
         gap: a.gap,
         allow_high_fee: a.allow_high_fee,
     })
@@ -287,6 +287,27 @@ fn internal(e: serde_json::Error) -> CliError {
     CliError::user(ErrorKind::Internal, format!("result JSON: {e}"))
 }
 
+/// What `btc balance NAME` names: a wallet, or (when no wallet has that
+/// name) an address of the chosen network.
+enum BalanceOf {
+    Wallet(Box<AnyWallet>),
+    Address(Address),
+}
+
+fn balance_target(ctx: &Ctx, name: &str, net: &BtcNet) -> Result<BalanceOf, CliError> {
+    let missing = match session::open_any(ctx, name) {
+        Ok(w) => return Ok(BalanceOf::Wallet(Box::new(w))),
+        Err(e) if e.is(ErrorKind::NotFound) || e.is(ErrorKind::InvalidInput) => e,
+        Err(e) => return Err(e),
+    };
+    match Address::parse(name, select::params(net)?) {
+        Ok(a) => Ok(BalanceOf::Address(a)),
+        // An address of another network: say so rather than "no such wallet".
+        Err(e @ wallet_core::Error::WrongNetwork { .. }) => Err(e.into()),
+        Err(_) => Err(missing),
+    }
+}
+
 fn balance(
     name: &str,
     node_args: &NodeArgs,
@@ -294,12 +315,22 @@ fn balance(
     net: &BtcNet,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
-    let w = session::open_any(ctx, name)?;
-    let params = wallet_params(&w, net)?;
-    let node = connect(node_args)?;
-    let v = match &w {
-        AnyWallet::Keys(k) => k.btc_balance(&node, params, gap, session::password(ctx, name))?,
-        AnyWallet::Watch(watch) => watch.btc_balance(&node, gap)?,
+    let (v, params) = match balance_target(ctx, name, net)? {
+        BalanceOf::Address(a) => (
+            BtcBalance::of_address(&connect(node_args)?, &a)?,
+            a.params(),
+        ),
+        BalanceOf::Wallet(w) => {
+            let params = wallet_params(&w, net)?;
+            let node = connect(node_args)?;
+            let v = match *w {
+                AnyWallet::Keys(k) => {
+                    k.btc_balance(&node, params, gap, session::password(ctx, name))?
+                }
+                AnyWallet::Watch(watch) => watch.btc_balance(&node, gap)?,
+            };
+            (v, params)
+        }
     };
     let coins = |sat| format_with_unit(Amount::from_sat(sat), params.chain());
     ctx.emit(&v, |out| {

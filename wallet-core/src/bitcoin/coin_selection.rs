@@ -106,8 +106,11 @@ pub struct Coin {
     pub script_pubkey: ScriptBuf,
     /// Its address type.
     pub kind: AddressType,
-    /// Full derivation path of its key.
+    /// Full derivation path of its key (empty for a single key).
     pub path: DerivationPath,
+    /// Whether its key is compressed (a P2PKH input of an uncompressed key
+    /// carries 32 more bytes).
+    pub compressed: bool,
     /// The transaction that created it (every coin but taproot ones needs
     /// it in the PSBT, so that signers can verify its amount).
     pub prev_tx: Option<Transaction>,
@@ -115,6 +118,15 @@ pub struct Coin {
     pub confirmations: u64,
     /// The height of the block that confirmed it (0: unknown).
     pub height: u64,
+}
+
+impl Coin {
+    /// The weight of spending it (see [`input_weight`]).
+    #[must_use]
+    pub fn input_weight(&self) -> Weight {
+        let extra = if self.compressed { 0 } else { 4 * 32 };
+        input_weight(self.kind) + Weight::from_wu(extra)
+    }
 }
 
 /// The chosen coins and what is left for change.
@@ -166,7 +178,7 @@ pub fn select(coins: &[Coin], t: &Target) -> Result<Selection> {
     let segwit = coins.iter().any(|c| c.kind != AddressType::P2pkh);
     let base = Weight::from_wu(4 * 10 + if segwit { 2 } else { 0 }) + t.payee_weight;
     let eff =
-        |c: &Coin| c.value.to_sat() as i64 - fee_for(input_weight(c.kind), t.rate).to_sat() as i64;
+        |c: &Coin| c.value.to_sat() as i64 - fee_for(c.input_weight(), t.rate).to_sat() as i64;
     let mut usable: Vec<(&Coin, i64)> = coins
         .iter()
         .map(|c| (c, eff(c)))
@@ -210,7 +222,7 @@ fn short_of(coins: &[Coin], t: &Target) -> Error {
 
 /// The selection of `chosen`, with change when asked and not dust.
 fn finish(chosen: Vec<&Coin>, with_change: bool, base: Weight, t: &Target) -> Result<Selection> {
-    let in_weight: Weight = chosen.iter().map(|c| input_weight(c.kind)).sum();
+    let in_weight: Weight = chosen.iter().map(|c| c.input_weight()).sum();
     let total: Amount = chosen.iter().map(|c| c.value).sum();
     let no_change = base + in_weight;
     let coins: Vec<Coin> = chosen.into_iter().cloned().collect();
@@ -329,6 +341,7 @@ mod tests {
             script_pubkey: ScriptBuf::new(),
             kind,
             path: DerivationPath::master(),
+            compressed: true,
             prev_tx: None,
             confirmations: 6,
             height: 1,
@@ -381,6 +394,23 @@ mod tests {
         }
         let e = select(&coins, &target(1_000_000, rate(1), BTC_DUST)).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::InsufficientFunds);
+    }
+
+    #[test]
+    fn an_uncompressed_key_s_input_weighs_32_bytes_more() {
+        let mut c = coin(100_000, AddressType::P2pkh, 1);
+        assert_eq!(c.input_weight(), input_weight(AddressType::P2pkh));
+        c.compressed = false;
+        assert_eq!(
+            c.input_weight(),
+            input_weight(AddressType::P2pkh) + Weight::from_wu(4 * 32)
+        );
+        // The fee of a selection counts it.
+        let t = target(50_000, rate(10), BTC_DUST);
+        let light = select(&[coin(100_000, AddressType::P2pkh, 1)], &t).unwrap();
+        let heavy = select(&[c], &t).unwrap();
+        assert_eq!(heavy.weight, light.weight + Weight::from_wu(4 * 32));
+        assert_eq!(heavy.fee.to_sat(), light.fee.to_sat() + 320);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub const MAX_FEE_RATE: FeeRate = FeeRate::from_sat_per_vb_u32(500);
 pub struct ChangeOutput {
     /// The change address.
     pub address: Address,
-    /// Its derivation path.
+    /// Its derivation path (the empty path for a single key, which has none).
     pub path: DerivationPath,
     /// Its public key.
     pub public_key: PublicKey,
@@ -42,8 +42,10 @@ pub struct PsbtParts<'a> {
     pub amount: Amount,
     /// Where the change goes.
     pub change: &'a ChangeOutput,
-    /// The master key's fingerprint (for the BIP32 origins).
-    pub master_fingerprint: Fingerprint,
+    /// The master key's fingerprint, for the BIP32 origins of the inputs
+    /// and the change (`None`: a single key, whose PSBT carries no origins;
+    /// signers find its inputs by their scripts).
+    pub master_fingerprint: Option<Fingerprint>,
 }
 
 /// The unsigned PSBT of a payment; `input_pubkeys` are the coins' keys, in order.
@@ -54,7 +56,9 @@ pub fn build_psbt(parts: &PsbtParts<'_>, input_pubkeys: &[PublicKey]) -> Result<
     }
     let (tx, change_index) = unsigned_tx(parts);
     let mut psbt = Psbt::from_unsigned_tx(tx).map_err(|e| Error::Internal(format!("PSBT: {e}")))?;
-    let fp = bitcoin::bip32::Fingerprint::from(parts.master_fingerprint.0);
+    let fp = parts
+        .master_fingerprint
+        .map(|f| bitcoin::bip32::Fingerprint::from(f.0));
     for ((input, c), pk) in psbt.inputs.iter_mut().zip(&sel.coins).zip(input_pubkeys) {
         fill_input(input, c, pk, fp)?;
     }
@@ -108,9 +112,9 @@ fn fill_input(
     input: &mut Input,
     c: &Coin,
     pk: &PublicKey,
-    fp: bitcoin::bip32::Fingerprint,
+    fp: Option<bitcoin::bip32::Fingerprint>,
 ) -> Result<()> {
-    let path = to_bitcoin_path(&c.path);
+    let origin = fp.map(|fp| (fp, to_bitcoin_path(&c.path)));
     let utxo = TxOut {
         value: c.value,
         script_pubkey: c.script_pubkey.clone(),
@@ -119,7 +123,9 @@ fn fill_input(
         input.witness_utxo = Some(utxo);
         let x = x_only(pk)?;
         input.tap_internal_key = Some(x);
-        input.tap_key_origins.insert(x, (Vec::new(), (fp, path)));
+        if let Some(origin) = origin {
+            input.tap_key_origins.insert(x, (Vec::new(), origin));
+        }
         return Ok(());
     }
     // The previous transaction lets every signer verify the amount: a
@@ -139,9 +145,11 @@ fn fill_input(
         AddressType::P2wpkh => input.witness_utxo = Some(utxo),
         _ => {}
     }
-    let spk = bitcoin::secp256k1::PublicKey::from_slice(&pk.to_compressed())
-        .map_err(|_| Error::Internal("public key".into()))?;
-    input.bip32_derivation = BTreeMap::from([(spk, (fp, path))]);
+    if let Some(origin) = origin {
+        let spk = bitcoin::secp256k1::PublicKey::from_slice(&pk.to_compressed())
+            .map_err(|_| Error::Internal("public key".into()))?;
+        input.bip32_derivation = BTreeMap::from([(spk, origin)]);
+    }
     Ok(())
 }
 
@@ -150,9 +158,10 @@ fn x_only(pk: &PublicKey) -> Result<bitcoin::secp256k1::XOnlyPublicKey> {
         .map_err(|_| Error::Internal("x-only key".into()))
 }
 
-/// The change output's origins (so signers see it is theirs).
-fn fill_change(out: &mut Output, change: &ChangeOutput, fp: bitcoin::bip32::Fingerprint) {
-    let path = to_bitcoin_path(&change.path);
+/// The change output's origins, when there is a master key (so signers see
+/// it is theirs), and the scripts it needs.
+fn fill_change(out: &mut Output, change: &ChangeOutput, fp: Option<bitcoin::bip32::Fingerprint>) {
+    let origin = fp.map(|fp| (fp, to_bitcoin_path(&change.path)));
     let pk = &change.public_key;
     if matches!(
         change.address.payload(),
@@ -160,10 +169,14 @@ fn fill_change(out: &mut Output, change: &ChangeOutput, fp: bitcoin::bip32::Fing
     ) {
         if let Ok(x) = x_only(pk) {
             out.tap_internal_key = Some(x);
-            out.tap_key_origins.insert(x, (Vec::new(), (fp, path)));
+            if let Some(origin) = origin {
+                out.tap_key_origins.insert(x, (Vec::new(), origin));
+            }
         }
     } else if let Ok(spk) = bitcoin::secp256k1::PublicKey::from_slice(&pk.to_compressed()) {
-        out.bip32_derivation.insert(spk, (fp, path));
+        if let Some(origin) = origin {
+            out.bip32_derivation.insert(spk, origin);
+        }
         if change.address.address_type() == Some(AddressType::P2shP2wpkh) {
             out.redeem_script = Some(ScriptBuf::from_bytes(super::p2wpkh_script(&pk.hash160())));
         }

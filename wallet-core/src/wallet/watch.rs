@@ -13,7 +13,9 @@ use crate::hd::{DerivationPath, Keychain};
 use crate::keystore::{Keystore, WatchFile};
 use crate::report::{AddressEntry, AddressHeader, AddressList};
 use crate::rpc::bitcoin::BtcNode;
-use crate::spend::bitcoin::{self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount};
+use crate::spend::bitcoin::{
+    self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount, SpendSource,
+};
 use serde::Serialize;
 
 /// The `kind` of a watch-only wallet in lists and summaries.
@@ -320,12 +322,20 @@ impl WatchWallet {
             .collect()
     }
 
+    /// Its accounts as a spend source (under the signer's fingerprint).
+    pub fn spend_source(&self) -> Result<SpendSource> {
+        Ok(SpendSource::Accounts {
+            accounts: self.scan_accounts()?,
+            fingerprint: self.fingerprint()?,
+        })
+    }
+
     /// Its balance (scans `gap` addresses per chain and account).
     pub fn btc_balance(&self, node: &BtcNode, gap: u32) -> Result<BtcBalance> {
         let params = self.params();
-        let accounts = self.scan_accounts()?;
+        let source = self.spend_source()?;
         node.check_network(params)?;
-        let found = btc_spend::find_coins(node, &accounts, params, gap.clamp(1, 10_000))?;
+        let found = btc_spend::find_coins(node, &source, params, gap.clamp(1, 10_000))?;
         Ok(BtcBalance::of(&found))
     }
 
@@ -333,8 +343,8 @@ impl WatchWallet {
     /// the change index it hands out, so the next PSBT never reuses it.
     pub fn create_psbt(&self, node: &BtcNode, request: PaymentRequest) -> Result<PreparedPayment> {
         let params = self.params();
-        let accounts = self.scan_accounts()?;
-        if let Some(a) = self.file.account(request.change_kind) {
+        let source = self.spend_source()?;
+        if let Some(a) = self.file.account(source.change_kind(request.change_kind)) {
             if a.keychains() != Keychains::Both {
                 return Err(Error::input(format!(
                     "the {} account of '{}' has no change descriptor (/1/*): import it to make change, or choose another change type",
@@ -343,9 +353,8 @@ impl WatchWallet {
                 )));
             }
         }
-        let fp = self.fingerprint()?;
-        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
-        super::send::record_change(&self.keystore, self.name(), params, &accounts, &prepared)?;
+        let prepared = btc_spend::prepare_payment(node, &source, params, request)?;
+        super::send::record_change(&self.keystore, self.name(), params, &source, &prepared)?;
         Ok(prepared)
     }
 }

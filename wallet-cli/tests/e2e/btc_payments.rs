@@ -1,0 +1,287 @@
+//! Issue 21's Bitcoin-family payment features on a real Litecoin Core
+//! regtest node: single-key wallets' balances and payments, the balance of
+//! any address, "send max", several recipients, waiting for confirmations
+//! and fee bumps (BIP125).
+
+use crate::common::*;
+use serde_json::{json, Value};
+
+/// A keystore and a litecoind regtest node, with the wallet's commands run
+/// against it (`--json`, the node's credentials, `--chain ltc --network regtest`).
+struct Env {
+    ks: Ks,
+    node: Node,
+    na: Vec<String>,
+}
+
+impl Env {
+    fn new(extra: &[&str]) -> Option<Env> {
+        let node = Node::litecoind_with(extra)?;
+        let na = node.cli_args();
+        Some(Env {
+            ks: Ks::new(),
+            node,
+            na,
+        })
+    }
+
+    /// `wallet --json btc ARGS <node> --chain ltc --network regtest`.
+    fn btc(&self, args: &[&str]) -> Run {
+        let mut a = vec!["--json", "btc"];
+        a.extend_from_slice(args);
+        a.extend(self.na.iter().map(String::as_str));
+        a.extend(["--chain", "ltc", "--network", "regtest"]);
+        self.ks.run(&a, "")
+    }
+
+    fn ok(&self, args: &[&str]) -> Value {
+        let r = self.btc(args);
+        r.assert_ok();
+        r.json()
+    }
+
+    fn import(&self, name: &str, how: &[&str], stdin: &str) {
+        let mut a = vec!["--json", "import", name];
+        a.extend_from_slice(how);
+        a.extend_from_slice(&FAST);
+        self.ks.run(&a, stdin).assert_ok();
+    }
+
+    fn address(&self, name: &str, kind: &str) -> String {
+        let r = self.ks.run(
+            &[
+                "--json",
+                "address",
+                name,
+                "--chain",
+                "ltc",
+                "--network",
+                "regtest",
+                "--type",
+                kind,
+            ],
+            "",
+        );
+        r.assert_ok();
+        r.json()["addresses"][0]["address"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn mine(&self, n: u64, to: &str) {
+        self.node.rpc("generatetoaddress", json!([n, to]));
+    }
+
+    fn in_mempool(&self, txid: &Value) -> bool {
+        self.node
+            .rpc("getrawmempool", json!([]))
+            .as_array()
+            .unwrap()
+            .contains(txid)
+    }
+
+    /// The outputs of a transaction the node knows (-txindex), as
+    /// (address, satoshis).
+    fn outputs(&self, txid: &Value) -> Vec<(String, u64)> {
+        let tx = self.node.rpc("getrawtransaction", json!([txid, true]));
+        tx["vout"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                let spk = &o["scriptPubKey"];
+                let addr = spk["address"]
+                    .as_str()
+                    .or_else(|| spk["addresses"][0].as_str())
+                    .unwrap_or_default()
+                    .to_owned();
+                (addr, (o["value"].as_f64().unwrap() * 1e8).round() as u64)
+            })
+            .collect()
+    }
+}
+
+/// A regtest address no wallet of these tests owns.
+fn sink() -> String {
+    let r = wallet(
+        &[
+            "--json",
+            "derive",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--index",
+            "9",
+        ],
+        ABANDON,
+    );
+    r.json()["addresses"][0]["address"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn sat(v: &Value) -> u64 {
+    v.as_u64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+const COIN: u64 = 100_000_000;
+const TYPES: [&str; 4] = ["p2pkh", "p2sh-p2wpkh", "p2wpkh", "p2tr"];
+/// A compressed key (hex import) and an uncompressed one (WIF `5…`).
+const HEX_KEY: &str = "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
+const UNCOMPRESSED_WIF: &str = "5HpHagT65TZzG1PH3CSu63k8DbpvD8s5ip4nEB3kEsreAnchuDf";
+
+#[test]
+fn issue21_10_single_key_balance_and_payment() {
+    let Some(env) = Env::new(&[]) else { return };
+    let sink = sink();
+    env.import("k", &["--private-key"], &format!("{HEX_KEY}\n"));
+    env.import("u", &["--wif"], UNCOMPRESSED_WIF);
+    let k: Vec<String> = TYPES.iter().map(|t| env.address("k", t)).collect();
+    let u = env.address("u", "p2pkh");
+    for a in k.iter().chain([&u]) {
+        env.mine(1, a);
+    }
+    env.mine(100, &sink);
+
+    // Balances: the key's address of every type it has, no password asked
+    // (the password file is removed to prove it).
+    std::fs::remove_file(env.ks.dir.path().join("pw")).unwrap();
+    let b = env.ok(&["balance", "k"]);
+    assert_eq!(sat(&b["confirmed_sat"]), 4 * 50 * COIN, "{b}");
+    for t in TYPES {
+        assert_eq!(sat(&b["by_type_sat"][t]), 50 * COIN, "{t}: {b}");
+    }
+    let bu = env.ok(&["balance", "u"]);
+    assert_eq!(sat(&bu["confirmed_sat"]), 50 * COIN, "{bu}");
+    assert_eq!(sat(&bu["by_type_sat"]["p2pkh"]), 50 * COIN, "{bu}");
+    std::fs::write(env.ks.dir.path().join("pw"), "pw\n").unwrap();
+
+    // Any address, no wallet: its coins, immature coinbase outputs apart.
+    let ba = env.ok(&["balance", &k[3]]);
+    assert_eq!(ba["address"], k[3].as_str(), "{ba}");
+    assert_eq!(sat(&ba["confirmed_sat"]), 50 * COIN, "{ba}");
+    let bs = env.ok(&["balance", &sink]);
+    assert!(sat(&bs["immature_sat"]) > 0, "{bs}");
+    // A name that is neither a wallet nor an address, and a Bitcoin
+    // mainnet address asked on Litecoin regtest.
+    let r = env.btc(&["balance", "nosuchwallet"]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "not_found");
+    let r = env.btc(&["balance", "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "wrong_network", "{}", r.stderr);
+
+    // A payment from the compressed key: coins of several types, the
+    // change back to its own P2WPKH address, no derivation paths.
+    let p = env.ok(&[
+        "send",
+        "k",
+        "--yes",
+        "--to",
+        &sink,
+        "--amount",
+        "120",
+        "--fee-rate",
+        "2",
+    ]);
+    let inputs = p["inputs"].as_array().unwrap();
+    assert!(inputs.len() >= 3, "{p}");
+    assert!(inputs.iter().all(|i| i.get("path").is_none()), "{p}");
+    assert_eq!(p["change"]["address"], k[2].as_str(), "{p}");
+    assert!(p["change"].get("path").is_none(), "{p}");
+    assert!(sat(&p["fee_sat"]) >= 2 * sat(&p["vsize"]), "{p}");
+    assert!(env.in_mempool(&p["txid"]));
+    env.mine(1, &sink);
+    let after = env.ok(&["balance", "k"]);
+    assert_eq!(
+        sat(&after["confirmed_sat"]),
+        4 * 50 * COIN - 120 * COIN - sat(&p["fee_sat"]),
+        "{after}"
+    );
+    // Another change type: back to the key's own address of that type.
+    let p = env.ok(&[
+        "send",
+        "k",
+        "--yes",
+        "--to",
+        &sink,
+        "--amount",
+        "1",
+        "--fee-rate",
+        "2",
+        "--change-type",
+        "p2tr",
+    ]);
+    assert_eq!(p["change"]["address"], k[3].as_str(), "{p}");
+
+    // The uncompressed key: P2PKH only, change to its P2PKH address by
+    // default, and its longer signature script counted in the fee (at 1
+    // sat/vB, the relay minimum, an undercount would be refused).
+    let p = env.ok(&[
+        "send",
+        "u",
+        "--yes",
+        "--to",
+        &sink,
+        "--amount",
+        "10",
+        "--fee-rate",
+        "1",
+    ]);
+    assert_eq!(p["change"]["address"], u.as_str(), "{p}");
+    assert!(sat(&p["fee_sat"]) >= sat(&p["vsize"]), "{p}");
+    assert!(env.in_mempool(&p["txid"]));
+    let r = env.btc(&[
+        "send",
+        "u",
+        "--yes",
+        "--to",
+        &sink,
+        "--amount",
+        "1",
+        "--change-type",
+        "p2wpkh",
+    ]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "unsupported", "{}", r.stderr);
+    env.mine(1, &sink);
+
+    // An unsigned PSBT of a single key (no BIP32 origins) that the key
+    // signs and the node accepts.
+    let r = env.ok(&[
+        "send",
+        "k",
+        "--psbt-only",
+        "--to",
+        &sink,
+        "--amount",
+        "2",
+        "--fee-rate",
+        "2",
+    ]);
+    let psbt = r["psbt"].as_str().unwrap();
+    let signed = env.ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "--yes",
+            "k",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--finalize",
+        ],
+        psbt,
+    );
+    signed.assert_ok();
+    let hex_tx = signed.json()["hex"].as_str().unwrap().to_owned();
+    let sent = env.ok(&["broadcast", &hex_tx]);
+    assert!(env.in_mempool(&sent["txid"]), "{sent}");
+    let paid = env.outputs(&sent["txid"]);
+    assert!(paid.contains(&(sink.clone(), 2 * COIN)), "{paid:?}");
+}
