@@ -767,13 +767,14 @@ pub struct PaymentArgs {
     /// The node.
     #[command(flatten)]
     pub node: NodeArgs,
-    /// Recipient address.
-    #[arg(long, value_name = "ADDRESS")]
-    pub to: String,
+    /// Recipient address. Repeat `--to A --amount X` for several
+    /// recipients in one transaction: the n-th --amount pays the n-th --to.
+    #[arg(long, value_name = "ADDRESS", required = true)]
+    pub to: Vec<String>,
     /// Amount: coins (0.5, 0.5btc; 0.5ltc on Litecoin) or satoshis
-    /// (50000sat; 50000litoshi on Litecoin).
-    #[arg(long, value_name = "AMOUNT")]
-    pub amount: String,
+    /// (50000sat; 50000litoshi on Litecoin). One per --to.
+    #[arg(long, value_name = "AMOUNT", required = true)]
+    pub amount: Vec<String>,
     /// Fee rate in sat/vB: 5, 2.5, 5sat/vB (default: the node's estimate).
     #[arg(long, value_name = "SAT_PER_VB")]
     pub fee_rate: Option<String>,

@@ -14,7 +14,9 @@ use wallet_core::bitcoin::psbt::{self, PsbtReview};
 use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::{Auth, BtcNode};
-use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
+use wallet_core::spend::bitcoin::{
+    FeeRateSource, Payee, PaymentError, PaymentRequest, PreparedPayment,
+};
 use wallet_core::wallet::{AnyWallet, BtcBalance, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
 
@@ -159,10 +161,17 @@ fn broadcast(
 fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     let sel = &p.selection;
     let coins = |a| format_with_unit(a, params.chain());
+    let mut pays: String = p
+        .payees
+        .iter()
+        .map(|o| format!("Pay {} to {}\n", coins(o.amount), o.address))
+        .collect();
+    if p.payees.len() > 1 {
+        let total = p.payees.iter().map(|o| o.amount).sum();
+        pays.push_str(&format!("  ({} in all)\n", coins(total)));
+    }
     format!(
-        "Pay {} to {}\n  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
-        coins(p.request.amount),
-        p.request.to,
+        "{pays}  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
         sel.coins.len(),
         if sel.coins.len() == 1 {
             "coin"
@@ -186,10 +195,29 @@ fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     )
 }
 
+/// The recipients of `--to A --amount X …`, paired in order.
+fn payees(a: &PaymentArgs, params: NetworkParams) -> Result<Vec<Payee>, CliError> {
+    if a.to.len() != a.amount.len() {
+        return Err(wallet_core::Error::from(PaymentError::Unpaired {
+            to: a.to.len(),
+            amounts: a.amount.len(),
+        })
+        .into());
+    }
+    a.to.iter()
+        .zip(&a.amount)
+        .map(|(to, amount)| {
+            Ok(Payee {
+                to: Address::parse(to, params)?,
+                amount: amount::parse_amount(amount, params.chain())?,
+            })
+        })
+        .collect()
+}
+
 fn payment_request(a: &PaymentArgs, params: NetworkParams) -> Result<PaymentRequest, CliError> {
     Ok(PaymentRequest {
-        to: Address::parse(&a.to, params)?,
-        amount: amount::parse_amount(&a.amount, params.chain())?,
+        payees: payees(a, params)?,
         fee_rate: a
             .fee_rate
             .as_deref()

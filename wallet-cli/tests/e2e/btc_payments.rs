@@ -47,6 +47,28 @@ impl Env {
         self.ks.run(&a, stdin).assert_ok();
     }
 
+    fn create(&self, name: &str) {
+        let mut a = vec!["--json", "create", name];
+        a.extend_from_slice(&FAST);
+        self.ks.run(&a, "").assert_ok();
+    }
+
+    /// A new HD wallet `name` with one mature 50 LTC coin on each of its
+    /// first `n` P2WPKH receive addresses.
+    fn funded(&self, name: &str, n: u32) {
+        self.create(name);
+        for i in 0..n {
+            let i = i.to_string();
+            let mut a = vec!["--json", "address", name, "--chain", "ltc"];
+            a.extend(["--network", "regtest", "--index", &i]);
+            let r = self.ks.run(&a, "");
+            r.assert_ok();
+            let addr = r.json()["addresses"][0]["address"].clone();
+            self.mine(1, addr.as_str().unwrap());
+        }
+        self.mine(100, &sink());
+    }
+
     fn address(&self, name: &str, kind: &str) -> String {
         let r = self.ks.run(
             &[
@@ -104,19 +126,16 @@ impl Env {
 
 /// A regtest address no wallet of these tests owns.
 fn sink() -> String {
-    let r = wallet(
-        &[
-            "--json",
-            "derive",
-            "--chain",
-            "ltc",
-            "--network",
-            "regtest",
-            "--index",
-            "9",
-        ],
-        ABANDON,
-    );
+    other("p2wpkh", 9)
+}
+
+/// Another address of type `kind` no wallet of these tests owns.
+fn other(kind: &str, index: u32) -> String {
+    let i = index.to_string();
+    let args = ["--json", "derive", "--chain", "ltc", "--network", "regtest"];
+    let mut a = args.to_vec();
+    a.extend(["--type", kind, "--index", &i]);
+    let r = wallet(&a, ABANDON);
     r.json()["addresses"][0]["address"]
         .as_str()
         .unwrap()
@@ -284,4 +303,108 @@ fn issue21_10_single_key_balance_and_payment() {
     assert!(env.in_mempool(&sent["txid"]), "{sent}");
     let paid = env.outputs(&sent["txid"]);
     assert!(paid.contains(&(sink.clone(), 2 * COIN)), "{paid:?}");
+}
+
+#[test]
+fn issue21_28b_several_recipients_in_one_send() {
+    let Some(env) = Env::new(&[]) else { return };
+    env.funded("w", 2);
+    let (a, b, c) = (other("p2wpkh", 1), other("p2tr", 2), other("p2pkh", 3));
+    let before = sat(&env.ok(&["balance", "w"])["confirmed_sat"]);
+    let p = env.ok(&[
+        "send",
+        "w",
+        "--yes",
+        "--fee-rate",
+        "3",
+        "--to",
+        &a,
+        "--amount",
+        "1",
+        "--to",
+        &b,
+        "--amount",
+        "60",
+        "--to",
+        &c,
+        "--amount",
+        "0.1",
+    ]);
+    // Every recipient, in order; the sum; no single "to". The coins of
+    // both addresses were needed (61.1 LTC from two 50 LTC coins).
+    let want = [(&a, 100_000_000u64), (&b, 6_000_000_000), (&c, 10_000_000)];
+    let payees = p["payees"].as_array().unwrap();
+    assert_eq!(payees.len(), 3, "{p}");
+    for (got, (addr, amount)) in payees.iter().zip(want) {
+        assert_eq!(got["to"], addr.as_str(), "{p}");
+        assert_eq!(sat(&got["amount_sat"]), amount, "{p}");
+    }
+    assert!(p.get("to").is_none(), "{p}");
+    assert_eq!(sat(&p["amount_sat"]), 6_110_000_000, "{p}");
+    assert_eq!(p["inputs"].as_array().unwrap().len(), 2, "{p}");
+    // The fee covers every output's weight at the rate asked.
+    assert!(sat(&p["fee_sat"]) >= 3 * sat(&p["vsize"]), "{p}");
+    let outs = env.outputs(&p["txid"]);
+    assert_eq!(outs.len(), 4, "{outs:?}");
+    for (addr, amount) in want {
+        assert!(outs.contains(&(addr.clone(), amount)), "{outs:?}");
+    }
+    let change = (
+        p["change"]["address"].as_str().unwrap().to_owned(),
+        sat(&p["change"]["amount_sat"]),
+    );
+    assert!(outs.contains(&change), "{outs:?}");
+    env.mine(1, &sink());
+    let after = sat(&env.ok(&["balance", "w"])["confirmed_sat"]);
+    assert_eq!(after, before - 6_110_000_000 - sat(&p["fee_sat"]));
+
+    // The summary lists each recipient and the sum.
+    let mut args = vec!["btc", "send", "w", "--yes", "--fee-rate", "2"];
+    args.extend([
+        "--to", &a, "--amount", "0.5", "--to", &b, "--amount", "0.25",
+    ]);
+    args.extend(env.na.iter().map(String::as_str));
+    args.extend(["--chain", "ltc", "--network", "regtest"]);
+    let r = env.ks.run(&args, "");
+    r.assert_ok();
+    assert!(
+        r.stderr.contains(&format!("Pay 0.5 LTC to {a}\n")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("Pay 0.25 LTC to {b}\n")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("(0.75 LTC in all)"), "{}", r.stderr);
+
+    // Refused before anything is sent: amounts that do not pair up, an
+    // address twice, one output below its dust limit.
+    let pool = env.node.rpc("getmempoolinfo", json!([]))["size"].clone();
+    for (args, want) in [
+        (
+            vec!["--to", &a, "--to", &b, "--amount", "1"],
+            "2 recipients but 1 amounts",
+        ),
+        (
+            vec!["--to", &a, "--amount", "1", "--to", &a, "--amount", "2"],
+            "paid twice",
+        ),
+        (
+            vec![
+                "--to", &a, "--amount", "1", "--to", &c, "--amount", "5000sat",
+            ],
+            "5460 sat",
+        ),
+    ] {
+        let mut full = vec!["send", "w", "--yes", "--fee-rate", "2"];
+        full.extend(args);
+        let r = env.btc(&full);
+        r.assert_fails(1);
+        let e = r.err_json();
+        assert_eq!(e["kind"], "invalid_input", "{e}");
+        assert!(e["message"].as_str().unwrap().contains(want), "{e}");
+    }
+    assert_eq!(env.node.rpc("getmempoolinfo", json!([]))["size"], pool);
 }

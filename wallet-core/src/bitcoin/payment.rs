@@ -31,15 +31,23 @@ pub struct ChangeOutput {
     pub public_key: PublicKey,
 }
 
-/// What a payment pays: the selection, the payee, the amount, the change.
+/// One output paid to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayTo {
+    /// The recipient.
+    pub address: Address,
+    /// The amount.
+    pub amount: Amount,
+}
+
+/// What a payment pays: the selection, the payees, the change.
 #[derive(Debug, Clone, Copy)]
 pub struct PsbtParts<'a> {
     /// Coins, fee and change amount.
     pub selection: &'a Selection,
-    /// The recipient.
-    pub payee: &'a Address,
-    /// The amount paid.
-    pub amount: Amount,
+    /// The recipients, in output order (the change goes at a random
+    /// position among them).
+    pub payees: &'a [PayTo],
     /// Where the change goes.
     pub change: &'a ChangeOutput,
     /// The master key's fingerprint, for the BIP32 origins of the inputs
@@ -68,6 +76,20 @@ pub fn build_psbt(parts: &PsbtParts<'_>, input_pubkeys: &[PublicKey]) -> Result<
     Ok(psbt)
 }
 
+/// A uniformly random index in `0..=n` (where the change goes among `n`
+/// payee outputs).
+fn random_position(n: usize) -> usize {
+    let slots = n as u64 + 1;
+    // Rejection sampling keeps every slot equally likely.
+    let zone = u64::MAX - u64::MAX % slots;
+    loop {
+        let v = rand_core::RngCore::next_u64(&mut rand_core::OsRng);
+        if v < zone {
+            return (v % slots) as usize;
+        }
+    }
+}
+
 /// The transaction, and the change output's index when there is one.
 fn unsigned_tx(parts: &PsbtParts<'_>) -> (Transaction, Option<usize>) {
     let inputs = parts
@@ -81,15 +103,17 @@ fn unsigned_tx(parts: &PsbtParts<'_>) -> (Transaction, Option<usize>) {
             witness: Witness::new(),
         })
         .collect();
-    let mut outputs = vec![TxOut {
-        value: parts.amount,
-        script_pubkey: ScriptBuf::from_bytes(parts.payee.script_pubkey()),
-    }];
+    let mut outputs: Vec<TxOut> = parts
+        .payees
+        .iter()
+        .map(|p| TxOut {
+            value: p.amount,
+            script_pubkey: ScriptBuf::from_bytes(p.address.script_pubkey()),
+        })
+        .collect();
     let mut change_index = None;
     if let Some(v) = parts.selection.change {
-        let mut b = [0u8; 1];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
-        let pos = usize::from(b[0] & 1);
+        let pos = random_position(outputs.len());
         outputs.insert(
             pos,
             TxOut {
@@ -217,4 +241,82 @@ fn describe_decode_error(e: &bitcoin::consensus::encode::Error) -> String {
 /// The virtual size of a serialised transaction.
 pub fn vsize_of(raw: &[u8]) -> Result<u64> {
     Ok(decode_tx(raw)?.vsize() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitcoin::hashes::Hash;
+    use bitcoin::{OutPoint, Weight};
+
+    fn key(n: u8) -> PublicKey {
+        crate::key::PrivateKey::from_bytes(&[n; 32])
+            .unwrap()
+            .public_key()
+    }
+
+    fn address(n: u8) -> Address {
+        let p = crate::bitcoin::NetworkParams::BITCOIN;
+        Address::from_public_key(&key(n), AddressType::P2wpkh, p).unwrap()
+    }
+
+    #[test]
+    fn payees_keep_their_order_and_the_change_lands_anywhere_among_them() {
+        let coin = Coin {
+            outpoint: OutPoint::new(Txid::from_byte_array([1; 32]), 0),
+            value: Amount::from_sat(1_000_000),
+            script_pubkey: ScriptBuf::from_bytes(address(1).script_pubkey()),
+            kind: AddressType::P2tr,
+            path: DerivationPath::master(),
+            compressed: true,
+            prev_tx: None,
+            confirmations: 1,
+            height: 1,
+        };
+        let selection = Selection {
+            coins: vec![coin],
+            change: Some(Amount::from_sat(400_000)),
+            fee: Amount::from_sat(1_000),
+            weight: Weight::from_wu(800),
+        };
+        let payees: Vec<PayTo> = (2..5)
+            .map(|n| PayTo {
+                address: address(n),
+                amount: Amount::from_sat(u64::from(n) * 100_000),
+            })
+            .collect();
+        let change = ChangeOutput {
+            address: address(9),
+            path: DerivationPath::master(),
+            public_key: key(9),
+        };
+        let parts = PsbtParts {
+            selection: &selection,
+            payees: &payees,
+            change: &change,
+            master_fingerprint: None,
+        };
+        let mut seen = [false; 4];
+        for _ in 0..200 {
+            let psbt = build_psbt(&parts, &[key(1)]).unwrap();
+            let outs = &psbt.unsigned_tx.output;
+            let change_spk = ScriptBuf::from_bytes(change.address.script_pubkey());
+            let at = outs
+                .iter()
+                .position(|o| o.script_pubkey == change_spk)
+                .unwrap();
+            seen[at] = true;
+            let rest: Vec<Amount> = outs
+                .iter()
+                .filter(|o| o.script_pubkey != change_spk)
+                .map(|o| o.value)
+                .collect();
+            let want: Vec<Amount> = payees.iter().map(|p| p.amount).collect();
+            assert_eq!(rest, want);
+            // No fingerprint: no BIP32 origins anywhere.
+            assert!(psbt.inputs[0].tap_key_origins.is_empty());
+            assert!(psbt.outputs[at].bip32_derivation.is_empty());
+        }
+        assert_eq!(seen, [true; 4]);
+    }
 }

@@ -8,7 +8,7 @@ use crate::bitcoin::amount::{format_with_unit, sat_per_vb};
 use crate::bitcoin::coin_selection::{
     dust_threshold, script_output_weight, select, Coin, Selection, Target,
 };
-use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PsbtParts, MAX_FEE_RATE};
+use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PayTo, PsbtParts, MAX_FEE_RATE};
 use crate::bitcoin::{psbt, Address, AddressType, NetworkParams};
 use crate::error::{Error, Result};
 use crate::hd::{ChildIndex, DerivationPath, ExtendedPublicKey, Fingerprint, Keychain};
@@ -17,6 +17,10 @@ use crate::rpc::bitcoin::{BtcNode, ScannedOutput, TxOutInfo, COINBASE_MATURITY};
 use bitcoin::{Amount, FeeRate, OutPoint, ScriptBuf, Txid};
 use std::collections::HashMap;
 use std::time::Duration;
+
+mod error;
+
+pub use error::PaymentError;
 
 /// The wallet's account keys to scan: for each address type, the account
 /// xpub (`m/purpose'/coin'/0'`) and its path.
@@ -372,13 +376,21 @@ impl FeeRateSource {
     }
 }
 
+/// One recipient of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payee {
+    /// The address paid.
+    pub to: Address,
+    /// How much it gets.
+    pub amount: Amount,
+}
+
 /// A payment to make from the wallet's coins.
 #[derive(Debug, Clone)]
 pub struct PaymentRequest {
-    /// Recipient.
-    pub to: Address,
-    /// The amount.
-    pub amount: Amount,
+    /// The recipients, one output each, in this order (the change output,
+    /// when there is one, goes at a random position among them).
+    pub payees: Vec<Payee>,
     /// The fee rate; default the node's estimate (6 blocks).
     pub fee_rate: Option<FeeRate>,
     /// Type of the change output (`None`: P2WPKH, or P2PKH for an
@@ -398,6 +410,8 @@ pub struct PreparedPayment {
     pub psbt: bitcoin::psbt::Psbt,
     /// Coins, fee and change.
     pub selection: Selection,
+    /// What each payee gets, in the request's order.
+    pub payees: Vec<PayTo>,
     /// The change output (used when the selection has change).
     pub change: ChangeOutput,
     /// The type of the change output.
@@ -441,15 +455,35 @@ fn check_request(req: &PaymentRequest, params: NetworkParams) -> Result<()> {
             )));
         }
     }
-    let dust = dust_threshold(&req.to.script_pubkey(), params.dust_relay_fee());
-    if req.amount < dust {
-        return Err(Error::input(format!(
-            "{} is below the dust limit ({} sat) for this address; nodes would not relay it",
-            format_with_unit(req.amount, params.chain()),
-            dust.to_sat()
-        )));
+    if req.payees.is_empty() {
+        return Err(PaymentError::NoPayee.into());
     }
-    Ok(())
+    for (i, p) in req.payees.iter().enumerate() {
+        if req.payees[..i].iter().any(|q| q.to == p.to) {
+            let address = p.to.to_string();
+            return Err(PaymentError::DuplicatePayee { address }.into());
+        }
+        let dust = dust_threshold(&p.to.script_pubkey(), params.dust_relay_fee());
+        if p.amount < dust {
+            let (amount, chain) = (p.amount, params.chain());
+            return Err(PaymentError::BelowDust {
+                amount,
+                dust,
+                chain,
+            }
+            .into());
+        }
+    }
+    total_of(&req.payees, params).map(|_| ())
+}
+
+/// The sum paid to `payees`.
+fn total_of(payees: &[Payee], params: NetworkParams) -> Result<Amount> {
+    payees
+        .iter()
+        .try_fold(Amount::ZERO, |sum, p| sum.checked_add(p.amount))
+        .filter(|t| *t <= crate::bitcoin::amount::MAX_AMOUNT)
+        .ok_or_else(|| PaymentError::TooMuch(params.chain()).into())
 }
 
 /// The fee rate to pay and where it came from.
@@ -482,8 +516,12 @@ pub fn prepare_payment(
     let (rate, rate_source) = pick_fee_rate(node, &req)?;
     let change_kind = source.change_kind(req.change_kind);
     let target = Target {
-        amount: req.amount,
-        payee_weight: script_output_weight(req.to.script_pubkey().len()),
+        amount: total_of(&req.payees, params)?,
+        payee_weight: req
+            .payees
+            .iter()
+            .map(|p| script_output_weight(p.to.script_pubkey().len()))
+            .sum(),
         rate,
         change_kind,
         dust_relay: params.dust_relay_fee(),
@@ -497,10 +535,17 @@ pub fn prepare_payment(
         .iter()
         .map(|c| coin_key(source, c))
         .collect::<Result<Vec<_>>>()?;
+    let payees: Vec<PayTo> = req
+        .payees
+        .iter()
+        .map(|p| PayTo {
+            address: p.to.clone(),
+            amount: p.amount,
+        })
+        .collect();
     let parts = PsbtParts {
         selection: &selection,
-        payee: &req.to,
-        amount: req.amount,
+        payees: &payees,
         change: &change,
         master_fingerprint: source.fingerprint(),
     };
@@ -508,6 +553,7 @@ pub fn prepare_payment(
     Ok(PreparedPayment {
         psbt,
         selection,
+        payees,
         change,
         change_kind,
         change_index,

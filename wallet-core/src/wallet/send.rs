@@ -75,13 +75,25 @@ pub struct PaymentChange {
     pub path: Option<String>,
 }
 
-/// A Bitcoin-family payment, before or after it is sent (`btc send`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BtcPayment {
-    /// The recipient.
+/// One recipient of a payment and what it gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentPayee {
+    /// The address paid.
     pub to: String,
     /// The amount in satoshis.
     pub amount_sat: u64,
+}
+
+/// A Bitcoin-family payment, before or after it is sent (`btc send`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BtcPayment {
+    /// The recipient, when there is one (see `payees` for several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The amount paid to the recipients, in satoshis.
+    pub amount_sat: u64,
+    /// Every recipient, in output order apart from the change.
+    pub payees: Vec<PaymentPayee>,
     /// The fee in satoshis.
     pub fee_sat: u64,
     /// The fee rate in sat/vB.
@@ -110,9 +122,21 @@ impl BtcPayment {
     pub fn of(p: &PreparedPayment) -> Self {
         let sel = &p.selection;
         let hd = p.fingerprint.is_some();
+        let payees: Vec<PaymentPayee> = p
+            .payees
+            .iter()
+            .map(|o| PaymentPayee {
+                to: o.address.to_string(),
+                amount_sat: o.amount.to_sat(),
+            })
+            .collect();
         Self {
-            to: p.request.to.to_string(),
-            amount_sat: p.request.amount.to_sat(),
+            to: match payees.as_slice() {
+                [one] => Some(one.to.clone()),
+                _ => None,
+            },
+            amount_sat: payees.iter().map(|o| o.amount_sat).sum(),
+            payees,
             fee_sat: sel.fee.to_sat(),
             fee_rate: sat_per_vb(p.fee_rate),
             fee_rate_source: p.fee_rate_source.code(),
