@@ -772,7 +772,8 @@ pub struct PaymentArgs {
     #[arg(long, value_name = "ADDRESS", required = true)]
     pub to: Vec<String>,
     /// Amount: coins (0.5, 0.5btc; 0.5ltc on Litecoin) or satoshis
-    /// (50000sat; 50000litoshi on Litecoin). One per --to.
+    /// (50000sat; 50000litoshi on Litecoin). One per --to. `max` pays
+    /// everything spendable less the fee, with no change (one recipient only).
     #[arg(long, value_name = "AMOUNT", required = true)]
     pub amount: Vec<String>,
     /// Fee rate in sat/vB: 5, 2.5, 5sat/vB (default: the node's estimate).

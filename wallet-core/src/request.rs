@@ -15,7 +15,7 @@ use crate::keystore::KdfParams;
 use crate::mnemonic::{Language, WordCount};
 use crate::rpc::bitcoin::Auth;
 use crate::secret::SecretString;
-use crate::spend::bitcoin::{Payee, PaymentRequest};
+use crate::spend::bitcoin::{PayAmount, Payee, PaymentRequest};
 use crate::spend::ethereum::{OfflineTx, SendRequest};
 use crate::wallet::{KeyChoice, MessageScheme, PsbtPolicy};
 use serde::de::DeserializeOwned;
@@ -520,11 +520,12 @@ impl NodeAuth {
 pub struct PayeeRequest {
     /// The address.
     pub to: String,
-    /// The amount (`"0.5"`, `"5000sat"`).
+    /// The amount (`"0.5"`, `"5000sat"`, or `"max"`: everything
+    /// spendable less the fee, the only recipient).
     pub amount: String,
 }
 
-/// A payment: `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,
+/// A payment: `{"to","amount":"0.5"|"5000sat"|"max","fee_rate":2.0,
 /// "allow_high_fee":false,"change_type":"p2wpkh","gap":50,"chain":"btc",
 /// "network":"mainnet"}`, or several recipients as
 /// `"payees":[{"to","amount"},…]` instead of `to` and `amount`.
@@ -533,7 +534,7 @@ pub struct PayeeRequest {
 pub struct BtcSendRequest {
     /// The recipient (with `amount`; or `payees`).
     pub to: Option<String>,
-    /// The amount paid to `to`.
+    /// The amount paid to `to` (`"max"`: everything spendable less the fee).
     pub amount: Option<String>,
     /// Several recipients, in output order (instead of `to` and `amount`).
     #[serde(default)]
@@ -598,7 +599,7 @@ impl BtcSendRequest {
             .map(|p| {
                 Ok(Payee {
                     to: Address::parse(&p.to, params)?,
-                    amount: amount::parse_amount(&p.amount, params.chain())?,
+                    amount: PayAmount::parse(&p.amount, params.chain())?,
                 })
             })
             .collect()

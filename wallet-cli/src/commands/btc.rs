@@ -15,7 +15,7 @@ use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::{Auth, BtcNode};
 use wallet_core::spend::bitcoin::{
-    FeeRateSource, Payee, PaymentError, PaymentRequest, PreparedPayment,
+    FeeRateSource, PayAmount, Payee, PaymentError, PaymentRequest, PreparedPayment,
 };
 use wallet_core::wallet::{AnyWallet, BtcBalance, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
@@ -164,7 +164,14 @@ fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     let mut pays: String = p
         .payees
         .iter()
-        .map(|o| format!("Pay {} to {}\n", coins(o.amount), o.address))
+        .zip(&p.request.payees)
+        .map(|(o, asked)| {
+            let max = match asked.amount {
+                PayAmount::Max => " (everything spendable, less the fee)",
+                PayAmount::Exact(_) => "",
+            };
+            format!("Pay {}{max} to {}\n", coins(o.amount), o.address)
+        })
         .collect();
     if p.payees.len() > 1 {
         let total = p.payees.iter().map(|o| o.amount).sum();
@@ -209,7 +216,7 @@ fn payees(a: &PaymentArgs, params: NetworkParams) -> Result<Vec<Payee>, CliError
         .map(|(to, amount)| {
             Ok(Payee {
                 to: Address::parse(to, params)?,
-                amount: amount::parse_amount(amount, params.chain())?,
+                amount: PayAmount::parse(amount, params.chain())?,
             })
         })
         .collect()

@@ -408,3 +408,121 @@ fn issue21_28b_several_recipients_in_one_send() {
     }
     assert_eq!(env.node.rpc("getmempoolinfo", json!([]))["size"], pool);
 }
+
+#[test]
+fn issue21_28a_send_max_pays_everything_less_the_fee() {
+    let Some(env) = Env::new(&[]) else { return };
+    env.funded("w", 3);
+    // A coinbase output not yet mature is not spendable: not swept.
+    let young = {
+        let r = env.ks.run(
+            &[
+                "--json",
+                "address",
+                "w",
+                "--chain",
+                "ltc",
+                "--network",
+                "regtest",
+                "--index",
+                "7",
+            ],
+            "",
+        );
+        r.json()["addresses"][0]["address"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    env.mine(1, &young);
+    let to = other("p2tr", 4);
+    let before = env.ok(&["balance", "w"]);
+    assert_eq!(sat(&before["confirmed_sat"]), 150 * COIN, "{before}");
+    let mut args = vec!["btc", "send", "w", "--yes", "--fee-rate", "4", "--to", &to];
+    args.extend(["--amount", "max"]);
+    args.extend(env.na.iter().map(String::as_str));
+    args.extend(["--chain", "ltc", "--network", "regtest"]);
+    let text = env.ks.run(&args, "");
+    text.assert_ok();
+    assert!(
+        text.stderr
+            .contains("(everything spendable, less the fee) to"),
+        "{}",
+        text.stderr
+    );
+    assert!(text.stderr.contains("change none"), "{}", text.stderr);
+    let txid = json!(text.stdout.trim());
+    let outs = env.outputs(&txid);
+    assert_eq!(outs.len(), 1, "no change: {outs:?}");
+    let tx = env.node.rpc("getrawtransaction", json!([txid, true]));
+    assert_eq!(tx["vin"].as_array().unwrap().len(), 3, "{tx}");
+    let (addr, paid) = &outs[0];
+    assert_eq!(addr, &to);
+    let fee = 150 * COIN - paid;
+    let vsize = sat(&tx["vsize"]);
+    assert!(
+        fee >= 4 * vsize && fee < 5 * vsize,
+        "fee {fee} for {vsize} vB"
+    );
+    env.mine(1, &sink());
+    let after = env.ok(&["balance", "w"]);
+    assert_eq!(sat(&after["confirmed_sat"]), 0, "{after}");
+    assert!(sat(&after["immature_sat"]) > 0, "{after}");
+    // Nothing left to sweep (the immature coin is named); "max" among
+    // several recipients is refused.
+    let r = env.btc(&["send", "w", "--yes", "--to", &to, "--amount", "max"]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "insufficient_funds", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("not yet mature"),
+        "{e}"
+    );
+    let r = env.btc(&[
+        "send",
+        "w",
+        "--yes",
+        "--to",
+        &to,
+        "--amount",
+        "max",
+        "--to",
+        &sink(),
+        "--amount",
+        "1",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("one recipient"),
+        "{e}"
+    );
+
+    // A single key sweeps its addresses of every type into one output.
+    env.import("k", &["--private-key"], &format!("{HEX_KEY}\n"));
+    for t in ["p2pkh", "p2tr"] {
+        env.mine(1, &env.address("k", t));
+    }
+    env.mine(100, &sink());
+    let p = env.ok(&[
+        "send",
+        "k",
+        "--yes",
+        "--fee-rate",
+        "2",
+        "--to",
+        &to,
+        "--amount",
+        "MAX",
+    ]);
+    assert_eq!(p["payees"][0]["max"], true, "{p}");
+    assert!(p.get("change").is_none(), "{p}");
+    assert_eq!(p["inputs"].as_array().unwrap().len(), 2, "{p}");
+    assert_eq!(
+        sat(&p["amount_sat"]) + sat(&p["fee_sat"]),
+        100 * COIN,
+        "{p}"
+    );
+    assert!(env.in_mempool(&p["txid"]));
+}

@@ -209,6 +209,35 @@ pub fn select(coins: &[Coin], t: &Target) -> Result<Selection> {
     finish(chosen, false)
 }
 
+/// Spends every coin worth more than the fee of spending it, with no change
+/// ("send max"): the payee gets the total less the fee. `t.amount` and the
+/// change type are not used.
+pub fn sweep(coins: &[Coin], t: &Target) -> Result<Selection> {
+    let chosen: Vec<&Coin> = coins
+        .iter()
+        .filter(|c| c.value > fee_for(c.input_weight(), t.rate))
+        .collect();
+    let segwit = chosen.iter().any(|c| c.kind != AddressType::P2pkh);
+    let base = Weight::from_wu(4 * 10 + if segwit { 2 } else { 0 }) + t.payee_weight;
+    let weight = base + chosen.iter().map(|c| c.input_weight()).sum();
+    let fee = fee_for(weight, t.rate);
+    let total: Amount = chosen.iter().map(|c| c.value).sum();
+    if chosen.is_empty() || total <= fee {
+        return Err(Error::InsufficientFunds(format!(
+            "the wallet has {} spendable in {} coins, not more than the fee of spending them at {} sat/vB",
+            format_coins(coins.iter().map(|c| c.value).sum()),
+            coins.len(),
+            super::amount::sat_per_vb(t.rate)
+        )));
+    }
+    Ok(Selection {
+        coins: chosen.into_iter().cloned().collect(),
+        change: None,
+        fee,
+        weight,
+    })
+}
+
 fn short_of(coins: &[Coin], t: &Target) -> Error {
     let have: Amount = coins.iter().map(|c| c.value).sum();
     Error::InsufficientFunds(format!(
@@ -411,6 +440,32 @@ mod tests {
         let heavy = select(&[c], &t).unwrap();
         assert_eq!(heavy.weight, light.weight + Weight::from_wu(4 * 32));
         assert_eq!(heavy.fee.to_sat(), light.fee.to_sat() + 320);
+    }
+
+    #[test]
+    fn a_sweep_spends_every_coin_worth_its_fee_with_no_change() {
+        let t = target(0, rate(10), BTC_DUST);
+        let coins = [
+            coin(100_000, AddressType::P2wpkh, 1),
+            coin(50_000, AddressType::P2tr, 2),
+            // Worth less than the ~680 sat of spending it at 10 sat/vB.
+            coin(500, AddressType::P2wpkh, 3),
+        ];
+        let s = sweep(&coins, &t).unwrap();
+        assert_eq!(s.coins.len(), 2);
+        assert_eq!(s.change, None);
+        assert_eq!(s.fee, fee_for(s.weight, t.rate));
+        let w = Weight::from_wu(4 * 10 + 2)
+            + t.payee_weight
+            + input_weight(AddressType::P2wpkh)
+            + input_weight(AddressType::P2tr);
+        assert_eq!(s.weight, w);
+        let e = sweep(&coins[2..], &t).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InsufficientFunds);
+        assert_eq!(
+            sweep(&[], &t).unwrap_err().kind(),
+            crate::ErrorKind::InsufficientFunds
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use crate::bitcoin::amount::{format_with_unit, sat_per_vb};
 use crate::bitcoin::coin_selection::{
-    dust_threshold, script_output_weight, select, Coin, Selection, Target,
+    dust_threshold, script_output_weight, select, sweep, Coin, Selection, Target,
 };
 use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PayTo, PsbtParts, MAX_FEE_RATE};
 use crate::bitcoin::{psbt, Address, AddressType, NetworkParams};
@@ -376,13 +376,42 @@ impl FeeRateSource {
     }
 }
 
+/// How much a payee gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayAmount {
+    /// This much.
+    Exact(Amount),
+    /// Everything spendable less the fee, with no change ("send max"; the
+    /// payment's only recipient).
+    Max,
+}
+
+impl PayAmount {
+    /// `max`, or an amount on `chain` (see [`crate::bitcoin::amount::parse_amount`]).
+    pub fn parse(s: &str, chain: crate::bitcoin::Chain) -> Result<Self> {
+        if s.trim().eq_ignore_ascii_case("max") {
+            return Ok(PayAmount::Max);
+        }
+        crate::bitcoin::amount::parse_amount(s, chain).map(PayAmount::Exact)
+    }
+
+    /// The amount, unless it is [`PayAmount::Max`].
+    #[must_use]
+    pub fn exact(self) -> Option<Amount> {
+        match self {
+            PayAmount::Exact(a) => Some(a),
+            PayAmount::Max => None,
+        }
+    }
+}
+
 /// One recipient of a payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payee {
     /// The address paid.
     pub to: Address,
     /// How much it gets.
-    pub amount: Amount,
+    pub amount: PayAmount,
 }
 
 /// A payment to make from the wallet's coins.
@@ -458,30 +487,41 @@ fn check_request(req: &PaymentRequest, params: NetworkParams) -> Result<()> {
     if req.payees.is_empty() {
         return Err(PaymentError::NoPayee.into());
     }
+    if req.payees.len() > 1 && req.payees.iter().any(|p| p.amount == PayAmount::Max) {
+        return Err(PaymentError::MaxWithOthers(req.payees.len()).into());
+    }
     for (i, p) in req.payees.iter().enumerate() {
         if req.payees[..i].iter().any(|q| q.to == p.to) {
             let address = p.to.to_string();
             return Err(PaymentError::DuplicatePayee { address }.into());
         }
-        let dust = dust_threshold(&p.to.script_pubkey(), params.dust_relay_fee());
-        if p.amount < dust {
-            let (amount, chain) = (p.amount, params.chain());
-            return Err(PaymentError::BelowDust {
-                amount,
-                dust,
-                chain,
-            }
-            .into());
+        if let Some(amount) = p.amount.exact() {
+            check_dust(&p.to, amount, params)?;
         }
     }
     total_of(&req.payees, params).map(|_| ())
 }
 
-/// The sum paid to `payees`.
+fn check_dust(to: &Address, amount: Amount, params: NetworkParams) -> Result<()> {
+    let dust = dust_threshold(&to.script_pubkey(), params.dust_relay_fee());
+    if amount < dust {
+        let chain = params.chain();
+        return Err(PaymentError::BelowDust {
+            amount,
+            dust,
+            chain,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The sum of the exact amounts paid to `payees`.
 fn total_of(payees: &[Payee], params: NetworkParams) -> Result<Amount> {
     payees
         .iter()
-        .try_fold(Amount::ZERO, |sum, p| sum.checked_add(p.amount))
+        .filter_map(|p| p.amount.exact())
+        .try_fold(Amount::ZERO, |sum, a| sum.checked_add(a))
         .filter(|t| *t <= crate::bitcoin::amount::MAX_AMOUNT)
         .ok_or_else(|| PaymentError::TooMuch(params.chain()).into())
 }
@@ -527,22 +567,20 @@ pub fn prepare_payment(
         dust_relay: params.dust_relay_fee(),
     };
     let (change, change_index) = change_output(source, &found, change_kind, params)?;
-    let mut selection =
-        select(&found.coins, &target).map_err(|e| explain_short(e, &found, params))?;
+    let max = req.payees.iter().any(|p| p.amount == PayAmount::Max);
+    let mut selection = if max {
+        sweep(&found.coins, &target)
+    } else {
+        select(&found.coins, &target)
+    }
+    .map_err(|e| explain_short(e, &found, params))?;
+    let payees = resolve_payees(&req.payees, &selection, params)?;
     fetch_previous_transactions(node, &mut selection.coins)?;
     let input_pks = selection
         .coins
         .iter()
         .map(|c| coin_key(source, c))
         .collect::<Result<Vec<_>>>()?;
-    let payees: Vec<PayTo> = req
-        .payees
-        .iter()
-        .map(|p| PayTo {
-            address: p.to.clone(),
-            amount: p.amount,
-        })
-        .collect();
     let parts = PsbtParts {
         selection: &selection,
         payees: &payees,
@@ -562,6 +600,34 @@ pub fn prepare_payment(
         fee_rate_source: rate_source,
         request: req,
     })
+}
+
+/// What each payee gets: its amount, or for "max" what the coins hold
+/// beyond the fee (which must still be above the dust limit).
+fn resolve_payees(
+    payees: &[Payee],
+    selection: &Selection,
+    params: NetworkParams,
+) -> Result<Vec<PayTo>> {
+    payees
+        .iter()
+        .map(|p| {
+            let amount = match p.amount {
+                PayAmount::Exact(a) => a,
+                PayAmount::Max => {
+                    let left = selection.total().checked_sub(selection.fee);
+                    let left =
+                        left.ok_or_else(|| Error::Internal("a sweep without value".into()))?;
+                    check_dust(&p.to, left, params)?;
+                    left
+                }
+            };
+            Ok(PayTo {
+                address: p.to.clone(),
+                amount,
+            })
+        })
+        .collect()
 }
 
 /// An insufficient-funds error, completed with the coins the wallet has but

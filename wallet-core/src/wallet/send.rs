@@ -82,6 +82,9 @@ pub struct PaymentPayee {
     pub to: String,
     /// The amount in satoshis.
     pub amount_sat: u64,
+    /// Whether it was asked as "max" (everything spendable less the fee).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub max: bool,
 }
 
 /// A Bitcoin-family payment, before or after it is sent (`btc send`).
@@ -125,9 +128,11 @@ impl BtcPayment {
         let payees: Vec<PaymentPayee> = p
             .payees
             .iter()
-            .map(|o| PaymentPayee {
+            .zip(&p.request.payees)
+            .map(|(o, asked)| PaymentPayee {
                 to: o.address.to_string(),
                 amount_sat: o.amount.to_sat(),
+                max: asked.amount == btc_spend::PayAmount::Max,
             })
             .collect();
         Self {

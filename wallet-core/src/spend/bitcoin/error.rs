@@ -38,6 +38,9 @@ pub enum PaymentError {
         /// The chain (for the unit).
         chain: Chain,
     },
+    /// "max" among several recipients.
+    #[error("\"max\" pays everything to one recipient, but this payment has {0}: give each an amount, or pay max to one")]
+    MaxWithOthers(usize),
     /// The amounts add up to more than any chain holds.
     #[error("the amounts add up to more than {}", format_with_unit(crate::bitcoin::amount::MAX_AMOUNT, *.0))]
     TooMuch(Chain),
@@ -84,6 +87,7 @@ mod tests {
                 "below the dust limit (2940 sat)",
             ),
             (PaymentError::TooMuch(Chain::Bitcoin), "add up to more than"),
+            (PaymentError::MaxWithOthers(2), "this payment has 2"),
         ];
         for (e, want) in cases {
             assert_eq!(e.kind(), ErrorKind::InvalidInput);
