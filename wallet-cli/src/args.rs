@@ -811,6 +811,20 @@ pub struct BtcSendArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+    /// After sending, wait for N confirmations (default 1), with progress
+    /// on stderr; the txid is printed first, the JSON gets `confirmations`.
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "1",
+        conflicts_with = "psbt_only"
+    )]
+    pub wait: Option<u64>,
+    /// Seconds --wait waits at most: then a `timeout` error (the payment
+    /// was sent and may still confirm; its txid is in `tx`).
+    #[arg(long, value_name = "S", default_value_t = 3600, requires = "wait")]
+    pub wait_timeout: u64,
 }
 
 /// `wallet btc create-psbt`

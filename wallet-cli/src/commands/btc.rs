@@ -6,6 +6,7 @@ use crate::args::{
 };
 use crate::error::CliError;
 use crate::output::Ctx;
+use crate::progress::WaitLine;
 use crate::{prompt, select, session};
 use std::io::Read;
 use std::time::Duration;
@@ -248,9 +249,49 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
     ctx.summary(&payment_summary(&prepared, params), a.yes);
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
-    let v = unlocked.send_btc_payment(&node, params, prepared, &accounts)?;
+    let since = prepared.height;
+    let mut v = unlocked.send_btc_payment(&node, params, prepared, &accounts)?;
+    drop(unlocked);
     let txid = v.txid.clone().unwrap_or_default();
-    ctx.emit(&v, |w| writeln!(w, "{txid}"))
+    let Some(want) = a.wait else {
+        return ctx.emit(&v, |w| writeln!(w, "{txid}"));
+    };
+    if !ctx.json {
+        ctx.emit(&v, |w| writeln!(w, "{txid}"))?;
+    }
+    wait_for_confirmations(&node, &mut v, (since, want), a.wait_timeout, ctx)?;
+    let n = v.confirmations.unwrap_or(0);
+    if ctx.json {
+        return ctx.emit(&v, |_| Ok(()));
+    }
+    ctx.emit(&v, |w| writeln!(w, "{n} confirmations"))
+}
+
+/// Waits for `want` confirmations of a sent payment (found in no block
+/// below `since`), showing each new one on stderr.
+fn wait_for_confirmations(
+    node: &BtcNode,
+    v: &mut BtcPayment,
+    (since, want): (u64, u64),
+    timeout: u64,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    let txid = v.txid.clone().unwrap_or_default();
+    let s = if want == 1 { "" } else { "s" };
+    let what = |k: u64| format!("waiting for {want} confirmation{s} of {txid} ({k} so far)");
+    let mut seen = 0;
+    let mut line = WaitLine::new(ctx, what(0));
+    let timeout = Duration::from_secs(timeout.clamp(1, 7 * 24 * 3600));
+    let r = v.wait(node, since, want, timeout, |p| {
+        if p.confirmations != seen {
+            seen = p.confirmations;
+            line.end();
+            line = WaitLine::new(ctx, what(seen));
+        }
+        line.tick(p.elapsed);
+    });
+    line.end();
+    Ok(r?)
 }
 
 /// The network of a payment or balance: a watch-only wallet's own (the

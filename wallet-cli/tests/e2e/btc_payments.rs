@@ -5,6 +5,7 @@
 
 use crate::common::*;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 /// A keystore and a litecoind regtest node, with the wallet's commands run
 /// against it (`--json`, the node's credentials, `--chain ltc --network regtest`).
@@ -93,6 +94,43 @@ impl Env {
 
     fn mine(&self, n: u64, to: &str) {
         self.node.rpc("generatetoaddress", json!([n, to]));
+    }
+
+    /// Mines `blocks` blocks to `to` from another thread, one every
+    /// `every`, after waiting `after`.
+    fn mine_later(
+        &self,
+        after: Duration,
+        blocks: u32,
+        every: Duration,
+        to: &str,
+    ) -> std::thread::JoinHandle<()> {
+        let (port, user, pass) = (
+            self.node.port,
+            self.node.user.clone(),
+            self.node.pass.clone(),
+        );
+        let to = to.to_owned();
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            for _ in 0..blocks {
+                let call = json!({"jsonrpc": "1.0", "id": 1, "method": "generatetoaddress", "params": [1, to]});
+                let v = http_post_auth(port, &user, &pass, &call);
+                assert!(v["error"].is_null(), "{v}");
+                std::thread::sleep(every);
+            }
+        })
+    }
+
+    /// Waits (up to 60 s) until the node's mempool holds `n` transactions.
+    fn wait_for_mempool(&self, n: u64) {
+        for _ in 0..600 {
+            if sat(&self.node.rpc("getmempoolinfo", json!([]))["size"]) >= n {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the mempool never reached {n} transactions");
     }
 
     fn in_mempool(&self, txid: &Value) -> bool {
@@ -525,4 +563,113 @@ fn issue21_28a_send_max_pays_everything_less_the_fee() {
         "{p}"
     );
     assert!(env.in_mempool(&p["txid"]));
+}
+
+#[test]
+fn issue21_28c_send_wait_for_confirmations() {
+    let Some(env) = Env::new(&[]) else { return };
+    env.funded("w", 2);
+    let to = sink();
+    // --wait 3 while another thread mines: the txid first, then a line
+    // per confirmation on stderr, then the count.
+    let miner = env.mine_later(
+        Duration::from_millis(2500),
+        3,
+        Duration::from_millis(1200),
+        &to,
+    );
+    let mut args = vec!["btc", "send", "w", "--yes", "--fee-rate", "2", "--to", &to];
+    args.extend(["--amount", "1", "--wait", "3"]);
+    args.extend(env.na.iter().map(String::as_str));
+    args.extend(["--chain", "ltc", "--network", "regtest"]);
+    let r = env.ks.run(&args, "");
+    miner.join().unwrap();
+    r.assert_ok();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    let txid = lines[0];
+    assert_eq!(lines[1], "3 confirmations", "{}", r.stdout);
+    // (Polls are at most a second apart, blocks 1.2 s.)
+    for k in 1..3 {
+        let want = format!("waiting for 3 confirmations of {txid} ({k} so far)");
+        assert!(r.stderr.contains(&want), "{want} in {}", r.stderr);
+    }
+    let tx = env.node.rpc("getrawtransaction", json!([txid, true]));
+    assert_eq!(sat(&tx["confirmations"]), 3, "{tx}");
+
+    // JSON: --wait alone is one confirmation; `confirmations` is in the result.
+    let miner = env.mine_later(Duration::from_millis(300), 1, Duration::ZERO, &to);
+    let p = env.ok(&["send", "w", "--yes", "--to", &to, "--amount", "1", "--wait"]);
+    miner.join().unwrap();
+    assert_eq!(sat(&p["confirmations"]), 1, "{p}");
+    assert!(!env.in_mempool(&p["txid"]));
+
+    // Nothing mined: a timeout error that names the transaction, which was
+    // sent and stays in the mempool.
+    let r = env.btc(&[
+        "send",
+        "w",
+        "--yes",
+        "--to",
+        &to,
+        "--amount",
+        "1",
+        "--wait",
+        "--wait-timeout",
+        "2",
+    ]);
+    r.assert_fails(3);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "timeout", "{e}");
+    assert_eq!(e["pending"], true, "{e}");
+    let txid = e["tx"].clone();
+    assert!(env.in_mempool(&txid), "{e}");
+    env.mine(1, &to);
+
+    // A payment whose only output is spent by the time it has its
+    // confirmations: found in the blocks mined since it was built.
+    env.import("k", &["--private-key"], &format!("{HEX_KEY}\n"));
+    let to_k = env.address("k", "p2wpkh");
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            env.btc(&[
+                "send", "w", "--yes", "--to", &to_k, "--amount", "max", "--wait", "3",
+            ])
+        });
+        env.wait_for_mempool(1);
+        env.mine(1, &to);
+        let spent = env.ok(&["send", "k", "--yes", "--to", &to, "--amount", "max"]);
+        env.mine(2, &to);
+        let r = waiter.join().unwrap();
+        r.assert_ok();
+        let p = r.json();
+        assert_eq!(sat(&p["confirmations"]), 3, "{p}");
+        let spends = env
+            .node
+            .rpc("getrawtransaction", json!([spent["txid"], true]));
+        assert_eq!(spends["vin"][0]["txid"], p["txid"], "{spends}");
+    });
+    // --wait-timeout needs --wait; --wait does not go with --psbt-only.
+    let r = env.btc(&[
+        "send",
+        "w",
+        "--to",
+        &to,
+        "--amount",
+        "1",
+        "--wait-timeout",
+        "5",
+    ]);
+    r.assert_fails(2);
+    let r = env.btc(&[
+        "send",
+        "w",
+        "--to",
+        &to,
+        "--amount",
+        "1",
+        "--wait",
+        "--psbt-only",
+    ]);
+    r.assert_fails(2);
 }

@@ -275,6 +275,29 @@ impl BtcNode {
             .ok_or_else(|| super::bad_field("block hash"))
     }
 
+    /// `getblockcount`: the height of the node's best block.
+    pub fn block_count(&self) -> Result<u64> {
+        self.rpc
+            .call("getblockcount", json!([]))?
+            .as_u64()
+            .ok_or_else(|| super::bad_field("block count"))
+    }
+
+    /// The txids of block `hash` (`getblock hash 1`).
+    pub fn block_txids(&self, hash: &BlockHash) -> Result<Vec<Txid>> {
+        let v = self.rpc.call("getblock", json!([hash.to_string(), 1]))?;
+        v.get("tx")
+            .and_then(Value::as_array)
+            .ok_or_else(|| super::bad_field("block transactions"))?
+            .iter()
+            .map(|t| {
+                t.as_str()
+                    .and_then(|t| t.parse().ok())
+                    .ok_or_else(|| super::bad_field("block transaction id"))
+            })
+            .collect()
+    }
+
     /// Unspent outputs paying to any of `descriptors` (`scantxoutset`).
     pub fn scan(&self, descriptors: &[String]) -> Result<(u64, Vec<ScannedOutput>)> {
         let v = match self.rpc.call("scantxoutset", json!(["start", descriptors])) {

@@ -19,8 +19,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 mod error;
+mod wait;
 
 pub use error::PaymentError;
+pub use wait::{wait_for_confirmations, WaitError, WaitFor, WaitProgress};
 
 /// The wallet's account keys to scan: for each address type, the account
 /// xpub (`m/purpose'/coin'/0'`) and its path.
@@ -452,6 +454,9 @@ pub struct PreparedPayment {
     /// The master key's fingerprint of an HD source (`None`: a single key,
     /// whose coins and change have no derivation path).
     pub fingerprint: Option<Fingerprint>,
+    /// The chain height of the scan that found the coins (the payment is
+    /// in no block below it; see [`WaitFor::since`]).
+    pub height: u64,
     /// Fee rate used.
     pub fee_rate: FeeRate,
     /// Where the fee rate came from.
@@ -596,6 +601,7 @@ pub fn prepare_payment(
         change_kind,
         change_index,
         fingerprint: source.fingerprint(),
+        height: found.height,
         fee_rate: rate,
         fee_rate_source: rate_source,
         request: req,

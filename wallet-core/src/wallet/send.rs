@@ -117,6 +117,9 @@ pub struct BtcPayment {
     /// Its virtual size, once sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vsize: Option<u64>,
+    /// Its confirmations, once waited for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmations: Option<u64>,
 }
 
 impl BtcPayment {
@@ -154,7 +157,37 @@ impl BtcPayment {
             txid: None,
             hex: None,
             vsize: None,
+            confirmations: None,
         }
+    }
+
+    /// Waits until the sent payment has `want` confirmations (at most
+    /// `timeout`; `progress` hears of each poll) and records them. `since`
+    /// is a height it is in no block below ([`PreparedPayment::height`]).
+    /// See [`btc_spend::wait_for_confirmations`] for the errors.
+    pub fn wait(
+        &mut self,
+        node: &BtcNode,
+        since: u64,
+        want: u64,
+        timeout: std::time::Duration,
+        progress: impl FnMut(btc_spend::WaitProgress),
+    ) -> Result<()> {
+        let raw = self
+            .hex
+            .as_deref()
+            .and_then(|h| hex::decode(h).ok())
+            .ok_or_else(|| Error::Internal("waiting for a payment not sent".into()))?;
+        let tx = payment::decode_tx(&raw)?;
+        let w = btc_spend::WaitFor {
+            txid: tx.compute_txid(),
+            outputs: u32::try_from(tx.output.len()).unwrap_or(u32::MAX),
+            since,
+            confirmations: want,
+            timeout,
+        };
+        self.confirmations = Some(btc_spend::wait_for_confirmations(node, &w, progress)?);
+        Ok(())
     }
 }
 
