@@ -827,6 +827,33 @@ pub struct BtcSendArgs {
     pub wait_timeout: u64,
 }
 
+/// `wallet btc bump-fee`
+#[derive(Debug, Args)]
+pub struct BtcBumpFeeArgs {
+    /// Wallet name.
+    pub name: String,
+    /// The txid of the wallet's unconfirmed payment to replace.
+    pub txid: String,
+    /// The node.
+    #[command(flatten)]
+    pub node: NodeArgs,
+    /// The new fee rate in sat/vB (above the payment's): 5, 2.5, 5sat/vB.
+    #[arg(long, value_name = "SAT_PER_VB")]
+    pub fee_rate: String,
+    /// Accept a --fee-rate above the 500 sat/vB safety cap.
+    #[arg(long)]
+    pub allow_high_fee: bool,
+    /// Addresses scanned per chain and type.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub gap: u32,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Network.
+    #[command(flatten)]
+    pub net: BtcNet,
+}
+
 /// `wallet btc create-psbt`
 #[derive(Debug, Args)]
 pub struct BtcCreatePsbtArgs {
@@ -877,6 +904,10 @@ pub enum BtcCommand {
     },
     /// Pay from the wallet's coins: scan, select, sign, send.
     Send(BtcSendArgs),
+    /// Replace the wallet's unconfirmed payment with one paying a higher fee
+    /// (BIP125 RBF): the same inputs and payees, the fee taken from the
+    /// change (more coins added when needed); sign, send.
+    BumpFee(BtcBumpFeeArgs),
     /// Build an unsigned payment PSBT for another signer (watch-only
     /// wallets; no password when the account keys are stored): scan,
     /// select, record the change index, print the PSBT (base64).
@@ -1111,6 +1142,9 @@ mod tests {
         "blob_fee",
         "bip322",
         "psbt_version",
+        "wait",
+        "wait_timeout",
+        "txid",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

@@ -2,7 +2,8 @@
 //! Bitcoin and Litecoin (the network is a parameter).
 
 use crate::args::{
-    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, NodeArgs, PaymentArgs, PsbtVersionArg,
+    BtcBumpFeeArgs, BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, NodeArgs, PaymentArgs,
+    PsbtVersionArg,
 };
 use crate::error::CliError;
 use crate::output::Ctx;
@@ -16,7 +17,8 @@ use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::{Auth, BtcNode};
 use wallet_core::spend::bitcoin::{
-    FeeRateSource, PayAmount, Payee, PaymentError, PaymentRequest, PreparedPayment,
+    BumpRequest, FeeRateSource, PayAmount, Payee, PaymentError, PaymentRequest, PreparedBump,
+    PreparedPayment,
 };
 use wallet_core::wallet::{AnyWallet, BtcBalance, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
@@ -28,6 +30,7 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
         BtcCommand::Broadcast { node, raw, net } => broadcast(&node, raw.as_deref(), &net, ctx),
         BtcCommand::Send(a) if a.psbt_only => create_psbt(&a.payment, a.psbt_version, ctx),
         BtcCommand::Send(a) => send(&a, ctx),
+        BtcCommand::BumpFee(a) => bump_fee(&a, ctx),
         BtcCommand::CreatePsbt(a) => create_psbt(&a.payment, a.psbt_version, ctx),
         BtcCommand::ConvertPsbt { file, psbt_version } => {
             convert_psbt(file.as_deref(), psbt_version, ctx)
@@ -265,6 +268,52 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
         return ctx.emit(&v, |_| Ok(()));
     }
     ctx.emit(&v, |w| writeln!(w, "{n} confirmations"))
+}
+
+fn bump_fee(a: &BtcBumpFeeArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let params = select::params(&a.net)?;
+    let req = BumpRequest {
+        txid: a.txid.trim().parse().map_err(|_| {
+            CliError::user(ErrorKind::InvalidInput, "the txid is not 64 hex digits")
+        })?,
+        fee_rate: amount::parse_fee_rate(&a.fee_rate)?,
+        allow_high_fee: a.allow_high_fee,
+        gap: a.gap,
+    };
+    let w = session::open(ctx, &a.name)?;
+    let unlocked = session::unlock(ctx, &w)?;
+    let node = connect(&a.node)?;
+    let (bump, source) = unlocked.prepare_btc_bump(&node, params, &req)?;
+    ctx.summary(&bump_summary(&bump, params), a.yes);
+    prompt::confirm(a.yes, "Send this replacement?", "yes")?;
+    let v = unlocked.send_btc_bump(&node, params, bump, &source)?;
+    drop(unlocked);
+    if v.replaced_in_mempool == Some(true) {
+        ctx.warn(&format!("{} is still in the node's mempool", v.replaces));
+    }
+    let txid = v.payment.txid.clone().unwrap_or_default();
+    ctx.emit(&v, |w| writeln!(w, "{txid}"))
+}
+
+fn bump_summary(b: &PreparedBump, params: NetworkParams) -> String {
+    let coins = |a| format_with_unit(a, params.chain());
+    let r = &b.replaces;
+    let evicts = match r.replaced_count {
+        0 | 1 => String::new(),
+        n => format!(" and its {} descendants", n - 1),
+    };
+    let added = match b.added_inputs {
+        0 => String::new(),
+        n => format!(", adding {n} coin{}", if n == 1 { "" } else { "s" }),
+    };
+    format!(
+        "Replace {}{evicts} (fee {}, {:.1} sat/vB){added}; BIP125 asks a fee of at least {}:\n{}",
+        r.txid,
+        coins(r.fee),
+        sat_per_vb(r.fee_rate()),
+        coins(b.min_fee),
+        payment_summary(&b.payment, params)
+    )
 }
 
 /// Waits for `want` confirmations of a sent payment (found in no block

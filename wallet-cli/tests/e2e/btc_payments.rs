@@ -673,3 +673,315 @@ fn issue21_28c_send_wait_for_confirmations() {
     ]);
     r.assert_fails(2);
 }
+
+/// Litecoin leaves BIP125 replacement off by default.
+const RBF: [&str; 1] = ["-mempoolreplacement=1"];
+
+#[test]
+fn issue21_28d_bump_fee_replaces_the_payment() {
+    let Some(env) = Env::new(&RBF) else { return };
+    env.funded("w", 2);
+    let to = sink();
+    let orig = env.ok(&[
+        "send",
+        "w",
+        "--yes",
+        "--to",
+        &to,
+        "--amount",
+        "1",
+        "--fee-rate",
+        "2",
+    ]);
+    let old_fee = sat(&orig["fee_sat"]);
+    let bump = env.ok(&[
+        "bump-fee",
+        "w",
+        orig["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "10",
+        "--yes",
+    ]);
+    // The same coins and payee, the fee from the change (same address).
+    assert_eq!(bump["replaces"], orig["txid"], "{bump}");
+    assert_eq!(bump["inputs"], orig["inputs"], "{bump}");
+    assert_eq!(bump["payees"], orig["payees"], "{bump}");
+    assert_eq!(bump["added_inputs"], 0, "{bump}");
+    assert_eq!(
+        bump["change"]["address"], orig["change"]["address"],
+        "{bump}"
+    );
+    assert_eq!(bump["change"]["path"], orig["change"]["path"], "{bump}");
+    let fee = sat(&bump["fee_sat"]);
+    assert_eq!(
+        sat(&bump["change"]["amount_sat"]),
+        sat(&orig["change"]["amount_sat"]) - (fee - old_fee),
+        "{bump}"
+    );
+    assert_eq!(sat(&bump["replaced_fee_sat"]), old_fee, "{bump}");
+    // BIP125 rules 3 and 4 (Litecoin's incremental relay fee: 1 sat/vB),
+    // and the rate asked.
+    let vsize = sat(&bump["vsize"]);
+    assert!(fee >= 10 * vsize && fee >= old_fee + vsize, "{bump}");
+    assert!(fee >= sat(&bump["min_fee_sat"]), "{bump}");
+    // Accepted; the original left the mempool.
+    assert_eq!(bump["replaced_in_mempool"], false, "{bump}");
+    assert!(env.in_mempool(&bump["txid"]));
+    assert!(!env.in_mempool(&orig["txid"]));
+    let outs = env.outputs(&bump["txid"]);
+    assert!(outs.contains(&(to.clone(), COIN)), "{outs:?}");
+
+    // Not higher than the replacement's own rate: refused.
+    let r = env.btc(&[
+        "bump-fee",
+        "w",
+        bump["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "5",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("already pays"),
+        "{e}"
+    );
+
+    // A payment waited for and bumped meanwhile: the wait says it was
+    // replaced.
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| {
+            env.btc(&[
+                "send",
+                "w",
+                "--yes",
+                "--to",
+                &to,
+                "--amount",
+                "2",
+                "--fee-rate",
+                "2",
+                "--wait",
+            ])
+        });
+        env.wait_for_mempool(2);
+        let pool = env.node.rpc("getrawmempool", json!([]));
+        let waited = pool
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| **t != bump["txid"])
+            .unwrap()
+            .clone();
+        let again = env.ok(&[
+            "bump-fee",
+            "w",
+            waited.as_str().unwrap(),
+            "--fee-rate",
+            "20",
+            "--yes",
+        ]);
+        assert_eq!(again["replaces"], waited, "{again}");
+        let r = waiter.join().unwrap();
+        r.assert_fails(3);
+        let e = r.err_json();
+        assert_eq!(e["kind"], "rejected", "{e}");
+        assert!(e["message"].as_str().unwrap().contains("replaced"), "{e}");
+    });
+
+    // Once mined, there is nothing to bump.
+    env.mine(1, &to);
+    let r = env.btc(&[
+        "bump-fee",
+        "w",
+        bump["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "30",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert!(
+        e["message"].as_str().unwrap().contains("already confirmed"),
+        "{e}"
+    );
+
+    // A single key's payment: its change is its own address.
+    env.import("k", &["--private-key"], &format!("{HEX_KEY}\n"));
+    env.mine(1, &env.address("k", "p2tr"));
+    env.mine(100, &to);
+    let orig = env.ok(&[
+        "send",
+        "k",
+        "--yes",
+        "--to",
+        &to,
+        "--amount",
+        "1",
+        "--fee-rate",
+        "2",
+    ]);
+    let bump = env.ok(&[
+        "bump-fee",
+        "k",
+        orig["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "8",
+        "--yes",
+    ]);
+    assert_eq!(
+        bump["change"]["address"],
+        env.address("k", "p2wpkh").as_str(),
+        "{bump}"
+    );
+    assert!(env.in_mempool(&bump["txid"]) && !env.in_mempool(&orig["txid"]));
+}
+
+#[test]
+fn issue21_28d_bump_fee_adds_coins_and_refuses_what_it_cannot_replace() {
+    let Some(env) = Env::new(&RBF) else { return };
+    let to = sink();
+    // A payment with no change (one 50 LTC coin, exactly paid but for a
+    // 300 sat fee): the bump adds the wallet's other coin and makes change.
+    env.funded("g", 2);
+    let orig = env.ok(&[
+        "send",
+        "g",
+        "--yes",
+        "--to",
+        &to,
+        "--amount",
+        "4999999700sat",
+        "--fee-rate",
+        "2",
+    ]);
+    assert!(orig.get("change").is_none(), "{orig}");
+    assert_eq!(orig["inputs"].as_array().unwrap().len(), 1, "{orig}");
+    let bump = env.ok(&[
+        "bump-fee",
+        "g",
+        orig["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "10",
+        "--yes",
+    ]);
+    assert_eq!(bump["added_inputs"], 1, "{bump}");
+    assert_eq!(bump["inputs"].as_array().unwrap().len(), 2, "{bump}");
+    assert!(
+        bump["change"]["path"].as_str().unwrap().ends_with("/1/0"),
+        "{bump}"
+    );
+    assert_eq!(bump["payees"], orig["payees"], "{bump}");
+    assert!(sat(&bump["fee_sat"]) >= 10 * sat(&bump["vsize"]), "{bump}");
+    assert!(env.in_mempool(&bump["txid"]) && !env.in_mempool(&orig["txid"]));
+
+    // No change and no other coin: nothing to pay a higher fee with.
+    env.funded("m", 1);
+    let max = env.ok(&[
+        "send",
+        "m",
+        "--yes",
+        "--to",
+        &to,
+        "--amount",
+        "max",
+        "--fee-rate",
+        "2",
+    ]);
+    let r = env.btc(&[
+        "bump-fee",
+        "m",
+        max["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "10",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "insufficient_funds", "{e}");
+    assert!(e["message"].as_str().unwrap().contains("no change"), "{e}");
+
+    // Another wallet's payment is not ours to bump.
+    let r = env.btc(&[
+        "bump-fee",
+        "g",
+        max["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "10",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("not one of this wallet's coins"),
+        "{e}"
+    );
+
+    // A payment of ours that does not signal BIP125 (final sequences).
+    env.mine(1, &to);
+    let unsigned = env.ok(&[
+        "send",
+        "g",
+        "--psbt-only",
+        "--to",
+        &to,
+        "--amount",
+        "1",
+        "--fee-rate",
+        "2",
+    ]);
+    let mut psbt: bitcoin::psbt::Psbt = unsigned["psbt"].as_str().unwrap().parse().unwrap();
+    for i in &mut psbt.unsigned_tx.input {
+        i.sequence = bitcoin::Sequence::MAX;
+    }
+    let signed = env.ks.run(
+        &[
+            "--json",
+            "btc",
+            "sign-psbt",
+            "--yes",
+            "g",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--finalize",
+        ],
+        &psbt.to_string(),
+    );
+    signed.assert_ok();
+    let sent = env.ok(&["broadcast", signed.json()["hex"].as_str().unwrap()]);
+    let r = env.btc(&[
+        "bump-fee",
+        "g",
+        sent["txid"].as_str().unwrap(),
+        "--fee-rate",
+        "10",
+        "--yes",
+    ]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not signal replace-by-fee"),
+        "{e}"
+    );
+    // A txid the node does not know, and one that is not a txid.
+    let unknown = "11".repeat(32);
+    let r = env.btc(&["bump-fee", "g", &unknown, "--fee-rate", "10", "--yes"]);
+    r.assert_fails(1);
+    assert!(r.err_json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("not in the node's mempool"));
+    let r = env.btc(&["bump-fee", "g", "nope", "--fee-rate", "10", "--yes"]);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "invalid_input");
+}

@@ -18,9 +18,11 @@ use bitcoin::{Amount, FeeRate, OutPoint, ScriptBuf, Txid};
 use std::collections::HashMap;
 use std::time::Duration;
 
+mod bump;
 mod error;
 mod wait;
 
+pub use bump::{prepare_bump, BumpError, BumpRequest, PreparedBump, Replaced};
 pub use error::PaymentError;
 pub use wait::{wait_for_confirmations, WaitError, WaitFor, WaitProgress};
 
@@ -296,7 +298,15 @@ fn classify(
             path: slot.path.clone(),
             compressed,
             prev_tx: None,
-            confirmations: status.map_or(0, |s| s.confirmations),
+            // A coin spent in the mempool is still in the UTXO set the
+            // scan read: confirmed, at its height.
+            confirmations: status.map_or_else(
+                || match o.height {
+                    0 => 0,
+                    h => height.saturating_sub(h) + 1,
+                },
+                |s| s.confirmations,
+            ),
             height: o.height,
         };
         match status {
@@ -481,13 +491,7 @@ pub struct SentPayment {
 
 fn check_request(req: &PaymentRequest, params: NetworkParams) -> Result<()> {
     if let Some(r) = req.fee_rate {
-        if r > MAX_FEE_RATE && !req.allow_high_fee {
-            return Err(Error::input(format!(
-                "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent (allow a high fee explicitly to pay it)",
-                sat_per_vb(r),
-                sat_per_vb(MAX_FEE_RATE)
-            )));
-        }
+        check_fee_cap(r, req.allow_high_fee)?;
     }
     if req.payees.is_empty() {
         return Err(PaymentError::NoPayee.into());
@@ -517,6 +521,18 @@ fn check_dust(to: &Address, amount: Amount, params: NetworkParams) -> Result<()>
             chain,
         }
         .into());
+    }
+    Ok(())
+}
+
+/// Refuses a given fee rate above [`MAX_FEE_RATE`] unless allowed.
+fn check_fee_cap(r: FeeRate, allow_high_fee: bool) -> Result<()> {
+    if r > MAX_FEE_RATE && !allow_high_fee {
+        return Err(Error::input(format!(
+            "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent (allow a high fee explicitly to pay it)",
+            sat_per_vb(r),
+            sat_per_vb(MAX_FEE_RATE)
+        )));
     }
     Ok(())
 }
@@ -719,15 +735,20 @@ fn change_output(
 
 /// The public key of a coin of `source`.
 fn coin_key(source: &SpendSource, c: &Coin) -> Result<PublicKey> {
+    key_at(source, c.kind, &c.path)
+}
+
+/// The public key at `path` of the account of type `kind` (the single key).
+fn key_at(source: &SpendSource, kind: AddressType, path: &DerivationPath) -> Result<PublicKey> {
     let accounts = match source {
         SpendSource::Single(key) => return Ok(key.public_key),
         SpendSource::Accounts { accounts, .. } => accounts,
     };
     let acct = accounts
         .iter()
-        .find(|x| x.kind == c.kind)
+        .find(|x| x.kind == kind)
         .ok_or_else(|| Error::Internal("coin without account".into()))?;
-    let idx = c.path.indexes();
+    let idx = path.indexes();
     let depth = acct.path.indexes().len();
     let (Some(keychain), Some(index)) = (idx.get(depth), idx.get(depth + 1)) else {
         return Err(Error::Internal(

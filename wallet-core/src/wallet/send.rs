@@ -16,8 +16,8 @@ use crate::rpc::bitcoin::BtcNode;
 use crate::rpc::ethereum::{EthNode, Receipt};
 use crate::secret::SecretString;
 use crate::spend::bitcoin::{
-    self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount, SingleKeySource, SpendSource,
-    WalletCoins,
+    self as btc_spend, BumpRequest, PaymentRequest, PreparedBump, PreparedPayment, ScanAccount,
+    SingleKeySource, SpendSource, WalletCoins,
 };
 use crate::spend::ethereum::{self as eth_spend, PreparedSend, SendRequest};
 use serde::Serialize;
@@ -188,6 +188,48 @@ impl BtcPayment {
         };
         self.confirmations = Some(btc_spend::wait_for_confirmations(node, &w, progress)?);
         Ok(())
+    }
+}
+
+/// A fee bump (`btc bump-fee`): the replacement and what it replaces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BtcBump {
+    /// The replacement, as a payment.
+    #[serde(flatten)]
+    pub payment: BtcPayment,
+    /// The txid it replaces.
+    pub replaces: String,
+    /// The replaced transaction's fee, in satoshis.
+    pub replaced_fee_sat: u64,
+    /// Its fee rate in sat/vB.
+    pub replaced_fee_rate: f64,
+    /// How many transactions the replacement evicts (the original and its
+    /// descendants in the mempool).
+    pub replaced_count: u64,
+    /// The smallest fee BIP125 allows the replacement, in satoshis.
+    pub min_fee_sat: u64,
+    /// Coins added to the original's inputs.
+    pub added_inputs: usize,
+    /// Once sent: whether the replaced transaction is still in the node's
+    /// mempool (`false`: it left, as it should).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_in_mempool: Option<bool>,
+}
+
+impl BtcBump {
+    /// The view of a prepared (not yet sent) bump.
+    #[must_use]
+    pub fn of(b: &PreparedBump) -> Self {
+        Self {
+            payment: BtcPayment::of(&b.payment),
+            replaces: b.replaces.txid.to_string(),
+            replaced_fee_sat: b.replaces.fee.to_sat(),
+            replaced_fee_rate: sat_per_vb(b.replaces.fee_rate()),
+            replaced_count: b.replaces.replaced_count,
+            min_fee_sat: b.min_fee.to_sat(),
+            added_inputs: b.added_inputs,
+            replaced_in_mempool: None,
+        }
     }
 }
 
@@ -527,6 +569,38 @@ impl UnlockedWallet {
         view.txid = Some(sent.txid.to_string());
         view.hex = Some(hex::encode(&sent.raw));
         view.vsize = Some(sent.vsize);
+        Ok(view)
+    }
+
+    /// Finds the wallet's unconfirmed transaction `req.txid` and builds its
+    /// replacement at the higher fee rate (nothing is signed or sent; see
+    /// [`btc_spend::prepare_bump`]); the source, from the decrypted secret,
+    /// is returned for [`send_btc_bump`](Self::send_btc_bump).
+    pub fn prepare_btc_bump(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        req: &BumpRequest,
+    ) -> Result<(PreparedBump, SpendSource)> {
+        let source = self.btc_source(params)?;
+        let bump = btc_spend::prepare_bump(node, &source, params, req)?;
+        Ok((bump, source))
+    }
+
+    /// Signs and sends a prepared replacement once (as
+    /// [`send_btc_payment`](Self::send_btc_payment)), then looks whether
+    /// the replaced transaction left the node's mempool.
+    pub fn send_btc_bump(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        bump: PreparedBump,
+        source: &SpendSource,
+    ) -> Result<BtcBump> {
+        let mut view = BtcBump::of(&bump);
+        let old = bump.replaces.txid;
+        view.payment = self.send_btc_payment(node, params, bump.payment, source)?;
+        view.replaced_in_mempool = node.in_mempool(&old).ok();
         Ok(view)
     }
 
