@@ -249,11 +249,11 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     // decrypted secret, before the summary is shown.
     let unlocked = session::unlock(ctx, &w)?;
     let node = connect(&p.node)?;
-    let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
+    let (prepared, source) = unlocked.prepare_btc_payment(&node, params, request)?;
     ctx.summary(&payment_summary(&prepared, params), a.yes);
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
     let since = prepared.height;
-    let mut v = unlocked.send_btc_payment(&node, params, prepared, &accounts)?;
+    let mut v = unlocked.send_btc_payment(&node, params, prepared, &source)?;
     drop(unlocked);
     let txid = v.txid.clone().unwrap_or_default();
     let Some(want) = a.wait else {
