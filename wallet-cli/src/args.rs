@@ -877,22 +877,26 @@ pub struct PaymentArgs {
     /// The node.
     #[command(flatten)]
     pub node: NodeArgs,
-    /// Recipient address.
-    #[arg(long, value_name = "ADDRESS")]
-    pub to: String,
+    /// Recipient address. Repeat `--to A --amount X` for several
+    /// recipients in one transaction: the n-th --amount pays the n-th --to.
+    #[arg(long, value_name = "ADDRESS", required = true)]
+    pub to: Vec<String>,
     /// Amount: coins (0.5, 0.5btc; 0.5ltc on Litecoin) or satoshis
-    /// (50000sat; 50000litoshi on Litecoin).
-    #[arg(long, value_name = "AMOUNT")]
-    pub amount: String,
+    /// (50000sat; 50000litoshi on Litecoin). One per --to. `max` pays
+    /// everything spendable less the fee, with no change (one recipient only).
+    #[arg(long, value_name = "AMOUNT", required = true)]
+    pub amount: Vec<String>,
     /// Fee rate in sat/vB: 5, 2.5, 5sat/vB (default: the node's estimate).
     #[arg(long, value_name = "SAT_PER_VB")]
     pub fee_rate: Option<String>,
     /// Accept a --fee-rate above the 500 sat/vB safety cap.
     #[arg(long)]
     pub allow_high_fee: bool,
-    /// Type of the change address.
-    #[arg(long, value_name = "TYPE", value_enum, default_value = "p2wpkh")]
-    pub change_type: TypeArg,
+    /// Type of the change address (default p2wpkh; p2pkh for a single key
+    /// imported uncompressed, its only type). A single-key wallet's change
+    /// goes back to its own address of this type.
+    #[arg(long, value_name = "TYPE", value_enum)]
+    pub change_type: Option<TypeArg>,
     /// Addresses scanned per chain and type (extended while coins appear near the end).
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub gap: u32,
@@ -920,6 +924,47 @@ pub struct BtcSendArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub yes: bool,
+    /// After sending, wait for N confirmations (default 1), with progress
+    /// on stderr; the txid is printed first, the JSON gets `confirmations`.
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "1",
+        conflicts_with = "psbt_only"
+    )]
+    pub wait: Option<u64>,
+    /// Seconds --wait waits at most: then a `timeout` error (the payment
+    /// was sent and may still confirm; its txid is in `tx`).
+    #[arg(long, value_name = "S", default_value_t = 3600, requires = "wait")]
+    pub wait_timeout: u64,
+}
+
+/// `wallet btc bump-fee`
+#[derive(Debug, Args)]
+pub struct BtcBumpFeeArgs {
+    /// Wallet name.
+    pub name: String,
+    /// The txid of the wallet's unconfirmed payment to replace.
+    pub txid: String,
+    /// The node.
+    #[command(flatten)]
+    pub node: NodeArgs,
+    /// The new fee rate in sat/vB (above the payment's): 5, 2.5, 5sat/vB.
+    #[arg(long, value_name = "SAT_PER_VB")]
+    pub fee_rate: String,
+    /// Accept a --fee-rate above the 500 sat/vB safety cap.
+    #[arg(long)]
+    pub allow_high_fee: bool,
+    /// Addresses scanned per chain and type.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub gap: u32,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Network.
+    #[command(flatten)]
+    pub net: BtcNet,
 }
 
 /// `wallet btc create-psbt`
@@ -972,6 +1017,10 @@ pub enum BtcCommand {
     },
     /// Pay from the wallet's coins: scan, select, sign, send.
     Send(BtcSendArgs),
+    /// Replace the wallet's unconfirmed payment with one paying a higher fee
+    /// (BIP125 RBF): the same inputs and payees, the fee taken from the
+    /// change (more coins added when needed); sign, send.
+    BumpFee(BtcBumpFeeArgs),
     /// Build an unsigned payment PSBT for another signer (watch-only
     /// wallets; no password when the account keys are stored): scan,
     /// select, record the change index, print the PSBT (base64).
@@ -984,9 +1033,12 @@ pub enum BtcCommand {
         #[arg(long, value_name = "V", value_enum)]
         psbt_version: PsbtVersionArg,
     },
-    /// The wallet's confirmed balance (scans its addresses on the node).
+    /// The confirmed balance of a wallet (scans its addresses on the node;
+    /// a single-key wallet: its address of every type it has) or of any
+    /// address (no wallet needed).
     Balance {
-        /// Wallet name.
+        /// Wallet name, or an address of the chosen chain and network (read
+        /// as an address when no wallet has that name).
         name: String,
         /// The node.
         #[command(flatten)]
@@ -1261,6 +1313,9 @@ mod tests {
         "unit",
         "old",
         "new",
+        "wait",
+        "wait_timeout",
+        "txid",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

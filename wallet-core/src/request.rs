@@ -15,7 +15,7 @@ use crate::keystore::KdfParams;
 use crate::mnemonic::{Language, WordCount};
 use crate::rpc::bitcoin::Auth;
 use crate::secret::SecretString;
-use crate::spend::bitcoin::PaymentRequest;
+use crate::spend::bitcoin::{PayAmount, Payee, PaymentRequest};
 use crate::spend::ethereum::{OfflineTx, SendRequest};
 use crate::verify::VerifyOptions;
 use crate::wallet::{KeyChoice, MessageScheme, PsbtPolicy};
@@ -580,22 +580,37 @@ impl NodeAuth {
     }
 }
 
-/// A payment: `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,
+/// One recipient of a payment: `{"to","amount"}`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PayeeRequest {
+    /// The address.
+    pub to: String,
+    /// The amount (`"0.5"`, `"5000sat"`, or `"max"`: everything
+    /// spendable less the fee, the only recipient).
+    pub amount: String,
+}
+
+/// A payment: `{"to","amount":"0.5"|"5000sat"|"max","fee_rate":2.0,
 /// "allow_high_fee":false,"change_type":"p2wpkh","gap":50,"chain":"btc",
-/// "network":"mainnet","verify":false,"checkpoint":"HEIGHT:HASH"}`.
+/// "network":"mainnet","verify":false,"checkpoint":"HEIGHT:HASH"}`, or several
+/// recipients as `"payees":[{"to","amount"},…]` instead of `to` and `amount`.
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct BtcSendRequest {
-    /// The recipient.
-    pub to: String,
-    /// The amount.
-    pub amount: String,
+    /// The recipient (with `amount`; or `payees`).
+    pub to: Option<String>,
+    /// The amount paid to `to` (`"max"`: everything spendable less the fee).
+    pub amount: Option<String>,
+    /// Several recipients, in output order (instead of `to` and `amount`).
+    #[serde(default)]
+    pub payees: Vec<PayeeRequest>,
     /// sat/vB (default the node's estimate).
     pub fee_rate: Option<f64>,
     /// Accept a fee rate above the 500 sat/vB safety cap.
     #[serde(default)]
     pub allow_high_fee: bool,
-    /// The change address type.
+    /// The change address type (default p2wpkh; p2pkh for an uncompressed single key).
     pub change_type: Option<String>,
     /// Addresses scanned per chain and type.
     pub gap: Option<u32>,
@@ -627,17 +642,48 @@ impl BtcSendRequest {
         Ok((
             params,
             PaymentRequest {
-                to: Address::parse(&self.to, params)?,
-                amount: amount::parse_amount(&self.amount, params.chain())?,
+                payees: self.payees(params)?,
                 fee_rate: self
                     .fee_rate
                     .map(amount::fee_rate_from_sat_per_vb)
                     .transpose()?,
-                change_kind: self.change_type.as_deref().unwrap_or("p2wpkh").parse()?,
+                change_kind: self.change_type.as_deref().map(str::parse).transpose()?,
                 gap: self.gap.unwrap_or(50),
                 allow_high_fee: self.allow_high_fee,
             },
         ))
+    }
+}
+
+impl BtcSendRequest {
+    /// The recipients: `to` and `amount`, or `payees` (not both).
+    fn payees(&self, params: NetworkParams) -> Result<Vec<Payee>> {
+        let one = match (&self.to, &self.amount) {
+            (Some(to), Some(amount)) => Some(PayeeRequest {
+                to: to.clone(),
+                amount: amount.clone(),
+            }),
+            (None, None) => None,
+            _ => {
+                return Err(Error::input(
+                    "\"to\" and \"amount\" go together: give both, or list \"payees\"",
+                ))
+            }
+        };
+        if one.is_some() && !self.payees.is_empty() {
+            return Err(Error::input(
+                "give \"to\" and \"amount\" for one recipient, or \"payees\" for several, not both",
+            ));
+        }
+        one.iter()
+            .chain(&self.payees)
+            .map(|p| {
+                Ok(Payee {
+                    to: Address::parse(&p.to, params)?,
+                    amount: PayAmount::parse(&p.amount, params.chain())?,
+                })
+            })
+            .collect()
     }
 }
 

@@ -459,18 +459,23 @@ WalletStatus wallet_btc_broadcast(const char *rpc_url,
                                   char **out_json);
 
 /**
- * Pays from an HD wallet's coins through a Bitcoin Core-style node (scan,
- * coin selection, change, RBF, sign, test, send). Request:
- * `{"to","amount":"0.5"|"5000sat","fee_rate":2.0,"change_type":"p2wpkh",
- * "gap":50,"chain":"btc","network":"mainnet"}` (a `fee_rate` above 500
- * sat/vB also needs `"allow_high_fee":true`). `*out_json`: the payment:
- * `{"to","amount_sat","fee_sat","fee_rate","fee_rate_source","inputs",
- * "change","txid","hex","vsize"}` (source: `given`, `node_estimate` or
- * `fallback`). With `"verify":true` every coin spent is proven in the
- * node's header chain from `"checkpoint":"HEIGHT:HASH"` (default: the
- * built-in one, regtest's genesis) before signing, and `*out_json`
- * carries `"verified":{…}`; a proof that does not hold is
- * `WALLET_UNVERIFIED`.
+ * Pays from the wallet's coins through a Bitcoin Core-style node (scan,
+ * coin selection, change, RBF, sign, test, send); a single-key wallet
+ * spends from its address of every type it has and gets its change back
+ * on its own address. Request: `{"to","amount":"0.5"|"5000sat"|"max",
+ * "fee_rate":2.0,"change_type":"p2wpkh","gap":50,"chain":"btc",
+ * "network":"mainnet"}`, or `"payees":[{"to","amount"},…]` instead of
+ * `to`/`amount` for several recipients in one transaction (`"max"`:
+ * everything spendable less the fee, no change, the only recipient; a
+ * `fee_rate` above 500 sat/vB also needs `"allow_high_fee":true`).
+ * `*out_json`: the payment: `{"to" (one recipient),"amount_sat" (the
+ * sum),"payees":[{"to","amount_sat","max"}],"fee_sat","fee_rate",
+ * "fee_rate_source","inputs","change","txid","hex","vsize"}` (source:
+ * `given`, `node_estimate` or `fallback`).
+ * With `"verify":true` every coin spent is proven in the node's header
+ * chain from `"checkpoint":"HEIGHT:HASH"` (default: the built-in one,
+ * regtest's genesis) before signing, and `*out_json` carries
+ * `"verified":{…}`; a proof that does not hold is `WALLET_UNVERIFIED`.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety

@@ -2,21 +2,25 @@
 //! Bitcoin and Litecoin (the network is a parameter).
 
 use crate::args::{
-    BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, BtcUnitArg, BtcVerifyArgs, NodeArgs,
-    PaymentArgs, PsbtVersionArg,
+    BtcBumpFeeArgs, BtcCommand, BtcNet, BtcSendArgs, BtcSignPsbtArgs, BtcUnitArg, BtcVerifyArgs,
+    NodeArgs, PaymentArgs, PsbtVersionArg,
 };
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::{prompt, select, session, units};
 use std::io::Read;
+use std::time::Duration;
 use wallet_core::bitcoin::amount::{self, format_coins, format_with_unit, sat_per_vb};
 use wallet_core::bitcoin::psbt::{self, PsbtReview};
 use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
 use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
 use wallet_core::rpc::bitcoin::BtcNode;
-use wallet_core::spend::bitcoin::{FeeRateSource, PaymentRequest, PreparedPayment};
+use wallet_core::spend::bitcoin::{
+    BumpRequest, FeeRateSource, PayAmount, Payee, PaymentError, PaymentRequest, PreparedBump,
+    PreparedPayment,
+};
 use wallet_core::verify::{BtcVerifyReport, Verified, VerifyOptions};
-use wallet_core::wallet::{AnyWallet, BtcBroadcast, BtcPayment, PsbtPolicy};
+use wallet_core::wallet::{AnyWallet, BtcBalance, BtcBroadcast, BtcPayment, PsbtPolicy};
 use wallet_core::ErrorKind;
 
 /// Runs a `btc` subcommand.
@@ -26,6 +30,7 @@ pub fn run(cmd: BtcCommand, ctx: &Ctx) -> Result<(), CliError> {
         BtcCommand::Broadcast { node, raw, net } => broadcast(&node, raw.as_deref(), &net, ctx),
         BtcCommand::Send(a) if a.psbt_only => create_psbt(&a.payment, a.psbt_version, ctx),
         BtcCommand::Send(a) => send(&a, ctx),
+        BtcCommand::BumpFee(a) => bump_fee(&a, ctx),
         BtcCommand::CreatePsbt(a) => create_psbt(&a.payment, a.psbt_version, ctx),
         BtcCommand::ConvertPsbt { file, psbt_version } => {
             convert_psbt(file.as_deref(), psbt_version, ctx)
@@ -182,10 +187,24 @@ fn broadcast(
 fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     let sel = &p.selection;
     let coins = |a| format_with_unit(a, params.chain());
+    let mut pays: String = p
+        .payees
+        .iter()
+        .zip(&p.request.payees)
+        .map(|(o, asked)| {
+            let max = match asked.amount {
+                PayAmount::Max => " (everything spendable, less the fee)",
+                PayAmount::Exact(_) => "",
+            };
+            format!("Pay {}{max} to {}\n", coins(o.amount), o.address)
+        })
+        .collect();
+    if p.payees.len() > 1 {
+        let total = p.payees.iter().map(|o| o.amount).sum();
+        pays.push_str(&format!("  ({} in all)\n", coins(total)));
+    }
     format!(
-        "Pay {} to {}\n  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
-        coins(p.request.amount),
-        p.request.to,
+        "{pays}  from {} {} ({}), fee {} ({} sat at {} sat/vB, {}, ~{} vB)\n  change {}",
         sel.coins.len(),
         if sel.coins.len() == 1 {
             "coin"
@@ -209,16 +228,35 @@ fn payment_summary(p: &PreparedPayment, params: NetworkParams) -> String {
     )
 }
 
+/// The recipients of `--to A --amount X …`, paired in order.
+fn payees(a: &PaymentArgs, params: NetworkParams) -> Result<Vec<Payee>, CliError> {
+    if a.to.len() != a.amount.len() {
+        return Err(wallet_core::Error::from(PaymentError::Unpaired {
+            to: a.to.len(),
+            amounts: a.amount.len(),
+        })
+        .into());
+    }
+    a.to.iter()
+        .zip(&a.amount)
+        .map(|(to, amount)| {
+            Ok(Payee {
+                to: Address::parse(to, params)?,
+                amount: PayAmount::parse(amount, params.chain())?,
+            })
+        })
+        .collect()
+}
+
 fn payment_request(a: &PaymentArgs, params: NetworkParams) -> Result<PaymentRequest, CliError> {
     Ok(PaymentRequest {
-        to: Address::parse(&a.to, params)?,
-        amount: amount::parse_amount(&a.amount, params.chain())?,
+        payees: payees(a, params)?,
         fee_rate: a
             .fee_rate
             .as_deref()
             .map(amount::parse_fee_rate)
             .transpose()?,
-        change_kind: a.change_type.into(),
+        change_kind: a.change_type.map(Into::into),
         gap: a.gap,
         allow_high_fee: a.allow_high_fee,
     })
@@ -233,33 +271,113 @@ fn send(a: &BtcSendArgs, ctx: &Ctx) -> Result<(), CliError> {
     // decrypted secret, before the summary is shown.
     let unlocked = session::unlock(ctx, &w)?;
     let node = connect(&p.node, params, false)?;
-    let (prepared, accounts, report) = match verify_options(&p.verify)? {
+    let (prepared, source, report) = match verify_options(&p.verify)? {
         Some(opts) => {
-            let (prepared, accounts, report) = unlocked
+            let (prepared, source, report) = unlocked
                 .prepare_btc_payment_verified(&node, params, request, &opts)
                 .map_err(verify_hint)?;
             show_verified(ctx, &report);
-            (prepared, accounts, Some(report))
+            (prepared, source, Some(report))
         }
         None => {
-            let (prepared, accounts) = unlocked.prepare_btc_payment(&node, params, request)?;
-            (prepared, accounts, None)
+            let (prepared, source) = unlocked.prepare_btc_payment(&node, params, request)?;
+            (prepared, source, None)
         }
     };
     ctx.summary(&payment_summary(&prepared, params), a.yes);
     prompt::confirm(a.yes, "Send this payment?", "yes")?;
-    let v = unlocked.send_btc_payment(&node, params, prepared, &accounts)?;
+    let since = prepared.height;
+    let mut v = unlocked.send_btc_payment(&node, params, prepared, &source)?;
+    drop(unlocked);
     let txid = v.txid.clone().unwrap_or_default();
-    match &report {
-        Some(r) => ctx.emit(
-            &Verified {
-                value: &v,
-                verified: r,
-            },
-            |w| writeln!(w, "{txid}"),
-        ),
-        None => ctx.emit(&v, |w| writeln!(w, "{txid}")),
+    let Some(want) = a.wait else {
+        return emit_payment(ctx, &v, report.as_ref(), &txid);
+    };
+    if !ctx.json {
+        ctx.emit(&v, |w| writeln!(w, "{txid}"))?;
     }
+    wait_for_confirmations(&node, &mut v, (since, want), a.wait_timeout, ctx)?;
+    let n = v.confirmations.unwrap_or(0);
+    if ctx.json {
+        return ctx.emit(&v, |_| Ok(()));
+    }
+    ctx.emit(&v, |w| writeln!(w, "{n} confirmations"))
+}
+
+fn bump_fee(a: &BtcBumpFeeArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let params = select::params(&a.net)?;
+    let req = BumpRequest {
+        txid: a.txid.trim().parse().map_err(|_| {
+            CliError::user(ErrorKind::InvalidInput, "the txid is not 64 hex digits")
+        })?,
+        fee_rate: amount::parse_fee_rate(&a.fee_rate)?,
+        allow_high_fee: a.allow_high_fee,
+        gap: a.gap,
+    };
+    let w = session::open(ctx, &a.name)?;
+    let unlocked = session::unlock(ctx, &w)?;
+    let node = connect(&a.node, params, false)?;
+    let (bump, source) = unlocked.prepare_btc_bump(&node, params, &req)?;
+    ctx.summary(&bump_summary(&bump, params), a.yes);
+    prompt::confirm(a.yes, "Send this replacement?", "yes")?;
+    let v = unlocked.send_btc_bump(&node, params, bump, &source)?;
+    drop(unlocked);
+    if v.replaced_in_mempool == Some(true) {
+        ctx.warn(&format!("{} is still in the node's mempool", v.replaces));
+    }
+    let txid = v.payment.txid.clone().unwrap_or_default();
+    ctx.emit(&v, |w| writeln!(w, "{txid}"))
+}
+
+fn bump_summary(b: &PreparedBump, params: NetworkParams) -> String {
+    let coins = |a| format_with_unit(a, params.chain());
+    let r = &b.replaces;
+    let evicts = match r.replaced_count {
+        0 | 1 => String::new(),
+        n => format!(" and its {} descendants", n - 1),
+    };
+    let added = match b.added_inputs {
+        0 => String::new(),
+        n => format!(", adding {n} coin{}", if n == 1 { "" } else { "s" }),
+    };
+    format!(
+        "Replace {}{evicts} (fee {}, {:.1} sat/vB){added}; BIP125 asks a fee of at least {}:\n{}",
+        r.txid,
+        coins(r.fee),
+        sat_per_vb(r.fee_rate()),
+        coins(b.min_fee),
+        payment_summary(&b.payment, params)
+    )
+}
+
+/// Waits for `want` confirmations of a sent payment (found in no block
+/// below `since`), showing each new one on stderr.
+fn wait_for_confirmations(
+    node: &BtcNode,
+    v: &mut BtcPayment,
+    (since, want): (u64, u64),
+    timeout: u64,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    let txid = v.txid.clone().unwrap_or_default();
+    let s = if want == 1 { "" } else { "s" };
+    let what = |k: u64| format!("waiting for {want} confirmation{s} of {txid} ({k} so far)");
+    let mut seen = 0;
+    let timeout = Duration::from_secs(timeout.clamp(1, 7 * 24 * 3600));
+    let r = v.wait(node, since, want, timeout, |p| {
+        if p.confirmations != seen {
+            // Each new confirmation on its own line (a pipe sees them too).
+            seen = p.confirmations;
+            crate::status::end_line();
+            if !ctx.json && !ctx.quiet {
+                crate::status::eprint_line(&what(seen));
+            }
+        } else if p.elapsed >= Duration::from_secs(1) {
+            crate::status::progress(&format!("{}… {}s", what(seen), p.elapsed.as_secs()));
+        }
+    });
+    crate::status::end_line();
+    Ok(r?)
 }
 
 /// The network of a payment or balance: a watch-only wallet's own (the
@@ -351,6 +469,27 @@ fn internal(e: serde_json::Error) -> CliError {
     CliError::user(ErrorKind::Internal, format!("result JSON: {e}"))
 }
 
+/// What `btc balance NAME` names: a wallet, or (when no wallet has that
+/// name) an address of the chosen network.
+enum BalanceOf {
+    Wallet(Box<AnyWallet>),
+    Address(Address),
+}
+
+fn balance_target(ctx: &Ctx, name: &str, net: &BtcNet) -> Result<BalanceOf, CliError> {
+    let missing = match session::open_any(ctx, name) {
+        Ok(w) => return Ok(BalanceOf::Wallet(Box::new(w))),
+        Err(e) if e.is(ErrorKind::NotFound) || e.is(ErrorKind::InvalidInput) => e,
+        Err(e) => return Err(e),
+    };
+    match Address::parse(name, select::params(net)?) {
+        Ok(a) => Ok(BalanceOf::Address(a)),
+        // An address of another network: say so rather than "no such wallet".
+        Err(e @ wallet_core::Error::WrongNetwork { .. }) => Err(e.into()),
+        Err(_) => Err(missing),
+    }
+}
+
 fn balance(
     name: &str,
     node_args: &NodeArgs,
@@ -360,13 +499,28 @@ fn balance(
     verify: &BtcVerifyArgs,
     ctx: &Ctx,
 ) -> Result<(), CliError> {
-    let w = session::open_any(ctx, name)?;
-    let params = wallet_params(&w, net)?;
+    let (w, params) = match balance_target(ctx, name, net)? {
+        BalanceOf::Address(addr) => {
+            if verify.verify {
+                return Err(CliError::usage(
+                    "--verify proves a wallet's coins; it does not apply to the balance of an address",
+                ));
+            }
+            let params = addr.params();
+            units::btc_amount(Amount::ZERO, params.chain(), unit)?;
+            let v = BtcBalance::of_address(&connect(node_args, params, true)?, &addr)?;
+            return emit_balance(ctx, &v, None, params, unit);
+        }
+        BalanceOf::Wallet(w) => {
+            let params = wallet_params(&w, net)?;
+            (w, params)
+        }
+    };
     let chain = params.chain();
     // A unit of another chain is refused before anything is read.
     units::btc_amount(Amount::ZERO, chain, unit)?;
     let node = connect(node_args, params, true)?;
-    let (v, report) = match (&w, verify_options(verify)?) {
+    let (v, report) = match (&*w, verify_options(verify)?) {
         (AnyWallet::Keys(k), None) => (
             k.btc_balance(&node, params, gap, session::password(ctx, name))?,
             None,
@@ -389,13 +543,24 @@ fn balance(
     if let Some(r) = &report {
         show_verified(ctx, r);
     }
+    emit_balance(ctx, &v, report.as_ref(), params, unit)
+}
+
+fn emit_balance(
+    ctx: &Ctx,
+    v: &BtcBalance,
+    report: Option<&BtcVerifyReport>,
+    params: NetworkParams,
+    unit: Option<BtcUnitArg>,
+) -> Result<(), CliError> {
+    let chain = params.chain();
     let coins = |sat| units::btc_amount(Amount::from_sat(sat), chain, unit).unwrap_or_default();
-    let mut json = match &report {
+    let mut json = match report {
         Some(r) => serde_json::to_value(Verified {
-            value: &v,
+            value: v,
             verified: r,
         }),
-        None => serde_json::to_value(&v),
+        None => serde_json::to_value(v),
     }
     .map_err(internal)?;
     if unit.is_some() {
@@ -419,4 +584,23 @@ fn balance(
         }
         Ok(())
     })
+}
+
+/// A payment's result, with the verification report when there is one.
+fn emit_payment(
+    ctx: &Ctx,
+    v: &BtcPayment,
+    report: Option<&BtcVerifyReport>,
+    txid: &str,
+) -> Result<(), CliError> {
+    match report {
+        Some(r) => ctx.emit(
+            &Verified {
+                value: v,
+                verified: r,
+            },
+            |w| writeln!(w, "{txid}"),
+        ),
+        None => ctx.emit(v, |w| writeln!(w, "{txid}")),
+    }
 }

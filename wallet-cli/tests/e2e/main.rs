@@ -7,6 +7,7 @@ mod common;
 
 mod attacks;
 mod bitcoin;
+mod btc_payments;
 mod cast_oracle;
 mod cli;
 mod descriptors;

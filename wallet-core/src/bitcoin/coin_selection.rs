@@ -106,8 +106,11 @@ pub struct Coin {
     pub script_pubkey: ScriptBuf,
     /// Its address type.
     pub kind: AddressType,
-    /// Full derivation path of its key.
+    /// Full derivation path of its key (empty for a single key).
     pub path: DerivationPath,
+    /// Whether its key is compressed (a P2PKH input of an uncompressed key
+    /// carries 32 more bytes).
+    pub compressed: bool,
     /// The transaction that created it (every coin but taproot ones needs
     /// it in the PSBT, so that signers can verify its amount).
     pub prev_tx: Option<Transaction>,
@@ -115,6 +118,15 @@ pub struct Coin {
     pub confirmations: u64,
     /// The height of the block that confirmed it (0: unknown).
     pub height: u64,
+}
+
+impl Coin {
+    /// The weight of spending it (see [`input_weight`]).
+    #[must_use]
+    pub fn input_weight(&self) -> Weight {
+        let extra = if self.compressed { 0 } else { 4 * 32 };
+        input_weight(self.kind) + Weight::from_wu(extra)
+    }
 }
 
 /// The chosen coins and what is left for change.
@@ -166,7 +178,7 @@ pub fn select(coins: &[Coin], t: &Target) -> Result<Selection> {
     let segwit = coins.iter().any(|c| c.kind != AddressType::P2pkh);
     let base = Weight::from_wu(4 * 10 + if segwit { 2 } else { 0 }) + t.payee_weight;
     let eff =
-        |c: &Coin| c.value.to_sat() as i64 - fee_for(input_weight(c.kind), t.rate).to_sat() as i64;
+        |c: &Coin| c.value.to_sat() as i64 - fee_for(c.input_weight(), t.rate).to_sat() as i64;
     let mut usable: Vec<(&Coin, i64)> = coins
         .iter()
         .map(|c| (c, eff(c)))
@@ -197,6 +209,35 @@ pub fn select(coins: &[Coin], t: &Target) -> Result<Selection> {
     finish(chosen, false)
 }
 
+/// Spends every coin worth more than the fee of spending it, with no change
+/// ("send max"): the payee gets the total less the fee. `t.amount` and the
+/// change type are not used.
+pub fn sweep(coins: &[Coin], t: &Target) -> Result<Selection> {
+    let chosen: Vec<&Coin> = coins
+        .iter()
+        .filter(|c| c.value > fee_for(c.input_weight(), t.rate))
+        .collect();
+    let segwit = chosen.iter().any(|c| c.kind != AddressType::P2pkh);
+    let base = Weight::from_wu(4 * 10 + if segwit { 2 } else { 0 }) + t.payee_weight;
+    let weight = base + chosen.iter().map(|c| c.input_weight()).sum();
+    let fee = fee_for(weight, t.rate);
+    let total: Amount = chosen.iter().map(|c| c.value).sum();
+    if chosen.is_empty() || total <= fee {
+        return Err(Error::InsufficientFunds(format!(
+            "the wallet has {} spendable in {} coins, not more than the fee of spending them at {} sat/vB",
+            format_coins(coins.iter().map(|c| c.value).sum()),
+            coins.len(),
+            super::amount::sat_per_vb(t.rate)
+        )));
+    }
+    Ok(Selection {
+        coins: chosen.into_iter().cloned().collect(),
+        change: None,
+        fee,
+        weight,
+    })
+}
+
 fn short_of(coins: &[Coin], t: &Target) -> Error {
     let have: Amount = coins.iter().map(|c| c.value).sum();
     Error::InsufficientFunds(format!(
@@ -210,7 +251,7 @@ fn short_of(coins: &[Coin], t: &Target) -> Error {
 
 /// The selection of `chosen`, with change when asked and not dust.
 fn finish(chosen: Vec<&Coin>, with_change: bool, base: Weight, t: &Target) -> Result<Selection> {
-    let in_weight: Weight = chosen.iter().map(|c| input_weight(c.kind)).sum();
+    let in_weight: Weight = chosen.iter().map(|c| c.input_weight()).sum();
     let total: Amount = chosen.iter().map(|c| c.value).sum();
     let no_change = base + in_weight;
     let coins: Vec<Coin> = chosen.into_iter().cloned().collect();
@@ -329,6 +370,7 @@ mod tests {
             script_pubkey: ScriptBuf::new(),
             kind,
             path: DerivationPath::master(),
+            compressed: true,
             prev_tx: None,
             confirmations: 6,
             height: 1,
@@ -381,6 +423,49 @@ mod tests {
         }
         let e = select(&coins, &target(1_000_000, rate(1), BTC_DUST)).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::InsufficientFunds);
+    }
+
+    #[test]
+    fn an_uncompressed_key_s_input_weighs_32_bytes_more() {
+        let mut c = coin(100_000, AddressType::P2pkh, 1);
+        assert_eq!(c.input_weight(), input_weight(AddressType::P2pkh));
+        c.compressed = false;
+        assert_eq!(
+            c.input_weight(),
+            input_weight(AddressType::P2pkh) + Weight::from_wu(4 * 32)
+        );
+        // The fee of a selection counts it.
+        let t = target(50_000, rate(10), BTC_DUST);
+        let light = select(&[coin(100_000, AddressType::P2pkh, 1)], &t).unwrap();
+        let heavy = select(&[c], &t).unwrap();
+        assert_eq!(heavy.weight, light.weight + Weight::from_wu(4 * 32));
+        assert_eq!(heavy.fee.to_sat(), light.fee.to_sat() + 320);
+    }
+
+    #[test]
+    fn a_sweep_spends_every_coin_worth_its_fee_with_no_change() {
+        let t = target(0, rate(10), BTC_DUST);
+        let coins = [
+            coin(100_000, AddressType::P2wpkh, 1),
+            coin(50_000, AddressType::P2tr, 2),
+            // Worth less than the ~680 sat of spending it at 10 sat/vB.
+            coin(500, AddressType::P2wpkh, 3),
+        ];
+        let s = sweep(&coins, &t).unwrap();
+        assert_eq!(s.coins.len(), 2);
+        assert_eq!(s.change, None);
+        assert_eq!(s.fee, fee_for(s.weight, t.rate));
+        let w = Weight::from_wu(4 * 10 + 2)
+            + t.payee_weight
+            + input_weight(AddressType::P2wpkh)
+            + input_weight(AddressType::P2tr);
+        assert_eq!(s.weight, w);
+        let e = sweep(&coins[2..], &t).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InsufficientFunds);
+        assert_eq!(
+            sweep(&[], &t).unwrap_err().kind(),
+            crate::ErrorKind::InsufficientFunds
+        );
     }
 
     #[test]

@@ -25,25 +25,35 @@ pub const MAX_FEE_RATE: FeeRate = FeeRate::from_sat_per_vb_u32(500);
 pub struct ChangeOutput {
     /// The change address.
     pub address: Address,
-    /// Its derivation path.
+    /// Its derivation path (the empty path for a single key, which has none).
     pub path: DerivationPath,
     /// Its public key.
     pub public_key: PublicKey,
 }
 
-/// What a payment pays: the selection, the payee, the amount, the change.
+/// One output paid to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayTo {
+    /// The recipient.
+    pub address: Address,
+    /// The amount.
+    pub amount: Amount,
+}
+
+/// What a payment pays: the selection, the payees, the change.
 #[derive(Debug, Clone, Copy)]
 pub struct PsbtParts<'a> {
     /// Coins, fee and change amount.
     pub selection: &'a Selection,
-    /// The recipient.
-    pub payee: &'a Address,
-    /// The amount paid.
-    pub amount: Amount,
+    /// The recipients, in output order (the change goes at a random
+    /// position among them).
+    pub payees: &'a [PayTo],
     /// Where the change goes.
     pub change: &'a ChangeOutput,
-    /// The master key's fingerprint (for the BIP32 origins).
-    pub master_fingerprint: Fingerprint,
+    /// The master key's fingerprint, for the BIP32 origins of the inputs
+    /// and the change (`None`: a single key, whose PSBT carries no origins;
+    /// signers find its inputs by their scripts).
+    pub master_fingerprint: Option<Fingerprint>,
 }
 
 /// The unsigned PSBT of a payment; `input_pubkeys` are the coins' keys, in order.
@@ -54,7 +64,9 @@ pub fn build_psbt(parts: &PsbtParts<'_>, input_pubkeys: &[PublicKey]) -> Result<
     }
     let (tx, change_index) = unsigned_tx(parts);
     let mut psbt = Psbt::from_unsigned_tx(tx).map_err(|e| Error::Internal(format!("PSBT: {e}")))?;
-    let fp = bitcoin::bip32::Fingerprint::from(parts.master_fingerprint.0);
+    let fp = parts
+        .master_fingerprint
+        .map(|f| bitcoin::bip32::Fingerprint::from(f.0));
     for ((input, c), pk) in psbt.inputs.iter_mut().zip(&sel.coins).zip(input_pubkeys) {
         fill_input(input, c, pk, fp)?;
     }
@@ -62,6 +74,20 @@ pub fn build_psbt(parts: &PsbtParts<'_>, input_pubkeys: &[PublicKey]) -> Result<
         fill_change(&mut psbt.outputs[ci], parts.change, fp);
     }
     Ok(psbt)
+}
+
+/// A uniformly random index in `0..=n` (where the change goes among `n`
+/// payee outputs).
+fn random_position(n: usize) -> usize {
+    let slots = n as u64 + 1;
+    // Rejection sampling keeps every slot equally likely.
+    let zone = u64::MAX - u64::MAX % slots;
+    loop {
+        let v = rand_core::RngCore::next_u64(&mut rand_core::OsRng);
+        if v < zone {
+            return (v % slots) as usize;
+        }
+    }
 }
 
 /// The transaction, and the change output's index when there is one.
@@ -77,15 +103,17 @@ fn unsigned_tx(parts: &PsbtParts<'_>) -> (Transaction, Option<usize>) {
             witness: Witness::new(),
         })
         .collect();
-    let mut outputs = vec![TxOut {
-        value: parts.amount,
-        script_pubkey: ScriptBuf::from_bytes(parts.payee.script_pubkey()),
-    }];
+    let mut outputs: Vec<TxOut> = parts
+        .payees
+        .iter()
+        .map(|p| TxOut {
+            value: p.amount,
+            script_pubkey: ScriptBuf::from_bytes(p.address.script_pubkey()),
+        })
+        .collect();
     let mut change_index = None;
     if let Some(v) = parts.selection.change {
-        let mut b = [0u8; 1];
-        rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut b);
-        let pos = usize::from(b[0] & 1);
+        let pos = random_position(outputs.len());
         outputs.insert(
             pos,
             TxOut {
@@ -108,9 +136,9 @@ fn fill_input(
     input: &mut Input,
     c: &Coin,
     pk: &PublicKey,
-    fp: bitcoin::bip32::Fingerprint,
+    fp: Option<bitcoin::bip32::Fingerprint>,
 ) -> Result<()> {
-    let path = to_bitcoin_path(&c.path);
+    let origin = fp.map(|fp| (fp, to_bitcoin_path(&c.path)));
     let utxo = TxOut {
         value: c.value,
         script_pubkey: c.script_pubkey.clone(),
@@ -119,7 +147,9 @@ fn fill_input(
         input.witness_utxo = Some(utxo);
         let x = x_only(pk)?;
         input.tap_internal_key = Some(x);
-        input.tap_key_origins.insert(x, (Vec::new(), (fp, path)));
+        if let Some(origin) = origin {
+            input.tap_key_origins.insert(x, (Vec::new(), origin));
+        }
         return Ok(());
     }
     // The previous transaction lets every signer verify the amount: a
@@ -139,9 +169,11 @@ fn fill_input(
         AddressType::P2wpkh => input.witness_utxo = Some(utxo),
         _ => {}
     }
-    let spk = bitcoin::secp256k1::PublicKey::from_slice(&pk.to_compressed())
-        .map_err(|_| Error::Internal("public key".into()))?;
-    input.bip32_derivation = BTreeMap::from([(spk, (fp, path))]);
+    if let Some(origin) = origin {
+        let spk = bitcoin::secp256k1::PublicKey::from_slice(&pk.to_compressed())
+            .map_err(|_| Error::Internal("public key".into()))?;
+        input.bip32_derivation = BTreeMap::from([(spk, origin)]);
+    }
     Ok(())
 }
 
@@ -150,9 +182,10 @@ fn x_only(pk: &PublicKey) -> Result<bitcoin::secp256k1::XOnlyPublicKey> {
         .map_err(|_| Error::Internal("x-only key".into()))
 }
 
-/// The change output's origins (so signers see it is theirs).
-fn fill_change(out: &mut Output, change: &ChangeOutput, fp: bitcoin::bip32::Fingerprint) {
-    let path = to_bitcoin_path(&change.path);
+/// The change output's origins, when there is a master key (so signers see
+/// it is theirs), and the scripts it needs.
+fn fill_change(out: &mut Output, change: &ChangeOutput, fp: Option<bitcoin::bip32::Fingerprint>) {
+    let origin = fp.map(|fp| (fp, to_bitcoin_path(&change.path)));
     let pk = &change.public_key;
     if matches!(
         change.address.payload(),
@@ -160,10 +193,14 @@ fn fill_change(out: &mut Output, change: &ChangeOutput, fp: bitcoin::bip32::Fing
     ) {
         if let Ok(x) = x_only(pk) {
             out.tap_internal_key = Some(x);
-            out.tap_key_origins.insert(x, (Vec::new(), (fp, path)));
+            if let Some(origin) = origin {
+                out.tap_key_origins.insert(x, (Vec::new(), origin));
+            }
         }
     } else if let Ok(spk) = bitcoin::secp256k1::PublicKey::from_slice(&pk.to_compressed()) {
-        out.bip32_derivation.insert(spk, (fp, path));
+        if let Some(origin) = origin {
+            out.bip32_derivation.insert(spk, origin);
+        }
         if change.address.address_type() == Some(AddressType::P2shP2wpkh) {
             out.redeem_script = Some(ScriptBuf::from_bytes(super::p2wpkh_script(&pk.hash160())));
         }
@@ -204,4 +241,82 @@ fn describe_decode_error(e: &bitcoin::consensus::encode::Error) -> String {
 /// The virtual size of a serialised transaction.
 pub fn vsize_of(raw: &[u8]) -> Result<u64> {
     Ok(decode_tx(raw)?.vsize() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bitcoin::hashes::Hash;
+    use bitcoin::{OutPoint, Weight};
+
+    fn key(n: u8) -> PublicKey {
+        crate::key::PrivateKey::from_bytes(&[n; 32])
+            .unwrap()
+            .public_key()
+    }
+
+    fn address(n: u8) -> Address {
+        let p = crate::bitcoin::NetworkParams::BITCOIN;
+        Address::from_public_key(&key(n), AddressType::P2wpkh, p).unwrap()
+    }
+
+    #[test]
+    fn payees_keep_their_order_and_the_change_lands_anywhere_among_them() {
+        let coin = Coin {
+            outpoint: OutPoint::new(Txid::from_byte_array([1; 32]), 0),
+            value: Amount::from_sat(1_000_000),
+            script_pubkey: ScriptBuf::from_bytes(address(1).script_pubkey()),
+            kind: AddressType::P2tr,
+            path: DerivationPath::master(),
+            compressed: true,
+            prev_tx: None,
+            confirmations: 1,
+            height: 1,
+        };
+        let selection = Selection {
+            coins: vec![coin],
+            change: Some(Amount::from_sat(400_000)),
+            fee: Amount::from_sat(1_000),
+            weight: Weight::from_wu(800),
+        };
+        let payees: Vec<PayTo> = (2..5)
+            .map(|n| PayTo {
+                address: address(n),
+                amount: Amount::from_sat(u64::from(n) * 100_000),
+            })
+            .collect();
+        let change = ChangeOutput {
+            address: address(9),
+            path: DerivationPath::master(),
+            public_key: key(9),
+        };
+        let parts = PsbtParts {
+            selection: &selection,
+            payees: &payees,
+            change: &change,
+            master_fingerprint: None,
+        };
+        let mut seen = [false; 4];
+        for _ in 0..200 {
+            let psbt = build_psbt(&parts, &[key(1)]).unwrap();
+            let outs = &psbt.unsigned_tx.output;
+            let change_spk = ScriptBuf::from_bytes(change.address.script_pubkey());
+            let at = outs
+                .iter()
+                .position(|o| o.script_pubkey == change_spk)
+                .unwrap();
+            seen[at] = true;
+            let rest: Vec<Amount> = outs
+                .iter()
+                .filter(|o| o.script_pubkey != change_spk)
+                .map(|o| o.value)
+                .collect();
+            let want: Vec<Amount> = payees.iter().map(|p| p.amount).collect();
+            assert_eq!(rest, want);
+            // No fingerprint: no BIP32 origins anywhere.
+            assert!(psbt.inputs[0].tap_key_origins.is_empty());
+            assert!(psbt.outputs[at].bip32_derivation.is_empty());
+        }
+        assert_eq!(seen, [true; 4]);
+    }
 }

@@ -280,6 +280,75 @@ impl BtcNode {
             .ok_or_else(|| super::bad_field("block hash"))
     }
 
+    /// `getmempoolentry`: the fees and size of a transaction in the
+    /// mempool, `None` when it is not there.
+    pub fn mempool_entry(&self, txid: &Txid) -> Result<Option<MempoolEntry>> {
+        let v = match self.rpc.call("getmempoolentry", json!([txid.to_string()])) {
+            Ok(v) if v.is_object() => v,
+            Ok(_) | Err(Error::NodeError { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let fees = v.get("fees");
+        // Core 0.19+ has "fees" (coins); older nodes and bcoin the flat fields.
+        let coins = |k: &str| fees.and_then(|f| f.get(k)).map(coins_to_amount).transpose();
+        let fee = match coins("base")? {
+            Some(f) => f,
+            None => coins_to_amount(v.get("fee").ok_or_else(|| super::bad_field("fee"))?)?,
+        };
+        let descendant_fees = match coins("descendant")? {
+            Some(f) => f,
+            None => Amount::from_sat(v.get("descendantfees").and_then(Value::as_u64).unwrap_or(0)),
+        };
+        Ok(Some(MempoolEntry {
+            vsize: v
+                .get("vsize")
+                .or_else(|| v.get("size"))
+                .and_then(Value::as_u64)
+                .ok_or_else(|| super::bad_field("vsize"))?,
+            fee,
+            descendant_fees: descendant_fees.max(fee),
+            descendant_count: v
+                .get("descendantcount")
+                .and_then(Value::as_u64)
+                .unwrap_or(1),
+        }))
+    }
+
+    /// The node's incremental relay fee (`getnetworkinfo`): by how much a
+    /// replacement must raise the fee, per vbyte of its own size (BIP125
+    /// rule 4). 1 sat/vB, Core's default, when the node does not say.
+    pub fn incremental_relay_fee(&self) -> Result<FeeRate> {
+        let v = self.rpc.call("getnetworkinfo", json!([]))?;
+        Ok(match v.get("incrementalfee") {
+            // coins per 1000 vbytes = 1e8 sat / 4000 wu.
+            Some(f) => FeeRate::from_sat_per_kwu(coins_to_amount(f)?.to_sat() / 4),
+            None => FeeRate::from_sat_per_vb_u32(1),
+        })
+    }
+
+    /// `getblockcount`: the height of the node's best block.
+    pub fn block_count(&self) -> Result<u64> {
+        self.rpc
+            .call("getblockcount", json!([]))?
+            .as_u64()
+            .ok_or_else(|| super::bad_field("block count"))
+    }
+
+    /// The txids of block `hash` (`getblock hash 1`).
+    pub fn block_txids(&self, hash: &BlockHash) -> Result<Vec<Txid>> {
+        let v = self.rpc.call("getblock", json!([hash.to_string(), 1]))?;
+        v.get("tx")
+            .and_then(Value::as_array)
+            .ok_or_else(|| super::bad_field("block transactions"))?
+            .iter()
+            .map(|t| {
+                t.as_str()
+                    .and_then(|t| t.parse().ok())
+                    .ok_or_else(|| super::bad_field("block transaction id"))
+            })
+            .collect()
+    }
+
     /// Unspent outputs paying to any of `descriptors` (`scantxoutset`).
     pub fn scan(&self, descriptors: &[String]) -> Result<(u64, Vec<ScannedOutput>)> {
         let v = match self.rpc.call("scantxoutset", json!(["start", descriptors])) {
@@ -346,6 +415,20 @@ impl BtcNode {
         }
         Ok(out)
     }
+}
+
+/// What `getmempoolentry` says of a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MempoolEntry {
+    /// Its virtual size.
+    pub vsize: u64,
+    /// Its fee.
+    pub fee: Amount,
+    /// The fees of it and of every mempool transaction spending its
+    /// outputs (what a replacement evicts, BIP125 rule 3).
+    pub descendant_fees: Amount,
+    /// How many transactions that is (itself included).
+    pub descendant_count: u64,
 }
 
 /// What `gettxout` says of an unspent output.

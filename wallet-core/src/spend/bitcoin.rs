@@ -1,20 +1,30 @@
 //! Bitcoin-family payments from a wallet's coins, over a node: scan the
-//! accounts' addresses for coins, pick a fee rate, select coins, build and
-//! sign the PSBT, test and broadcast it once. The node is only a chain
-//! source ([`crate::rpc::bitcoin::BtcNode`]); the policy lives here.
+//! addresses of the spend source (HD accounts, or one key) for coins, pick a
+//! fee rate, select coins, build and sign the PSBT, test and broadcast it
+//! once. The node is only a chain source ([`crate::rpc::bitcoin::BtcNode`]);
+//! the policy lives here.
 
 use crate::bitcoin::amount::{format_with_unit, sat_per_vb};
 use crate::bitcoin::coin_selection::{
-    dust_threshold, script_output_weight, select, Coin, Selection, Target,
+    dust_threshold, script_output_weight, select, sweep, Coin, Selection, Target,
 };
-use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PsbtParts, MAX_FEE_RATE};
+use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PayTo, PsbtParts, MAX_FEE_RATE};
 use crate::bitcoin::{psbt, Address, AddressType, NetworkParams};
 use crate::error::{Error, Result};
 use crate::hd::{ChildIndex, DerivationPath, ExtendedPublicKey, Fingerprint, Keychain};
-use crate::rpc::bitcoin::{BtcNode, ScannedOutput, COINBASE_MATURITY};
+use crate::key::PublicKey;
+use crate::rpc::bitcoin::{BtcNode, ScannedOutput, TxOutInfo, COINBASE_MATURITY};
 use bitcoin::{Amount, FeeRate, OutPoint, ScriptBuf, Txid};
 use std::collections::HashMap;
 use std::time::Duration;
+
+mod bump;
+mod error;
+mod wait;
+
+pub use bump::{prepare_bump, BumpError, BumpRequest, PreparedBump, Replaced};
+pub use error::PaymentError;
+pub use wait::{wait_for_confirmations, WaitError, WaitFor, WaitProgress};
 
 /// The wallet's account keys to scan: for each address type, the account
 /// xpub (`m/purpose'/coin'/0'`) and its path.
@@ -33,6 +43,88 @@ pub struct ScanAccount {
     /// being used twice, and the scan always covers every index below it
     /// plus the gap.
     pub next_change: u32,
+}
+
+/// What a payment spends from, and so where its coins are found, where its
+/// change goes and which origins its PSBT carries.
+#[derive(Debug, Clone)]
+pub enum SpendSource {
+    /// HD accounts: coins on their receive and change chains, change to the
+    /// next unused change address, BIP32 origins under the master key.
+    Accounts {
+        /// The accounts (at most one per address type).
+        accounts: Vec<ScanAccount>,
+        /// The master key's fingerprint (for the PSBT's BIP32 origins).
+        fingerprint: Fingerprint,
+    },
+    /// One key: coins on its address of every type it has, change back to
+    /// its own address of the change type, no BIP32 origins.
+    Single(SingleKeySource),
+}
+
+/// One key as a spend source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SingleKeySource {
+    /// The key.
+    pub public_key: PublicKey,
+    /// Whether its addresses use the compressed key (an uncompressed key
+    /// has only a P2PKH address, of its uncompressed form).
+    pub compressed: bool,
+}
+
+impl SingleKeySource {
+    /// The address types the key has: all four, or P2PKH alone for an
+    /// uncompressed key.
+    #[must_use]
+    pub fn kinds(&self) -> &'static [AddressType] {
+        if self.compressed {
+            &AddressType::ALL
+        } else {
+            &[AddressType::P2pkh]
+        }
+    }
+
+    /// The key's address of type `kind` (an error for a type it lacks).
+    pub fn address(&self, kind: AddressType, params: NetworkParams) -> Result<Address> {
+        Address::from_key(&self.public_key, self.compressed, kind, params)
+    }
+}
+
+impl SpendSource {
+    /// The master key's fingerprint (`None` for a single key).
+    #[must_use]
+    pub fn fingerprint(&self) -> Option<Fingerprint> {
+        match self {
+            SpendSource::Accounts { fingerprint, .. } => Some(*fingerprint),
+            SpendSource::Single(_) => None,
+        }
+    }
+
+    /// The HD accounts (none for a single key).
+    #[must_use]
+    pub fn accounts(&self) -> &[ScanAccount] {
+        match self {
+            SpendSource::Accounts { accounts, .. } => accounts,
+            SpendSource::Single(_) => &[],
+        }
+    }
+
+    /// Whether its keys are compressed (all but an uncompressed single key).
+    #[must_use]
+    pub fn compressed(&self) -> bool {
+        !matches!(self, SpendSource::Single(k) if !k.compressed)
+    }
+
+    /// The change type: `asked`, else P2WPKH, or P2PKH for an uncompressed
+    /// key (its only type).
+    #[must_use]
+    pub fn change_kind(&self, asked: Option<AddressType>) -> AddressType {
+        match (asked, self) {
+            (Some(k), _) => k,
+            (None, SpendSource::Single(k)) if !k.compressed => AddressType::P2pkh,
+            (None, _) => AddressType::P2wpkh,
+        }
+    }
 }
 
 /// The key under which the wallet records the change indexes it handed out
@@ -73,9 +165,10 @@ pub struct WalletCoins {
     pub height: u64,
 }
 
-/// The scan of a growing range of every account's addresses.
+/// The scan of a growing range of every account's addresses (a single
+/// key's addresses are all in the first range).
 struct Scan<'a> {
-    accounts: &'a [ScanAccount],
+    source: &'a SpendSource,
     params: NetworkParams,
     scripts: HashMap<ScriptBuf, Slot>,
     scanned_to: u32,
@@ -86,7 +179,22 @@ impl Scan<'_> {
     /// remembering where each script lives.
     fn descriptors(&mut self, limit: u32) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for acct in self.accounts {
+        if let SpendSource::Single(key) = self.source {
+            if self.scanned_to == 0 {
+                for kind in key.kinds() {
+                    let addr = key.address(*kind, self.params)?;
+                    out.push(format!("addr({addr})"));
+                    self.remember(
+                        &addr,
+                        *kind,
+                        DerivationPath::master(),
+                        Keychain::External,
+                        0,
+                    );
+                }
+            }
+        }
+        for acct in self.source.accounts() {
             for keychain in [Keychain::External, Keychain::Internal] {
                 let branch = acct.xpub.derive_child(keychain.child())?;
                 for i in self.scanned_to..limit {
@@ -94,36 +202,53 @@ impl Scan<'_> {
                     let pk = branch.child_public_key(child)?;
                     let addr = Address::from_public_key(&pk, acct.kind, self.params)?;
                     out.push(format!("addr({addr})"));
-                    let slot = Slot {
-                        kind: acct.kind,
-                        path: acct.path.child(keychain.child())?.child(child)?,
-                        keychain,
-                        index: i,
-                    };
-                    self.scripts
-                        .insert(ScriptBuf::from_bytes(addr.script_pubkey()), slot);
+                    let path = acct.path.child(keychain.child())?.child(child)?;
+                    self.remember(&addr, acct.kind, path, keychain, i);
                 }
             }
         }
         self.scanned_to = limit;
         Ok(out)
     }
+
+    fn remember(
+        &mut self,
+        addr: &Address,
+        kind: AddressType,
+        path: DerivationPath,
+        keychain: Keychain,
+        index: u32,
+    ) {
+        let slot = Slot {
+            kind,
+            path,
+            keychain,
+            index,
+        };
+        self.scripts
+            .insert(ScriptBuf::from_bytes(addr.script_pubkey()), slot);
+    }
 }
 
-/// Finds the wallet's coins on the node.
+/// Finds the coins of `source` on the node.
 pub fn find_coins(
     node: &BtcNode,
-    accounts: &[ScanAccount],
+    source: &SpendSource,
     params: NetworkParams,
     gap: u32,
 ) -> Result<WalletCoins> {
     let mut scan = Scan {
-        accounts,
+        source,
         params,
         scripts: HashMap::new(),
         scanned_to: 0,
     };
-    let floor = accounts.iter().map(|a| a.next_change).max().unwrap_or(0);
+    let floor = source
+        .accounts()
+        .iter()
+        .map(|a| a.next_change)
+        .max()
+        .unwrap_or(0);
     let mut limit = floor.min(100_000).saturating_add(gap.max(1));
     let mut found: Vec<ScannedOutput> = Vec::new();
     let height = loop {
@@ -141,7 +266,7 @@ pub fn find_coins(
     };
     found.sort_by_key(|o| o.outpoint);
     found.dedup_by(|a, b| a.outpoint == b.outpoint);
-    classify(node, &scan.scripts, found, height)
+    classify(node, &scan.scripts, found, (height, source.compressed()))
 }
 
 /// Sorts scanned outputs into spendable, immature and already-spent coins.
@@ -149,7 +274,7 @@ fn classify(
     node: &BtcNode,
     scripts: &HashMap<ScriptBuf, Slot>,
     found: Vec<ScannedOutput>,
-    height: u64,
+    (height, compressed): (u64, bool),
 ) -> Result<WalletCoins> {
     let outpoints: Vec<OutPoint> = found.iter().map(|o| o.outpoint).collect();
     let info = node.txout_info(&outpoints)?;
@@ -171,19 +296,70 @@ fn classify(
             script_pubkey: o.script_pubkey,
             kind: slot.kind,
             path: slot.path.clone(),
+            compressed,
             prev_tx: None,
-            confirmations: status.map_or(0, |s| s.confirmations),
+            // A coin spent in the mempool is still in the UTXO set the
+            // scan read: confirmed, at its height.
+            confirmations: status.map_or_else(
+                || match o.height {
+                    0 => 0,
+                    h => height.saturating_sub(h) + 1,
+                },
+                |s| s.confirmations,
+            ),
             height: o.height,
         };
         match status {
             None => result.spent_in_mempool.push(coin),
-            Some(s) if s.coinbase && s.confirmations < COINBASE_MATURITY => {
-                result.immature.push(coin)
-            }
+            Some(s) if immature(&s) => result.immature.push(coin),
             Some(_) => result.coins.push(coin),
         }
     }
     Ok(result)
+}
+
+fn immature(s: &TxOutInfo) -> bool {
+    s.coinbase && s.confirmations < COINBASE_MATURITY
+}
+
+/// What one address holds (any address, a wallet's or not), sorted as a
+/// wallet's coins are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AddressCoins {
+    /// Spendable coins.
+    pub spendable: Amount,
+    /// How many spendable coins.
+    pub utxos: usize,
+    /// Coinbase outputs that are not yet mature.
+    pub immature: Amount,
+    /// Confirmed coins already spent by a transaction in the node's mempool.
+    pub spent_in_mempool: Amount,
+    /// Chain height of the scan.
+    pub height: u64,
+}
+
+/// Scans the node's UTXO set for the coins of `address` (one
+/// `scantxoutset`; its network is checked against the node's first).
+pub fn address_coins(node: &BtcNode, address: &Address) -> Result<AddressCoins> {
+    node.check_network(address.params())?;
+    let (height, outs) = node.scan(&[format!("addr({address})")])?;
+    let outpoints: Vec<OutPoint> = outs.iter().map(|o| o.outpoint).collect();
+    let info = node.txout_info(&outpoints)?;
+    let mut r = AddressCoins {
+        height,
+        ..AddressCoins::default()
+    };
+    for (o, status) in outs.iter().zip(info) {
+        match status {
+            None => r.spent_in_mempool += o.value,
+            Some(s) if immature(&s) => r.immature += o.value,
+            Some(_) => {
+                r.spendable += o.value;
+                r.utxos += 1;
+            }
+        }
+    }
+    Ok(r)
 }
 
 /// Fee rate used when the node has no estimate (new chains, regtest).
@@ -212,17 +388,55 @@ impl FeeRateSource {
     }
 }
 
+/// How much a payee gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayAmount {
+    /// This much.
+    Exact(Amount),
+    /// Everything spendable less the fee, with no change ("send max"; the
+    /// payment's only recipient).
+    Max,
+}
+
+impl PayAmount {
+    /// `max`, or an amount on `chain` (see [`crate::bitcoin::amount::parse_amount`]).
+    pub fn parse(s: &str, chain: crate::bitcoin::Chain) -> Result<Self> {
+        if s.trim().eq_ignore_ascii_case("max") {
+            return Ok(PayAmount::Max);
+        }
+        crate::bitcoin::amount::parse_amount(s, chain).map(PayAmount::Exact)
+    }
+
+    /// The amount, unless it is [`PayAmount::Max`].
+    #[must_use]
+    pub fn exact(self) -> Option<Amount> {
+        match self {
+            PayAmount::Exact(a) => Some(a),
+            PayAmount::Max => None,
+        }
+    }
+}
+
+/// One recipient of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payee {
+    /// The address paid.
+    pub to: Address,
+    /// How much it gets.
+    pub amount: PayAmount,
+}
+
 /// A payment to make from the wallet's coins.
 #[derive(Debug, Clone)]
 pub struct PaymentRequest {
-    /// Recipient.
-    pub to: Address,
-    /// The amount.
-    pub amount: Amount,
+    /// The recipients, one output each, in this order (the change output,
+    /// when there is one, goes at a random position among them).
+    pub payees: Vec<Payee>,
     /// The fee rate; default the node's estimate (6 blocks).
     pub fee_rate: Option<FeeRate>,
-    /// Type of the change output.
-    pub change_kind: AddressType,
+    /// Type of the change output (`None`: P2WPKH, or P2PKH for an
+    /// uncompressed single key, see [`SpendSource::change_kind`]).
+    pub change_kind: Option<AddressType>,
     /// Addresses scanned per chain and type.
     pub gap: u32,
     /// Accept a given fee rate above [`MAX_FEE_RATE`] (a typo like a rate
@@ -237,11 +451,22 @@ pub struct PreparedPayment {
     pub psbt: bitcoin::psbt::Psbt,
     /// Coins, fee and change.
     pub selection: Selection,
-    /// The change output.
+    /// What each payee gets, in the request's order.
+    pub payees: Vec<PayTo>,
+    /// The change output (used when the selection has change).
     pub change: ChangeOutput,
+    /// The type of the change output.
+    pub change_kind: AddressType,
     /// The change address's index on the change chain (`…/1/i`); record
     /// `i + 1` once the payment is sent so the address is never reused.
-    pub change_index: u32,
+    /// `None` for a single key, whose change goes back to its own address.
+    pub change_index: Option<u32>,
+    /// The master key's fingerprint of an HD source (`None`: a single key,
+    /// whose coins and change have no derivation path).
+    pub fingerprint: Option<Fingerprint>,
+    /// The chain height of the scan that found the coins (the payment is
+    /// in no block below it; see [`WaitFor::since`]).
+    pub height: u64,
     /// Fee rate used.
     pub fee_rate: FeeRate,
     /// Where the fee rate came from.
@@ -266,23 +491,60 @@ pub struct SentPayment {
 
 fn check_request(req: &PaymentRequest, params: NetworkParams) -> Result<()> {
     if let Some(r) = req.fee_rate {
-        if r > MAX_FEE_RATE && !req.allow_high_fee {
-            return Err(Error::input(format!(
-                "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent (allow a high fee explicitly to pay it)",
-                sat_per_vb(r),
-                sat_per_vb(MAX_FEE_RATE)
-            )));
+        check_fee_cap(r, req.allow_high_fee)?;
+    }
+    if req.payees.is_empty() {
+        return Err(PaymentError::NoPayee.into());
+    }
+    if req.payees.len() > 1 && req.payees.iter().any(|p| p.amount == PayAmount::Max) {
+        return Err(PaymentError::MaxWithOthers(req.payees.len()).into());
+    }
+    for (i, p) in req.payees.iter().enumerate() {
+        if req.payees[..i].iter().any(|q| q.to == p.to) {
+            let address = p.to.to_string();
+            return Err(PaymentError::DuplicatePayee { address }.into());
+        }
+        if let Some(amount) = p.amount.exact() {
+            check_dust(&p.to, amount, params)?;
         }
     }
-    let dust = dust_threshold(&req.to.script_pubkey(), params.dust_relay_fee());
-    if req.amount < dust {
+    total_of(&req.payees, params).map(|_| ())
+}
+
+fn check_dust(to: &Address, amount: Amount, params: NetworkParams) -> Result<()> {
+    let dust = dust_threshold(&to.script_pubkey(), params.dust_relay_fee());
+    if amount < dust {
+        let chain = params.chain();
+        return Err(PaymentError::BelowDust {
+            amount,
+            dust,
+            chain,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses a given fee rate above [`MAX_FEE_RATE`] unless allowed.
+fn check_fee_cap(r: FeeRate, allow_high_fee: bool) -> Result<()> {
+    if r > MAX_FEE_RATE && !allow_high_fee {
         return Err(Error::input(format!(
-            "{} is below the dust limit ({} sat) for this address; nodes would not relay it",
-            format_with_unit(req.amount, params.chain()),
-            dust.to_sat()
+            "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent (allow a high fee explicitly to pay it)",
+            sat_per_vb(r),
+            sat_per_vb(MAX_FEE_RATE)
         )));
     }
     Ok(())
+}
+
+/// The sum of the exact amounts paid to `payees`.
+fn total_of(payees: &[Payee], params: NetworkParams) -> Result<Amount> {
+    payees
+        .iter()
+        .filter_map(|p| p.amount.exact())
+        .try_fold(Amount::ZERO, |sum, a| sum.checked_add(a))
+        .filter(|t| *t <= crate::bitcoin::amount::MAX_AMOUNT)
+        .ok_or_else(|| PaymentError::TooMuch(params.chain()).into())
 }
 
 /// The fee rate to pay and where it came from.
@@ -301,52 +563,93 @@ fn pick_fee_rate(node: &BtcNode, req: &PaymentRequest) -> Result<(FeeRate, FeeRa
     }
 }
 
-/// Scans the wallet's coins, picks the fee rate, selects coins and builds
-/// the unsigned PSBT (nothing is signed or sent).
+/// Scans the coins of `source`, picks the fee rate, selects coins and
+/// builds the unsigned PSBT (nothing is signed or sent).
 pub fn prepare_payment(
     node: &BtcNode,
-    accounts: &[ScanAccount],
+    source: &SpendSource,
     params: NetworkParams,
-    master_fingerprint: Fingerprint,
     req: PaymentRequest,
 ) -> Result<PreparedPayment> {
     check_request(&req, params)?;
     node.check_network(params)?;
-    let found = find_coins(node, accounts, params, req.gap.clamp(1, 10_000))?;
-    let (rate, source) = pick_fee_rate(node, &req)?;
+    let found = find_coins(node, source, params, req.gap.clamp(1, 10_000))?;
+    let (rate, rate_source) = pick_fee_rate(node, &req)?;
+    let change_kind = source.change_kind(req.change_kind);
     let target = Target {
-        amount: req.amount,
-        payee_weight: script_output_weight(req.to.script_pubkey().len()),
+        amount: total_of(&req.payees, params)?,
+        payee_weight: req
+            .payees
+            .iter()
+            .map(|p| script_output_weight(p.to.script_pubkey().len()))
+            .sum(),
         rate,
-        change_kind: req.change_kind,
+        change_kind,
         dust_relay: params.dust_relay_fee(),
     };
-    let mut selection =
-        select(&found.coins, &target).map_err(|e| explain_short(e, &found, params))?;
+    let (change, change_index) = change_output(source, &found, change_kind, params)?;
+    let max = req.payees.iter().any(|p| p.amount == PayAmount::Max);
+    let mut selection = if max {
+        sweep(&found.coins, &target)
+    } else {
+        select(&found.coins, &target)
+    }
+    .map_err(|e| explain_short(e, &found, params))?;
+    let payees = resolve_payees(&req.payees, &selection, params)?;
     fetch_previous_transactions(node, &mut selection.coins)?;
-    let (change, change_index) = change_output(accounts, &found, &req, params)?;
     let input_pks = selection
         .coins
         .iter()
-        .map(|c| coin_key(accounts, c))
+        .map(|c| coin_key(source, c))
         .collect::<Result<Vec<_>>>()?;
     let parts = PsbtParts {
         selection: &selection,
-        payee: &req.to,
-        amount: req.amount,
+        payees: &payees,
         change: &change,
-        master_fingerprint,
+        master_fingerprint: source.fingerprint(),
     };
     let psbt = build_psbt(&parts, &input_pks)?;
     Ok(PreparedPayment {
         psbt,
         selection,
+        payees,
         change,
+        change_kind,
         change_index,
+        fingerprint: source.fingerprint(),
+        height: found.height,
         fee_rate: rate,
-        fee_rate_source: source,
+        fee_rate_source: rate_source,
         request: req,
     })
+}
+
+/// What each payee gets: its amount, or for "max" what the coins hold
+/// beyond the fee (which must still be above the dust limit).
+fn resolve_payees(
+    payees: &[Payee],
+    selection: &Selection,
+    params: NetworkParams,
+) -> Result<Vec<PayTo>> {
+    payees
+        .iter()
+        .map(|p| {
+            let amount = match p.amount {
+                PayAmount::Exact(a) => a,
+                PayAmount::Max => {
+                    let left = selection.total().checked_sub(selection.fee);
+                    let left =
+                        left.ok_or_else(|| Error::Internal("a sweep without value".into()))?;
+                    check_dust(&p.to, left, params)?;
+                    left
+                }
+            };
+            Ok(PayTo {
+                address: p.to.clone(),
+                amount,
+            })
+        })
+        .collect()
 }
 
 /// An insufficient-funds error, completed with the coins the wallet has but
@@ -391,40 +694,61 @@ fn fetch_previous_transactions(node: &BtcNode, coins: &mut [Coin]) -> Result<()>
     Ok(())
 }
 
-/// The first change address the wallet has not handed out.
+/// Where the change goes: the first change address the wallet has not
+/// handed out (and its index), or a single key's own address of `kind`.
 fn change_output(
-    accounts: &[ScanAccount],
+    source: &SpendSource,
     found: &WalletCoins,
-    req: &PaymentRequest,
+    kind: AddressType,
     params: NetworkParams,
-) -> Result<(ChangeOutput, u32)> {
+) -> Result<(ChangeOutput, Option<u32>)> {
+    let accounts = match source {
+        SpendSource::Single(key) => {
+            let change = ChangeOutput {
+                address: key.address(kind, params)?,
+                path: DerivationPath::master(),
+                public_key: key.public_key,
+            };
+            return Ok((change, None));
+        }
+        SpendSource::Accounts { accounts, .. } => accounts,
+    };
     let acct = accounts
         .iter()
-        .find(|x| x.kind == req.change_kind)
+        .find(|x| x.kind == kind)
         .ok_or_else(|| Error::input("no account of the change type to send change to"))?;
     let index = found
         .last_change
-        .get(&req.change_kind)
+        .get(&kind)
         .map_or(0, |i| i.saturating_add(1))
         .max(acct.next_change);
     let child = ChildIndex::normal(index)?;
     let internal = Keychain::Internal.child();
     let public_key = acct.xpub.derive_child(internal)?.child_public_key(child)?;
     let change = ChangeOutput {
-        address: Address::from_public_key(&public_key, req.change_kind, params)?,
+        address: Address::from_public_key(&public_key, kind, params)?,
         path: acct.path.child(internal)?.child(child)?,
         public_key,
     };
-    Ok((change, index))
+    Ok((change, Some(index)))
 }
 
-/// The public key of a coin of one of the accounts.
-fn coin_key(accounts: &[ScanAccount], c: &Coin) -> Result<crate::key::PublicKey> {
+/// The public key of a coin of `source`.
+fn coin_key(source: &SpendSource, c: &Coin) -> Result<PublicKey> {
+    key_at(source, c.kind, &c.path)
+}
+
+/// The public key at `path` of the account of type `kind` (the single key).
+fn key_at(source: &SpendSource, kind: AddressType, path: &DerivationPath) -> Result<PublicKey> {
+    let accounts = match source {
+        SpendSource::Single(key) => return Ok(key.public_key),
+        SpendSource::Accounts { accounts, .. } => accounts,
+    };
     let acct = accounts
         .iter()
-        .find(|x| x.kind == c.kind)
+        .find(|x| x.kind == kind)
         .ok_or_else(|| Error::Internal("coin without account".into()))?;
-    let idx = c.path.indexes();
+    let idx = path.indexes();
     let depth = acct.path.indexes().len();
     let (Some(keychain), Some(index)) = (idx.get(depth), idx.get(depth + 1)) else {
         return Err(Error::Internal(
@@ -434,25 +758,23 @@ fn coin_key(accounts: &[ScanAccount], c: &Coin) -> Result<crate::key::PublicKey>
     acct.xpub.derive_child(*keychain)?.child_public_key(*index)
 }
 
-/// Signs every input with `master`, checks acceptance
-/// (`testmempoolaccept` where the node has it), calls `before_send` (where
-/// the caller records the change index it takes; an error there stops the
-/// payment, nothing sent), sends once and confirms the transaction is in
-/// the node's mempool.
+/// Signs every input with `signer` (the master key of the source's
+/// accounts, or its single key), checks acceptance (`testmempoolaccept`
+/// where the node has it), calls `before_send` (where the caller records
+/// the change index it takes; an error there stops the payment, nothing
+/// sent), sends once and confirms the transaction is in the node's mempool.
 pub fn complete_payment(
     node: &BtcNode,
     mut prepared: PreparedPayment,
-    master: crate::hd::ExtendedPrivateKey,
+    signer: &psbt::KeyRing,
     params: NetworkParams,
     before_send: impl FnOnce(&PreparedPayment) -> Result<()>,
 ) -> Result<SentPayment> {
-    let ring = psbt::KeyRing::from_master(master, params, 0)?;
     let opts = psbt::SignOptions {
         network: Some(params),
         ..psbt::SignOptions::default()
     };
-    let report = psbt::sign_with(&mut prepared.psbt, &ring, &opts)?;
-    drop(ring);
+    let report = psbt::sign_with(&mut prepared.psbt, signer, &opts)?;
     if report.signed != prepared.selection.coins.len() {
         return Err(Error::Internal(format!(
             "only {} of {} inputs could be signed: {:?}",
@@ -557,5 +879,69 @@ fn confirm_sent(node: &BtcNode, raw: &[u8], txid: Txid) -> Result<SentPayment> {
             tx: txid.to_string(),
             cause: Box::new(cause),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::PrivateKey;
+
+    fn single(compressed: bool) -> SpendSource {
+        let key = PrivateKey::from_bytes(&[7u8; 32]).unwrap();
+        SpendSource::Single(SingleKeySource {
+            public_key: key.public_key(),
+            compressed,
+        })
+    }
+
+    #[test]
+    fn a_single_key_spends_from_every_type_it_has() {
+        let params = NetworkParams::BITCOIN;
+        let SpendSource::Single(c) = single(true) else {
+            unreachable!()
+        };
+        assert_eq!(c.kinds(), &AddressType::ALL);
+        let SpendSource::Single(u) = single(false) else {
+            unreachable!()
+        };
+        assert_eq!(u.kinds(), &[AddressType::P2pkh]);
+        // The uncompressed key's P2PKH address hashes its 65-byte form.
+        let a = u.address(AddressType::P2pkh, params).unwrap();
+        assert_ne!(a, c.address(AddressType::P2pkh, params).unwrap());
+        let e = u.address(AddressType::P2wpkh, params).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Unsupported);
+    }
+
+    #[test]
+    fn change_kind_defaults_to_the_key_s_own_type() {
+        assert_eq!(single(true).change_kind(None), AddressType::P2wpkh);
+        assert_eq!(single(false).change_kind(None), AddressType::P2pkh);
+        assert_eq!(
+            single(true).change_kind(Some(AddressType::P2tr)),
+            AddressType::P2tr
+        );
+        assert!(single(true).compressed() && !single(false).compressed());
+        assert_eq!(single(true).fingerprint(), None);
+        assert!(single(true).accounts().is_empty());
+    }
+
+    #[test]
+    fn a_single_key_s_change_is_its_own_address_and_takes_no_index() {
+        let params = NetworkParams::BITCOIN;
+        let source = single(true);
+        let found = WalletCoins::default();
+        let (change, index) =
+            change_output(&source, &found, AddressType::P2shP2wpkh, params).unwrap();
+        let SpendSource::Single(k) = &source else {
+            unreachable!()
+        };
+        assert_eq!(
+            change.address,
+            k.address(AddressType::P2shP2wpkh, params).unwrap()
+        );
+        assert_eq!(index, None);
+        let e = change_output(&single(false), &found, AddressType::P2tr, params).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Unsupported);
     }
 }

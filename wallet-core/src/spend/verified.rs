@@ -6,13 +6,12 @@
 //! and nothing is signed.
 
 use super::bitcoin::WalletCoins;
-use super::bitcoin::{find_coins, prepare_payment, PaymentRequest, PreparedPayment, ScanAccount};
+use super::bitcoin::{find_coins, prepare_payment, PaymentRequest, PreparedPayment, SpendSource};
 use super::ethereum::{prepare, PreparedSend, SendRequest};
 use crate::bitcoin::coin_selection::Coin;
 use crate::bitcoin::NetworkParams;
 use crate::error::{Error, Result};
 use crate::ethereum::{Address, Authorization, SignedAuthorization};
-use crate::hd::Fingerprint;
 use crate::rpc::bitcoin::BtcNode;
 use crate::verify::{BtcVerifier, BtcVerifyReport, EthVerifier, VerifyOptions};
 
@@ -31,12 +30,12 @@ fn prove_into(v: &mut BtcVerifier<'_>, coins: &mut [Coin], spendable: bool) -> R
 /// that is not refuses the whole answer.
 pub fn find_coins_verified(
     node: &BtcNode,
-    accounts: &[ScanAccount],
+    source: &SpendSource,
     params: NetworkParams,
     gap: u32,
     opts: &VerifyOptions,
 ) -> Result<(WalletCoins, BtcVerifyReport)> {
-    let mut found = find_coins(node, accounts, params, gap)?;
+    let mut found = find_coins(node, source, params, gap)?;
     // Synced after the scan: every coin it found is below the tip.
     let mut v = BtcVerifier::sync(node, params, opts)?;
     prove_into(&mut v, &mut found.coins, true)?;
@@ -50,13 +49,12 @@ pub fn find_coins_verified(
 /// handed back: nothing is signed with a coin that is not.
 pub fn prepare_payment_verified(
     node: &BtcNode,
-    accounts: &[ScanAccount],
+    source: &SpendSource,
     params: NetworkParams,
-    master_fingerprint: Fingerprint,
     req: PaymentRequest,
     opts: &VerifyOptions,
 ) -> Result<(PreparedPayment, BtcVerifyReport)> {
-    let mut prepared = prepare_payment(node, accounts, params, master_fingerprint, req)?;
+    let mut prepared = prepare_payment(node, source, params, req)?;
     let mut v = BtcVerifier::sync(node, params, opts)?;
     prove_into(&mut v, &mut prepared.selection.coins, true)?;
     Ok((prepared, v.report()))

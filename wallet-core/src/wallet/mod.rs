@@ -42,7 +42,8 @@ pub use import::{ImportKind, ImportSource};
 pub use psbt::{PsbtPolicy, PsbtToSign};
 pub use quiz::{check_word, ShareAnswer, ShareCheck, WordAnswer};
 pub use send::{
-    BtcBalance, BtcBroadcast, BtcPayment, EthBalance, EthSendResult, PaymentChange, PaymentInput,
+    BtcBalance, BtcBroadcast, BtcBump, BtcPayment, EthBalance, EthSendResult, PaymentChange,
+    PaymentInput, PaymentPayee,
 };
 pub use sign::{
     bip322_default, check_message_selection, verify_bitcoin_message, verify_message, MessageCheck,

@@ -16,7 +16,8 @@ use crate::rpc::bitcoin::BtcNode;
 use crate::rpc::ethereum::{EthNode, Receipt};
 use crate::secret::SecretString;
 use crate::spend::bitcoin::{
-    self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount, WalletCoins,
+    self as btc_spend, BumpRequest, PaymentRequest, PreparedBump, PreparedPayment, ScanAccount,
+    SingleKeySource, SpendSource, WalletCoins,
 };
 use crate::spend::ethereum::{self as eth_spend, PreparedSend, SendRequest};
 use crate::spend::verified;
@@ -24,9 +25,12 @@ use crate::verify::{BtcVerifyReport, EthVerifier, VerifyOptions};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A Bitcoin-family balance (`btc balance`).
+/// A Bitcoin-family balance (`btc balance`), of a wallet or of one address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BtcBalance {
+    /// The address, for the balance of one address (not a wallet's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     /// Spendable confirmed coins, in satoshis.
     pub confirmed_sat: u64,
     /// The same in coins (`0.5`).
@@ -35,7 +39,7 @@ pub struct BtcBalance {
     pub immature_sat: u64,
     /// Confirmed coins being spent by a payment in the mempool, in satoshis.
     pub spent_in_mempool_sat: u64,
-    /// Spendable satoshis per address type.
+    /// Spendable satoshis per address type (a wallet's; empty for one address).
     pub by_type_sat: BTreeMap<&'static str, u64>,
     /// How many spendable coins.
     pub utxos: usize,
@@ -55,8 +59,9 @@ pub struct PaymentInput {
     /// Its address type.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// Its key's path.
-    pub path: String,
+    /// Its key's path (none for a single key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 /// A payment's change output.
@@ -66,17 +71,34 @@ pub struct PaymentChange {
     pub address: String,
     /// The change in satoshis.
     pub amount_sat: u64,
-    /// Its key's path.
-    pub path: String,
+    /// Its key's path (none for a single key: the change goes back to its
+    /// own address).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// One recipient of a payment and what it gets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PaymentPayee {
+    /// The address paid.
+    pub to: String,
+    /// The amount in satoshis.
+    pub amount_sat: u64,
+    /// Whether it was asked as "max" (everything spendable less the fee).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub max: bool,
 }
 
 /// A Bitcoin-family payment, before or after it is sent (`btc send`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BtcPayment {
-    /// The recipient.
-    pub to: String,
-    /// The amount in satoshis.
+    /// The recipient, when there is one (see `payees` for several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The amount paid to the recipients, in satoshis.
     pub amount_sat: u64,
+    /// Every recipient, in output order apart from the change.
+    pub payees: Vec<PaymentPayee>,
     /// The fee in satoshis.
     pub fee_sat: u64,
     /// The fee rate in sat/vB.
@@ -97,6 +119,9 @@ pub struct BtcPayment {
     /// Its virtual size, once sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vsize: Option<u64>,
+    /// Its confirmations, once waited for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirmations: Option<u64>,
 }
 
 impl BtcPayment {
@@ -104,32 +129,119 @@ impl BtcPayment {
     #[must_use]
     pub fn of(p: &PreparedPayment) -> Self {
         let sel = &p.selection;
+        let hd = p.fingerprint.is_some();
+        let payees: Vec<PaymentPayee> = p
+            .payees
+            .iter()
+            .zip(&p.request.payees)
+            .map(|(o, asked)| PaymentPayee {
+                to: o.address.to_string(),
+                amount_sat: o.amount.to_sat(),
+                max: asked.amount == btc_spend::PayAmount::Max,
+            })
+            .collect();
         Self {
-            to: p.request.to.to_string(),
-            amount_sat: p.request.amount.to_sat(),
+            to: match payees.as_slice() {
+                [one] => Some(one.to.clone()),
+                _ => None,
+            },
+            amount_sat: payees.iter().map(|o| o.amount_sat).sum(),
+            payees,
             fee_sat: sel.fee.to_sat(),
             fee_rate: sat_per_vb(p.fee_rate),
             fee_rate_source: p.fee_rate_source.code(),
-            inputs: sel.coins.iter().map(input_view).collect(),
+            inputs: sel.coins.iter().map(|c| input_view(c, hd)).collect(),
             change: sel.change.map(|c| PaymentChange {
                 address: p.change.address.to_string(),
                 amount_sat: c.to_sat(),
-                path: p.change.path.to_string(),
+                path: hd.then(|| p.change.path.to_string()),
             }),
             txid: None,
             hex: None,
             vsize: None,
+            confirmations: None,
+        }
+    }
+
+    /// Waits until the sent payment has `want` confirmations (at most
+    /// `timeout`; `progress` hears of each poll) and records them. `since`
+    /// is a height it is in no block below ([`PreparedPayment::height`]).
+    /// See [`btc_spend::wait_for_confirmations`] for the errors.
+    pub fn wait(
+        &mut self,
+        node: &BtcNode,
+        since: u64,
+        want: u64,
+        timeout: std::time::Duration,
+        progress: impl FnMut(btc_spend::WaitProgress),
+    ) -> Result<()> {
+        let raw = self
+            .hex
+            .as_deref()
+            .and_then(|h| hex::decode(h).ok())
+            .ok_or_else(|| Error::Internal("waiting for a payment not sent".into()))?;
+        let tx = payment::decode_tx(&raw)?;
+        let w = btc_spend::WaitFor {
+            txid: tx.compute_txid(),
+            outputs: u32::try_from(tx.output.len()).unwrap_or(u32::MAX),
+            since,
+            confirmations: want,
+            timeout,
+        };
+        self.confirmations = Some(btc_spend::wait_for_confirmations(node, &w, progress)?);
+        Ok(())
+    }
+}
+
+/// A fee bump (`btc bump-fee`): the replacement and what it replaces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BtcBump {
+    /// The replacement, as a payment.
+    #[serde(flatten)]
+    pub payment: BtcPayment,
+    /// The txid it replaces.
+    pub replaces: String,
+    /// The replaced transaction's fee, in satoshis.
+    pub replaced_fee_sat: u64,
+    /// Its fee rate in sat/vB.
+    pub replaced_fee_rate: f64,
+    /// How many transactions the replacement evicts (the original and its
+    /// descendants in the mempool).
+    pub replaced_count: u64,
+    /// The smallest fee BIP125 allows the replacement, in satoshis.
+    pub min_fee_sat: u64,
+    /// Coins added to the original's inputs.
+    pub added_inputs: usize,
+    /// Once sent: whether the replaced transaction is still in the node's
+    /// mempool (`false`: it left, as it should).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_in_mempool: Option<bool>,
+}
+
+impl BtcBump {
+    /// The view of a prepared (not yet sent) bump.
+    #[must_use]
+    pub fn of(b: &PreparedBump) -> Self {
+        Self {
+            payment: BtcPayment::of(&b.payment),
+            replaces: b.replaces.txid.to_string(),
+            replaced_fee_sat: b.replaces.fee.to_sat(),
+            replaced_fee_rate: sat_per_vb(b.replaces.fee_rate()),
+            replaced_count: b.replaces.replaced_count,
+            min_fee_sat: b.min_fee.to_sat(),
+            added_inputs: b.added_inputs,
+            replaced_in_mempool: None,
         }
     }
 }
 
-fn input_view(c: &Coin) -> PaymentInput {
+fn input_view(c: &Coin, hd: bool) -> PaymentInput {
     PaymentInput {
         txid: c.outpoint.txid.to_string(),
         vout: c.outpoint.vout,
         value_sat: c.value.to_sat(),
         kind: c.kind.code(),
-        path: c.path.to_string(),
+        path: hd.then(|| c.path.to_string()),
     }
 }
 
@@ -251,21 +363,27 @@ impl EthBalance {
 }
 
 impl Wallet {
-    /// The accounts a scan covers on `params` (account 0 of every address
-    /// type), from the stored xpubs, else after asking `password`; each
-    /// with the first change index its usage record has not handed out.
-    pub fn btc_accounts<E: From<Error>>(
+    /// What a scan on `params` covers, from the file's public part (no
+    /// password): a single key, or the accounts (account 0 of every
+    /// address type) from the stored xpubs, else derived after asking
+    /// `password`; each account with the first change index its usage
+    /// record has not handed out. A spend takes its source from the
+    /// decrypted secret instead ([`UnlockedWallet::btc_source`]).
+    pub fn btc_source<E: From<Error>>(
         &self,
         params: NetworkParams,
         password: impl FnOnce() -> Result<SecretString, E>,
-    ) -> Result<Vec<ScanAccount>, E> {
+    ) -> Result<SpendSource, E> {
         let public = self.file.public();
-        if public.single.is_some() {
-            return Err(Error::Unsupported(
-                "payments and balances of a single-key wallet are not supported yet; sign PSBTs with it instead".into(),
-            )
-            .into());
+        if let Some(single) = &public.single {
+            return Ok(SpendSource::Single(SingleKeySource {
+                public_key: single.public_key,
+                compressed: single.compressed,
+            }));
         }
+        let Some(fingerprint) = public.fingerprint else {
+            return Err(Error::Internal("an HD wallet without a fingerprint".into()).into());
+        };
         let stored = AddressType::ALL
             .iter()
             .map(|kind| {
@@ -274,8 +392,11 @@ impl Wallet {
             })
             .collect::<Result<Option<Vec<_>>>>()?;
         match stored {
-            Some(xpubs) => Ok(self.scan_accounts(params, xpubs)?),
-            None => Ok(self.unlock_with(password)?.btc_accounts(params)?),
+            Some(xpubs) => Ok(SpendSource::Accounts {
+                accounts: self.scan_accounts(params, xpubs)?,
+                fingerprint,
+            }),
+            None => Ok(self.unlock_with(password)?.btc_source(params)?),
         }
     }
 
@@ -308,18 +429,20 @@ impl Wallet {
         gap: u32,
         password: impl FnOnce() -> Result<SecretString, E>,
     ) -> Result<BtcBalance, E> {
-        let accounts = self.btc_accounts(params, password)?;
+        let source = self.btc_source(params, password)?;
         node.check_network(params)?;
-        let found = btc_spend::find_coins(node, &accounts, params, gap.clamp(1, 10_000))?;
+        let found = btc_spend::find_coins(node, &source, params, gap.clamp(1, 10_000))?;
         Ok(BtcBalance::of(&found))
     }
 }
 
 impl Wallet {
     /// Builds an unsigned payment for a signer elsewhere (`btc create-psbt`):
-    /// the accounts come from the stored xpubs (else after `password`),
-    /// nothing is signed or sent, and the change index it hands out is
-    /// recorded. The signer checks inputs and change against its own keys.
+    /// the source comes from the file's public part (else after
+    /// `password`), nothing is signed or sent, and the change index it
+    /// hands out is recorded. The signer checks inputs and change against
+    /// its own keys (a single key's PSBT has no BIP32 origins: signers find
+    /// its inputs by their scripts).
     pub fn create_btc_psbt<E: From<Error>>(
         &self,
         node: &BtcNode,
@@ -327,12 +450,9 @@ impl Wallet {
         request: PaymentRequest,
         password: impl FnOnce() -> Result<SecretString, E>,
     ) -> Result<PreparedPayment, E> {
-        let fp = self.file.public().fingerprint.ok_or_else(|| {
-            Error::Unsupported("a single key has no PSBT derivation data; use btc send".into())
-        })?;
-        let accounts = self.btc_accounts(params, password)?;
-        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
-        record_change(&self.keystore, &self.name, params, &accounts, &prepared)?;
+        let source = self.btc_source(params, password)?;
+        let prepared = btc_spend::prepare_payment(node, &source, params, request)?;
+        record_change(&self.keystore, &self.name, params, &source, &prepared)?;
         Ok(prepared)
     }
 }
@@ -356,6 +476,7 @@ impl BtcBalance {
             })
             .collect();
         BtcBalance {
+            address: None,
             confirmed_sat: confirmed,
             confirmed: format_coins(bitcoin::Amount::from_sat(confirmed)),
             immature_sat: sum(&found.immature),
@@ -367,7 +488,41 @@ impl BtcBalance {
     }
 }
 
+impl BtcBalance {
+    /// The balance of `address` (any address; no wallet): one scan of the
+    /// node's UTXO set, after checking the node serves the address's network.
+    pub fn of_address(node: &BtcNode, address: &crate::bitcoin::Address) -> Result<Self> {
+        let c = btc_spend::address_coins(node, address)?;
+        Ok(BtcBalance {
+            address: Some(address.to_string()),
+            confirmed_sat: c.spendable.to_sat(),
+            confirmed: format_coins(c.spendable),
+            immature_sat: c.immature.to_sat(),
+            spent_in_mempool_sat: c.spent_in_mempool.to_sat(),
+            by_type_sat: BTreeMap::new(),
+            utxos: c.utxos,
+            height: c.height,
+        })
+    }
+}
+
 impl UnlockedWallet {
+    /// What a payment spends from, from the decrypted secret (never from
+    /// the file's public metadata): the single key, or the accounts of the
+    /// master key with its fingerprint.
+    pub fn btc_source(&self, params: NetworkParams) -> Result<SpendSource> {
+        if let crate::keystore::WalletSecret::Single(s) = &self.secret {
+            return Ok(SpendSource::Single(SingleKeySource {
+                public_key: s.key.public_key(),
+                compressed: s.compressed,
+            }));
+        }
+        Ok(SpendSource::Accounts {
+            accounts: self.btc_accounts(params)?,
+            fingerprint: self.master()?.fingerprint(),
+        })
+    }
+
     /// The accounts a payment scans, derived from the decrypted master key
     /// (never from the file's public metadata).
     pub fn btc_accounts(&self, params: NetworkParams) -> Result<Vec<ScanAccount>> {
@@ -383,17 +538,17 @@ impl UnlockedWallet {
     }
 
     /// Scans the coins, picks the fee rate, selects coins and builds the
-    /// unsigned payment (nothing is signed or sent).
+    /// unsigned payment (nothing is signed or sent); the source it spends
+    /// from is returned for [`send_btc_payment`](Self::send_btc_payment).
     pub fn prepare_btc_payment(
         &self,
         node: &BtcNode,
         params: NetworkParams,
         request: PaymentRequest,
-    ) -> Result<(PreparedPayment, Vec<ScanAccount>)> {
-        let accounts = self.btc_accounts(params)?;
-        let fp = self.master()?.fingerprint();
-        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
-        Ok((prepared, accounts))
+    ) -> Result<(PreparedPayment, SpendSource)> {
+        let source = self.btc_source(params)?;
+        let prepared = btc_spend::prepare_payment(node, &source, params, request)?;
+        Ok((prepared, source))
     }
 
     /// Signs and sends a prepared payment once. The change index it takes
@@ -405,35 +560,59 @@ impl UnlockedWallet {
         node: &BtcNode,
         params: NetworkParams,
         prepared: PreparedPayment,
-        accounts: &[ScanAccount],
+        source: &SpendSource,
     ) -> Result<BtcPayment> {
         let mut view = BtcPayment::of(&prepared);
-        let master = self.master()?.clone();
-        let sent = btc_spend::complete_payment(node, prepared, master, params, |p| {
-            if p.selection.change.is_none() {
-                return Ok(());
-            }
-            self.record_change(params, accounts, p)
+        let signer = self.key_ring(params, 0)?;
+        let sent = btc_spend::complete_payment(node, prepared, &signer, params, |p| {
+            self.record_change(params, source, p)
         })?;
+        drop(signer);
         view.txid = Some(sent.txid.to_string());
         view.hex = Some(hex::encode(&sent.raw));
         view.vsize = Some(sent.vsize);
         Ok(view)
     }
 
+    /// Finds the wallet's unconfirmed transaction `req.txid` and builds its
+    /// replacement at the higher fee rate (nothing is signed or sent; see
+    /// [`btc_spend::prepare_bump`]); the source, from the decrypted secret,
+    /// is returned for [`send_btc_bump`](Self::send_btc_bump).
+    pub fn prepare_btc_bump(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        req: &BumpRequest,
+    ) -> Result<(PreparedBump, SpendSource)> {
+        let source = self.btc_source(params)?;
+        let bump = btc_spend::prepare_bump(node, &source, params, req)?;
+        Ok((bump, source))
+    }
+
+    /// Signs and sends a prepared replacement once (as
+    /// [`send_btc_payment`](Self::send_btc_payment)), then looks whether
+    /// the replaced transaction left the node's mempool.
+    pub fn send_btc_bump(
+        &self,
+        node: &BtcNode,
+        params: NetworkParams,
+        bump: PreparedBump,
+        source: &SpendSource,
+    ) -> Result<BtcBump> {
+        let mut view = BtcBump::of(&bump);
+        let old = bump.replaces.txid;
+        view.payment = self.send_btc_payment(node, params, bump.payment, source)?;
+        view.replaced_in_mempool = node.in_mempool(&old).ok();
+        Ok(view)
+    }
+
     fn record_change(
         &self,
         params: NetworkParams,
-        accounts: &[ScanAccount],
+        source: &SpendSource,
         p: &PreparedPayment,
     ) -> Result<()> {
-        record_change(
-            &self.wallet.keystore,
-            &self.wallet.name,
-            params,
-            accounts,
-            p,
-        )
+        record_change(&self.wallet.keystore, &self.wallet.name, params, source, p)
     }
 
     /// Fills in an Ethereum send from the node (nothing is sent; only the
@@ -469,24 +648,26 @@ impl UnlockedWallet {
 
 /// Records that `p` took its change index of wallet `name` (the next
 /// payment starts after it): before a send, or when an unsigned PSBT is
-/// handed out. A change address used twice would link the payments.
+/// handed out. A change address used twice would link the payments. A
+/// single key's change goes back to its own address: nothing to record.
 pub(super) fn record_change(
     keystore: &crate::keystore::Keystore,
     name: &str,
     params: NetworkParams,
-    accounts: &[ScanAccount],
+    source: &SpendSource,
     p: &PreparedPayment,
 ) -> Result<()> {
-    if p.selection.change.is_none() {
+    let (Some(index), Some(_)) = (p.change_index, p.selection.change) else {
         return Ok(());
-    }
-    let acct = accounts
+    };
+    let acct = source
+        .accounts()
         .iter()
-        .find(|x| x.kind == p.request.change_kind)
+        .find(|x| x.kind == p.change_kind)
         .ok_or_else(|| Error::Internal("no change account".into()))?;
     let key = btc_spend::change_record_key(params, &acct.path);
     keystore
-        .record_change_index(name, &key, p.change_index.saturating_add(1))
+        .record_change_index(name, &key, index.saturating_add(1))
         .map_err(|e| match e {
             e @ Error::ChangeTaken { .. } => e,
             other => Error::ChangeNotRecorded(Box::new(other)),
@@ -505,10 +686,10 @@ impl Wallet {
         opts: &VerifyOptions,
         password: impl FnOnce() -> Result<SecretString, E>,
     ) -> Result<(BtcBalance, BtcVerifyReport), E> {
-        let accounts = self.btc_accounts(params, password)?;
+        let source = self.btc_source(params, password)?;
         node.check_network(params)?;
         let (found, report) =
-            verified::find_coins_verified(node, &accounts, params, gap.clamp(1, 10_000), opts)?;
+            verified::find_coins_verified(node, &source, params, gap.clamp(1, 10_000), opts)?;
         Ok((BtcBalance::of(&found), report))
     }
 
@@ -522,13 +703,10 @@ impl Wallet {
         opts: &VerifyOptions,
         password: impl FnOnce() -> Result<SecretString, E>,
     ) -> Result<(PreparedPayment, BtcVerifyReport), E> {
-        let fp = self.file.public().fingerprint.ok_or_else(|| {
-            Error::Unsupported("a single key has no PSBT derivation data; use btc send".into())
-        })?;
-        let accounts = self.btc_accounts(params, password)?;
+        let source = self.btc_source(params, password)?;
         let (prepared, report) =
-            verified::prepare_payment_verified(node, &accounts, params, fp, request, opts)?;
-        record_change(&self.keystore, &self.name, params, &accounts, &prepared)?;
+            verified::prepare_payment_verified(node, &source, params, request, opts)?;
+        record_change(&self.keystore, &self.name, params, &source, &prepared)?;
         Ok((prepared, report))
     }
 }
@@ -543,12 +721,11 @@ impl UnlockedWallet {
         params: NetworkParams,
         request: PaymentRequest,
         opts: &VerifyOptions,
-    ) -> Result<(PreparedPayment, Vec<ScanAccount>, BtcVerifyReport)> {
-        let accounts = self.btc_accounts(params)?;
-        let fp = self.master()?.fingerprint();
+    ) -> Result<(PreparedPayment, SpendSource, BtcVerifyReport)> {
+        let source = self.btc_source(params)?;
         let (prepared, report) =
-            verified::prepare_payment_verified(node, &accounts, params, fp, request, opts)?;
-        Ok((prepared, accounts, report))
+            verified::prepare_payment_verified(node, &source, params, request, opts)?;
+        Ok((prepared, source, report))
     }
 
     /// As [`UnlockedWallet::prepare_eth_send`] through `verifier`'s first

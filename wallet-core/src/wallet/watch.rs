@@ -13,7 +13,9 @@ use crate::hd::{DerivationPath, Keychain};
 use crate::keystore::{Keystore, WatchFile};
 use crate::report::{AddressEntry, AddressHeader, AddressList};
 use crate::rpc::bitcoin::BtcNode;
-use crate::spend::bitcoin::{self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount};
+use crate::spend::bitcoin::{
+    self as btc_spend, PaymentRequest, PreparedPayment, ScanAccount, SpendSource,
+};
 use crate::spend::verified;
 use crate::verify::{BtcVerifyReport, VerifyOptions};
 use serde::Serialize;
@@ -322,12 +324,20 @@ impl WatchWallet {
             .collect()
     }
 
+    /// Its accounts as a spend source (under the signer's fingerprint).
+    pub fn spend_source(&self) -> Result<SpendSource> {
+        Ok(SpendSource::Accounts {
+            accounts: self.scan_accounts()?,
+            fingerprint: self.fingerprint()?,
+        })
+    }
+
     /// Its balance (scans `gap` addresses per chain and account).
     pub fn btc_balance(&self, node: &BtcNode, gap: u32) -> Result<BtcBalance> {
         let params = self.params();
-        let accounts = self.scan_accounts()?;
+        let source = self.spend_source()?;
         node.check_network(params)?;
-        let found = btc_spend::find_coins(node, &accounts, params, gap.clamp(1, 10_000))?;
+        let found = btc_spend::find_coins(node, &source, params, gap.clamp(1, 10_000))?;
         Ok(BtcBalance::of(&found))
     }
 
@@ -335,11 +345,10 @@ impl WatchWallet {
     /// the change index it hands out, so the next PSBT never reuses it.
     pub fn create_psbt(&self, node: &BtcNode, request: PaymentRequest) -> Result<PreparedPayment> {
         let params = self.params();
-        let accounts = self.scan_accounts()?;
-        self.check_change_account(&request)?;
-        let fp = self.fingerprint()?;
-        let prepared = btc_spend::prepare_payment(node, &accounts, params, fp, request)?;
-        super::send::record_change(&self.keystore, self.name(), params, &accounts, &prepared)?;
+        let source = self.spend_source()?;
+        self.check_change_account(&source, &request)?;
+        let prepared = btc_spend::prepare_payment(node, &source, params, request)?;
+        super::send::record_change(&self.keystore, self.name(), params, &source, &prepared)?;
         Ok(prepared)
     }
 }
@@ -347,8 +356,8 @@ impl WatchWallet {
 impl WatchWallet {
     /// The change type of `request` must be an account with a change
     /// descriptor.
-    fn check_change_account(&self, request: &PaymentRequest) -> Result<()> {
-        if let Some(a) = self.file.account(request.change_kind) {
+    fn check_change_account(&self, source: &SpendSource, request: &PaymentRequest) -> Result<()> {
+        if let Some(a) = self.file.account(source.change_kind(request.change_kind)) {
             if a.keychains() != Keychains::Both {
                 return Err(Error::input(format!(
                     "the {} account of '{}' has no change descriptor (/1/*): import it to make change, or choose another change type",
@@ -369,10 +378,10 @@ impl WatchWallet {
         opts: &VerifyOptions,
     ) -> Result<(BtcBalance, BtcVerifyReport)> {
         let params = self.params();
-        let accounts = self.scan_accounts()?;
+        let source = self.spend_source()?;
         node.check_network(params)?;
         let (found, report) =
-            verified::find_coins_verified(node, &accounts, params, gap.clamp(1, 10_000), opts)?;
+            verified::find_coins_verified(node, &source, params, gap.clamp(1, 10_000), opts)?;
         Ok((BtcBalance::of(&found), report))
     }
 
@@ -385,12 +394,11 @@ impl WatchWallet {
         opts: &VerifyOptions,
     ) -> Result<(PreparedPayment, BtcVerifyReport)> {
         let params = self.params();
-        let accounts = self.scan_accounts()?;
-        self.check_change_account(&request)?;
-        let fp = self.fingerprint()?;
+        let source = self.spend_source()?;
+        self.check_change_account(&source, &request)?;
         let (prepared, report) =
-            verified::prepare_payment_verified(node, &accounts, params, fp, request, opts)?;
-        super::send::record_change(&self.keystore, self.name(), params, &accounts, &prepared)?;
+            verified::prepare_payment_verified(node, &source, params, request, opts)?;
+        super::send::record_change(&self.keystore, self.name(), params, &source, &prepared)?;
         Ok((prepared, report))
     }
 }

@@ -2866,13 +2866,17 @@ public func FfiConverterTypeBtcBroadcast_lift(_ buf: RustBuffer) throws -> BtcBr
  */
 public struct BtcPayment: Equatable, Hashable {
     /**
-     * The recipient.
+     * The recipient (one-recipient payments).
      */
-    public let to: String
+    public let to: String?
     /**
-     * The amount in satoshis.
+     * The amount in satoshis (the sum of every recipient's).
      */
     public let amountSat: UInt64
+    /**
+     * Every recipient.
+     */
+    public let payees: [PaymentPayee]
     /**
      * The fee in satoshis.
      */
@@ -2905,16 +2909,23 @@ public struct BtcPayment: Equatable, Hashable {
      * Its virtual size in vbytes.
      */
     public let vsize: UInt64?
+    /**
+     * Confirmations seen (after a wait).
+     */
+    public let confirmations: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * The recipient.
-         */to: String, 
+         * The recipient (one-recipient payments).
+         */to: String?, 
         /**
-         * The amount in satoshis.
+         * The amount in satoshis (the sum of every recipient's).
          */amountSat: UInt64, 
+        /**
+         * Every recipient.
+         */payees: [PaymentPayee], 
         /**
          * The fee in satoshis.
          */feeSat: UInt64, 
@@ -2938,9 +2949,13 @@ public struct BtcPayment: Equatable, Hashable {
          */hex: String?, 
         /**
          * Its virtual size in vbytes.
-         */vsize: UInt64?) {
+         */vsize: UInt64?, 
+        /**
+         * Confirmations seen (after a wait).
+         */confirmations: UInt64?) {
         self.to = to
         self.amountSat = amountSat
+        self.payees = payees
         self.feeSat = feeSat
         self.feeRate = feeRate
         self.feeRateSource = feeRateSource
@@ -2949,6 +2964,7 @@ public struct BtcPayment: Equatable, Hashable {
         self.txid = txid
         self.hex = hex
         self.vsize = vsize
+        self.confirmations = confirmations
     }
 
     
@@ -2967,8 +2983,9 @@ public struct FfiConverterTypeBtcPayment: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BtcPayment {
         return
             try BtcPayment(
-                to: FfiConverterString.read(from: &buf), 
+                to: FfiConverterOptionString.read(from: &buf), 
                 amountSat: FfiConverterUInt64.read(from: &buf), 
+                payees: FfiConverterSequenceTypePaymentPayee.read(from: &buf), 
                 feeSat: FfiConverterUInt64.read(from: &buf), 
                 feeRate: FfiConverterDouble.read(from: &buf), 
                 feeRateSource: FfiConverterString.read(from: &buf), 
@@ -2976,13 +2993,15 @@ public struct FfiConverterTypeBtcPayment: FfiConverterRustBuffer {
                 change: FfiConverterOptionTypePaymentChange.read(from: &buf), 
                 txid: FfiConverterOptionString.read(from: &buf), 
                 hex: FfiConverterOptionString.read(from: &buf), 
-                vsize: FfiConverterOptionUInt64.read(from: &buf)
+                vsize: FfiConverterOptionUInt64.read(from: &buf), 
+                confirmations: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: BtcPayment, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterOptionString.write(value.to, into: &buf)
         FfiConverterUInt64.write(value.amountSat, into: &buf)
+        FfiConverterSequenceTypePaymentPayee.write(value.payees, into: &buf)
         FfiConverterUInt64.write(value.feeSat, into: &buf)
         FfiConverterDouble.write(value.feeRate, into: &buf)
         FfiConverterString.write(value.feeRateSource, into: &buf)
@@ -2991,6 +3010,7 @@ public struct FfiConverterTypeBtcPayment: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.txid, into: &buf)
         FfiConverterOptionString.write(value.hex, into: &buf)
         FfiConverterOptionUInt64.write(value.vsize, into: &buf)
+        FfiConverterOptionUInt64.write(value.confirmations, into: &buf)
     }
 }
 
@@ -3019,7 +3039,8 @@ public struct BtcSendRequest: Equatable, Hashable {
      */
     public let to: String
     /**
-     * The amount: coins (`0.5`) or satoshis (`5000sat`).
+     * The amount: coins (`0.5`), satoshis (`5000sat`), or `max`
+     * (everything spendable less the fee, no change).
      */
     public let amount: String
     /**
@@ -3057,7 +3078,8 @@ public struct BtcSendRequest: Equatable, Hashable {
          * The recipient's address (on the node's network).
          */to: String, 
         /**
-         * The amount: coins (`0.5`) or satoshis (`5000sat`).
+         * The amount: coins (`0.5`), satoshis (`5000sat`), or `max`
+         * (everything spendable less the fee, no change).
          */amount: String, 
         /**
          * The fee rate in sat/vB (null: the node's estimate).
@@ -4425,9 +4447,9 @@ public struct PaymentChange: Equatable, Hashable {
      */
     public let amountSat: UInt64
     /**
-     * Its key's path.
+     * Its key's path (HD wallets).
      */
-    public let path: String
+    public let path: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4439,8 +4461,8 @@ public struct PaymentChange: Equatable, Hashable {
          * The change in satoshis.
          */amountSat: UInt64, 
         /**
-         * Its key's path.
-         */path: String) {
+         * Its key's path (HD wallets).
+         */path: String?) {
         self.address = address
         self.amountSat = amountSat
         self.path = path
@@ -4464,14 +4486,14 @@ public struct FfiConverterTypePaymentChange: FfiConverterRustBuffer {
             try PaymentChange(
                 address: FfiConverterString.read(from: &buf), 
                 amountSat: FfiConverterUInt64.read(from: &buf), 
-                path: FfiConverterString.read(from: &buf)
+                path: FfiConverterOptionString.read(from: &buf)
         )
     }
 
     public static func write(_ value: PaymentChange, into buf: inout [UInt8]) {
         FfiConverterString.write(value.address, into: &buf)
         FfiConverterUInt64.write(value.amountSat, into: &buf)
-        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionString.write(value.path, into: &buf)
     }
 }
 
@@ -4512,9 +4534,9 @@ public struct PaymentInput: Equatable, Hashable {
      */
     public let addressType: String
     /**
-     * Its key's path.
+     * Its key's path (HD wallets).
      */
-    public let path: String
+    public let path: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4532,8 +4554,8 @@ public struct PaymentInput: Equatable, Hashable {
          * Its address type code (`p2wpkh`, …).
          */addressType: String, 
         /**
-         * Its key's path.
-         */path: String) {
+         * Its key's path (HD wallets).
+         */path: String?) {
         self.txid = txid
         self.vout = vout
         self.valueSat = valueSat
@@ -4561,7 +4583,7 @@ public struct FfiConverterTypePaymentInput: FfiConverterRustBuffer {
                 vout: FfiConverterUInt32.read(from: &buf), 
                 valueSat: FfiConverterUInt64.read(from: &buf), 
                 addressType: FfiConverterString.read(from: &buf), 
-                path: FfiConverterString.read(from: &buf)
+                path: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -4570,7 +4592,7 @@ public struct FfiConverterTypePaymentInput: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.vout, into: &buf)
         FfiConverterUInt64.write(value.valueSat, into: &buf)
         FfiConverterString.write(value.addressType, into: &buf)
-        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterOptionString.write(value.path, into: &buf)
     }
 }
 
@@ -4587,6 +4609,85 @@ public func FfiConverterTypePaymentInput_lift(_ buf: RustBuffer) throws -> Payme
 #endif
 @Sendable public func FfiConverterTypePaymentInput_lower(_ value: PaymentInput) -> RustBuffer {
     return FfiConverterTypePaymentInput.lower(value)
+}
+
+
+/**
+ * One recipient of a payment.
+ */
+public struct PaymentPayee: Equatable, Hashable {
+    /**
+     * The address paid.
+     */
+    public let to: String
+    /**
+     * The amount in satoshis.
+     */
+    public let amountSat: UInt64
+    /**
+     * Whether it was asked as `max` (everything spendable less the fee).
+     */
+    public let max: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The address paid.
+         */to: String, 
+        /**
+         * The amount in satoshis.
+         */amountSat: UInt64, 
+        /**
+         * Whether it was asked as `max` (everything spendable less the fee).
+         */max: Bool) {
+        self.to = to
+        self.amountSat = amountSat
+        self.max = max
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PaymentPayee: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePaymentPayee: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PaymentPayee {
+        return
+            try PaymentPayee(
+                to: FfiConverterString.read(from: &buf), 
+                amountSat: FfiConverterUInt64.read(from: &buf), 
+                max: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PaymentPayee, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.to, into: &buf)
+        FfiConverterUInt64.write(value.amountSat, into: &buf)
+        FfiConverterBool.write(value.max, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePaymentPayee_lift(_ buf: RustBuffer) throws -> PaymentPayee {
+    return try FfiConverterTypePaymentPayee.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+@Sendable public func FfiConverterTypePaymentPayee_lower(_ value: PaymentPayee) -> RustBuffer {
+    return FfiConverterTypePaymentPayee.lower(value)
 }
 
 
@@ -7765,6 +7866,31 @@ fileprivate struct FfiConverterSequenceTypePaymentInput: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypePaymentInput.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePaymentPayee: FfiConverterRustBuffer {
+    typealias SwiftType = [PaymentPayee]
+
+    public static func write(_ value: [PaymentPayee], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePaymentPayee.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PaymentPayee] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PaymentPayee]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePaymentPayee.read(from: &buf))
         }
         return seq
     }

@@ -254,7 +254,8 @@ pub struct BtcBalance {
 pub struct BtcSendRequest {
     /// The recipient's address (on the node's network).
     pub to: String,
-    /// The amount: coins (`0.5`) or satoshis (`5000sat`).
+    /// The amount: coins (`0.5`), satoshis (`5000sat`), or `max`
+    /// (everything spendable less the fee, no change).
     pub amount: String,
     /// The fee rate in sat/vB (null: the node's estimate).
     #[uniffi(default = None)]
@@ -290,8 +291,8 @@ pub struct PaymentInput {
     pub value_sat: u64,
     /// Its address type code (`p2wpkh`, …).
     pub address_type: String,
-    /// Its key's path.
-    pub path: String,
+    /// Its key's path (HD wallets).
+    pub path: Option<String>,
 }
 
 /// A payment's change output.
@@ -301,17 +302,30 @@ pub struct PaymentChange {
     pub address: String,
     /// The change in satoshis.
     pub amount_sat: u64,
-    /// Its key's path.
-    pub path: String,
+    /// Its key's path (HD wallets).
+    pub path: Option<String>,
+}
+
+/// One recipient of a payment.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentPayee {
+    /// The address paid.
+    pub to: String,
+    /// The amount in satoshis.
+    pub amount_sat: u64,
+    /// Whether it was asked as `max` (everything spendable less the fee).
+    pub max: bool,
 }
 
 /// A sent Bitcoin-family payment.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct BtcPayment {
-    /// The recipient.
-    pub to: String,
-    /// The amount in satoshis.
+    /// The recipient (one-recipient payments).
+    pub to: Option<String>,
+    /// The amount in satoshis (the sum of every recipient's).
     pub amount_sat: u64,
+    /// Every recipient.
+    pub payees: Vec<PaymentPayee>,
     /// The fee in satoshis.
     pub fee_sat: u64,
     /// The fee rate in sat/vB.
@@ -328,6 +342,8 @@ pub struct BtcPayment {
     pub hex: Option<String>,
     /// Its virtual size in vbytes.
     pub vsize: Option<u64>,
+    /// Confirmations seen (after a wait).
+    pub confirmations: Option<u64>,
 }
 
 impl From<core_wallet::BtcPayment> for BtcPayment {
@@ -335,6 +351,15 @@ impl From<core_wallet::BtcPayment> for BtcPayment {
         Self {
             to: p.to,
             amount_sat: p.amount_sat,
+            payees: p
+                .payees
+                .into_iter()
+                .map(|x| PaymentPayee {
+                    to: x.to,
+                    amount_sat: x.amount_sat,
+                    max: x.max,
+                })
+                .collect(),
             fee_sat: p.fee_sat,
             fee_rate: p.fee_rate,
             fee_rate_source: p.fee_rate_source.to_owned(),
@@ -357,6 +382,7 @@ impl From<core_wallet::BtcPayment> for BtcPayment {
             txid: p.txid,
             hex: p.hex,
             vsize: p.vsize,
+            confirmations: p.confirmations,
         }
     }
 }
@@ -398,8 +424,9 @@ impl UnlockedWallet {
     ) -> WalletResult<BtcPayment> {
         let p = node.params;
         let r = request::BtcSendRequest {
-            to: request.to,
-            amount: request.amount,
+            to: Some(request.to),
+            amount: Some(request.amount),
+            payees: Vec::new(),
             fee_rate: request.fee_rate,
             allow_high_fee: request.allow_high_fee,
             change_type: request

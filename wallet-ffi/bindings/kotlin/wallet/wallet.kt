@@ -4903,14 +4903,19 @@ public object FfiConverterTypeBtcBroadcast: FfiConverterRustBuffer<BtcBroadcast>
  */
 data class BtcPayment (
     /**
-     * The recipient.
+     * The recipient (one-recipient payments).
      */
-    val `to`: kotlin.String
+    val `to`: kotlin.String?
     , 
     /**
-     * The amount in satoshis.
+     * The amount in satoshis (the sum of every recipient's).
      */
     val `amountSat`: kotlin.ULong
+    , 
+    /**
+     * Every recipient.
+     */
+    val `payees`: List<PaymentPayee>
     , 
     /**
      * The fee in satoshis.
@@ -4951,6 +4956,11 @@ data class BtcPayment (
      * Its virtual size in vbytes.
      */
     val `vsize`: kotlin.ULong?
+    , 
+    /**
+     * Confirmations seen (after a wait).
+     */
+    val `confirmations`: kotlin.ULong?
     
 ){
     
@@ -4967,8 +4977,9 @@ data class BtcPayment (
 public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
     override fun read(buf: ByteBuffer): BtcPayment {
         return BtcPayment(
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterSequenceTypePaymentPayee.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
@@ -4977,12 +4988,14 @@ public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
         )
     }
 
     override fun allocationSize(value: BtcPayment) = (
-            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterOptionalString.allocationSize(value.`to`) +
             FfiConverterULong.allocationSize(value.`amountSat`) +
+            FfiConverterSequenceTypePaymentPayee.allocationSize(value.`payees`) +
             FfiConverterULong.allocationSize(value.`feeSat`) +
             FfiConverterDouble.allocationSize(value.`feeRate`) +
             FfiConverterString.allocationSize(value.`feeRateSource`) +
@@ -4990,12 +5003,14 @@ public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
             FfiConverterOptionalTypePaymentChange.allocationSize(value.`change`) +
             FfiConverterOptionalString.allocationSize(value.`txid`) +
             FfiConverterOptionalString.allocationSize(value.`hex`) +
-            FfiConverterOptionalULong.allocationSize(value.`vsize`)
+            FfiConverterOptionalULong.allocationSize(value.`vsize`) +
+            FfiConverterOptionalULong.allocationSize(value.`confirmations`)
     )
 
     override fun write(value: BtcPayment, buf: ByteBuffer) {
-            FfiConverterString.write(value.`to`, buf)
+            FfiConverterOptionalString.write(value.`to`, buf)
             FfiConverterULong.write(value.`amountSat`, buf)
+            FfiConverterSequenceTypePaymentPayee.write(value.`payees`, buf)
             FfiConverterULong.write(value.`feeSat`, buf)
             FfiConverterDouble.write(value.`feeRate`, buf)
             FfiConverterString.write(value.`feeRateSource`, buf)
@@ -5004,6 +5019,7 @@ public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
             FfiConverterOptionalString.write(value.`txid`, buf)
             FfiConverterOptionalString.write(value.`hex`, buf)
             FfiConverterOptionalULong.write(value.`vsize`, buf)
+            FfiConverterOptionalULong.write(value.`confirmations`, buf)
     }
 }
 
@@ -5019,7 +5035,8 @@ data class BtcSendRequest (
     val `to`: kotlin.String
     , 
     /**
-     * The amount: coins (`0.5`) or satoshis (`5000sat`).
+     * The amount: coins (`0.5`), satoshis (`5000sat`), or `max`
+     * (everything spendable less the fee, no change).
      */
     val `amount`: kotlin.String
     , 
@@ -6048,9 +6065,9 @@ data class PaymentChange (
     val `amountSat`: kotlin.ULong
     , 
     /**
-     * Its key's path.
+     * Its key's path (HD wallets).
      */
-    val `path`: kotlin.String
+    val `path`: kotlin.String?
     
 ){
     
@@ -6069,20 +6086,20 @@ public object FfiConverterTypePaymentChange: FfiConverterRustBuffer<PaymentChang
         return PaymentChange(
             FfiConverterString.read(buf),
             FfiConverterULong.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: PaymentChange) = (
             FfiConverterString.allocationSize(value.`address`) +
             FfiConverterULong.allocationSize(value.`amountSat`) +
-            FfiConverterString.allocationSize(value.`path`)
+            FfiConverterOptionalString.allocationSize(value.`path`)
     )
 
     override fun write(value: PaymentChange, buf: ByteBuffer) {
             FfiConverterString.write(value.`address`, buf)
             FfiConverterULong.write(value.`amountSat`, buf)
-            FfiConverterString.write(value.`path`, buf)
+            FfiConverterOptionalString.write(value.`path`, buf)
     }
 }
 
@@ -6113,9 +6130,9 @@ data class PaymentInput (
     val `addressType`: kotlin.String
     , 
     /**
-     * Its key's path.
+     * Its key's path (HD wallets).
      */
-    val `path`: kotlin.String
+    val `path`: kotlin.String?
     
 ){
     
@@ -6136,7 +6153,7 @@ public object FfiConverterTypePaymentInput: FfiConverterRustBuffer<PaymentInput>
             FfiConverterUInt.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -6145,7 +6162,7 @@ public object FfiConverterTypePaymentInput: FfiConverterRustBuffer<PaymentInput>
             FfiConverterUInt.allocationSize(value.`vout`) +
             FfiConverterULong.allocationSize(value.`valueSat`) +
             FfiConverterString.allocationSize(value.`addressType`) +
-            FfiConverterString.allocationSize(value.`path`)
+            FfiConverterOptionalString.allocationSize(value.`path`)
     )
 
     override fun write(value: PaymentInput, buf: ByteBuffer) {
@@ -6153,7 +6170,62 @@ public object FfiConverterTypePaymentInput: FfiConverterRustBuffer<PaymentInput>
             FfiConverterUInt.write(value.`vout`, buf)
             FfiConverterULong.write(value.`valueSat`, buf)
             FfiConverterString.write(value.`addressType`, buf)
-            FfiConverterString.write(value.`path`, buf)
+            FfiConverterOptionalString.write(value.`path`, buf)
+    }
+}
+
+
+
+/**
+ * One recipient of a payment.
+ */
+data class PaymentPayee (
+    /**
+     * The address paid.
+     */
+    val `to`: kotlin.String
+    , 
+    /**
+     * The amount in satoshis.
+     */
+    val `amountSat`: kotlin.ULong
+    , 
+    /**
+     * Whether it was asked as `max` (everything spendable less the fee).
+     */
+    val `max`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePaymentPayee: FfiConverterRustBuffer<PaymentPayee> {
+    override fun read(buf: ByteBuffer): PaymentPayee {
+        return PaymentPayee(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PaymentPayee) = (
+            FfiConverterString.allocationSize(value.`to`) +
+            FfiConverterULong.allocationSize(value.`amountSat`) +
+            FfiConverterBoolean.allocationSize(value.`max`)
+    )
+
+    override fun write(value: PaymentPayee, buf: ByteBuffer) {
+            FfiConverterString.write(value.`to`, buf)
+            FfiConverterULong.write(value.`amountSat`, buf)
+            FfiConverterBoolean.write(value.`max`, buf)
     }
 }
 
@@ -9293,6 +9365,34 @@ public object FfiConverterSequenceTypePaymentInput: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypePaymentInput.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePaymentPayee: FfiConverterRustBuffer<List<PaymentPayee>> {
+    override fun read(buf: ByteBuffer): List<PaymentPayee> {
+        val len = buf.getInt()
+        return List<PaymentPayee>(len) {
+            FfiConverterTypePaymentPayee.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PaymentPayee>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePaymentPayee.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PaymentPayee>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePaymentPayee.write(it, buf)
         }
     }
 }

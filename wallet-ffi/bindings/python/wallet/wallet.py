@@ -1958,6 +1958,74 @@ class _UniffiFfiConverterTypeBtcBroadcast(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.write(value.confirmed, buf)
         _UniffiFfiConverterUInt64.write(value.vsize, buf)
 
+@dataclass
+class PaymentPayee:
+    """
+    One recipient of a payment.
+"""
+    def __init__(self, *, to:str, amount_sat:int, max:bool):
+        self.to = to
+        self.amount_sat = amount_sat
+        self.max = max
+        
+        
+
+    
+    def __str__(self):
+        return "PaymentPayee(to={}, amount_sat={}, max={})".format(self.to, self.amount_sat, self.max)
+    def __eq__(self, other):
+        if self.to != other.to:
+            return False
+        if self.amount_sat != other.amount_sat:
+            return False
+        if self.max != other.max:
+            return False
+        return True
+
+class _UniffiFfiConverterTypePaymentPayee(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return PaymentPayee(
+            to=_UniffiFfiConverterString.read(buf),
+            amount_sat=_UniffiFfiConverterUInt64.read(buf),
+            max=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.to)
+        _UniffiFfiConverterUInt64.check_lower(value.amount_sat)
+        _UniffiFfiConverterBoolean.check_lower(value.max)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.to, buf)
+        _UniffiFfiConverterUInt64.write(value.amount_sat, buf)
+        _UniffiFfiConverterBoolean.write(value.max, buf)
+
+class _UniffiFfiConverterSequenceTypePaymentPayee(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypePaymentPayee.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypePaymentPayee.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypePaymentPayee.read(buf) for i in range(count)
+        ]
+
 class _UniffiFfiConverterFloat64(_UniffiConverterPrimitiveFloat):
     @staticmethod
     def read(buf):
@@ -1972,7 +2040,7 @@ class PaymentInput:
     """
     One coin a payment spends.
 """
-    def __init__(self, *, txid:str, vout:int, value_sat:int, address_type:str, path:str):
+    def __init__(self, *, txid:str, vout:int, value_sat:int, address_type:str, path:typing.Optional[str]):
         self.txid = txid
         self.vout = vout
         self.value_sat = value_sat
@@ -2005,7 +2073,7 @@ class _UniffiFfiConverterTypePaymentInput(_UniffiConverterRustBuffer):
             vout=_UniffiFfiConverterUInt32.read(buf),
             value_sat=_UniffiFfiConverterUInt64.read(buf),
             address_type=_UniffiFfiConverterString.read(buf),
-            path=_UniffiFfiConverterString.read(buf),
+            path=_UniffiFfiConverterOptionalString.read(buf),
         )
 
     @staticmethod
@@ -2014,7 +2082,7 @@ class _UniffiFfiConverterTypePaymentInput(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt32.check_lower(value.vout)
         _UniffiFfiConverterUInt64.check_lower(value.value_sat)
         _UniffiFfiConverterString.check_lower(value.address_type)
-        _UniffiFfiConverterString.check_lower(value.path)
+        _UniffiFfiConverterOptionalString.check_lower(value.path)
 
     @staticmethod
     def write(value, buf):
@@ -2022,7 +2090,7 @@ class _UniffiFfiConverterTypePaymentInput(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt32.write(value.vout, buf)
         _UniffiFfiConverterUInt64.write(value.value_sat, buf)
         _UniffiFfiConverterString.write(value.address_type, buf)
-        _UniffiFfiConverterString.write(value.path, buf)
+        _UniffiFfiConverterOptionalString.write(value.path, buf)
 
 class _UniffiFfiConverterSequenceTypePaymentInput(_UniffiConverterRustBuffer):
     @classmethod
@@ -2052,7 +2120,7 @@ class PaymentChange:
     """
     A payment's change output.
 """
-    def __init__(self, *, address:str, amount_sat:int, path:str):
+    def __init__(self, *, address:str, amount_sat:int, path:typing.Optional[str]):
         self.address = address
         self.amount_sat = amount_sat
         self.path = path
@@ -2077,20 +2145,20 @@ class _UniffiFfiConverterTypePaymentChange(_UniffiConverterRustBuffer):
         return PaymentChange(
             address=_UniffiFfiConverterString.read(buf),
             amount_sat=_UniffiFfiConverterUInt64.read(buf),
-            path=_UniffiFfiConverterString.read(buf),
+            path=_UniffiFfiConverterOptionalString.read(buf),
         )
 
     @staticmethod
     def check_lower(value):
         _UniffiFfiConverterString.check_lower(value.address)
         _UniffiFfiConverterUInt64.check_lower(value.amount_sat)
-        _UniffiFfiConverterString.check_lower(value.path)
+        _UniffiFfiConverterOptionalString.check_lower(value.path)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.address, buf)
         _UniffiFfiConverterUInt64.write(value.amount_sat, buf)
-        _UniffiFfiConverterString.write(value.path, buf)
+        _UniffiFfiConverterOptionalString.write(value.path, buf)
 
 class _UniffiFfiConverterOptionalTypePaymentChange(_UniffiConverterRustBuffer):
     @classmethod
@@ -2147,9 +2215,10 @@ class BtcPayment:
     """
     A sent Bitcoin-family payment.
 """
-    def __init__(self, *, to:str, amount_sat:int, fee_sat:int, fee_rate:float, fee_rate_source:str, inputs:typing.List[PaymentInput], change:typing.Optional[PaymentChange], txid:typing.Optional[str], hex:typing.Optional[str], vsize:typing.Optional[int]):
+    def __init__(self, *, to:typing.Optional[str], amount_sat:int, payees:typing.List[PaymentPayee], fee_sat:int, fee_rate:float, fee_rate_source:str, inputs:typing.List[PaymentInput], change:typing.Optional[PaymentChange], txid:typing.Optional[str], hex:typing.Optional[str], vsize:typing.Optional[int], confirmations:typing.Optional[int]):
         self.to = to
         self.amount_sat = amount_sat
+        self.payees = payees
         self.fee_sat = fee_sat
         self.fee_rate = fee_rate
         self.fee_rate_source = fee_rate_source
@@ -2158,16 +2227,19 @@ class BtcPayment:
         self.txid = txid
         self.hex = hex
         self.vsize = vsize
+        self.confirmations = confirmations
         
         
 
     
     def __str__(self):
-        return "BtcPayment(to={}, amount_sat={}, fee_sat={}, fee_rate={}, fee_rate_source={}, inputs={}, change={}, txid={}, hex={}, vsize={})".format(self.to, self.amount_sat, self.fee_sat, self.fee_rate, self.fee_rate_source, self.inputs, self.change, self.txid, self.hex, self.vsize)
+        return "BtcPayment(to={}, amount_sat={}, payees={}, fee_sat={}, fee_rate={}, fee_rate_source={}, inputs={}, change={}, txid={}, hex={}, vsize={}, confirmations={})".format(self.to, self.amount_sat, self.payees, self.fee_sat, self.fee_rate, self.fee_rate_source, self.inputs, self.change, self.txid, self.hex, self.vsize, self.confirmations)
     def __eq__(self, other):
         if self.to != other.to:
             return False
         if self.amount_sat != other.amount_sat:
+            return False
+        if self.payees != other.payees:
             return False
         if self.fee_sat != other.fee_sat:
             return False
@@ -2185,14 +2257,17 @@ class BtcPayment:
             return False
         if self.vsize != other.vsize:
             return False
+        if self.confirmations != other.confirmations:
+            return False
         return True
 
 class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
     @staticmethod
     def read(buf):
         return BtcPayment(
-            to=_UniffiFfiConverterString.read(buf),
+            to=_UniffiFfiConverterOptionalString.read(buf),
             amount_sat=_UniffiFfiConverterUInt64.read(buf),
+            payees=_UniffiFfiConverterSequenceTypePaymentPayee.read(buf),
             fee_sat=_UniffiFfiConverterUInt64.read(buf),
             fee_rate=_UniffiFfiConverterFloat64.read(buf),
             fee_rate_source=_UniffiFfiConverterString.read(buf),
@@ -2201,12 +2276,14 @@ class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
             txid=_UniffiFfiConverterOptionalString.read(buf),
             hex=_UniffiFfiConverterOptionalString.read(buf),
             vsize=_UniffiFfiConverterOptionalUInt64.read(buf),
+            confirmations=_UniffiFfiConverterOptionalUInt64.read(buf),
         )
 
     @staticmethod
     def check_lower(value):
-        _UniffiFfiConverterString.check_lower(value.to)
+        _UniffiFfiConverterOptionalString.check_lower(value.to)
         _UniffiFfiConverterUInt64.check_lower(value.amount_sat)
+        _UniffiFfiConverterSequenceTypePaymentPayee.check_lower(value.payees)
         _UniffiFfiConverterUInt64.check_lower(value.fee_sat)
         _UniffiFfiConverterFloat64.check_lower(value.fee_rate)
         _UniffiFfiConverterString.check_lower(value.fee_rate_source)
@@ -2215,11 +2292,13 @@ class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.check_lower(value.txid)
         _UniffiFfiConverterOptionalString.check_lower(value.hex)
         _UniffiFfiConverterOptionalUInt64.check_lower(value.vsize)
+        _UniffiFfiConverterOptionalUInt64.check_lower(value.confirmations)
 
     @staticmethod
     def write(value, buf):
-        _UniffiFfiConverterString.write(value.to, buf)
+        _UniffiFfiConverterOptionalString.write(value.to, buf)
         _UniffiFfiConverterUInt64.write(value.amount_sat, buf)
+        _UniffiFfiConverterSequenceTypePaymentPayee.write(value.payees, buf)
         _UniffiFfiConverterUInt64.write(value.fee_sat, buf)
         _UniffiFfiConverterFloat64.write(value.fee_rate, buf)
         _UniffiFfiConverterString.write(value.fee_rate_source, buf)
@@ -2228,6 +2307,7 @@ class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.txid, buf)
         _UniffiFfiConverterOptionalString.write(value.hex, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.vsize, buf)
+        _UniffiFfiConverterOptionalUInt64.write(value.confirmations, buf)
 
 class _UniffiFfiConverterOptionalFloat64(_UniffiConverterRustBuffer):
     @classmethod
@@ -8726,6 +8806,7 @@ __all__ = [
     "AddressList",
     "BtcBalance",
     "BtcBroadcast",
+    "PaymentPayee",
     "PaymentInput",
     "PaymentChange",
     "BtcPayment",
