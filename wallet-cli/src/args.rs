@@ -1316,6 +1316,9 @@ mod tests {
         "wait",
         "wait_timeout",
         "txid",
+        "trusted_block",
+        "quorum",
+        "checkpoint",
     ];
 
     fn walk(cmd: &clap::Command, seen: &mut usize) {

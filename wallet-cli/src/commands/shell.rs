@@ -31,6 +31,7 @@ pub const NAME_COMMANDS: &[&[&str]] = &[
     &["btc", "sign-psbt"],
     &["btc", "send"],
     &["btc", "create-psbt"],
+    &["btc", "bump-fee"],
     &["btc", "balance"],
 ];
 
@@ -76,6 +77,10 @@ pub fn with_name_hook(shell: clap_complete::Shell, script: &str) -> String {
                 .replace(
                     "':old -- Current name:_default'",
                     "':old -- Current name:_wallet_names'",
+                )
+                .replace(
+                    "':name -- Wallet name, or an address of the chosen chain and network (read as an address when no wallet has that name):_default'",
+                    "':name -- Wallet name, or an address of the chosen chain and network (read as an address when no wallet has that name):_wallet_names'",
                 )
                 .replace(
                     "':target -- Wallet name or 0x address:_default'",
