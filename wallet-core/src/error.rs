@@ -532,6 +532,7 @@ impl Error {
         Error::InvalidKey(msg.into())
     }
 
+    #[cfg_attr(not(feature = "keystore"), allow(dead_code))]
     pub(crate) fn io(op: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
         Error::Io {
             op,

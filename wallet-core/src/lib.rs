@@ -42,7 +42,7 @@ pub mod slip39;
 pub mod spend;
 #[cfg(feature = "rpc")]
 pub mod verify;
-#[cfg(feature = "keystore")]
+#[cfg(all(feature = "keystore", feature = "rpc"))]
 pub mod wallet;
 
 pub use error::{Error, ErrorKind, Result};

@@ -11,6 +11,7 @@ use crate::error::{Error, ErrorKind};
 use crate::ethereum::{
     Address as EthAddress, SignedAuthorization, SignedTransaction, Transaction, Wei,
 };
+#[cfg(feature = "keystore")]
 use crate::keystore::{KdfParams, KeySource, WalletFile, FORMAT_VERSION};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -57,6 +58,7 @@ pub struct WalletSummary {
     pub file: String,
 }
 
+#[cfg(feature = "keystore")]
 impl WalletSummary {
     /// The summary of `file`, stored at `path`.
     #[must_use]
@@ -294,6 +296,7 @@ pub struct KdfView {
     pub safe: bool,
 }
 
+#[cfg(feature = "keystore")]
 impl From<KdfParams> for KdfView {
     fn from(k: KdfParams) -> Self {
         Self {
@@ -307,6 +310,7 @@ impl From<KdfParams> for KdfView {
 }
 
 /// Everything public about a wallet (`wallet info`).
+#[cfg(feature = "keystore")]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WalletInfo {
     /// The summary.
@@ -329,6 +333,7 @@ pub struct WalletInfo {
     pub format_version: u64,
 }
 
+#[cfg(feature = "keystore")]
 impl WalletInfo {
     /// The public facts of `file`, stored at `path`.
     #[must_use]

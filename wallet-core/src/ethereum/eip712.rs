@@ -10,7 +10,7 @@
 //!
 //! Integers are exact however they are written, JSON numbers above 2^53
 //! included (as Python's `json` writes them): the document's values are
-//! read from their text ([`json`]), and [`integer`] says which forms are
+//! read from their text (`json`), and `integer` says which forms are
 //! integers and checks each against its `uintN`/`intN`.
 
 mod error;

@@ -108,7 +108,8 @@ impl Scope {
 }
 
 impl Wallet {
-    /// The public descriptors of the accounts `sel` names (see [`Scope`]):
+    /// The public descriptors of the accounts `sel` names (its chain,
+    /// network, type and account; default btc mainnet, every type, account 0):
     /// from the stored account keys, else after asking `password`.
     pub fn export_descriptors<E: From<Error>>(
         &self,
