@@ -1,12 +1,68 @@
 //! # wallet-core
 //!
-//! The SDK behind the `wallet` command and the C library: BIP39 mnemonics,
-//! BIP32 derivation, secp256k1 keys, Bitcoin-family and Ethereum addresses.
+//! The SDK behind the `wallet` command, the C library and the mobile
+//! bindings: HD wallets (BIP39, SLIP-39, BIP32), encrypted keystores,
+//! addresses of Bitcoin, Litecoin and Ethereum, signing (transactions,
+//! PSBTs, messages), and payments through full nodes, with the node's
+//! answers checked against proofs when asked. Every face calls the same
+//! functions here, so they agree byte for byte.
+//!
+//! ## A guide
+//!
+//! - **Derive addresses** from a phrase with [`mnemonic::Mnemonic`],
+//!   [`hd::ExtendedPrivateKey`] and an [`account::Selection`] (chain,
+//!   type, network, account, index, count), resolved in one place:
+//!   `examples/derive_addresses.rs`.
+//! - **Keep keys in a keystore** ([`keystore::Keystore`], argon2id +
+//!   AES-256-GCM files, Ethereum V3 import/export) and work with one
+//!   wallet through [`wallet::Wallet`]: its public facts need no password;
+//!   operations that need the secret take a closure that supplies it, and
+//!   [`wallet::UnlockedWallet`] holds the decrypted secret (wiped on drop):
+//!   `examples/create_and_back_up.rs`, `examples/open_keystore.rs`.
+//! - **Sign**: Ethereum transactions of every type
+//!   ([`ethereum::Transaction`], EIP-155 to EIP-7702), EIP-191 and EIP-712
+//!   messages, PSBTs of either version ([`bitcoin::psbt`],
+//!   [`bitcoin::psbt_v2`]; reviewed before signing, with the refusals a
+//!   hardware wallet makes), BIP137 and BIP322 messages
+//!   ([`bitcoin::bip322`]): `examples/sign_psbt.rs`,
+//!   `examples/sign_eip1559.rs`.
+//! - **Pay through a node** ([`rpc`] clients; [`spend`] builds, signs and
+//!   sends once): `examples/eth_send.rs`. With [`verify`], balances, nonces
+//!   and coins are checked against headers and Merkle proofs instead of
+//!   believed.
+//! - **Watch and back up**: output descriptors and watch-only wallets
+//!   ([`bitcoin::descriptor`], [`wallet::WatchWallet`]); Shamir backups
+//!   ([`slip39`]).
+//! - **Show results**: [`report`] holds the serializable views the CLI's
+//!   `--json` and the C ABI both print (documented in `docs/json.md`);
+//!   [`request`] the JSON requests the C ABI takes.
+//!
+//! ## Errors
+//!
+//! Every fallible function returns [`Error`], whose [`Error::kind`] is one
+//! of the stable [`ErrorKind`]s (`wrong_password`, `bad_checksum`,
+//! `unverified`, …) that scripts and the C status codes follow. Modules
+//! with their own failure modes have a typed leaf error (for example
+//! [`mnemonic::MnemonicError`], [`hd::PathError`],
+//! [`bitcoin::bip322::Bip322Error`], [`slip39::Slip39Error`]) that converts
+//! into it. Messages never contain secrets, and never name a CLI flag.
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `keystore` | on | wallet files (argon2id, AES-GCM), Ethereum V3 keystores |
+//! | `rpc` | on | node clients (blocking HTTP), payments, proof checks |
+//! | both | on | the wallet/session API ([`wallet`]) and JSON requests ([`request`]) |
+//!
+//! Without them (`default-features = false`) the crate is the signing core:
+//! mnemonics, derivation, keys, addresses, transactions, PSBTs, messages,
+//! descriptors and SLIP-39, with no HTTP client and no KDF.
 //!
 //! Layers point one way: [`hd`] builds on [`mnemonic`]; [`bitcoin`] and
 //! [`ethereum`] build on [`hd`] and [`key`] and never import each other;
-//! [`error`] and [`secret`] sit at the bottom. Nothing here prints or reads
-//! the terminal.
+//! [`error`] and [`secret`] sit at the bottom; [`spend`] and [`wallet`] at
+//! the top. Nothing here prints or reads the terminal.
 //!
 //! ```
 //! use wallet_core::{mnemonic::Mnemonic, hd, ethereum};

@@ -15,6 +15,7 @@ mod devnet_scripts;
 mod ethereum;
 mod ethereum_safety;
 mod ethereum_types;
+mod faces;
 mod help_flags;
 mod hostile_node;
 mod keystore;

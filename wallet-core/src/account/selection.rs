@@ -59,6 +59,26 @@ impl SelectionError {
 /// full path, plus how many consecutive addresses. Unset fields take the
 /// conventional defaults (P2WPKH, mainnet, account 0, external, index 0, or
 /// the type a path's purpose level names).
+///
+/// ```
+/// use wallet_core::account::{Keychain, Selection};
+/// use wallet_core::bitcoin::AddressType;
+/// use wallet_core::chain::ChainKind;
+///
+/// let sel = Selection::for_chain(ChainKind::Bitcoin)
+///     .with_type(AddressType::P2tr)
+///     .at(1, Keychain::Internal, 7)
+///     .with_count(3);
+/// let r = sel.resolve(ChainKind::Bitcoin)?;
+/// assert_eq!(r.first.to_string(), "m/86'/0'/1'/1/7");
+/// assert_eq!(r.account_path.unwrap().to_string(), "m/86'/0'/1'");
+/// // A path and a position at once is refused.
+/// let both = Selection::for_chain(ChainKind::Ethereum)
+///     .with_path("m/44'/60'/0'/0/0".parse()?)
+///     .at(0, Keychain::External, 1);
+/// assert!(both.resolve(ChainKind::Bitcoin).is_err());
+/// # Ok::<(), wallet_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
     /// The chain; `None`: the caller's default.

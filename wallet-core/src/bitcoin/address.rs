@@ -163,6 +163,18 @@ impl Address {
 
     /// Parses `s` as an address of `params`; an address of another network is
     /// a [`Error::WrongNetwork`] naming the network it belongs to.
+    ///
+    /// ```
+    /// use wallet_core::bitcoin::{Address, AddressType, Chain, Network, NetworkParams};
+    /// use wallet_core::ErrorKind;
+    ///
+    /// let a = Address::parse("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", NetworkParams::BITCOIN)?;
+    /// assert_eq!(a.address_type(), Some(AddressType::P2wpkh));
+    /// let regtest = NetworkParams::new(Chain::Bitcoin, Network::Regtest)?;
+    /// let e = Address::parse("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", regtest).unwrap_err();
+    /// assert_eq!(e.kind(), ErrorKind::WrongNetwork);
+    /// # Ok::<(), wallet_core::Error>(())
+    /// ```
     pub fn parse(s: &str, params: NetworkParams) -> Result<Self> {
         let t = s.trim();
         if t.is_empty() {

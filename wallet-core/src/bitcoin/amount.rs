@@ -34,6 +34,18 @@ pub const fn ticker(chain: Chain) -> &'static str {
 /// Litecoin), or a whole number of satoshis (`50000sat`; `litoshi` too on
 /// Litecoin). The other chain's unit is refused: `0.5btc` is not a
 /// Litecoin amount.
+///
+/// ```
+/// use wallet_core::bitcoin::amount::parse_amount;
+/// use wallet_core::bitcoin::{Amount, Chain};
+///
+/// assert_eq!(parse_amount("0.5", Chain::Bitcoin)?, Amount::from_sat(50_000_000));
+/// assert_eq!(parse_amount("1500sat", Chain::Bitcoin)?, Amount::from_sat(1500));
+/// assert_eq!(parse_amount("2 litoshi", Chain::Litecoin)?, Amount::from_sat(2));
+/// assert!(parse_amount("0.5btc", Chain::Litecoin).is_err()); // another chain's unit
+/// assert!(parse_amount("0.000000001", Chain::Bitcoin).is_err()); // below a satoshi
+/// # Ok::<(), wallet_core::Error>(())
+/// ```
 pub fn parse_amount(s: &str, chain: Chain) -> Result<Amount> {
     let t = s.trim().to_ascii_lowercase();
     if t.is_empty() {

@@ -1102,6 +1102,25 @@ impl AccountDescriptor {
     /// Parses a descriptor of the subset for a watch-only wallet on `params`.
     /// The checksum is optional but verified when present; a private key in
     /// the descriptor is accepted and only its public part kept.
+    ///
+    /// ```
+    /// use wallet_core::bitcoin::descriptor::{AccountDescriptor, Keychain, Keychains};
+    /// use wallet_core::bitcoin::{AddressType, NetworkParams};
+    /// use wallet_core::hd::ExtendedPrivateKey;
+    /// use wallet_core::mnemonic::Mnemonic;
+    ///
+    /// let m = Mnemonic::parse("test test test test test test test test test test test junk")?;
+    /// let master = ExtendedPrivateKey::from_seed(&m.to_seed(""))?;
+    /// let d = AccountDescriptor::from_master(&master, AddressType::P2wpkh, NetworkParams::BITCOIN, 0)?;
+    /// let text = d.to_descriptor(Keychains::Both)?;
+    /// assert!(text.starts_with("wpkh([16a93ed0/84h/0h/0h]xpub") && text.contains("/<0;1>/*)#"));
+    /// let back = AccountDescriptor::parse(&text, NetworkParams::BITCOIN)?;
+    /// let first = back.addresses(Keychain::External, 0, 1)?;
+    /// assert_eq!(first[0].address, "bc1q4qw42stdzjqs59xvlrlxr8526e3nunw7mp73te");
+    /// // One changed character fails the checksum.
+    /// assert!(AccountDescriptor::parse(&text.replacen("84h", "49h", 1), NetworkParams::BITCOIN).is_err());
+    /// # Ok::<(), wallet_core::Error>(())
+    /// ```
     pub fn parse(descriptor: &str, params: NetworkParams) -> Result<Self> {
         let parsed = Parsed::parse(descriptor)?;
         let Some(origin) = parsed.key.origin.clone() else {

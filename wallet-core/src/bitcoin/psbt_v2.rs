@@ -1181,6 +1181,19 @@ pub fn parse_v0(bytes: &[u8]) -> Result<Psbt> {
 }
 
 /// A PSBT of either version.
+///
+/// ```
+/// use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
+///
+/// // BIP174's "creator" PSBT (version 0), rewritten as BIP370 and back.
+/// let v0 = "cHNidP8BAJoCAAAAAljoeiG1ba8MI76OcHBFbDNvfLqlyHV5JPVFiHuyq911AAAAAAD/////g40EJ9DsZQpoqka7CwmK6kQiwHGyyng1Kgd5WdB86h0BAAAAAP////8CcKrwCAAAAAAWABTYXCtx0AYLCcmIauuBXlCZHdoSTQDh9QUAAAAAFgAUAK6pouXw+HaliN9VRuh0LR2HAI8AAAAAAAAAAAA=";
+/// let any = AnyPsbt::parse(v0.as_bytes())?;
+/// assert_eq!(any.version(), PsbtVersion::V0);
+/// let v2 = any.to_version(PsbtVersion::V2)?;
+/// assert_eq!(v2.version(), PsbtVersion::V2);
+/// assert_eq!(v2.to_version(PsbtVersion::V0)?.to_base64(), v0);
+/// # Ok::<(), wallet_core::bitcoin::psbt_v2::PsbtV2Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPsbt {
     /// Version 0.

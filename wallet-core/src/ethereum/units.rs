@@ -60,6 +60,16 @@ impl Wei {
 
     /// Parses `1.5ether`, `1.5 eth`, `30gwei`, `21000wei`, `0x5af3107a4000`
     /// (hex is wei), or a bare decimal number in `default_unit`.
+    ///
+    /// ```
+    /// use wallet_core::ethereum::{Unit, Wei};
+    ///
+    /// assert_eq!(Wei::parse("1.5ether", Unit::Wei)?, Wei::parse("1500000000", Unit::Gwei)?);
+    /// assert_eq!(Wei::parse("30gwei", Unit::Ether)?, Wei::from_gwei(30));
+    /// assert_eq!(Wei::parse("0x10", Unit::Ether)?, Wei::parse("16", Unit::Wei)?); // hex is wei
+    /// assert!(Wei::parse("0.0000000000000000001ether", Unit::Wei).is_err()); // below a wei
+    /// # Ok::<(), wallet_core::Error>(())
+    /// ```
     pub fn parse(s: &str, default_unit: Unit) -> Result<Self> {
         let t = s.trim();
         if t.is_empty() {

@@ -131,6 +131,17 @@ fn out_of_range(index: u64) -> Error {
 }
 
 /// A BIP32 derivation path from the master key: `m` followed by up to 255 indexes.
+///
+/// ```
+/// use wallet_core::hd::DerivationPath;
+///
+/// let p: DerivationPath = "m/84h/0'/0H/0/5".parse()?;
+/// assert_eq!(p.to_string(), "m/84'/0'/0'/0/5");
+/// assert_eq!((p.depth(), p.hardened_prefix_len()), (5, 3));
+/// let e = "m/84'//0".parse::<DerivationPath>().unwrap_err();
+/// assert_eq!(e.kind(), wallet_core::ErrorKind::InvalidPath);
+/// # Ok::<(), wallet_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct DerivationPath(Vec<ChildIndex>);
 

@@ -325,6 +325,21 @@ pub fn verify_bitcoin_message(
 /// 0x-hex, `signature` 65 bytes hex) or, on the Bitcoin family, every format
 /// [`verify_bitcoin_message`] reads. A signature of another message or
 /// address is [`Error::BadSignature`].
+///
+/// ```
+/// use wallet_core::bitcoin::Network;
+/// use wallet_core::chain::ChainKind;
+/// use wallet_core::wallet::verify_message;
+///
+/// // The BIP322 "Hello World" vector (a simple signature).
+/// let address = "bc1q9vza2e8x573nczrlzms0wvx3gsqjx7vavgkx0l";
+/// let signature = "smpAkcwRAIgZRfIY3p7/DoVTty6YZbWS71bc5Vct9p9Fia83eRmw2QCICK/ENGfwLtptFluMGs2KsqoNSk89pO7F29zJLUx9a/sASECx/EgAxlkQpQ9hYjgGu6EBCPMVPwVIVJqO4XCsMvViHI=";
+/// let ok = verify_message(ChainKind::Bitcoin, Network::Mainnet, address, b"Hello World", signature)?;
+/// assert_eq!(ok.format, Some("simple"));
+/// let bad = verify_message(ChainKind::Bitcoin, Network::Mainnet, address, b"Hello world", signature);
+/// assert_eq!(bad.unwrap_err().kind(), wallet_core::ErrorKind::BadSignature);
+/// # Ok::<(), wallet_core::Error>(())
+/// ```
 pub fn verify_message(
     chain: ChainKind,
     network: crate::bitcoin::Network,
