@@ -10,62 +10,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use wallet_core::slip39::{
     combine, parse_shares, split, GroupSpec, IterationExponent, MasterSecret, Recovery, Scheme,
     Share,
 };
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The venv's python, as `tests/common/mod.rs` `devnet_tool` finds tools.
+/// The devnet's Python, or `None` (skip) outside CI.
 fn devnet_python() -> Option<PathBuf> {
-    let p = root().join(".devnet/py/bin/python");
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var_os("WALLET_REQUIRE_DEVNET").is_some() {
-        panic!("{} is missing: run scripts/devnet/install py", p.display());
-    }
-    eprintln!(
-        "SKIPPED: {} not installed (run scripts/devnet/install py)",
-        p.display()
-    );
-    None
+    wallet_testkit::devnet_tool("py/bin/python")
 }
 
-fn oracle(python: &PathBuf, requests: &[Value]) -> Vec<Value> {
-    let mut child = Command::new(python)
-        .arg(root().join("testdata/python/slip39_oracle.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = json!({ "requests": requests }).to_string();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "oracle failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let results = doc["results"].as_array().unwrap().clone();
-    assert_eq!(results.len(), requests.len());
-    for r in &results {
-        assert!(r.get("error").is_none(), "the reference refused: {r}");
-    }
-    results
+fn oracle(_python: &PathBuf, requests: &[Value]) -> Vec<Value> {
+    wallet_testkit::slip39_oracle(requests).unwrap()
 }
 
 struct Case {

@@ -621,3 +621,39 @@ pub fn tty_run(
         failed_step: v["failed_step"].as_u64(),
     }
 }
+
+/// Runs the SLIP-39 reference (PyPI `shamir-mnemonic`, through
+/// testdata/python/slip39_oracle.py in the devnet's Python) on `requests`:
+/// one answer per request, each a success (a refusal fails the test). `None`
+/// (skip) when the Python environment is not installed, outside CI.
+pub fn slip39_oracle(requests: &[serde_json::Value]) -> Option<Vec<serde_json::Value>> {
+    use std::io::Write;
+    let python = devnet_tool("py/bin/python")?;
+    let mut child = Command::new(python)
+        .arg(testdata("python/slip39_oracle.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = serde_json::json!({ "requests": requests }).to_string();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "the SLIP-39 reference failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = doc["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), requests.len());
+    for r in &results {
+        assert!(r.get("error").is_none(), "the reference refused: {r}");
+    }
+    Some(results)
+}
