@@ -167,3 +167,15 @@ impl From<Error> for CliError {
         out
     }
 }
+
+impl From<wallet_core::mnemonic::MnemonicError> for CliError {
+    fn from(e: wallet_core::mnemonic::MnemonicError) -> Self {
+        wallet_core::Error::from(e).into()
+    }
+}
+
+impl From<wallet_core::hd::PathError> for CliError {
+    fn from(e: wallet_core::hd::PathError) -> Self {
+        wallet_core::Error::from(e).into()
+    }
+}

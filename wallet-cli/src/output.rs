@@ -35,6 +35,18 @@ impl Ctx {
         }
     }
 
+    /// Before reading `what` from stdin: when stdin is a terminal (nothing
+    /// was piped), says so, or a command seems to hang. On stderr, or with
+    /// `--json` or `-q` on the terminal itself.
+    pub fn stdin_notice(&self, what: &str) {
+        if io::IsTerminal::is_terminal(&io::stdin()) {
+            self.summary(
+                &format!("reading {what} from stdin (paste it, then press Enter and Ctrl-D)"),
+                false,
+            );
+        }
+    }
+
     /// Shows a summary before a confirmation: on stderr for people; with
     /// `--json` or `-q` only on the terminal, and only when a confirmation
     /// is asked (`!yes`).

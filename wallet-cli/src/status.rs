@@ -123,18 +123,6 @@ pub fn log(level: u8, message: impl FnOnce() -> String) {
     }
 }
 
-/// Before reading `what` from stdin: when stdin is a terminal (nothing was
-/// piped), says so, or a command seems to hang. On stderr, or with `--json`
-/// or `-q` on the terminal itself.
-pub fn stdin_notice(ctx: &crate::output::Ctx, what: &str) {
-    if std::io::stdin().is_terminal() {
-        ctx.summary(
-            &format!("reading {what} from stdin (paste it, then press Enter and Ctrl-D)"),
-            false,
-        );
-    }
-}
-
 /// Redraws the progress line (terminal only: elsewhere nothing is shown).
 pub fn progress(text: &str) {
     if !settings().live {

@@ -1,4 +1,6 @@
-//! The one error type of the SDK and its stable [`ErrorKind`].
+//! The one error type of the SDK, with its stable [`ErrorKind`] (defined in
+//! [`crate::kind`], below every module, so that leaf errors can name their
+//! kind without importing this façade).
 //!
 //! Every failure the SDK reports is an [`Error`]. Each variant maps to an
 //! [`ErrorKind`], a coarse category whose string form (`ErrorKind::as_str`) is
@@ -9,146 +11,7 @@
 /// Result alias used throughout the SDK.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// Defines [`ErrorKind`] from one table: each kind's stable code (the C
-/// ABI's status value), its stable name and its doc.
-macro_rules! kinds {
-    ($($(#[doc = $doc:literal])* $kind:ident = $code:literal, $name:literal;)*) => {
-        /// A stable category for an [`Error`]: its name and code never change
-        /// (the CLI prints the name in `--json` errors, the C ABI returns the
-        /// code as its status).
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        #[repr(i32)]
-        pub enum ErrorKind {
-            $($(#[doc = $doc])* $kind = $code,)*
-        }
-
-        impl ErrorKind {
-            /// Every kind, in code order.
-            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$kind,)*];
-
-            /// The stable snake_case name (used by `--json` output and documentation).
-            #[must_use]
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    $(ErrorKind::$kind => $name,)*
-                }
-            }
-
-            /// The name as a C string (for the C ABI).
-            #[must_use]
-            pub const fn as_cstr(self) -> &'static core::ffi::CStr {
-                match self {
-                    $(ErrorKind::$kind => {
-                        const NAME: &core::ffi::CStr = match core::ffi::CStr::from_bytes_with_nul(
-                            concat!($name, "\0").as_bytes(),
-                        ) {
-                            Ok(c) => c,
-                            Err(_) => panic!("a kind name holds a NUL"),
-                        };
-                        NAME
-                    })*
-                }
-            }
-        }
-    };
-}
-
-kinds! {
-    /// Malformed input: bad syntax, bad hex or base58, wrong length, out of range.
-    InvalidInput = 1, "invalid_input";
-    /// A mnemonic phrase with an unknown word, a wrong word count or a foreign word.
-    InvalidMnemonic = 2, "invalid_mnemonic";
-    /// A checksum did not match (mnemonic, base58check, bech32, EIP-55).
-    BadChecksum = 3, "bad_checksum";
-    /// A version/prefix byte that is not known (extended keys, addresses, files).
-    UnknownVersion = 4, "unknown_version";
-    /// Valid data, but for another network or chain than the one asked for.
-    WrongNetwork = 5, "wrong_network";
-    /// Key material that is not a valid secp256k1 key.
-    InvalidKey = 6, "invalid_key";
-    /// A BIP32 derivation path that cannot be parsed or used.
-    InvalidPath = 7, "invalid_path";
-    /// An address that cannot be parsed.
-    InvalidAddress = 8, "invalid_address";
-    /// Valid input asking for something this SDK does not do.
-    Unsupported = 9, "unsupported";
-    /// The password does not open the file.
-    WrongPassword = 10, "wrong_password";
-    /// A file was modified: its authentication failed.
-    Tampered = 11, "tampered";
-    /// Key-derivation parameters below the safe floor.
-    WeakParameters = 12, "weak_parameters";
-    /// A wallet or file that does not exist.
-    NotFound = 13, "not_found";
-    /// A wallet or file that already exists and would be overwritten.
-    AlreadyExists = 14, "already_exists";
-    /// Another process holds the keystore lock.
-    Locked = 15, "locked";
-    /// The operating system refused a file operation.
-    Io = 16, "io";
-    /// The user declined a confirmation.
-    Cancelled = 17, "cancelled";
-    /// The node could not be reached (refused, DNS, TLS).
-    NodeUnreachable = 18, "node_unreachable";
-    /// The node did not answer in time.
-    Timeout = 19, "timeout";
-    /// The node answered something that is not a valid JSON-RPC response.
-    BadResponse = 20, "bad_response";
-    /// The node returned a JSON-RPC error.
-    NodeError = 21, "node_error";
-    /// The node refused a transaction (with its reason).
-    Rejected = 22, "rejected";
-    /// The node refused our credentials.
-    AuthFailed = 23, "auth_failed";
-    /// Not enough funds for the payment and its fee.
-    InsufficientFunds = 24, "insufficient_funds";
-    /// The node serves another chain than the one expected.
-    WrongChain = 25, "wrong_chain";
-    /// A signature that does not verify for the given key, address or message.
-    BadSignature = 26, "bad_signature";
-    /// A node's answer did not match its proof (a state or receipt proof, a
-    /// header chain, a merkle branch): the node lied or is broken.
-    Unverified = 27, "unverified";
-    /// A bug: an invariant of the SDK did not hold.
-    Internal = 255, "internal";
-}
-
-impl ErrorKind {
-    /// The stable code (the C ABI's status value).
-    #[must_use]
-    pub const fn code(self) -> i32 {
-        self as i32
-    }
-
-    /// The kind whose code is `code`.
-    #[must_use]
-    pub fn from_code(code: i32) -> Option<Self> {
-        Self::ALL.iter().copied().find(|k| k.code() == code)
-    }
-
-    /// True for failures of the network or the node (CLI exit code 3).
-    /// A node on the wrong chain and refused RPC credentials are the user's
-    /// to fix (a wrong URL, a wrong password): exit code 1, like bad input.
-    #[must_use]
-    pub const fn is_network(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::NodeUnreachable
-                | ErrorKind::Timeout
-                | ErrorKind::BadResponse
-                | ErrorKind::NodeError
-                | ErrorKind::Rejected
-                | ErrorKind::Unverified
-        )
-    }
-}
-
-impl core::fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::kind::ErrorKind;
 
 /// Every error the SDK reports.
 #[derive(Debug, thiserror::Error)]
@@ -356,15 +219,22 @@ pub enum Error {
 
     /// An address selection that cannot be resolved.
     #[error(transparent)]
-    Selection(crate::account::SelectionError),
+    Selection(SelectionError),
 
     /// A derivation path or index that was refused.
     #[error(transparent)]
-    Path(crate::hd::PathError),
+    Path(crate::path::PathError),
 
-    /// A SLIP-39 share or set of shares that cannot be read or combined.
-    #[error(transparent)]
-    Slip39(crate::slip39::Slip39Error),
+    /// A SLIP-39 share or set of shares that cannot be read or combined
+    /// (the `slip39` module's functions return the typed
+    /// [`crate::slip39::Slip39Error`]; this is its kind and message).
+    #[error("{message}")]
+    Slip39 {
+        /// Its kind (`bad_checksum`, `invalid_mnemonic`, `invalid_input`, …).
+        kind: ErrorKind,
+        /// What was wrong, naming the share.
+        message: String,
+    },
 
     /// A bug.
     #[error("internal error: {0}")]
@@ -463,7 +333,7 @@ impl Error {
             Error::BadSignature(_) => ErrorKind::BadSignature,
             Error::Unverified(_) => ErrorKind::Unverified,
             Error::Selection(e) => e.kind(),
-            Error::Slip39(e) => e.kind(),
+            Error::Slip39 { kind, .. } => *kind,
             Error::Path(e) => e.kind(),
             Error::Internal(_) => ErrorKind::Internal,
         }
@@ -597,5 +467,69 @@ mod tests {
             assert_eq!(Error::Rejected(msg.into()).rejection_reason(), Some(want), "{msg}");
         }
         assert_eq!(Error::input("x").rejection_reason(), None);
+    }
+}
+
+impl From<crate::mnemonic::MnemonicError> for Error {
+    fn from(e: crate::mnemonic::MnemonicError) -> Self {
+        Error::Mnemonic(e)
+    }
+}
+
+impl From<crate::path::PathError> for Error {
+    fn from(e: crate::path::PathError) -> Self {
+        Error::Path(e)
+    }
+}
+
+/// Why a selection cannot be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SelectionError {
+    /// An address type was given for Ethereum, which has one kind of address.
+    #[error("address types apply to Bitcoin and Litecoin only (an Ethereum address has one form)")]
+    TypeOnEthereum,
+    /// A network was given for Ethereum, whose addresses are the same on every network.
+    #[error("networks apply to Bitcoin and Litecoin only (Ethereum addresses are the same on every network)")]
+    NetworkOnEthereum,
+    /// A full path and an account, keychain or index at once.
+    #[error("give either a full path or an account, keychain and index, not both")]
+    PathWithPosition,
+    /// A count of zero addresses.
+    #[error("the count of addresses must be at least 1")]
+    ZeroCount,
+    /// More than one address from a path with no level to increment (`m`).
+    #[error("several addresses need a path with at least one level to increment")]
+    NothingToIncrement,
+    /// The run would pass the last index of its level.
+    #[error("{count} addresses from index {start} run past the last index 2147483647")]
+    RunPastLastIndex {
+        /// How many addresses were asked for.
+        count: u64,
+        /// The first index of the run.
+        start: u32,
+    },
+    /// A position (path, account, keychain, index, count) for a single-key
+    /// wallet, which has one key and no positions.
+    #[error("this wallet is a single key: path, account, index, change and count do not apply")]
+    SingleKeyPosition,
+}
+
+impl SelectionError {
+    /// The stable kind of this error.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            SelectionError::NothingToIncrement | SelectionError::RunPastLastIndex { .. } => {
+                ErrorKind::InvalidPath
+            }
+            _ => ErrorKind::InvalidInput,
+        }
+    }
+}
+
+impl From<SelectionError> for Error {
+    fn from(e: SelectionError) -> Self {
+        Error::Selection(e)
     }
 }

@@ -85,7 +85,9 @@ pub mod hd;
 pub mod key;
 #[cfg(feature = "keystore")]
 pub mod keystore;
+pub mod kind;
 pub mod mnemonic;
+mod path;
 pub mod report;
 #[cfg(all(feature = "keystore", feature = "rpc"))]
 pub mod request;

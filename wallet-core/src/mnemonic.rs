@@ -15,7 +15,10 @@
 //! assert_eq!(hex::encode(&seed.expose()[..4]), "c55257c3");
 //! ```
 
-use crate::error::{Error, Result};
+use crate::kind::ErrorKind;
+
+/// Results of this module: a [`MnemonicError`] (it converts into [`crate::Error`]).
+pub type Result<T, E = MnemonicError> = core::result::Result<T, E>;
 use crate::secret::{SecretString, SecretVec, Seed};
 use core::fmt;
 use core::str::FromStr;
@@ -71,12 +74,12 @@ impl WordCount {
 }
 
 impl TryFrom<usize> for WordCount {
-    type Error = Error;
+    type Error = MnemonicError;
     fn try_from(n: usize) -> Result<Self> {
         WordCount::ALL
             .into_iter()
             .find(|w| w.words() == n)
-            .ok_or(Error::Mnemonic(MnemonicError::WordCount(n)))
+            .ok_or(MnemonicError::WordCount(n))
     }
 }
 
@@ -123,22 +126,40 @@ pub enum MnemonicError {
     /// Valid words whose checksum is not.
     #[error("the mnemonic checksum does not match: a word is wrong or the words are out of order")]
     Checksum,
+    /// A word list name that is not one of the ten.
+    #[error("unknown language '{given}'; expected one of {}", Language::ALL.iter().map(|l| l.code()).collect::<Vec<_>>().join(", "))]
+    UnknownLanguage {
+        /// The name as given.
+        given: String,
+    },
+    /// Entropy of a length BIP39 has no mnemonic for.
+    #[error("entropy must be 16, 20, 24, 28 or 32 bytes, not {0}")]
+    EntropyLength(usize),
+    /// A phrase the `bip39` crate refused for a reason of its own.
+    #[error("invalid mnemonic: {0}")]
+    Other(String),
+    /// The operating system's random generator failed.
+    #[error("the OS random generator failed: {0}")]
+    Random(String),
+    /// A bug: an invariant of this module did not hold.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl MnemonicError {
-    /// The stable kind: `bad_checksum` for a checksum, else `invalid_mnemonic`.
+    /// The stable kind: `bad_checksum` for a checksum, `invalid_input` for a
+    /// language name or entropy length, `internal` for the random generator,
+    /// else `invalid_mnemonic`.
     #[must_use]
-    pub fn kind(&self) -> crate::ErrorKind {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            MnemonicError::Checksum => crate::ErrorKind::BadChecksum,
-            _ => crate::ErrorKind::InvalidMnemonic,
+            MnemonicError::Checksum => ErrorKind::BadChecksum,
+            MnemonicError::UnknownLanguage { .. } | MnemonicError::EntropyLength(_) => {
+                ErrorKind::InvalidInput
+            }
+            MnemonicError::Random(_) | MnemonicError::Internal(_) => ErrorKind::Internal,
+            _ => ErrorKind::InvalidMnemonic,
         }
-    }
-}
-
-impl From<MnemonicError> for Error {
-    fn from(e: MnemonicError) -> Self {
-        Error::Mnemonic(e)
     }
 }
 
@@ -286,7 +307,7 @@ impl fmt::Display for Language {
 }
 
 impl FromStr for Language {
-    type Err = Error;
+    type Err = MnemonicError;
 
     fn from_str(s: &str) -> Result<Self> {
         let norm = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
@@ -306,11 +327,9 @@ impl FromStr for Language {
             "czech" | "cs" => Language::Czech,
             "portuguese" | "pt" => Language::Portuguese,
             _ => {
-                let names: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
-                return Err(Error::input(format!(
-                    "unknown language '{s}'; expected one of {}",
-                    names.join(", ")
-                )));
+                return Err(MnemonicError::UnknownLanguage {
+                    given: s.to_owned(),
+                })
             }
         };
         Ok(lang)
@@ -330,20 +349,17 @@ impl Mnemonic {
         let mut entropy = Zeroizing::new([0u8; 32]);
         let len = words.entropy_len();
         rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut entropy[..len])
-            .map_err(|e| Error::Internal(format!("the OS random generator failed: {e}")))?;
+            .map_err(|e| MnemonicError::Random(e.to_string()))?;
         Self::from_entropy(&entropy[..len], language)
     }
 
     /// Builds the mnemonic that encodes `entropy` (16, 20, 24, 28 or 32 bytes).
     pub fn from_entropy(entropy: &[u8], language: Language) -> Result<Self> {
         if !matches!(entropy.len(), 16 | 20 | 24 | 28 | 32) {
-            return Err(Error::input(format!(
-                "entropy must be 16, 20, 24, 28 or 32 bytes, not {}",
-                entropy.len()
-            )));
+            return Err(MnemonicError::EntropyLength(entropy.len()));
         }
         let inner = bip39::Mnemonic::from_entropy_in(language.to_bip39(), entropy)
-            .map_err(|e| Error::Internal(format!("bip39 rejected valid entropy: {e}")))?;
+            .map_err(|e| MnemonicError::Internal(format!("bip39 rejected valid entropy: {e}")))?;
         Ok(Self { inner, language })
     }
 
@@ -367,7 +383,7 @@ impl Mnemonic {
             .filter(|w| !w.is_empty())
             .collect();
         if words.is_empty() {
-            return Err(MnemonicError::WordCount(0).into());
+            return Err(MnemonicError::WordCount(0));
         }
 
         let candidates: Vec<Language> = match language {
@@ -395,9 +411,9 @@ impl Mnemonic {
             }
         }
         Err(match first_error {
-            Some(bip39::Error::InvalidChecksum) | None => MnemonicError::Checksum.into(),
-            Some(bip39::Error::BadWordCount(n)) => MnemonicError::WordCount(n).into(),
-            Some(other) => Error::input(format!("invalid mnemonic: {other}")),
+            Some(bip39::Error::InvalidChecksum) | None => MnemonicError::Checksum,
+            Some(bip39::Error::BadWordCount(n)) => MnemonicError::WordCount(n),
+            Some(other) => MnemonicError::Other(other.to_string()),
         })
     }
 
@@ -447,7 +463,7 @@ impl Mnemonic {
         while picks.len() < n.min(total) {
             let mut b = [0u8; 4];
             rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut b)
-                .map_err(|e| Error::Internal(format!("the OS random generator failed: {e}")))?;
+                .map_err(|e| MnemonicError::Random(e.to_string()))?;
             let i = (u32::from_le_bytes(b) as usize) % total;
             if !picks.contains(&i) {
                 picks.push(i);
@@ -548,7 +564,7 @@ fn check_word_count(n: usize) -> Result<()> {
     if WORD_COUNTS.contains(&n) {
         Ok(())
     } else {
-        Err(MnemonicError::WordCount(n).into())
+        Err(MnemonicError::WordCount(n))
     }
 }
 
@@ -557,7 +573,7 @@ fn check_word_count(n: usize) -> Result<()> {
 fn check_words_in(words: &[&str], lang: Language, asked: bool) -> Result<()> {
     for (i, word) in words.iter().enumerate() {
         if lang.find_word(word).is_none() {
-            return Err(word_error(i, word, lang, asked).into());
+            return Err(word_error(i, word, lang, asked));
         }
     }
     Ok(())
@@ -608,7 +624,7 @@ fn detect_languages(words: &[&str]) -> Result<Vec<Language>> {
         return Ok(complete);
     }
     check_words_in(words, best.0, false)?;
-    Err(Error::Internal(
+    Err(MnemonicError::Internal(
         "language detection disagreed with itself".into(),
     ))
 }
@@ -703,7 +719,6 @@ fn osa_distance(a: &[char], b: &[char], limit: usize, buf: &mut Vec<usize>) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
     const ABANDON: &str = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
 
@@ -732,12 +747,12 @@ mod tests {
         let bad = ABANDON.replacen("abandon", "abandn", 1);
         let err = Mnemonic::parse(&bad).unwrap_err();
         match &err {
-            Error::Mnemonic(MnemonicError::UnknownWord {
+            MnemonicError::UnknownWord {
                 position,
                 suggestions,
                 language,
                 ..
-            }) => {
+            } => {
                 assert_eq!(*position, 1);
                 assert_eq!(*language, Language::English);
                 assert_eq!(suggestions.first(), Some(&"abandon"));
@@ -802,11 +817,11 @@ mod tests {
         let short = "abandon abandon abandon";
         assert!(matches!(
             Mnemonic::parse(short).unwrap_err(),
-            Error::Mnemonic(MnemonicError::WordCount(3))
+            MnemonicError::WordCount(3)
         ));
         assert!(matches!(
             Mnemonic::parse("  ").unwrap_err(),
-            Error::Mnemonic(MnemonicError::WordCount(0))
+            MnemonicError::WordCount(0)
         ));
     }
 
@@ -815,7 +830,7 @@ mod tests {
         // "abeille" is French; the rest is English.
         let mixed = ABANDON.replacen("abandon", "abeille", 1);
         match Mnemonic::parse(&mixed).unwrap_err() {
-            Error::Mnemonic(e @ MnemonicError::ForeignWord { .. }) => {
+            e @ MnemonicError::ForeignWord { .. } => {
                 let MnemonicError::ForeignWord {
                     position,
                     found,

@@ -33,8 +33,11 @@ pub fn parse<T: DeserializeOwned + Default>(text: Option<&str>, what: &str) -> R
     }
 }
 
-fn opt<T: core::str::FromStr<Err = Error>>(s: &Option<String>) -> Result<Option<T>> {
-    s.as_deref().map(str::parse).transpose()
+fn opt<T: core::str::FromStr>(s: &Option<String>) -> Result<Option<T>>
+where
+    Error: From<T::Err>,
+{
+    Ok(s.as_deref().map(str::parse).transpose()?)
 }
 
 /// An address selection: `{"chain":"btc|ltc|eth","type":"p2wpkh",
@@ -176,7 +179,7 @@ impl KeystoreOptions {
 
     /// The word count of a new mnemonic (default 12).
     pub fn word_count(&self) -> Result<WordCount> {
-        self.words.map_or(Ok(WordCount::W12), WordCount::try_from)
+        Ok(self.words.map_or(Ok(WordCount::W12), WordCount::try_from)?)
     }
 
     /// The word list (`None`: the default, or detect when importing).

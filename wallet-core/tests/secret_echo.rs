@@ -112,8 +112,10 @@ fn issue22_4_parsers_hide_key_material() {
             ExtendedKey::parse(&input).err(),
             ExtendedPrivateKey::parse(&input).err(),
             PrivateKey::from_hex(&input).err(),
-            Mnemonic::parse(&input).err(),
-            Mnemonic::parse_in(&input, Language::English).err(),
+            Mnemonic::parse(&input).err().map(wallet_core::Error::from),
+            Mnemonic::parse_in(&input, Language::English)
+                .err()
+                .map(wallet_core::Error::from),
         ];
         for e in errors.iter().flatten() {
             check(e, &input);

@@ -341,3 +341,15 @@ pub unsafe fn free_handle<T>(p: *mut T) {
         let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(p) })));
     }
 }
+
+impl From<wallet_core::mnemonic::MnemonicError> for Failure {
+    fn from(e: wallet_core::mnemonic::MnemonicError) -> Self {
+        wallet_core::Error::from(e).into()
+    }
+}
+
+impl From<wallet_core::hd::PathError> for Failure {
+    fn from(e: wallet_core::hd::PathError) -> Self {
+        wallet_core::Error::from(e).into()
+    }
+}

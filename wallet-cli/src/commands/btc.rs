@@ -163,7 +163,7 @@ fn broadcast(
     let text = match raw {
         Some(r) if r != "-" => r.to_owned(),
         _ => String::from_utf8({
-            crate::status::stdin_notice(ctx, "the transaction (hex)");
+            ctx.stdin_notice("the transaction (hex)");
             read_input(None)?
         })
         .map_err(|_| {

@@ -513,7 +513,7 @@ fn read_raw(raw: Option<&str>, ctx: &Ctx) -> Result<Vec<u8>, CliError> {
     let text = match raw {
         Some(r) if r != "-" => r.to_owned(),
         _ => {
-            crate::status::stdin_notice(ctx, "the raw transaction (hex)");
+            ctx.stdin_notice("the raw transaction (hex)");
             let mut s = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
                 .map_err(|e| CliError::user(ErrorKind::Io, format!("cannot read stdin: {e}")))?;

@@ -1,38 +1,15 @@
 //! Keystore commands: create, import, list, info, passwd, delete.
 
-use crate::args::{CreateArgs, ImportArgs, KdfArgs, PasswdArgs};
+use super::new_wallet::{check_new_name, kdf, passphrase, Misses};
+use crate::args::{CreateArgs, ImportArgs, PasswdArgs};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::prompt;
 use crate::session::{self, keystore};
-use wallet_core::keystore::{KdfParams, Keystore};
+use wallet_core::keystore::Keystore;
 use wallet_core::mnemonic::Mnemonic;
-use wallet_core::secret::SecretString;
 use wallet_core::wallet::{self, ImportKind, ImportSource, Wallet, WordAnswer};
 use wallet_core::ErrorKind;
-
-pub(super) fn kdf(args: &KdfArgs, ctx: &Ctx) -> Result<KdfParams, CliError> {
-    let p = KdfParams {
-        m_cost_kib: args.kdf_memory,
-        t_cost: args.kdf_iterations,
-        p_cost: args.kdf_parallelism,
-    };
-    p.check(ctx.allow_weak_kdf)?;
-    Ok(p)
-}
-
-/// Refuses a name some wallet already has, or one differing only in case
-/// from an existing wallet's.
-pub(crate) fn check_new_name(ks: &Keystore, name: &str) -> Result<(), CliError> {
-    Ok(ks.check_new_name(name, None)?)
-}
-
-pub(super) fn passphrase(file: Option<&std::path::Path>) -> Result<SecretString, CliError> {
-    match file {
-        Some(p) => prompt::read_secret_file(p, "passphrase file"),
-        None => Ok(SecretString::default()),
-    }
-}
 
 /// `wallet create`
 pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -151,43 +128,6 @@ fn show_words(m: &Mnemonic) -> Result<(), CliError> {
     zeroize::Zeroize::zeroize(&mut listing);
     prompt::tty_line("Press Enter once they are written down (the screen will be cleared)...")?;
     prompt::tty_clear()
-}
-
-/// Counts the misses of a backup check; after [`prompt::ATTEMPTS`] of them
-/// offers to show the backup again, at most twice, then gives up.
-#[derive(Default)]
-pub(super) struct Misses {
-    misses: usize,
-    shown_again: usize,
-}
-
-impl Misses {
-    /// Counts a miss; `Ok(true)`: show the backup again, then go on.
-    pub(super) fn miss(&mut self) -> Result<bool, CliError> {
-        self.misses += 1;
-        if self.misses < prompt::ATTEMPTS {
-            return Ok(false);
-        }
-        self.misses = 0;
-        let gave_up = || {
-            CliError::user(
-                ErrorKind::Cancelled,
-                "the backup could not be verified; no wallet was created (run create again for a new backup)",
-            )
-        };
-        if self.shown_again >= 2 {
-            return Err(gave_up());
-        }
-        let answer = prompt::tty_line(&format!(
-            "{} answers did not match. Show the backup again? [y/N]: ",
-            prompt::ATTEMPTS
-        ))?;
-        if !matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
-            return Err(gave_up());
-        }
-        self.shown_again += 1;
-        Ok(true)
-    }
 }
 
 /// The secret `args` names, read from stdin, a prompt or a file.

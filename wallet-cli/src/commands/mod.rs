@@ -10,6 +10,7 @@ pub mod kdf_cost;
 pub mod keys;
 pub mod message;
 pub mod mnemonic;
+pub mod new_wallet;
 pub mod rename;
 pub mod shell;
 pub mod slip39;

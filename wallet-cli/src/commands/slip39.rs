@@ -3,7 +3,7 @@
 //! `mnemonic check --slip39` (shares one per line on stdin, or one hidden
 //! prompt at a time, with what is still missing after each).
 
-use super::keys::{check_new_name, kdf, passphrase, Misses};
+use super::new_wallet::{check_new_name, kdf, passphrase, Misses};
 use crate::args::{CreateArgs, ImportArgs};
 use crate::error::CliError;
 use crate::output::Ctx;

@@ -16,7 +16,7 @@ use wallet_core::wallet::{AnyWallet, DescriptorExport, WatchWallet};
 /// no secret.
 pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let ks = session::keystore(ctx, true)?;
-    crate::commands::keys::check_new_name(&ks, &args.name)?;
+    crate::commands::new_wallet::check_new_name(&ks, &args.name)?;
     let family = args.chain.map_or(Chain::Bitcoin, Into::into);
     let network = args.network.map_or(Network::Mainnet, Into::into);
     let params = NetworkParams::new(family, network)?;

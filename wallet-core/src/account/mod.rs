@@ -3,11 +3,13 @@
 //! ([`AddressFormat`]), and fast walks over many indexes ([`derive_addresses`],
 //! [`walk`]).
 
+mod descriptor;
 mod selection;
 mod walk;
 
+pub use crate::error::SelectionError;
 pub use crate::hd::Keychain;
-pub use selection::{Resolved, Selection, SelectionError, XpubStyle};
+pub use selection::{Resolved, Selection, XpubStyle};
 pub use walk::{derive_addresses, derive_addresses_with, walk, walk_with, Parallelism};
 
 use crate::bitcoin::{self, AddressType, NetworkParams};
@@ -134,5 +136,5 @@ pub fn nth_path(first: &DerivationPath, offset: u32) -> Result<DerivationPath> {
             count: u64::from(offset) + 1,
             start: start.index(),
         })?;
-    parent.child(child)
+    Ok(parent.child(child)?)
 }

@@ -5,54 +5,8 @@
 use super::{nth_path, AddressFormat, Keychain};
 use crate::bitcoin::{AddressType, Network, NetworkParams};
 use crate::chain::ChainKind;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Result, SelectionError};
 use crate::hd::DerivationPath;
-
-/// Why a selection cannot be resolved.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum SelectionError {
-    /// An address type was given for Ethereum, which has one kind of address.
-    #[error("address types apply to Bitcoin and Litecoin only (an Ethereum address has one form)")]
-    TypeOnEthereum,
-    /// A network was given for Ethereum, whose addresses are the same on every network.
-    #[error("networks apply to Bitcoin and Litecoin only (Ethereum addresses are the same on every network)")]
-    NetworkOnEthereum,
-    /// A full path and an account, keychain or index at once.
-    #[error("give either a full path or an account, keychain and index, not both")]
-    PathWithPosition,
-    /// A count of zero addresses.
-    #[error("the count of addresses must be at least 1")]
-    ZeroCount,
-    /// More than one address from a path with no level to increment (`m`).
-    #[error("several addresses need a path with at least one level to increment")]
-    NothingToIncrement,
-    /// The run would pass the last index of its level.
-    #[error("{count} addresses from index {start} run past the last index 2147483647")]
-    RunPastLastIndex {
-        /// How many addresses were asked for.
-        count: u64,
-        /// The first index of the run.
-        start: u32,
-    },
-    /// A position (path, account, keychain, index, count) for a single-key
-    /// wallet, which has one key and no positions.
-    #[error("this wallet is a single key: path, account, index, change and count do not apply")]
-    SingleKeyPosition,
-}
-
-impl SelectionError {
-    /// The stable kind of this error.
-    #[must_use]
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            SelectionError::NothingToIncrement | SelectionError::RunPastLastIndex { .. } => {
-                ErrorKind::InvalidPath
-            }
-            _ => ErrorKind::InvalidInput,
-        }
-    }
-}
 
 /// What a caller selects: a chain, an address type and network (Bitcoin
 /// family), and either an account position (account, keychain, index) or a
@@ -260,15 +214,10 @@ impl Resolved {
     }
 }
 
-impl From<SelectionError> for Error {
-    fn from(e: SelectionError) -> Self {
-        Error::Selection(e)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, ErrorKind};
 
     #[test]
     fn defaults_and_paths() {

@@ -15,12 +15,11 @@
 //! context error) from a valid one outside the subset (`Unsupported`, naming
 //! what was found).
 
-use crate::account::{self, AddressFormat, DerivedAddress};
 use crate::bitcoin::{AddressType, NetworkParams};
 use crate::error::{Error, ErrorKind};
 use crate::hd::{
-    ChildIndex, DerivationPath, ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey, Fingerprint,
-    KeyVersion, HARDENED,
+    self, ChildIndex, DerivationPath, ExtendedKey, ExtendedPrivateKey, ExtendedPublicKey,
+    Fingerprint, KeyVersion, HARDENED,
 };
 #[cfg(test)]
 use crate::key::PublicKey;
@@ -999,7 +998,7 @@ impl Parsed {
         if !self.key.wildcard {
             return Ok(*k.public_key());
         }
-        let c = ChildIndex::normal(index).map_err(derive)?;
+        let c = ChildIndex::normal(index).map_err(|e| derive(e.into()))?;
         k.child_public_key(c).map_err(derive)
     }
 }
@@ -1069,9 +1068,8 @@ impl AccountDescriptor {
         params: NetworkParams,
         account: u32,
     ) -> Result<Self> {
-        let format = AddressFormat::Bitcoin { params, kind };
         let derive = |e: Error| DescriptorError::Derivation(e.to_string());
-        let path = format.account_path(account).map_err(derive)?;
+        let path = hd::account_path(kind.purpose(), params.coin_type(), account).map_err(derive)?;
         let xpub = master.derive_path(&path).map_err(derive)?.to_xpub();
         Self::from_account_key(kind, params, master.fingerprint(), path, xpub)
     }
@@ -1232,26 +1230,8 @@ impl AccountDescriptor {
         finish(s)
     }
 
-    /// `count` addresses of `keychain` from index `start`, with their full
-    /// paths from the master key (the same walk as `crate::account`).
-    pub fn addresses(
-        &self,
-        keychain: Keychain,
-        start: u32,
-        count: u32,
-    ) -> crate::Result<Vec<DerivedAddress>> {
-        self.require(Keychains::Only(keychain))?;
-        let child = ChildIndex::normal(keychain.index())?;
-        let branch = self.xpub.derive_child(child)?;
-        let path = self.origin.path.child(child)?;
-        let format = AddressFormat::Bitcoin {
-            params: self.params,
-            kind: self.kind,
-        };
-        account::walk(&branch, &path, &format, start, count)
-    }
-
-    fn require(&self, keychains: Keychains) -> Result<()> {
+    /// Refuses a use of `keychains` this descriptor does not cover.
+    pub(crate) fn require(&self, keychains: Keychains) -> Result<()> {
         match (self.keychains, keychains) {
             (Keychains::Both, _) => Ok(()),
             (Keychains::Only(have), Keychains::Only(want)) if have == want => Ok(()),

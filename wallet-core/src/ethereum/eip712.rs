@@ -14,11 +14,12 @@
 //! integers and checks each against its `uintN`/`intN`.
 
 mod error;
+mod int_type;
 mod integer;
 mod json;
 
 pub use error::{Eip712Error, NumberForm};
-pub use integer::IntType;
+pub use int_type::IntType;
 
 use crate::error::Result;
 use crate::hash::keccak256;

@@ -17,6 +17,12 @@ pub struct Gas(pub u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ChainId(pub u64);
 
+impl ChainId {
+    /// Chain ids of development nodes (anvil/hardhat, ganache/geth `--dev`),
+    /// whose chain id a send may take from the node.
+    pub const DEV: [ChainId; 2] = [ChainId(31337), ChainId(1337)];
+}
+
 /// An account nonce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Nonce(pub u64);

@@ -8,10 +8,10 @@
 //! (`BatchNormalize`: one field inversion per batch instead of one per
 //! child).
 
-use super::path::HARDENED;
 use super::xkey::{at_infinity, invalid_child, ExtendedPublicKey};
 use crate::error::{Error, Result};
 use crate::key::PublicKey;
+use crate::path::HARDENED;
 use hmac::{Hmac, Mac};
 use k256::elliptic_curve::{BatchNormalize, PrimeField};
 use k256::{FieldBytes, ProjectivePoint, Scalar};

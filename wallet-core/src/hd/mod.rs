@@ -3,12 +3,12 @@
 
 mod children;
 mod fingerprint;
-mod path;
+
 mod version;
 mod xkey;
 
+pub use crate::path::{ChildIndex, DerivationPath, PathError, HARDENED};
 pub use fingerprint::Fingerprint;
-pub use path::{ChildIndex, DerivationPath, PathError, HARDENED};
 pub use version::{KeyVersion, Purpose, VersionNet};
 pub use xkey::{ExtendedKey, ExtendedKeyMeta, ExtendedPrivateKey, ExtendedPublicKey};
 
@@ -67,11 +67,11 @@ impl core::fmt::Display for Keychain {
 
 /// `m / purpose' / coin_type' / account'`: the account level of BIP44-style wallets.
 pub fn account_path(purpose: Purpose, coin_type: u32, account: u32) -> Result<DerivationPath> {
-    DerivationPath::from_indexes(vec![
+    Ok(DerivationPath::from_indexes(vec![
         ChildIndex::hardened(purpose.number())?,
         ChildIndex::hardened(coin_type)?,
         ChildIndex::hardened(account)?,
-    ])
+    ])?)
 }
 
 /// `account / keychain / index`: the full path of one address below an account.
@@ -80,9 +80,9 @@ pub fn address_path(
     keychain: Keychain,
     index: u32,
 ) -> Result<DerivationPath> {
-    account
+    Ok(account
         .child(keychain.child())?
-        .child(ChildIndex::normal(index)?)
+        .child(ChildIndex::normal(index)?)?)
 }
 
 /// Ethereum's `m/44'/60'/account'/0/index` (MetaMask, Foundry, ethers).

@@ -8,11 +8,11 @@
 //! reason, and (3) SLIP-132 and Litecoin versions must round-trip.
 
 use super::fingerprint::Fingerprint;
-use super::path::{ChildIndex, DerivationPath};
 use super::version::{multisig_prefix, KeyVersion};
 use crate::error::{Error, Result};
 use crate::hash;
 use crate::key::{PrivateKey, PublicKey};
+use crate::path::{ChildIndex, DerivationPath};
 use crate::secret::{SecretBytes, SecretString, Seed};
 use core::fmt;
 use k256::elliptic_curve::PrimeField;

@@ -7,7 +7,7 @@
 //! [`Recovery`](super::Recovery) so far. No message contains key material;
 //! at most one word of a share is quoted (the unknown one).
 
-use super::share::{GroupIndex, MemberIndex};
+use super::index::{GroupIndex, MemberIndex};
 use crate::error::{Error, ErrorKind};
 use core::fmt;
 
@@ -290,7 +290,10 @@ impl Slip39Error {
 
 impl From<Slip39Error> for Error {
     fn from(e: Slip39Error) -> Self {
-        Error::Slip39(e)
+        Error::Slip39 {
+            kind: e.kind(),
+            message: e.to_string(),
+        }
     }
 }
 

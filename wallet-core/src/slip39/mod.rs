@@ -71,6 +71,7 @@
 mod cipher;
 mod error;
 mod gf256;
+mod index;
 mod recovery;
 mod rs1024;
 mod scheme;

@@ -7,6 +7,7 @@
 //! written as 10-bit words of the SLIP-39 list, big-endian.
 
 use super::error::Slip39Error;
+pub use super::index::{GroupIndex, MemberIndex};
 use super::{rs1024, wordlist};
 use crate::secret::{SecretString, SecretVec};
 use core::fmt;
@@ -85,43 +86,6 @@ impl Default for IterationExponent {
         Self(1)
     }
 }
-
-macro_rules! index_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(pub(super) u8);
-
-        impl $name {
-            /// From the 0-based value stored in the share (0 to 15).
-            #[must_use]
-            pub fn new(index: u8) -> Option<Self> {
-                (index < 16).then_some(Self(index))
-            }
-
-            /// The 0-based value stored in the share (the x coordinate).
-            #[must_use]
-            pub fn index(self) -> u8 {
-                self.0
-            }
-
-            /// The 1-based number to show people ("group 1" is index 0).
-            #[must_use]
-            pub fn number(self) -> u8 {
-                self.0 + 1
-            }
-        }
-    };
-}
-
-index_type!(
-    /// Which group a share belongs to.
-    GroupIndex
-);
-index_type!(
-    /// Which member of its group a share is.
-    MemberIndex
-);
 
 /// One SLIP-39 share: the set's parameters, its place in the set, and its
 /// secret value (zeroized on drop, redacted in `Debug`).

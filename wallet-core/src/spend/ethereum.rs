@@ -19,8 +19,8 @@ use alloy_primitives::U256;
 use core::fmt;
 
 /// Chain ids of development nodes (anvil/hardhat, ganache/geth `--dev`),
-/// whose chain id a send may take from the node.
-pub const DEV_CHAIN_IDS: [ChainId; 2] = [ChainId(31337), ChainId(1337)];
+/// whose chain id a send may take from the node ([`ChainId::DEV`]).
+pub const DEV_CHAIN_IDS: [ChainId; 2] = ChainId::DEV;
 /// A fee per gas above this many times the node's recent fees (highest
 /// recent base fee plus median tip) is refused unless allowed.
 pub const FEE_CAP_MULTIPLIER: u64 = 10;

@@ -11,6 +11,7 @@
 //! 256-bit integers; headers, hashes and the lossy compact encoding are
 //! rust-bitcoin's.
 
+use super::work::{ChainWork, PowAlgorithm};
 use super::VerifyError;
 use crate::bitcoin::{Chain, Network, NetworkParams};
 use alloy_primitives::U256;
@@ -18,27 +19,7 @@ use bitcoin::block::{Header, Version};
 use bitcoin::hashes::Hash;
 use bitcoin::pow::{CompactTarget, Target};
 use bitcoin::{BlockHash, TxMerkleNode};
-use core::fmt;
 use core::str::FromStr;
-
-/// The hash a header's proof of work is computed over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PowAlgorithm {
-    /// Double SHA-256 of the header (Bitcoin; also every block hash).
-    Sha256d,
-    /// scrypt(N=1024, r=1, p=1, 32 bytes) with the header as password and
-    /// salt (Litecoin).
-    Scrypt,
-}
-
-impl fmt::Display for PowAlgorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PowAlgorithm::Sha256d => "sha256d",
-            PowAlgorithm::Scrypt => "scrypt",
-        })
-    }
-}
 
 /// The proof-of-work rules of one network, as its `chainparams.cpp` sets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,16 +226,6 @@ fn block_work(target: U256) -> U256 {
         return U256::ZERO;
     }
     (!target / target.saturating_add(U256::from(1))).saturating_add(U256::from(1))
-}
-
-/// Cumulative proof of work (the expected number of hashes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct ChainWork(pub U256);
-
-impl fmt::Display for ChainWork {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#x}", self.0)
-    }
 }
 
 /// A block the chain is trusted from: a height and its hash.

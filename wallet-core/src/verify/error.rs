@@ -343,7 +343,7 @@ pub enum VerifyError {
         /// The header's height.
         height: u32,
         /// Which hash.
-        algorithm: super::PowAlgorithm,
+        algorithm: super::work::PowAlgorithm,
         /// The header's bits.
         bits: u32,
     },
@@ -365,11 +365,11 @@ pub enum VerifyError {
         /// This chain's tip height.
         height: u32,
         /// This chain's work since the checkpoint.
-        work: super::ChainWork,
+        work: super::work::ChainWork,
         /// The heavier chain's tip height.
         best_height: u32,
         /// Its work.
-        best_work: super::ChainWork,
+        best_work: super::work::ChainWork,
     },
 
     /// A merkle proof is for a block that is not in the verified chain.

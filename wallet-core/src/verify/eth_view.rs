@@ -25,7 +25,6 @@ use crate::error::{Error, Result};
 use crate::ethereum::{Address, ChainId, Nonce, Wei};
 use crate::rpc::ethereum::{EthNode, Receipt};
 use crate::rpc::{hex_u256, hex_u64};
-use crate::spend::ethereum::DEV_CHAIN_IDS;
 use alloy_primitives::B256;
 use serde_json::{json, Value};
 use std::cell::Cell;
@@ -451,7 +450,7 @@ impl Reader<'_> {
             tips.push((latest, finalized));
         }
         let chain = chain.unwrap_or(ChainId(0));
-        let dev = DEV_CHAIN_IDS.contains(&chain);
+        let dev = ChainId::DEV.contains(&chain);
         if !dev && self.quorum < 2 {
             return Err(VerifyError::NeedsWitness { chain_id: chain.0 }.into());
         }

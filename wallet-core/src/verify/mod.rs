@@ -73,10 +73,10 @@ mod eth_view;
 mod json;
 mod options;
 mod report;
+mod work;
 
 pub use btc_header::{
-    genesis_header, parse_header, ChainWork, Checkpoint, HeaderChain, PowAlgorithm, PowRules,
-    VerifiedBlock,
+    genesis_header, parse_header, Checkpoint, HeaderChain, PowRules, VerifiedBlock,
 };
 pub use btc_merkle::{verify_txout_proof, VerifiedCoin, VerifiedInclusion};
 pub use btc_view::{BtcVerifier, MAX_FORK_WALK};
@@ -93,3 +93,4 @@ pub use report::{
     fork_name, pow_name, BlockLink, BtcVerifyReport, ChainPoint, EthVerifyReport, ProvenAccount,
     ProvenCoin, ProvenReceipt, TrustKind, TrustedBlock, Verified,
 };
+pub use work::{ChainWork, PowAlgorithm};

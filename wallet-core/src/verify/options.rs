@@ -10,7 +10,7 @@ use alloy_primitives::B256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TrustRoot {
     /// The block the nodes agree on: their `finalized` block, or on a
-    /// development chain ([`crate::spend::ethereum::DEV_CHAIN_IDS`]) their
+    /// development chain ([`crate::ethereum::ChainId::DEV`]) their
     /// `latest`. On any other chain at least two nodes must agree.
     #[default]
     Agreement,

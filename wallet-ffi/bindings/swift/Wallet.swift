@@ -8074,10 +8074,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_func_library_version() != 2172) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_func_suggest_words() != 9918) {
+    if (uniffi_wallet_checksum_func_suggest_words() != 64861) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_func_validate_mnemonic() != 17564) {
+    if (uniffi_wallet_checksum_func_validate_mnemonic() != 36440) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_keystore_addresses() != 47047) {
@@ -8089,7 +8089,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_keystore_change_password() != 57004) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_create() != 61943) {
+    if (uniffi_wallet_checksum_method_keystore_create() != 12126) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_keystore_delete() != 47830) {
@@ -8107,7 +8107,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_keystore_import_key() != 24656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_keystore_import_mnemonic() != 57017) {
+    if (uniffi_wallet_checksum_method_keystore_import_mnemonic() != 34836) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_keystore_list() != 37747) {
@@ -8128,7 +8128,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_mnemonic_addresses() != 41718) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_mnemonic_language() != 9084) {
+    if (uniffi_wallet_checksum_method_mnemonic_language() != 42750) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_mnemonic_master_key() != 4385) {
@@ -8206,10 +8206,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_constructor_keystore_new() != 24882) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_constructor_mnemonic_generate() != 688) {
+    if (uniffi_wallet_checksum_constructor_mnemonic_generate() != 41778) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_constructor_mnemonic_new() != 53187) {
+    if (uniffi_wallet_checksum_constructor_mnemonic_new() != 23156) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_constructor_bitcoinnode_new() != 6084) {

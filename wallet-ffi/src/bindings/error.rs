@@ -8,7 +8,7 @@
 //! maps to the variant of its name); panics never become a `WalletError`:
 //! UniFFI turns them into its own internal exception.
 
-use super::types::Language;
+use super::language::Language;
 use wallet_core::ErrorKind;
 
 /// Structured facts some errors carry; the ones that do not apply are null
@@ -266,6 +266,18 @@ impl From<BindingError> for WalletError {
 
 /// The result every exported function returns.
 pub type WalletResult<T> = Result<T, WalletError>;
+
+impl From<wallet_core::mnemonic::MnemonicError> for WalletError {
+    fn from(e: wallet_core::mnemonic::MnemonicError) -> Self {
+        wallet_core::Error::from(e).into()
+    }
+}
+
+impl From<wallet_core::hd::PathError> for WalletError {
+    fn from(e: wallet_core::hd::PathError) -> Self {
+        wallet_core::Error::from(e).into()
+    }
+}
 
 #[cfg(test)]
 mod tests {

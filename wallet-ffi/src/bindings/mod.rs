@@ -21,6 +21,7 @@
 
 mod error;
 mod keystore;
+mod language;
 mod mnemonic;
 mod node;
 mod secret;

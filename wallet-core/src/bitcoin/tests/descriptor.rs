@@ -3,6 +3,7 @@
 //! `crate::account` derivation, and every error variant.
 
 use super::*;
+use crate::account::{self, AddressFormat};
 use crate::bitcoin::{Address, Chain, Network};
 use crate::mnemonic::Mnemonic;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! Values are quoted at most one word long (they are data to sign, never
 //! secrets).
 
-use super::integer::IntType;
+use super::int_type::IntType;
 use crate::error::{Error, ErrorKind};
 
 /// What is wrong with an EIP-712 typed-data document.

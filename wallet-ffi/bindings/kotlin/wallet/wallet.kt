@@ -1114,10 +1114,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_func_library_version() and 0xFFFF) != 2172) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_func_suggest_words() and 0xFFFF) != 9918) {
+    if ((lib.uniffi_wallet_checksum_func_suggest_words() and 0xFFFF) != 64861) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_func_validate_mnemonic() and 0xFFFF) != 17564) {
+    if ((lib.uniffi_wallet_checksum_func_validate_mnemonic() and 0xFFFF) != 36440) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_keystore_addresses() and 0xFFFF) != 47047) {
@@ -1129,7 +1129,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_keystore_change_password() and 0xFFFF) != 57004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_create() and 0xFFFF) != 61943) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_create() and 0xFFFF) != 12126) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_keystore_delete() and 0xFFFF) != 47830) {
@@ -1147,7 +1147,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_keystore_import_key() and 0xFFFF) != 24656) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_keystore_import_mnemonic() and 0xFFFF) != 57017) {
+    if ((lib.uniffi_wallet_checksum_method_keystore_import_mnemonic() and 0xFFFF) != 34836) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_keystore_list() and 0xFFFF) != 37747) {
@@ -1168,7 +1168,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_mnemonic_addresses() and 0xFFFF) != 41718) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_mnemonic_language() and 0xFFFF) != 9084) {
+    if ((lib.uniffi_wallet_checksum_method_mnemonic_language() and 0xFFFF) != 42750) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_mnemonic_master_key() and 0xFFFF) != 4385) {
@@ -1246,10 +1246,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_constructor_keystore_new() and 0xFFFF) != 24882) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_constructor_mnemonic_generate() and 0xFFFF) != 688) {
+    if ((lib.uniffi_wallet_checksum_constructor_mnemonic_generate() and 0xFFFF) != 41778) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_constructor_mnemonic_new() and 0xFFFF) != 53187) {
+    if ((lib.uniffi_wallet_checksum_constructor_mnemonic_new() and 0xFFFF) != 23156) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_constructor_bitcoinnode_new() and 0xFFFF) != 6084) {

@@ -1192,9 +1192,9 @@ def _uniffi_check_contract_api_version(lib):
 def _uniffi_check_api_checksums(lib):
     if lib.uniffi_wallet_checksum_func_library_version() != 2172:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_func_suggest_words() != 9918:
+    if lib.uniffi_wallet_checksum_func_suggest_words() != 64861:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_func_validate_mnemonic() != 17564:
+    if lib.uniffi_wallet_checksum_func_validate_mnemonic() != 36440:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_bitcoinnode_broadcast() != 33865:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1216,7 +1216,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_change_password() != 57004:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_create() != 61943:
+    if lib.uniffi_wallet_checksum_method_keystore_create() != 12126:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_delete() != 47830:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1228,7 +1228,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_import_key() != 24656:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_keystore_import_mnemonic() != 57017:
+    if lib.uniffi_wallet_checksum_method_keystore_import_mnemonic() != 34836:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_keystore_list() != 37747:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1244,7 +1244,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_mnemonic_addresses() != 41718:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_mnemonic_language() != 9084:
+    if lib.uniffi_wallet_checksum_method_mnemonic_language() != 42750:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_mnemonic_master_key() != 4385:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -1252,9 +1252,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_mnemonic_word_count() != 61010:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_constructor_mnemonic_generate() != 688:
+    if lib.uniffi_wallet_checksum_constructor_mnemonic_generate() != 41778:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_constructor_mnemonic_new() != 53187:
+    if lib.uniffi_wallet_checksum_constructor_mnemonic_new() != 23156:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_secrettext_byte_len() != 2768:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")

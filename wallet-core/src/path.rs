@@ -1,6 +1,9 @@
 //! BIP32 derivation paths (`m/84'/0'/0'/0/5`).
 
-use crate::error::{Error, Result};
+use crate::kind::ErrorKind;
+
+/// Results of this module.
+type Result<T, E = PathError> = core::result::Result<T, E>;
 use core::fmt;
 use core::str::FromStr;
 
@@ -46,14 +49,8 @@ pub enum PathError {
 impl PathError {
     /// Always [`crate::ErrorKind::InvalidPath`].
     #[must_use]
-    pub fn kind(&self) -> crate::ErrorKind {
-        crate::ErrorKind::InvalidPath
-    }
-}
-
-impl From<PathError> for Error {
-    fn from(e: PathError) -> Self {
-        Error::Path(e)
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::InvalidPath
     }
 }
 
@@ -126,8 +123,8 @@ impl fmt::Display for ChildIndex {
     }
 }
 
-fn out_of_range(index: u64) -> Error {
-    PathError::OutOfRange { index }.into()
+fn out_of_range(index: u64) -> PathError {
+    PathError::OutOfRange { index }
 }
 
 /// A BIP32 derivation path from the master key: `m` followed by up to 255 indexes.
@@ -157,8 +154,7 @@ impl DerivationPath {
         if indexes.len() > 255 {
             return Err(PathError::TooDeep {
                 levels: indexes.len(),
-            }
-            .into());
+            });
         }
         Ok(Self(indexes))
     }
@@ -213,14 +209,14 @@ impl fmt::Display for DerivationPath {
 }
 
 impl FromStr for DerivationPath {
-    type Err = Error;
+    type Err = PathError;
 
     /// Parses `m/44'/0'/0'/0/1`; hardened marks `'`, `h` or `H`; the leading
     /// `m/` may be omitted.
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim();
         if t.is_empty() {
-            return Err(PathError::Empty.into());
+            return Err(PathError::Empty);
         }
         let body = if t == "m" || t == "M" {
             return Ok(Self::master());
@@ -236,8 +232,7 @@ impl FromStr for DerivationPath {
                 return Err(PathError::EmptyLevel {
                     path: t.to_owned(),
                     level: pos,
-                }
-                .into());
+                });
             }
             let (digits, hardened) = match part.strip_suffix(['\'', 'h', 'H']) {
                 Some(d) => (d, true),
@@ -249,7 +244,7 @@ impl FromStr for DerivationPath {
                 part: part.to_owned(),
             };
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(not_a_number().into());
+                return Err(not_a_number());
             }
             let value: u64 = if digits.len() > 12 {
                 u64::MAX
@@ -322,10 +317,7 @@ mod tests {
 
     #[test]
     fn each_path_error_is_typed() {
-        let leaf = |s: &str| match s.parse::<DerivationPath>().unwrap_err() {
-            Error::Path(e) => e,
-            other => panic!("{s}: {other:?}"),
-        };
+        let leaf = |s: &str| s.parse::<DerivationPath>().unwrap_err();
         assert_eq!(leaf(" "), PathError::Empty);
         assert_eq!(
             leaf("m/1//2"),
