@@ -2,7 +2,8 @@
 """The cost of --verify: each command with and without it, in turn, against
 a real anvil and a litecoind regtest node started here, through a counting
 proxy (HTTP requests and JSON-RPC calls per command). Prints a Markdown
-table (medians of the runs) for docs/BENCHMARKS-verify.md.
+table (medians of the runs) for the "cost of --verify" section of docs/BENCHMARKS.notes.md (which
+scripts/bench appends to docs/BENCHMARKS.md).
 
     cargo build --release -p wallet-cli
     python3 scripts/bench-verify.py [--runs 15] [--wallet target/release/wallet]

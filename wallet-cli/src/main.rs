@@ -14,6 +14,9 @@ mod session;
 mod status;
 mod units;
 
+#[cfg(test)]
+mod readme_tests;
+
 fn main() {
     let cli = args::parse();
     let ctx = output::Ctx::of(&cli);
