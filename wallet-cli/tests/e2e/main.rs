@@ -21,6 +21,7 @@ mod hostile_node;
 mod keystore;
 mod keystore_fixes;
 mod messages;
+mod new_user_items;
 mod node_flags;
 mod scripting;
 mod secret_echo;
