@@ -168,14 +168,19 @@ impl From<Error> for CliError {
     }
 }
 
-impl From<wallet_core::mnemonic::MnemonicError> for CliError {
-    fn from(e: wallet_core::mnemonic::MnemonicError) -> Self {
-        wallet_core::Error::from(e).into()
-    }
+/// Leaf errors of the core reach the CLI through the core's façade error,
+/// so they keep its kind and exit code.
+macro_rules! through_core_error {
+    ($($leaf:ty),* $(,)?) => {$(
+        impl From<$leaf> for CliError {
+            fn from(e: $leaf) -> Self {
+                wallet_core::Error::from(e).into()
+            }
+        }
+    )*};
 }
 
-impl From<wallet_core::hd::PathError> for CliError {
-    fn from(e: wallet_core::hd::PathError) -> Self {
-        wallet_core::Error::from(e).into()
-    }
-}
+through_core_error!(
+    wallet_core::mnemonic::MnemonicError,
+    wallet_core::hd::PathError
+);
