@@ -807,9 +807,9 @@ pub enum EthCommand {
 /// Which Bitcoin-family network.
 #[derive(Debug, Args, Clone)]
 pub struct BtcNet {
-    /// Chain: btc or ltc.
-    #[arg(long, value_enum, default_value = "btc")]
-    pub chain: BtcChainArg,
+    /// Chain: btc or ltc (default: btc, or a watch-only wallet's own).
+    #[arg(long, value_enum)]
+    pub chain: Option<BtcChainArg>,
     /// Network: mainnet, testnet, signet, regtest (default: the config
     /// file's `network` of the chain, else mainnet).
     #[arg(long, value_enum)]

@@ -67,19 +67,7 @@ impl Ctx {
         value: &T,
         human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), CliError> {
-        let mut buf = Zeroizing::new(Vec::with_capacity(1 << 16));
-        let r = if self.json {
-            serde_json::to_writer(&mut *buf, value)
-                .map_err(io::Error::other)
-                .and_then(|()| writeln!(buf))
-        } else {
-            human(&mut *buf)
-        };
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        r.and_then(|()| out.write_all(&buf))
-            .and_then(|()| out.flush())
-            .or_else(ignore_broken_pipe)
+        self.write_result(value, human).or_else(ignore_broken_pipe)
     }
 
     /// As [`Ctx::emit`], but a reader that went away (a broken pipe) is an
@@ -90,24 +78,30 @@ impl Ctx {
         value: &T,
         human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Result<(), CliError> {
+        self.write_result(value, human).map_err(|e| {
+            CliError::user(
+                wallet_core::ErrorKind::Io,
+                format!("cannot write the output: {e}"),
+            )
+        })
+    }
+
+    /// Renders the result into one wiped buffer, then writes it to stdout.
+    fn write_result<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
         let mut buf = Zeroizing::new(Vec::with_capacity(1 << 16));
-        let r = if self.json {
-            serde_json::to_writer(&mut *buf, value)
-                .map_err(io::Error::from)
-                .and_then(|()| writeln!(buf))
+        if self.json {
+            serde_json::to_writer(&mut *buf, value).map_err(io::Error::other)?;
+            writeln!(buf)?;
         } else {
-            human(&mut *buf)
-        };
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        r.and_then(|()| out.write_all(&buf))
-            .and_then(|()| out.flush())
-            .map_err(|e| {
-                CliError::user(
-                    wallet_core::ErrorKind::Io,
-                    format!("cannot write the output: {e}"),
-                )
-            })
+            human(&mut *buf)?;
+        }
+        let mut out = io::stdout().lock();
+        out.write_all(&buf)?;
+        out.flush()
     }
 
     /// A warning on stderr, even with `-q` (with `--json` the result itself

@@ -47,7 +47,9 @@ pub fn key_choice(k: &KeyArgs) -> Result<KeyChoice, CliError> {
 /// The network parameters of `--chain` / `--network` (the network's
 /// default from the config file, else mainnet).
 pub fn params(net: &BtcNet) -> Result<NetworkParams, CliError> {
-    let chain = net.chain.into();
+    let chain = net
+        .chain
+        .map_or(wallet_core::bitcoin::Chain::Bitcoin, Into::into);
     let (network, source) = crate::config::btc_network(chain, net.network.map(Into::into))?;
     if source != crate::config::Source::Flag("--network") {
         crate::status::log(1, || format!("network: {chain} {network} ({source})"));

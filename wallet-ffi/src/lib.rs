@@ -47,6 +47,8 @@ pub use status::WalletStatus;
 #[cfg(test)]
 mod message_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;
 
 uniffi::setup_scaffolding!("wallet");

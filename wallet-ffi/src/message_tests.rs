@@ -5,49 +5,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::keystore::*;
-use crate::memory::*;
 use crate::sign::*;
 use crate::status::WalletStatus;
-use std::ffi::{c_char, CStr, CString};
+use crate::test_support::{dev_wallet as wallet, take_string};
+use std::ffi::{c_char, CString};
 
-const FAST: &CStr =
-    c"{\"kdf_memory_kib\":256,\"kdf_iterations\":1,\"kdf_parallelism\":1,\"allow_weak_kdf\":true}";
-const PHRASE: &CStr = c"test test test test test test test test test test test junk";
-
-/// Takes ownership of a library string.
+/// Takes ownership of a (non-null) library string.
 fn take(p: *mut c_char) -> String {
-    // SAFETY: the library's own NUL-terminated string, freed once here.
-    let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
-    // SAFETY: as above.
-    unsafe { wallet_string_free(p) };
-    s
-}
-
-/// An unlocked wallet of the dev mnemonic in a fresh keystore.
-fn wallet(dir: &std::path::Path) -> *mut WalletHandle {
-    let d = CString::new(dir.to_str().unwrap()).unwrap();
-    let mut ks = std::ptr::null_mut();
-    let mut out = std::ptr::null_mut();
-    let mut w = std::ptr::null_mut();
-    // SAFETY: valid NUL-terminated arguments and out pointers.
-    unsafe {
-        assert_eq!(wallet_keystore_open(d.as_ptr(), &mut ks), WalletStatus::Ok);
-        let st = wallet_keystore_import(
-            ks,
-            c"m".as_ptr(),
-            c"mnemonic".as_ptr(),
-            PHRASE.as_ptr(),
-            c"pw".as_ptr(),
-            FAST.as_ptr(),
-            &mut out,
-        );
-        assert_eq!(st, WalletStatus::Ok);
-        take(out);
-        let st = wallet_keystore_unlock(ks, c"m".as_ptr(), c"pw".as_ptr(), 1, &mut w);
-        assert_eq!(st, WalletStatus::Ok);
-        wallet_keystore_free(ks);
-    }
-    w
+    take_string(p).unwrap()
 }
 
 fn sign(w: *mut WalletHandle, req: &str, msg: &[u8]) -> (WalletStatus, Option<serde_json::Value>) {

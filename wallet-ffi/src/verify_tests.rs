@@ -6,28 +6,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::keystore::*;
-use crate::memory::*;
 use crate::node::*;
 use crate::status::WalletStatus;
+use crate::test_support::{dev_wallet as wallet, take_string};
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use wallet_testkit::{Anvil, RewritingProxy, Upstream};
 
-const FAST: &CStr =
-    c"{\"kdf_memory_kib\":256,\"kdf_iterations\":1,\"kdf_parallelism\":1,\"allow_weak_kdf\":true}";
-const PHRASE: &CStr = c"test test test test test test test test test test test junk";
 /// Account 0 of the dev mnemonic (anvil's first account).
 const DEV_ADDR: &CStr = c"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 fn take(p: *mut c_char) -> Option<Value> {
-    if p.is_null() {
-        return None;
-    }
-    // SAFETY: the library's own NUL-terminated string, freed once here.
-    let s = unsafe { CStr::from_ptr(p) }.to_str().unwrap().to_owned();
-    // SAFETY: as above.
-    unsafe { wallet_string_free(p) };
-    serde_json::from_str(&s).ok()
+    serde_json::from_str(&take_string(p)?).ok()
 }
 
 fn balance(url: &str, options: Option<&str>) -> (WalletStatus, Option<Value>) {
@@ -41,35 +31,6 @@ fn balance(url: &str, options: Option<&str>) -> (WalletStatus, Option<Value>) {
     let st =
         unsafe { wallet_eth_balance_verified(url.as_ptr(), DEV_ADDR.as_ptr(), o, 5000, &mut out) };
     (st, take(out))
-}
-
-/// An unlocked wallet of the dev mnemonic in a fresh keystore.
-fn wallet(dir: &std::path::Path) -> *mut WalletHandle {
-    let d = CString::new(dir.to_str().unwrap()).unwrap();
-    let (mut ks, mut out, mut w) = (
-        std::ptr::null_mut(),
-        std::ptr::null_mut(),
-        std::ptr::null_mut(),
-    );
-    // SAFETY: valid NUL-terminated arguments and out pointers.
-    unsafe {
-        assert_eq!(wallet_keystore_open(d.as_ptr(), &mut ks), WalletStatus::Ok);
-        let st = wallet_keystore_import(
-            ks,
-            c"m".as_ptr(),
-            c"mnemonic".as_ptr(),
-            PHRASE.as_ptr(),
-            c"pw".as_ptr(),
-            FAST.as_ptr(),
-            &mut out,
-        );
-        assert_eq!(st, WalletStatus::Ok);
-        take(out);
-        let st = wallet_keystore_unlock(ks, c"m".as_ptr(), c"pw".as_ptr(), 1, &mut w);
-        assert_eq!(st, WalletStatus::Ok);
-        wallet_keystore_free(ks);
-    }
-    w
 }
 
 fn send(w: *mut WalletHandle, url: &str, req: &Value) -> (WalletStatus, Option<Value>) {

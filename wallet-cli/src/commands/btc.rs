@@ -13,7 +13,7 @@ use std::time::Duration;
 use wallet_core::bitcoin::amount::{self, format_coins, format_with_unit, sat_per_vb};
 use wallet_core::bitcoin::psbt::{self, PsbtReview};
 use wallet_core::bitcoin::psbt_v2::{AnyPsbt, PsbtVersion};
-use wallet_core::bitcoin::{payment, Address, Amount, Chain, NetworkParams};
+use wallet_core::bitcoin::{payment, Address, Amount, Chain, Network, NetworkParams};
 use wallet_core::rpc::bitcoin::BtcNode;
 use wallet_core::spend::bitcoin::{
     BumpRequest, FeeRateSource, PayAmount, Payee, PaymentError, PaymentRequest, PreparedBump,
@@ -381,16 +381,21 @@ fn wait_for_confirmations(
 }
 
 /// The network of a payment or balance: a watch-only wallet's own (the
-/// flags may only repeat it), else the flags'.
+/// flags may only repeat it; the config file's default network does not
+/// apply to it), else the flags'.
 fn wallet_params(w: &AnyWallet, net: &BtcNet) -> Result<NetworkParams, CliError> {
-    let given = select::params(net)?;
     let AnyWallet::Watch(watch) = w else {
-        return Ok(given);
+        return select::params(net);
     };
     let own = watch.params();
-    if given == own || given == NetworkParams::BITCOIN {
+    let chain_ok = net.chain.is_none_or(|c| Chain::from(c) == own.chain());
+    let network_ok = net
+        .network
+        .is_none_or(|n| Network::from(n) == own.network());
+    if chain_ok && network_ok {
         return Ok(own);
     }
+    let given = select::params(net)?;
     Err(CliError::from(wallet_core::Error::WrongNetwork {
         what: "the watch-only wallet",
         found: format!("{} {}", own.chain().code(), own.network().code()),

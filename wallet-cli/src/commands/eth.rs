@@ -603,24 +603,25 @@ fn balance(
     };
     let nodes = nodes(urls, timeout, true, verify)?;
     let node = first(&nodes)?;
-    if let Some(mut ver) = verifier(&nodes, verify)? {
-        let account = ver.account(&address)?;
-        let v = EthBalance::of(&address, account.balance);
-        show_verified(ctx, &ver);
-        let report = ver.report();
-        let out = Verified {
-            value: &v,
-            verified: &report,
-        };
-        return ctx.emit(&out, |w| writeln!(w, "{} ETH", v.ether));
-    }
-    let wei = node.balance(&address)?;
-    let v = EthBalance::of(&address, wei);
+    let mut ver = verifier(&nodes, verify)?;
+    let wei = match ver.as_mut() {
+        Some(ver) => ver.account(&address)?.balance,
+        None => node.balance(&address)?,
+    };
     let shown = crate::units::eth_amount(wei, unit);
-    let mut json = serde_json::to_value(&v)
+    let mut json = serde_json::to_value(EthBalance::of(&address, wei))
         .map_err(|e| CliError::user(ErrorKind::Internal, format!("result JSON: {e}")))?;
     if unit != EthUnitArg::Eth {
         json["amount"] = shown.clone().into();
     }
-    ctx.emit(&json, |w| writeln!(w, "{shown}"))
+    let Some(ver) = ver else {
+        return ctx.emit(&json, |w| writeln!(w, "{shown}"));
+    };
+    show_verified(ctx, &ver);
+    let report = ver.report();
+    let out = Verified {
+        value: &json,
+        verified: &report,
+    };
+    ctx.emit(&out, |w| writeln!(w, "{shown}"))
 }

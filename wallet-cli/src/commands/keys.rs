@@ -1,11 +1,12 @@
 //! Keystore commands: create, import, list, info, passwd, delete.
 
-use super::new_wallet::{check_new_name, kdf, passphrase, Misses};
+use super::new_wallet::{check_new_name, kdf, passphrase, show_backup_once, Misses};
 use crate::args::{CreateArgs, ImportArgs, PasswdArgs};
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::prompt;
 use crate::session::{self, keystore};
+use std::io::Write;
 use wallet_core::keystore::Keystore;
 use wallet_core::mnemonic::Mnemonic;
 use wallet_core::wallet::{self, ImportKind, ImportSource, Wallet, WordAnswer};
@@ -39,29 +40,19 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
         created.language = None;
     }
     created.backup_verified = Some(interactive);
-    let r = ctx.emit_or_fail(&created, |w| {
-        if let Some(m) = &created.mnemonic {
-            writeln!(w, "{}", m.as_str())?;
-        }
-        Ok(())
-    });
-    if let (Err(e), false) = (&r, interactive) {
-        // Its only showing failed: a wallet nobody saw the phrase of is not kept.
-        let removed = ks.delete(&args.name).is_ok();
-        return Err(CliError::user(
-            ErrorKind::Io,
-            format!(
-                "{}; the phrase could not be shown, so wallet '{}' {}",
-                e.message,
-                args.name,
-                if removed {
-                    "was not kept"
-                } else {
-                    "could not be removed: delete it"
-                }
-            ),
-        ));
-    }
+    let phrase = |w: &mut dyn Write| match &created.mnemonic {
+        Some(m) => writeln!(w, "{}", m.as_str()),
+        None => Ok(()),
+    };
+    show_backup_once(
+        &ks,
+        &args.name,
+        "phrase",
+        interactive,
+        &created,
+        phrase,
+        ctx,
+    )?;
     if interactive {
         ctx.note(&format!("Created wallet '{}'.", args.name));
     } else {
@@ -70,7 +61,7 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
             args.name
         ));
     }
-    r
+    Ok(())
 }
 
 /// Shows the phrase on the terminal, waits, clears it, and asks for three

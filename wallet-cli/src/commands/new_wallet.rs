@@ -7,6 +7,8 @@ use crate::args::KdfArgs;
 use crate::error::CliError;
 use crate::output::Ctx;
 use crate::prompt;
+use serde::Serialize;
+use std::io::Write;
 use wallet_core::keystore::{KdfParams, Keystore};
 use wallet_core::secret::SecretString;
 use wallet_core::ErrorKind;
@@ -71,4 +73,37 @@ impl Misses {
         self.shown_again += 1;
         Ok(true)
     }
+}
+
+/// Prints a new wallet's only showing of its backup (`what`: "phrase",
+/// "shares"). Without a terminal that output is the backup, so when it
+/// cannot be written (a closed pipe, a full disk) the wallet is not kept.
+pub(crate) fn show_backup_once<T: Serialize>(
+    ks: &Keystore,
+    name: &str,
+    what: &str,
+    interactive: bool,
+    value: &T,
+    human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ctx: &Ctx,
+) -> Result<(), CliError> {
+    let Err(e) = ctx.emit_or_fail(value, human) else {
+        return Ok(());
+    };
+    if interactive {
+        return Err(e);
+    }
+    let removed = ks.delete(name).is_ok();
+    Err(CliError::user(
+        ErrorKind::Io,
+        format!(
+            "{}; the {what} could not be shown, so wallet '{name}' {}",
+            e.message,
+            if removed {
+                "was not kept"
+            } else {
+                "could not be removed: delete it"
+            }
+        ),
+    ))
 }

@@ -3,7 +3,7 @@
 //! `mnemonic check --slip39` (shares one per line on stdin, or one hidden
 //! prompt at a time, with what is still missing after each).
 
-use super::new_wallet::{check_new_name, kdf, passphrase, Misses};
+use super::new_wallet::{check_new_name, kdf, passphrase, show_backup_once, Misses};
 use crate::args::{CreateArgs, ImportArgs};
 use crate::error::CliError;
 use crate::output::Ctx;
@@ -11,6 +11,7 @@ use crate::prompt;
 use crate::session::keystore;
 use serde_json::json;
 use std::fmt::Write as _;
+use std::io::Write;
 use wallet_core::report::{ShareView, Slip39Check, Slip39Layout};
 use wallet_core::secret::SecretString;
 use wallet_core::slip39::{GroupSpec, IterationExponent, Recovery, Slip39Error};
@@ -86,8 +87,12 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     let params = params(args)?;
     // Made (and the passphrase checked) before the password is asked for.
     let backup = Slip39Backup::generate(&params).map_err(slip39_error)?;
-    let password = prompt::new_password(ctx.password_file.as_deref(), "wallet")?;
     let interactive = prompt::interactive();
+    if !interactive {
+        // The shares are shown once, on stdout: they must not vanish.
+        crate::output::check_stdout_keeps("the new wallet's shares")?;
+    }
+    let password = prompt::new_password(ctx.password_file.as_deref(), "wallet")?;
     if interactive {
         show_and_verify(&backup)?;
     }
@@ -99,10 +104,19 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     }
     created.backup_verified = Some(interactive);
     let layout = backup.layout();
-    let r = ctx.emit(&created, |w| match &created.shares {
+    let shares = |w: &mut dyn Write| match &created.shares {
         Some(shares) => w.write_all(listing(&layout, shares).as_bytes()),
         None => Ok(()),
-    });
+    };
+    show_backup_once(
+        &ks,
+        &args.name,
+        "shares",
+        interactive,
+        &created,
+        shares,
+        ctx,
+    )?;
     let mut note = if interactive {
         format!("Created SLIP-39 wallet '{}'.", args.name)
     } else {
@@ -115,7 +129,7 @@ pub fn create(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
         note.push_str(" Recovery also needs the SLIP-39 passphrase: a wrong one gives another, empty wallet without any error.");
     }
     ctx.note(&note);
-    r
+    Ok(())
 }
 
 /// What recovers the wallet, in words.

@@ -37,6 +37,24 @@ fn abandon_ks() -> Ks {
     ks
 }
 
+/// The first Litecoin-regtest receive address of `w`.
+fn first_ltc_address(ks: &Ks) -> String {
+    let a = [
+        "--json",
+        "address",
+        "w",
+        "--chain",
+        "ltc",
+        "--network",
+        "regtest",
+    ];
+    let r = ks.run(&a, "");
+    r.json()["addresses"][0]["address"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn write_config(dir: &Path, text: &str) {
     std::fs::create_dir_all(dir.join("wallet")).unwrap();
     std::fs::write(dir.join("wallet/config.toml"), text).unwrap();
@@ -192,22 +210,7 @@ fn issue21_18_verbose_levels() {
         return;
     };
     let ks = abandon_ks();
-    let first = ks.run(
-        &[
-            "--json",
-            "address",
-            "w",
-            "--chain",
-            "ltc",
-            "--network",
-            "regtest",
-        ],
-        "",
-    );
-    let first = first.json()["addresses"][0]["address"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first = first_ltc_address(&ks);
     let mut a = vec!["-vvv", "btc", "balance", "w", "--gap", "5"];
     let args = ltc_node_args(&node);
     a.extend(args.iter().map(String::as_str));
@@ -624,22 +627,7 @@ fn issue21_28_balance_unit() {
         return;
     };
     let ks = abandon_ks();
-    let first = ks.run(
-        &[
-            "--json",
-            "address",
-            "w",
-            "--chain",
-            "ltc",
-            "--network",
-            "regtest",
-        ],
-        "",
-    );
-    let first = first.json()["addresses"][0]["address"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let first = first_ltc_address(&ks);
     node.rpc("generatetoaddress", json!([100, first]));
     let bal = |unit: &str| {
         let mut a = vec!["btc", "balance", "w", "--gap", "5", "--unit", unit];
@@ -657,4 +645,51 @@ fn issue21_28_balance_unit() {
     let r = bal("btc");
     r.assert_fails(2);
     assert!(r.stderr.contains("not a Litecoin unit"), "{}", r.stderr);
+}
+
+/// A watch-only wallet uses its own network: the config file's default
+/// `network` (meant for key wallets) does not turn a mainnet watch-only
+/// wallet into a wrong-network error; a `--network` flag that differs does.
+#[test]
+fn watch_only_wallet_ignores_the_config_default_network() {
+    let ks = abandon_ks();
+    let d = ks.run(
+        &[
+            "export",
+            "w",
+            "--descriptor",
+            "--type",
+            "p2wpkh",
+            "--multipath",
+        ],
+        "",
+    );
+    d.assert_ok();
+    let r = ks.run(&["import", "wo", "--descriptor"], &d.stdout);
+    r.assert_ok();
+    let cfg = tempfile::tempdir().unwrap();
+    write_config(cfg.path(), "[btc]\nnetwork = \"regtest\"\n");
+    let xdg = cfg.path().to_str().unwrap();
+    let balance = |extra: &[&str]| {
+        let mut a = vec![
+            "--json",
+            "btc",
+            "balance",
+            "wo",
+            "--rpc-url",
+            "http://127.0.0.1:1",
+        ];
+        a.extend_from_slice(extra);
+        ks_run(&ks, &a, &[("XDG_CONFIG_HOME", xdg)])
+    };
+    // No flag: the wallet's own network, so the (closed) node is asked.
+    let e = balance(&[]).err_json();
+    assert_eq!(e["kind"], "node_unreachable", "{e}");
+    let e = balance(&["--network", "mainnet", "--chain", "btc"]).err_json();
+    assert_eq!(e["kind"], "node_unreachable", "{e}");
+    // A flag naming another network or chain is refused before any node is asked.
+    for other in [&["--network", "regtest"][..], &["--chain", "ltc"][..]] {
+        let e = balance(other).err_json();
+        assert_eq!(e["kind"], "wrong_network", "{other:?}: {e}");
+    }
 }

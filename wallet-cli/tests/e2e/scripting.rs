@@ -87,6 +87,17 @@ fn issue21_26_stdin_at_a_terminal_is_announced() {
 
 /// `wallet ARGS` (keystore `ks`, no terminal) with stdout as `out`.
 fn create_with_stdout(ks: &Ks, name: &str, json: bool, out: Stdio) -> (i32, String) {
+    create_with_stdout_args(ks, name, json, out, &[])
+}
+
+/// As [`create_with_stdout`], with `extra` arguments to `create`.
+fn create_with_stdout_args(
+    ks: &Ks,
+    name: &str,
+    json: bool,
+    out: Stdio,
+    extra: &[&str],
+) -> (i32, String) {
     let dir = ks.dir.path().join("ks");
     let pw = ks.dir.path().join("pw");
     let mut args = vec![
@@ -99,6 +110,7 @@ fn create_with_stdout(ks: &Ks, name: &str, json: bool, out: Stdio) -> (i32, Stri
         args.push("--json");
     }
     args.extend(["create", name]);
+    args.extend_from_slice(extra);
     args.extend_from_slice(&FAST);
     let o = Command::new(wallet_bin())
         .args(&args)
@@ -155,4 +167,38 @@ fn issue22_14_create_with_closed_stdout_fails_and_leaves_nothing() {
     let phrase = std::fs::read_to_string(ks.dir.path().join("phrase.txt")).unwrap();
     assert_eq!(phrase.split_whitespace().count(), 12);
     assert!(dir.join("d.json").exists());
+}
+
+/// As 22.14, for SLIP-39 shares: a closed or discarded stdout loses no
+/// backup (refused first, or the wallet is not kept); a file keeps them.
+#[test]
+fn issue22_14_slip39_create_with_closed_stdout_fails_and_leaves_nothing() {
+    let ks = Ks::new();
+    let dir = ks.dir.path().join("ks");
+    let slip39 = ["--slip39", "--shares", "3", "--threshold", "2"];
+    let (code, err) = create_with_stdout_args(&ks, "a", true, Stdio::null(), &slip39);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("would be lost"), "{err}");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let (code, err) = create_with_stdout_args(&ks, "b", false, Stdio::from(writer), &slip39);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("shares could not be shown") && err.contains("was not kept"),
+        "{err}"
+    );
+    assert!(!dir.join("a.json").exists() && !dir.join("b.json").exists());
+    let file = std::fs::File::create(ks.dir.path().join("shares.txt")).unwrap();
+    let (code, err) = create_with_stdout_args(&ks, "c", false, Stdio::from(file), &slip39);
+    assert_eq!(code, 0, "{err}");
+    let shares = std::fs::read_to_string(ks.dir.path().join("shares.txt")).unwrap();
+    assert!(
+        shares
+            .lines()
+            .filter(|l| l.split_whitespace().count() >= 20)
+            .count()
+            >= 3,
+        "{shares}"
+    );
+    assert!(dir.join("c.json").exists());
 }

@@ -640,3 +640,35 @@ fn fork_with_less_work(ks: &Ks, node: &Node, sink: &str) {
         "it is not the best chain",
     );
 }
+
+/// `--unit` applies to a verified balance as to a plain one.
+#[test]
+fn eth_balance_verify_honours_the_unit() {
+    let Some(anvil) = Anvil::start() else {
+        return;
+    };
+    anvil.rpc("evm_mine", json!([]));
+    let r = eth_balance(&[&anvil.url], &["--unit", "gwei"]);
+    r.assert_ok();
+    let j = r.json();
+    assert_eq!(j["amount"], "10000000000000 gwei", "{j}");
+    assert!(
+        j["verified"]["accounts"][0]["balance_wei"].is_string(),
+        "{j}"
+    );
+    let text = wallet(
+        &[
+            "eth",
+            "balance",
+            DEV_ADDR,
+            "--verify",
+            "--rpc-url",
+            &anvil.url,
+            "--unit",
+            "gwei",
+        ],
+        "",
+    );
+    text.assert_ok();
+    assert_eq!(text.stdout.trim(), "10000000000000 gwei");
+}
