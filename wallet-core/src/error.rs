@@ -170,6 +170,17 @@ pub enum Error {
         cause: Box<Error>,
     },
 
+    /// A transaction the node accepted, then a failure while its receipt
+    /// was awaited or proven: it was sent (do not send it again blindly).
+    /// Its kind is the failure's.
+    #[error("transaction {tx} was sent, but then: {cause}; look it up by that hash before sending again")]
+    Sent {
+        /// The transaction's hash, as shown to users.
+        tx: String,
+        /// What failed after the send.
+        cause: Box<Error>,
+    },
+
     /// A transaction the node accepted has no receipt yet after the wait:
     /// it is pending (not lost) and may still be mined. Its kind is
     /// [`ErrorKind::Timeout`].
@@ -324,7 +335,9 @@ impl Error {
             Error::NodeUnreachable { .. } => ErrorKind::NodeUnreachable,
             Error::Timeout { .. } | Error::Pending { .. } => ErrorKind::Timeout,
             Error::BadResponse { .. } => ErrorKind::BadResponse,
-            Error::MaybeSent { cause, .. } | Error::ChangeNotRecorded(cause) => cause.kind(),
+            Error::MaybeSent { cause, .. }
+            | Error::Sent { cause, .. }
+            | Error::ChangeNotRecorded(cause) => cause.kind(),
             Error::NodeError { .. } => ErrorKind::NodeError,
             Error::Rejected(_) => ErrorKind::Rejected,
             Error::AuthFailed(_) => ErrorKind::AuthFailed,
@@ -382,6 +395,11 @@ impl Error {
             }
             Error::MaybeSent { tx, .. } => {
                 d.insert("maybe_sent".into(), json!(true));
+                d.insert("tx".into(), json!(tx));
+            }
+            Error::Sent { tx, .. } => {
+                d.insert("maybe_sent".into(), json!(true));
+                d.insert("sent".into(), json!(true));
                 d.insert("tx".into(), json!(tx));
             }
             Error::Pending { tx, .. } => {

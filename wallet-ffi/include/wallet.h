@@ -415,8 +415,11 @@ WalletStatus wallet_derive_addresses(const char *mnemonic,
  * pending. With `"verify":true` the nonce and balance are proven at a
  * trusted block before signing (`"trusted_block":"0x…"`, or the block
  * `"quorum"` of the node and `"witness_urls"` agree on), the receipt too
- * when waited for, and `*out_json` carries `"verified":{…}`; a proof that
- * does not hold is `WALLET_UNVERIFIED` (nothing signed before the send).
+ * when waited for, and `*out_json` carries `"verified":{…}`; a nonce or
+ * balance proof that does not hold is `WALLET_UNVERIFIED` and nothing is
+ * signed. A failure after the send (the receipt wait, or its proof) keeps
+ * its status and says `"sent":true,"tx":"0x…"` in the error's details: the
+ * transaction went out, look it up before sending again.
  * The caller owns `*out_json` on success: free it with `wallet_string_free`.
  *
  * # Safety

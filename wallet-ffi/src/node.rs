@@ -13,6 +13,7 @@ use wallet_core::request::{
 use wallet_core::rpc::bitcoin::BtcNode;
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::rpc::{RpcClient, RpcConfig};
+use wallet_core::spend::ethereum::confirm_eth_send;
 use wallet_core::verify::{EthVerifier, Verified, VerifyOptions};
 use wallet_core::wallet::{BtcBroadcast, EthBalance, EthSendResult};
 
@@ -57,8 +58,7 @@ fn eth_send_json(w: &WalletHandle, url: &str, req: &str, ms: u32) -> FfiResult<s
     let node = verifier.primary();
     let (mut v, hash) = w.unlocked.send_eth(node, &prepared, &choice)?;
     if r.wait {
-        let receipt = node.wait_for_receipt(&hash, timeout(ms), |_| {})?;
-        verifier.verify_receipt(&receipt)?;
+        let receipt = confirm_eth_send(node, &hash, timeout(ms), Some(&mut verifier), |_| {})?;
         v = v.with_receipt(&receipt);
     }
     let report = verifier.report();
@@ -81,7 +81,7 @@ fn eth_send(w: &WalletHandle, url: &str, r: &EthTxRequest, ms: u32) -> FfiResult
         .prepare_eth_send(&node, &r.send_request()?, &choice)?;
     let (mut v, hash) = w.unlocked.send_eth(&node, &prepared, &choice)?;
     if r.wait {
-        v = v.with_receipt(&node.wait_for_receipt(&hash, timeout(ms), |_| {})?);
+        v = v.with_receipt(&confirm_eth_send(&node, &hash, timeout(ms), None, |_| {})?);
     }
     Ok(v)
 }
@@ -151,8 +151,11 @@ fn eth_balance_verified(
 /// pending. With `"verify":true` the nonce and balance are proven at a
 /// trusted block before signing (`"trusted_block":"0x…"`, or the block
 /// `"quorum"` of the node and `"witness_urls"` agree on), the receipt too
-/// when waited for, and `*out_json` carries `"verified":{…}`; a proof that
-/// does not hold is `WALLET_UNVERIFIED` (nothing signed before the send).
+/// when waited for, and `*out_json` carries `"verified":{…}`; a nonce or
+/// balance proof that does not hold is `WALLET_UNVERIFIED` and nothing is
+/// signed. A failure after the send (the receipt wait, or its proof) keeps
+/// its status and says `"sent":true,"tx":"0x…"` in the error's details: the
+/// transaction went out, look it up before sending again.
 /// The caller owns `*out_json` on success: free it with `wallet_string_free`.
 ///
 /// # Safety

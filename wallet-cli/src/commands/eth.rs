@@ -18,7 +18,7 @@ use wallet_core::ethereum::{
 };
 use wallet_core::report::{SignedEthAuthorization, SignedEthTx};
 use wallet_core::rpc::ethereum::EthNode;
-use wallet_core::spend::ethereum::{OfflineTx, PreparedSend, SendRequest};
+use wallet_core::spend::ethereum::{confirm_eth_send, OfflineTx, PreparedSend, SendRequest};
 use wallet_core::verify::{EthVerifier, Verified, VerifyOptions};
 use wallet_core::wallet::{EthBalance, EthSendResult};
 use wallet_core::ErrorKind;
@@ -487,22 +487,20 @@ fn wait_for_receipt(
     verifier: Option<&mut EthVerifier<'_>>,
 ) -> Result<EthSendResult, CliError> {
     // Redrawn on a terminal only (the hash was printed when it was sent).
-    let r = node.wait_for_receipt(&hash, Duration::from_secs(timeout), |elapsed| {
-        if elapsed >= Duration::from_secs(1) {
-            let secs = elapsed.as_secs();
-            crate::status::progress(&format!("waiting for the receipt of {hash}… {secs}s"));
-        }
-    });
+    let r = confirm_eth_send(
+        node,
+        &hash,
+        Duration::from_secs(timeout),
+        verifier,
+        |elapsed| {
+            if elapsed >= Duration::from_secs(1) {
+                let secs = elapsed.as_secs();
+                crate::status::progress(&format!("waiting for the receipt of {hash}… {secs}s"));
+            }
+        },
+    );
     crate::status::end_line();
     let r = r?;
-    if let Some(ver) = verifier {
-        // Sent already: a receipt its block does not prove is reported with the hash.
-        ver.verify_receipt(&r).map_err(|e| {
-            CliError::from(e).with_hint(&format!(
-                "transaction {hash} was sent; only its receipt is in doubt"
-            ))
-        })?;
-    }
     if r.status != 1 {
         ctx.warn("the transaction was mined but reverted (status 0)");
     }

@@ -339,6 +339,14 @@ fn eth_send_proves_nonce_balance_and_receipt() {
         .as_str()
         .unwrap()
         .contains("was sent"));
+    // The hash of the payment that went out is in the error itself.
+    let e = r.err_json();
+    assert_eq!(
+        (e["sent"].as_bool(), e["maybe_sent"].as_bool()),
+        (Some(true), Some(true)),
+        "{e}"
+    );
+    assert_eq!(e["tx"].as_str().map(str::len), Some(66), "{e}");
 }
 
 fn ltc(node: &[&str], cmd: &[&str], extra: &[&str]) -> Vec<String> {

@@ -527,6 +527,38 @@ pub fn sign_and_send(
     Ok((signed, sent))
 }
 
+/// After [`UnlockedWallet::send_eth`](crate::wallet::UnlockedWallet::send_eth):
+/// waits up to `timeout` for the receipt of `hash` (calling `progress` with
+/// the time waited) and, with a `verifier`, proves it against its block.
+///
+/// The transaction is already sent, so every failure here names it: a
+/// receipt still missing is [`Error::Pending`], anything else (the node
+/// gone while polling, a receipt its block does not prove) is
+/// [`Error::Sent`] carrying the hash. Every face calls this, so none can
+/// lose the hash of a payment that went out.
+pub fn confirm_eth_send(
+    node: &EthNode,
+    hash: &crate::ethereum::TxHash,
+    timeout: std::time::Duration,
+    verifier: Option<&mut crate::verify::EthVerifier<'_>>,
+    progress: impl FnMut(std::time::Duration),
+) -> Result<crate::rpc::ethereum::Receipt> {
+    let sent = |cause: Error| match cause {
+        e @ (Error::Pending { .. } | Error::Sent { .. }) => e,
+        cause => Error::Sent {
+            tx: hash.to_string(),
+            cause: Box::new(cause),
+        },
+    };
+    let receipt = node
+        .wait_for_receipt(hash, timeout, progress)
+        .map_err(sent)?;
+    if let Some(v) = verifier {
+        v.verify_receipt(&receipt).map_err(sent)?;
+    }
+    Ok(receipt)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2050,9 +2050,9 @@ public protocol UnlockedWalletProtocol: AnyObject, Sendable {
     /**
      * Fills in what `request` leaves out (nonce, fees, gas, chain id) from
      * `node` in one batch, signs, and sends once; with `wait`, waits for
-     * the receipt (up to the node's timeout). A send whose answer is lost
-     * throws the transport's error with `details.maybe_sent_tx`: look that
-     * hash up before sending again.
+     * the receipt (up to the node's timeout). A send whose answer is lost,
+     * or a failure while its receipt is awaited, throws with
+     * `details.maybe_sent_tx`: look that hash up before sending again.
      */
     func ethSend(node: EthereumNode, request: EthTxRequest, wait: Bool) throws  -> EthSendResult
     
@@ -2205,9 +2205,9 @@ open func btcSend(node: BitcoinNode, request: BtcSendRequest)throws  -> BtcPayme
     /**
      * Fills in what `request` leaves out (nonce, fees, gas, chain id) from
      * `node` in one batch, signs, and sends once; with `wait`, waits for
-     * the receipt (up to the node's timeout). A send whose answer is lost
-     * throws the transport's error with `details.maybe_sent_tx`: look that
-     * hash up before sending again.
+     * the receipt (up to the node's timeout). A send whose answer is lost,
+     * or a failure while its receipt is awaited, throws with
+     * `details.maybe_sent_tx`: look that hash up before sending again.
      */
 open func ethSend(node: EthereumNode, request: EthTxRequest, wait: Bool = false)throws  -> EthSendResult  {
     return try  FfiConverterTypeEthSendResult_lift(try rustCallWithError(FfiConverterTypeWalletError_lift) {
@@ -8167,7 +8167,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_wallet_checksum_method_unlockedwallet_btc_send() != 30893) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_wallet_checksum_method_unlockedwallet_eth_send() != 34695) {
+    if (uniffi_wallet_checksum_method_unlockedwallet_eth_send() != 18871) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_wallet_checksum_method_unlockedwallet_export_eth_keystore() != 3941) {

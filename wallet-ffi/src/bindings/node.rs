@@ -18,6 +18,7 @@ use wallet_core::rpc::bitcoin::{Auth, BtcNode};
 use wallet_core::rpc::ethereum::EthNode;
 use wallet_core::rpc::{RpcClient, RpcConfig};
 use wallet_core::secret::SecretString;
+use wallet_core::spend::ethereum::confirm_eth_send;
 use wallet_core::wallet::{self as core_wallet, Wallet};
 
 fn timeout(ms: u32) -> Duration {
@@ -391,9 +392,9 @@ impl From<core_wallet::BtcPayment> for BtcPayment {
 impl UnlockedWallet {
     /// Fills in what `request` leaves out (nonce, fees, gas, chain id) from
     /// `node` in one batch, signs, and sends once; with `wait`, waits for
-    /// the receipt (up to the node's timeout). A send whose answer is lost
-    /// throws the transport's error with `details.maybe_sent_tx`: look that
-    /// hash up before sending again.
+    /// the receipt (up to the node's timeout). A send whose answer is lost,
+    /// or a failure while its receipt is awaited, throws with
+    /// `details.maybe_sent_tx`: look that hash up before sending again.
     #[uniffi::method(default(wait = false))]
     pub fn eth_send(
         &self,
@@ -408,7 +409,8 @@ impl UnlockedWallet {
             .prepare_eth_send(&node.node, &r.send_request()?, &choice)?;
         let (mut sent, hash) = self.unlocked.send_eth(&node.node, &prepared, &choice)?;
         if wait {
-            sent = sent.with_receipt(&node.node.wait_for_receipt(&hash, node.timeout, |_| {})?);
+            let receipt = confirm_eth_send(&node.node, &hash, node.timeout, None, |_| {})?;
+            sent = sent.with_receipt(&receipt);
         }
         Ok(sent.into())
     }

@@ -1207,7 +1207,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_wallet_checksum_method_unlockedwallet_btc_send() and 0xFFFF) != 30893) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_wallet_checksum_method_unlockedwallet_eth_send() and 0xFFFF) != 34695) {
+    if ((lib.uniffi_wallet_checksum_method_unlockedwallet_eth_send() and 0xFFFF) != 18871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_wallet_checksum_method_unlockedwallet_export_eth_keystore() and 0xFFFF) != 3941) {
@@ -4095,9 +4095,9 @@ public interface UnlockedWalletInterface {
     /**
      * Fills in what `request` leaves out (nonce, fees, gas, chain id) from
      * `node` in one batch, signs, and sends once; with `wait`, waits for
-     * the receipt (up to the node's timeout). A send whose answer is lost
-     * throws the transport's error with `details.maybe_sent_tx`: look that
-     * hash up before sending again.
+     * the receipt (up to the node's timeout). A send whose answer is lost,
+     * or a failure while its receipt is awaited, throws with
+     * `details.maybe_sent_tx`: look that hash up before sending again.
      */
     fun `ethSend`(`node`: EthereumNode, `request`: EthTxRequest, `wait`: kotlin.Boolean = false): EthSendResult
     
@@ -4311,9 +4311,9 @@ open class UnlockedWallet: Disposable, AutoCloseable, UnlockedWalletInterface
     /**
      * Fills in what `request` leaves out (nonce, fees, gas, chain id) from
      * `node` in one batch, signs, and sends once; with `wait`, waits for
-     * the receipt (up to the node's timeout). A send whose answer is lost
-     * throws the transport's error with `details.maybe_sent_tx`: look that
-     * hash up before sending again.
+     * the receipt (up to the node's timeout). A send whose answer is lost,
+     * or a failure while its receipt is awaited, throws with
+     * `details.maybe_sent_tx`: look that hash up before sending again.
      */
     @Throws(WalletException::class)override fun `ethSend`(`node`: EthereumNode, `request`: EthTxRequest, `wait`: kotlin.Boolean): EthSendResult {
             return FfiConverterTypeEthSendResult.lift(

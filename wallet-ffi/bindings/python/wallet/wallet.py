@@ -1268,7 +1268,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_unlockedwallet_btc_send() != 30893:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_wallet_checksum_method_unlockedwallet_eth_send() != 34695:
+    if lib.uniffi_wallet_checksum_method_unlockedwallet_eth_send() != 18871:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_wallet_checksum_method_unlockedwallet_export_eth_keystore() != 3941:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -7415,9 +7415,9 @@ class UnlockedWalletProtocol(typing.Protocol):
         """
         Fills in what `request` leaves out (nonce, fees, gas, chain id) from
         `node` in one batch, signs, and sends once; with `wait`, waits for
-        the receipt (up to the node's timeout). A send whose answer is lost
-        throws the transport's error with `details.maybe_sent_tx`: look that
-        hash up before sending again.
+        the receipt (up to the node's timeout). A send whose answer is lost,
+        or a failure while its receipt is awaited, throws with
+        `details.maybe_sent_tx`: look that hash up before sending again.
 """
         raise NotImplementedError
     def export_eth_keystore(self, password: Secret,selection: typing.Union[object, Selection] = _DEFAULT) -> EthKeystoreExport:
@@ -7548,9 +7548,9 @@ class UnlockedWallet(UnlockedWalletProtocol):
         """
         Fills in what `request` leaves out (nonce, fees, gas, chain id) from
         `node` in one batch, signs, and sends once; with `wait`, waits for
-        the receipt (up to the node's timeout). A send whose answer is lost
-        throws the transport's error with `details.maybe_sent_tx`: look that
-        hash up before sending again.
+        the receipt (up to the node's timeout). A send whose answer is lost,
+        or a failure while its receipt is awaited, throws with
+        `details.maybe_sent_tx`: look that hash up before sending again.
 """
         
         _UniffiFfiConverterTypeEthereumNode.check_lower(node)
