@@ -304,10 +304,12 @@ impl EthVerifier<'_> {
     ) -> Result<(super::VerifiedTransactions, super::VerifiedReceipts)> {
         let node = self.reader.primary;
         let url = node.rpc().url();
-        let n = hex_number(header.number());
+        // By hash, not number: a reorg above it (or a pinned block off the
+        // main chain) must not make an honest node look like a liar.
+        let id = header.hash().to_string();
         let block = self
             .reader
-            .call(node, "eth_getBlockByNumber", json!([n, false]))?;
+            .call(node, "eth_getBlockByHash", json!([id, false]))?;
         let (_, hash) = checked_header(node, &block)?;
         if hash != header.hash() {
             return Err(VerifyError::HeaderHash {
@@ -322,7 +324,7 @@ impl EthVerifier<'_> {
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        let mut calls = vec![("eth_getBlockReceipts", json!([n]))];
+        let mut calls = vec![("eth_getBlockReceipts", json!([id]))];
         calls.extend(
             hashes
                 .iter()
