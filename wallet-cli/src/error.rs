@@ -168,19 +168,4 @@ impl From<Error> for CliError {
     }
 }
 
-/// Leaf errors of the core reach the CLI through the core's façade error,
-/// so they keep its kind and exit code.
-macro_rules! through_core_error {
-    ($($leaf:ty),* $(,)?) => {$(
-        impl From<$leaf> for CliError {
-            fn from(e: $leaf) -> Self {
-                wallet_core::Error::from(e).into()
-            }
-        }
-    )*};
-}
-
-through_core_error!(
-    wallet_core::mnemonic::MnemonicError,
-    wallet_core::hd::PathError
-);
+wallet_core::from_leaf_errors!(CliError);

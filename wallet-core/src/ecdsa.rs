@@ -88,9 +88,8 @@ impl RecoverableSignature {
 pub fn sign_prehash(key: &PrivateKey, digest: &[u8; 32]) -> Result<RecoverableSignature> {
     let d = Zeroizing::new(key.secret_key().to_nonzero_scalar());
     let x = Zeroizing::new(d.to_repr());
-    let order = <k256::Secp256k1 as k256::elliptic_curve::Curve>::ORDER;
     let mut nonces =
-        rfc6979::KGenerator::<k256::sha2::Sha256, k256::U256>::new(&x, digest, &[], order.as_ref());
+        rfc6979::KGenerator::<k256::sha2::Sha256, k256::U256>::new(&x, digest, &[], order());
     // Another nonce only when r or s came out zero (probability ~2^-256).
     for _ in 0..64 {
         let mut k_bytes = Zeroizing::new(k256::FieldBytes::default());
@@ -167,22 +166,16 @@ pub fn recover(digest: &[u8; 32], sig: &RecoverableSignature) -> Result<PublicKe
         .map_err(|_| unrecoverable())
 }
 
-/// The order n of secp256k1, big-endian (SEC 2, section 2.4.1).
-const ORDER: [u8; 32] = [
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
-    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
-];
+/// The order n of secp256k1, as k256 defines it.
+fn order() -> &'static k256::U256 {
+    <k256::Secp256k1 as k256::elliptic_curve::Curve>::ORDER.as_ref()
+}
 
 /// `r + n`, or `None` past 2^256 (decompression refuses what is not below p).
 fn x_plus_order(r: &[u8; 32]) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    let mut carry = 0u16;
-    for i in (0..32).rev() {
-        let v = u16::from(r[i]) + u16::from(ORDER[i]) + carry;
-        out[i] = v.to_le_bytes()[0];
-        carry = v >> 8;
-    }
-    (carry == 0).then_some(out)
+    use k256::elliptic_curve::bigint::CheckedAdd;
+    let sum = k256::U256::from_be_slice(r).checked_add(order());
+    Option::<k256::U256>::from(sum).map(|v| v.to_be_bytes().into())
 }
 
 /// Verifies a compact `(r, s)` signature (any S) over `digest` by `key`.
@@ -230,6 +223,11 @@ pub fn parse_der(der: &[u8]) -> Result<([u8; 32], [u8; 32])> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// n, big-endian.
+    fn order_bytes() -> [u8; 32] {
+        order().to_be_bytes().into()
+    }
     use ecdsa::hazmat;
 
     #[test]
@@ -258,7 +256,7 @@ mod tests {
         let mut high = sig;
         let mut borrow = 0i16;
         for i in (0..32).rev() {
-            let v = i16::from(ORDER[i]) - i16::from(sig.s[i]) - borrow;
+            let v = i16::from(order_bytes()[i]) - i16::from(sig.s[i]) - borrow;
             high.s[i] = v.rem_euclid(256) as u8;
             borrow = i16::from(v < 0);
         }
@@ -274,7 +272,7 @@ mod tests {
         // recovery id 2 or 3.
         let (x, r) = (1u8..0xbe)
             .find_map(|k| {
-                let mut x = ORDER;
+                let mut x = order_bytes();
                 x[31] = x[31].wrapping_add(k);
                 let mut enc = [2u8; 33];
                 enc[1..].copy_from_slice(&x);

@@ -430,6 +430,40 @@ impl Error {
     }
 }
 
+/// Implements `From` on a face's error type for each of the core's leaf
+/// errors ([`MnemonicError`](crate::mnemonic::MnemonicError),
+/// [`PathError`](crate::hd::PathError), [`SelectionError`]), through
+/// [`Error`], so they keep its kind and details. The type must implement
+/// `From<wallet_core::Error>`.
+///
+/// ```
+/// struct FaceError(wallet_core::ErrorKind);
+/// impl From<wallet_core::Error> for FaceError {
+///     fn from(e: wallet_core::Error) -> Self {
+///         FaceError(e.kind())
+///     }
+/// }
+/// wallet_core::from_leaf_errors!(FaceError);
+/// let e: FaceError = "m/x".parse::<wallet_core::hd::DerivationPath>().unwrap_err().into();
+/// assert_eq!(e.0, wallet_core::ErrorKind::InvalidPath);
+/// ```
+#[macro_export]
+macro_rules! from_leaf_errors {
+    ($target:ty) => {
+        $crate::from_leaf_errors!(@each $target:
+            $crate::mnemonic::MnemonicError,
+            $crate::hd::PathError,
+            $crate::account::SelectionError);
+    };
+    (@each $target:ty: $($leaf:ty),*) => {$(
+        impl From<$leaf> for $target {
+            fn from(e: $leaf) -> Self {
+                $crate::Error::from(e).into()
+            }
+        }
+    )*};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

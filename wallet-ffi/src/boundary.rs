@@ -342,14 +342,4 @@ pub unsafe fn free_handle<T>(p: *mut T) {
     }
 }
 
-impl From<wallet_core::mnemonic::MnemonicError> for Failure {
-    fn from(e: wallet_core::mnemonic::MnemonicError) -> Self {
-        wallet_core::Error::from(e).into()
-    }
-}
-
-impl From<wallet_core::hd::PathError> for Failure {
-    fn from(e: wallet_core::hd::PathError) -> Self {
-        wallet_core::Error::from(e).into()
-    }
-}
+wallet_core::from_leaf_errors!(Failure);

@@ -18,9 +18,6 @@ use crate::rpc::ethereum::{Broadcast, CallRequest, EthNode, NetworkState};
 use alloy_primitives::U256;
 use core::fmt;
 
-/// Chain ids of development nodes (anvil/hardhat, ganache/geth `--dev`),
-/// whose chain id a send may take from the node ([`ChainId::DEV`]).
-pub const DEV_CHAIN_IDS: [ChainId; 2] = ChainId::DEV;
 /// A fee per gas above this many times the node's recent fees (highest
 /// recent base fee plus median tip) is refused unless allowed.
 pub const FEE_CAP_MULTIPLIER: u64 = 10;
@@ -58,7 +55,7 @@ pub struct SendRequest {
     /// Nonce; default the node's pending nonce.
     pub nonce: Option<Nonce>,
     /// The chain the send is for, checked against the node's. Required
-    /// unless the node serves a development chain ([`DEV_CHAIN_IDS`]): a
+    /// unless the node serves a development chain ([`ChainId::DEV`]): a
     /// node must not pick the chain a signature is valid on.
     pub chain_id: Option<ChainId>,
     /// Blob versioned hashes and blob fee: a blob (type 3) transaction.
@@ -303,7 +300,7 @@ fn chain_id(node: &EthNode, wanted: Option<ChainId>, served: ChainId) -> Result<
             expected: want.0,
         }
         .into()),
-        None if DEV_CHAIN_IDS.contains(&served) => Ok(served),
+        None if ChainId::DEV.contains(&served) => Ok(served),
         None => Err(SendError::ChainIdRequired {
             url,
             served: served.0,

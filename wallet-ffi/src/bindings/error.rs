@@ -267,17 +267,7 @@ impl From<BindingError> for WalletError {
 /// The result every exported function returns.
 pub type WalletResult<T> = Result<T, WalletError>;
 
-impl From<wallet_core::mnemonic::MnemonicError> for WalletError {
-    fn from(e: wallet_core::mnemonic::MnemonicError) -> Self {
-        wallet_core::Error::from(e).into()
-    }
-}
-
-impl From<wallet_core::hd::PathError> for WalletError {
-    fn from(e: wallet_core::hd::PathError) -> Self {
-        wallet_core::Error::from(e).into()
-    }
-}
+wallet_core::from_leaf_errors!(WalletError);
 
 #[cfg(test)]
 mod tests {
