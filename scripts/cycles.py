@@ -19,10 +19,29 @@ def module_of(root, path):
     return tuple(parts)
 
 def production(src):
-    i = src.find('#[cfg(test)]')
-    src = src if i < 0 else src[:i]
+    """`src` without comments and without the items `#[cfg(test)]` marks
+    (a test module, a test-only `use`), so test code adds no edges."""
     src = re.sub(r'/\*.*?\*/', '', src, flags=re.S)
-    return re.sub(r'//.*', '', src)
+    src = re.sub(r'//.*', '', src)
+    out, i = [], 0
+    while True:
+        j = src.find('#[cfg(test)]', i)
+        if j < 0:
+            return ''.join(out) + src[i:]
+        out.append(src[i:j])
+        k = j + len('#[cfg(test)]')
+        semi, brace = src.find(';', k), src.find('{', k)
+        if brace < 0 or (0 <= semi < brace):
+            i = semi + 1 if semi >= 0 else len(src)
+            continue
+        depth, k = 0, brace
+        while k < len(src):
+            depth += (src[k] == '{') - (src[k] == '}')
+            k += 1
+            if depth == 0:
+                break
+        i = k
+
 
 def expand(tree):
     """`a::{b, c::{d}}` -> [['a','b'], ['a','c','d']] (aliases dropped)."""
@@ -165,6 +184,8 @@ def self_test():
         assert main(d) == 1, 'a two-file cycle was not found'
         write('b.rs', 'pub struct B;\n#[cfg(test)]\nmod t { use crate::a::A; }\n')
         assert main(d) == 0, 'a test-only use was counted'
+        write('b.rs', '#[cfg(test)]\nuse std::fmt;\npub struct B;\n#[cfg(test)]\nmod t {}\npub fn f(_: crate::a::A) {}\n')
+        assert main(d) == 1, 'an item after a test module was not counted'
     print('cycles.py self-test: ok')
     return 0
 
