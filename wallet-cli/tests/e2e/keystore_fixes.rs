@@ -402,3 +402,22 @@ fn rendered_page(roff: &str) -> String {
     );
     String::from_utf8_lossy(&o.stdout).replace(['\u{2010}', '\u{2212}'], "-")
 }
+
+/// A case-only rename still refuses a third spelling that exists already
+/// (`savings` → `Savings` while `SAVINGS` is there), and keeps working
+/// when it is free.
+#[test]
+fn rename_case_only_never_makes_a_third_case_twin() {
+    let ks = Ks::new();
+    import_abandon(&ks, "savings");
+    let dir = ks.dir.path().join("ks");
+    // A second spelling made behind the wallet's back (another tool, a copy).
+    std::fs::copy(dir.join("savings.json"), dir.join("SAVINGS.json")).unwrap();
+    let r = ks.run(&["--json", "rename", "savings", "Savings"], "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "invalid_input", "{r:?}");
+    assert!(!dir.join("Savings.json").exists());
+    std::fs::remove_file(dir.join("SAVINGS.json")).unwrap();
+    ks.run(&["rename", "savings", "Savings"], "").assert_ok();
+    assert_eq!(ks.run(&["list", "--names"], "").stdout, "Savings\n");
+}

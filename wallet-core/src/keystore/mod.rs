@@ -103,13 +103,6 @@ impl Keystore {
             )));
         }
         let dir_mode = modes::check_dir(&dir, true)?;
-        if let Some(m) = dir_mode.as_ref().filter(|m| !m.fixed) {
-            return Err(Error::io(
-                "cannot make private (0700)",
-                &m.path,
-                std::io::Error::from(std::io::ErrorKind::PermissionDenied),
-            ));
-        }
         Ok(Self { dir, dir_mode })
     }
 
@@ -189,7 +182,14 @@ impl Keystore {
     /// and not differing only in case from an existing wallet (other than
     /// `except`, a wallet being renamed).
     pub fn check_new_name(&self, name: &str, except: Option<&str>) -> Result<()> {
-        if self.path_of(name)?.exists() && except != Some(name) {
+        // `except`'s own file does not count (on a case-insensitive file
+        // system it is also found under a name differing only in case).
+        let except_file = match except {
+            Some(e) => fs::metadata(self.path_of(e)?).ok(),
+            None => None,
+        };
+        let path = self.path_of(name)?;
+        if path.exists() && except_file.as_ref().is_none_or(|m| !same_file(m, &path)) {
             return Err(Error::WalletExists(name.to_owned()));
         }
         let twin = self
@@ -337,14 +337,7 @@ impl Keystore {
         let _lock = self.lock()?;
         let current = self.load(old)?;
         let case_only = old.eq_ignore_ascii_case(new);
-        if !case_only {
-            self.check_new_name(new, Some(old))?;
-        }
-        if case_only
-            && fs::metadata(&old_path).is_ok_and(|m| new_path.exists() && !same_file(&m, &new_path))
-        {
-            return Err(Error::WalletExists(new.to_owned()));
-        }
+        self.check_new_name(new, Some(old))?;
         let new_usage = self.usage_path(new)?;
         if new_usage.exists() && !case_only {
             return Err(Error::FileExists(new_usage.display().to_string()));

@@ -114,7 +114,8 @@ impl std::fmt::Display for LooseMode {
 }
 
 /// Checks the keystore directory: refused when every user may write to
-/// it; otherwise, with `tighten`, made 0700. Returns what was loose.
+/// it; otherwise, with `tighten`, made 0700 (failing with the real reason
+/// when it cannot be). Returns what was loose.
 pub(crate) fn check_dir(dir: &Path, tighten: bool) -> crate::Result<Option<LooseMode>> {
     let meta = std::fs::metadata(dir).map_err(|e| Error::io("cannot read", dir, e))?;
     let mode = meta.permissions().mode() & 0o7777;
@@ -128,12 +129,14 @@ pub(crate) fn check_dir(dir: &Path, tighten: bool) -> crate::Result<Option<Loose
     if mode & 0o077 == 0 {
         return Ok(None);
     }
-    let fixed =
-        tighten && std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).is_ok();
+    if tighten {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io("cannot make private (0700)", dir, e))?;
+    }
     Ok(Some(LooseMode {
         path: dir.to_path_buf(),
         mode,
-        fixed,
+        fixed: tighten,
     }))
 }
 
