@@ -11,11 +11,10 @@ use std::path::Path;
 use wallet_core::keystore::v3;
 use wallet_core::ErrorKind;
 
-/// Checks the KDF cost of the V3 file at `path` before its password is
-/// asked for.
-pub fn check(path: &Path, allowed: bool, ctx: &Ctx) -> Result<(), CliError> {
-    let json = prompt::read_secret_file(path, "Ethereum keystore")?;
-    let cost = v3::kdf_cost(json.expose())?;
+/// Checks the KDF cost of the V3 file `json` (read from `path`, once:
+/// the text checked is the text decrypted) before its password is asked for.
+pub fn check(path: &Path, json: &str, allowed: bool, ctx: &Ctx) -> Result<(), CliError> {
+    let cost = v3::kdf_cost(json)?;
     status::log(1, || format!("Ethereum keystore KDF: {cost}"));
     if !cost.above_usual || allowed {
         return Ok(());

@@ -122,7 +122,7 @@ fn show_words(m: &Mnemonic) -> Result<(), CliError> {
 }
 
 /// The secret `args` names, read from stdin, a prompt or a file.
-fn import_source(args: &ImportArgs) -> Result<ImportSource, CliError> {
+fn import_source(args: &ImportArgs, ctx: &Ctx) -> Result<ImportSource, CliError> {
     let text =
         |kind: ImportKind, prompt_text: &str, what: &str| -> Result<ImportSource, CliError> {
             Ok(ImportSource::Text {
@@ -159,6 +159,7 @@ fn import_source(args: &ImportArgs) -> Result<ImportSource, CliError> {
         })
     } else if let Some(path) = &args.eth_keystore {
         let json = prompt::read_secret_file(path, "Ethereum keystore")?;
+        super::kdf_cost::check(path, json.expose(), args.allow_costly_kdf, ctx)?;
         // The empty password is a valid V3 password (geth --dev accounts).
         let password = prompt::read_stdin_password(
             "Password of the Ethereum keystore: ",
@@ -175,13 +176,10 @@ pub fn import(args: &ImportArgs, ctx: &Ctx) -> Result<(), CliError> {
     let ks = keystore(ctx, true)?;
     check_new_name(&ks, &args.name)?;
     let params = kdf(&args.kdf, ctx)?;
-    if let Some(path) = &args.eth_keystore {
-        super::kdf_cost::check(path, args.allow_costly_kdf, ctx)?;
-    }
     let source = if args.slip39 {
         super::slip39::import_source(args, ctx)?
     } else {
-        import_source(args)?
+        import_source(args, ctx)?
     };
     // Checked before the new password is asked for.
     let secret = source.into_secret()?;
