@@ -9,11 +9,13 @@ use crate::session;
 /// Runs `wallet rename`.
 pub fn run(old: &str, new: &str, ctx: &Ctx) -> Result<(), CliError> {
     let w = session::open(ctx, old)?;
-    let ks = session::keystore(ctx, false)?;
+    let ks = w.keystore();
     // Checked before the password (the keystore checks again under its lock).
-    if !old.eq_ignore_ascii_case(new) {
-        ks.check_new_name(new, Some(old))?;
+    if old == new {
+        let same = wallet_core::keystore::KeystoreError::SameName(new.to_owned());
+        return Err(CliError::from(wallet_core::Error::from(same)));
     }
+    ks.check_new_name(new, Some(old))?;
     w.file().kdf().check(ctx.allow_weak_kdf)?;
     let password = session::password(ctx, old)()?;
     ks.rename(old, new, password.expose().as_bytes(), ctx.allow_weak_kdf)?;

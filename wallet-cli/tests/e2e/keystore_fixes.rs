@@ -421,3 +421,28 @@ fn rename_case_only_never_makes_a_third_case_twin() {
     ks.run(&["rename", "savings", "Savings"], "").assert_ok();
     assert_eq!(ks.run(&["list", "--names"], "").stdout, "Savings\n");
 }
+
+/// `rename W W` is refused before any password is asked for (a wrong
+/// password file does not matter).
+#[test]
+fn rename_to_the_same_name_is_refused_first() {
+    let ks = Ks::new();
+    import_abandon(&ks, "main");
+    let dir = ks.dir.path().join("ks");
+    let bad = ks.dir.path().join("bad");
+    std::fs::write(&bad, "wrong\n").unwrap();
+    let (d, b) = (dir.to_str().unwrap(), bad.to_str().unwrap());
+    let a = [
+        "--json",
+        "--keystore-dir",
+        d,
+        "--password-file",
+        b,
+        "rename",
+        "main",
+        "main",
+    ];
+    let r = wallet(&a, "");
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "invalid_input", "{r:?}");
+}
