@@ -512,6 +512,7 @@ fn ltc_balance_and_send_prove_their_coins() {
         );
     }
     bad_scrypt_tip(&ks, &node);
+    stale_tip_before_the_checkpoint(&ks, &node, &cp);
     honest_payments(&ks, &node, &honest, &sink);
     fork_with_less_work(&ks, &node, &sink);
     immature_called_mature(&ks, &node, &own);
@@ -605,6 +606,26 @@ fn honest_payments(ks: &Ks, node: &Node, honest: &RewritingProxy, sink: &str) {
     }
     assert!(honest.saw("sendrawtransaction"));
     node.rpc("generatetoaddress", json!([1, sink]));
+}
+
+/// A stale tip that left the chain before the checkpoint (as a long-running
+/// node lists many) is skipped without a request: its hash is unknown to
+/// the node, so walking it would fail the command.
+fn stale_tip_before_the_checkpoint(ks: &Ks, node: &Node, checkpoint: &str) {
+    let proxy = RewritingProxy::start(Upstream::node(node), |req, resp| {
+        if method(req) == "getchaintips" {
+            let stale = json!({"height": 30, "hash": "22".repeat(32), "branchlen": 3, "status": "valid-fork"});
+            resp["result"].as_array_mut().unwrap().push(stale);
+        }
+    });
+    let via = ["--rpc-url", proxy.url.as_str()];
+    let r = run_ltc(ks, &via, &["balance", "w"], &["--checkpoint", checkpoint]);
+    r.assert_ok();
+    assert!(
+        r.json()["verified"]["forks_skipped"].as_u64() >= Some(1),
+        "{}",
+        r.stdout
+    );
 }
 
 /// A fresh coinbase output the node calls spendable (not a coinbase).

@@ -242,6 +242,19 @@ impl BtcVerifier<'_> {
             if status == "invalid" || hash == ours.hash || self.chain.find(&hash).is_some() {
                 continue;
             }
+            // A branch that left the node's chain before the checkpoint
+            // (`height - branchlen`) cannot join the verified chain after
+            // it: not walked (a long-running node lists many old stale
+            // tips, each a walk of up to MAX_FORK_WALK requests).
+            let branch_len = tip
+                .get("branchlen")
+                .and_then(Value::as_u64)
+                .and_then(|b| u32::try_from(b).ok());
+            if branch_len.is_some_and(|b| height.saturating_sub(b) < self.chain.checkpoint().height)
+            {
+                self.forks_skipped += 1;
+                continue;
+            }
             match self.competing_chain(hash, height)? {
                 Some(fork) => forks.push(fork),
                 None => self.forks_skipped += 1,
@@ -256,8 +269,8 @@ impl BtcVerifier<'_> {
     /// The chain ending at `tip` (at `height`, as the node says): its
     /// branch walked back (one header per request) until it joins the
     /// verified chain, then verified on top of the shared headers. `None`
-    /// when it joins before the checkpoint, not within [`MAX_FORK_WALK`]
-    /// headers, or its headers are not valid.
+    /// when it joins before the checkpoint (the walk stops there), not
+    /// within [`MAX_FORK_WALK`] headers, or its headers are not valid.
     fn competing_chain(&self, tip: BlockHash, height: u32) -> Result<Option<HeaderChain>> {
         let checkpoint = self.chain.checkpoint();
         let mut branch = Vec::new();
@@ -266,7 +279,8 @@ impl BtcVerifier<'_> {
             if let Some(b) = self.chain.find(&cur) {
                 break b.height;
             }
-            if branch.len() >= MAX_FORK_WALK {
+            let below = height.saturating_sub(branch.len() as u32) <= checkpoint.height;
+            if branch.len() >= MAX_FORK_WALK || below {
                 return Ok(None);
             }
             let v = self
