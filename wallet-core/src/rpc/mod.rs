@@ -164,6 +164,18 @@ impl RpcClient {
         &self.shown
     }
 
+    /// Whether the node is on this machine (`localhost`, 127.0.0.0/8, `::1`):
+    /// a development node's usual place.
+    #[must_use]
+    pub fn is_loopback(&self) -> bool {
+        let host = self.url.host_str().unwrap_or("");
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
     /// Calls `method` with `params`.
     pub fn call(&self, method: &str, params: Value) -> Result<Value> {
         self.call_within(method, params, self.config.timeout)
@@ -503,6 +515,31 @@ pub(crate) fn bad_field(what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_nodes() {
+        let on = |u: &str| {
+            RpcClient::new(u, RpcConfig::default())
+                .unwrap()
+                .is_loopback()
+        };
+        for u in [
+            "http://127.0.0.1:8545",
+            "localhost:8545",
+            "http://127.3.2.1/",
+            "[::1]:8545",
+        ] {
+            assert!(on(u), "{u}");
+        }
+        for u in [
+            "https://node.example/v1",
+            "http://10.0.0.2:8545",
+            "http://[2001:db8::1]/",
+            "http://localhost.example/",
+        ] {
+            assert!(!on(u), "{u}");
+        }
+    }
 
     #[test]
     fn url_checks() {
