@@ -679,7 +679,7 @@ pub fn suggest(word: &str, language: Language) -> Vec<&'static str> {
 /// adjacent transpositions each cost one. Stops early with `limit + 1` once no
 /// alignment can stay within `limit` (every cell of two successive rows is
 /// above it, and the distance never decreases along a path).
-fn osa_distance(a: &[char], b: &[char], limit: usize, buf: &mut Vec<usize>) -> usize {
+pub(crate) fn osa_distance(a: &[char], b: &[char], limit: usize, buf: &mut Vec<usize>) -> usize {
     let (n, m) = (a.len(), b.len());
     let width = m + 1;
     buf.clear();

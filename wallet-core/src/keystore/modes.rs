@@ -190,31 +190,11 @@ pub(crate) fn open_regular(path: &Path) -> crate::Result<File> {
 /// Restricted Damerau–Levenshtein distance (adjacent swaps count once),
 /// ignoring ASCII case: how far a mistyped wallet name is from a real one.
 pub(crate) fn name_distance(a: &str, b: &str) -> usize {
-    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for (i, row) in d.chunks_mut(w).enumerate() {
-        if let Some(first) = row.first_mut() {
-            *first = i;
-        }
-    }
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
+    let lower = |s: &str| s.chars().map(|c| c.to_ascii_lowercase()).collect::<Vec<char>>();
+    let (a, b) = (lower(a), lower(b));
+    // The distance never exceeds the longer length: no early stop.
+    let limit = a.len().max(b.len());
+    crate::mnemonic::osa_distance(&a, &b, limit, &mut Vec::new())
 }
 
 #[cfg(test)]

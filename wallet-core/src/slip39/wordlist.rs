@@ -58,30 +58,13 @@ pub(super) fn suggest(typed: &str) -> Vec<&'static str> {
     scored.into_iter().take(5).map(|(_, w)| w).collect()
 }
 
-/// Optimal string alignment distance between two short byte strings.
+/// Optimal string alignment distance between two short ASCII words (the
+/// mnemonic module's, exact: no early stop).
 fn edit_distance(a: &[u8], b: &[u8]) -> usize {
-    let width = b.len() + 1;
-    let mut d: Vec<usize> = vec![0; (a.len() + 1) * width];
-    let at = |i: usize, j: usize| i * width + j;
-    for (i, cell) in d.iter_mut().step_by(width).enumerate() {
-        *cell = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for (i, &ca) in a.iter().enumerate() {
-        for (j, &cb) in b.iter().enumerate() {
-            let (r, c) = (i + 1, j + 1);
-            let mut v = (d[at(i, c)] + 1)
-                .min(d[at(r, j)] + 1)
-                .min(d[at(i, j)] + usize::from(ca != cb));
-            if i > 0 && j > 0 && a[i - 1] == cb && ca == b[j - 1] {
-                v = v.min(d[at(i - 1, j - 1)] + 1);
-            }
-            d[at(r, c)] = v;
-        }
-    }
-    d[at(a.len(), b.len())]
+    let chars = |s: &[u8]| s.iter().map(|&c| char::from(c)).collect::<Vec<char>>();
+    let (a, b) = (chars(a), chars(b));
+    let limit = a.len().max(b.len());
+    crate::mnemonic::osa_distance(&a, &b, limit, &mut Vec::new())
 }
 
 /// Splits the newline-terminated list into its words (compile time).
