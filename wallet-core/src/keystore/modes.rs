@@ -190,7 +190,11 @@ pub(crate) fn open_regular(path: &Path) -> crate::Result<File> {
 /// Restricted Damerau–Levenshtein distance (adjacent swaps count once),
 /// ignoring ASCII case: how far a mistyped wallet name is from a real one.
 pub(crate) fn name_distance(a: &str, b: &str) -> usize {
-    let lower = |s: &str| s.chars().map(|c| c.to_ascii_lowercase()).collect::<Vec<char>>();
+    let lower = |s: &str| {
+        s.chars()
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<char>>()
+    };
     let (a, b) = (lower(a), lower(b));
     // The distance never exceeds the longer length: no early stop.
     let limit = a.len().max(b.len());

@@ -186,11 +186,12 @@ impl RpcClient {
     /// questions after a failure.
     pub fn call_within(&self, method: &str, params: Value, timeout: Duration) -> Result<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        // The params move into the body (no copy); the observer sees them there.
+        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let observed = [ObservedCall {
             method,
-            params: &params,
+            params: &body["params"],
         }];
-        let body = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": &params});
         let answer = self.exchange(&observed, &body, timeout.min(self.config.timeout))?;
         self.take_result(method, id, answer)
     }

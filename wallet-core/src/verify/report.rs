@@ -286,13 +286,10 @@ pub struct BtcVerifyReport {
     pub requests: u32,
 }
 
-/// The lowercase name of a proof-of-work hash.
+/// The lowercase name of a proof-of-work hash ([`PowAlgorithm::name`]).
 #[must_use]
 pub fn pow_name(a: PowAlgorithm) -> &'static str {
-    match a {
-        PowAlgorithm::Sha256d => "sha256d",
-        PowAlgorithm::Scrypt => "scrypt",
-    }
+    a.name()
 }
 
 impl BtcVerifyReport {

@@ -15,12 +15,20 @@ pub enum PowAlgorithm {
     Scrypt,
 }
 
-impl fmt::Display for PowAlgorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl PowAlgorithm {
+    /// Its lowercase name: `sha256d`, `scrypt`.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
             PowAlgorithm::Sha256d => "sha256d",
             PowAlgorithm::Scrypt => "scrypt",
-        })
+        }
+    }
+}
+
+impl fmt::Display for PowAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
