@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 use wallet_core::account::SelectionError;
 use wallet_core::report::ErrorReport;
-use wallet_core::{Error, ErrorKind};
+use wallet_core::{Error, ErrorKind, HighFeeRemedy};
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;
@@ -142,6 +142,7 @@ fn cli_message(e: &Error) -> Option<(bool, String)> {
             _ => None,
         },
         Error::WeakKdf(m) => Some((false, format!("{m}; pass --allow-weak-kdf to use them anyway"))),
+        Error::HighFee { reason, remedy } => Some((false, high_fee_message(reason, *remedy))),
         Error::WalletNotFound(_) => Some((false, format!("{e} (see `wallet list`)"))),
         Error::AuthFailed(_) => Some((
             false,
@@ -150,6 +151,18 @@ fn cli_message(e: &Error) -> Option<(bool, String)> {
         Error::UnsupportedFileVersion { .. } => Some((false, format!("{e}; upgrade wallet"))),
         _ => None,
     }
+}
+
+/// A fee-cap refusal with the flags that pay the fee anyway.
+fn high_fee_message(reason: &str, remedy: HighFeeRemedy) -> String {
+    let how = match remedy {
+        HighFeeRemedy::GiveFeeRate => "give --fee-rate and pass --allow-high-fee to pay it anyway",
+        HighFeeRemedy::GiveFeesPerGas => {
+            "give --max-fee and --priority-fee (or --gas-price) and pass --allow-high-fee to pay that much"
+        }
+        _ => "pass --allow-high-fee to pay it anyway",
+    };
+    format!("{reason} ({how})")
 }
 
 impl From<Error> for CliError {
@@ -169,3 +182,43 @@ impl From<Error> for CliError {
 }
 
 wallet_core::from_leaf_errors!(CliError);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 21 item 14: every fee-cap refusal names `--allow-high-fee`,
+    /// and the fee flags when the node chose the fee; the kind stays
+    /// `invalid_input`.
+    #[test]
+    fn fee_cap_refusals_name_the_flags() {
+        let cases = [
+            (
+                HighFeeRemedy::Allow,
+                "(pass --allow-high-fee to pay it anyway)",
+            ),
+            (
+                HighFeeRemedy::GiveFeeRate,
+                "(give --fee-rate and pass --allow-high-fee",
+            ),
+            (
+                HighFeeRemedy::GiveFeesPerGas,
+                "(give --max-fee and --priority-fee (or --gas-price) and pass --allow-high-fee",
+            ),
+        ];
+        for (remedy, want) in cases {
+            let e = CliError::from(Error::HighFee {
+                reason: "above the cap; nothing was sent".into(),
+                remedy,
+            });
+            assert!(
+                e.message.starts_with("above the cap; nothing was sent ("),
+                "{}",
+                e.message
+            );
+            assert!(e.message.contains(want), "{}", e.message);
+            assert_eq!(e.kind.as_str(), "invalid_input");
+            assert_eq!(e.exit_code, EXIT_USER);
+        }
+    }
+}

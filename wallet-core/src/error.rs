@@ -13,6 +13,36 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 pub use crate::kind::ErrorKind;
 
+/// How a fee above the safety cap can be paid anyway (each face names its
+/// own switch: the CLI's `--allow-high-fee`, the requests' `allow_high_fee`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HighFeeRemedy {
+    /// The caller chose the fee: allowing a high fee pays it.
+    Allow,
+    /// The node chose the Bitcoin fee rate: give it explicitly, and allow it.
+    GiveFeeRate,
+    /// The node chose the Ethereum fees per gas: give them explicitly, and
+    /// allow them.
+    GiveFeesPerGas,
+}
+
+impl HighFeeRemedy {
+    /// The advice in the SDK's own words.
+    #[must_use]
+    pub fn advice(self) -> &'static str {
+        match self {
+            HighFeeRemedy::Allow => "allow a high fee explicitly to pay it",
+            HighFeeRemedy::GiveFeeRate => {
+                "give the fee rate explicitly and allow a high fee to pay it anyway"
+            }
+            HighFeeRemedy::GiveFeesPerGas => {
+                "give the fees explicitly and allow a high fee to pay that much"
+            }
+        }
+    }
+}
+
 /// Every error the SDK reports.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -211,6 +241,16 @@ pub enum Error {
     #[error("the node at {0} refused the credentials (check the RPC user and password, or the cookie file)")]
     AuthFailed(String),
 
+    /// A fee above the safety cap; nothing was signed or sent. The kind is
+    /// `invalid_input`.
+    #[error("{reason} ({})", .remedy.advice())]
+    HighFee {
+        /// What the fee is and which cap it exceeds.
+        reason: String,
+        /// How to pay it anyway.
+        remedy: HighFeeRemedy,
+    },
+
     /// Not enough funds.
     #[error("insufficient funds: {0}")]
     InsufficientFunds(String),
@@ -312,7 +352,7 @@ impl Error {
     #[must_use]
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::InvalidInput(_) | Error::HighFee { .. } => ErrorKind::InvalidInput,
             Error::Mnemonic(e) => e.kind(),
             Error::Checksum { .. } => ErrorKind::BadChecksum,
             Error::UnknownVersion { .. } => ErrorKind::UnknownVersion,

@@ -103,7 +103,7 @@ pub mod verify;
 #[cfg(all(feature = "keystore", feature = "rpc"))]
 pub mod wallet;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, HighFeeRemedy, Result};
 
 /// The rust-bitcoin crate this SDK's Bitcoin types come from (PSBTs,
 /// transactions, amounts), for callers that need more of it.

@@ -796,7 +796,8 @@ pub struct PsbtOutcome {
     pub complete: Option<bool>,
     /// What the user must know about the signatures: inputs signed with a
     /// sighash type (allowed explicitly) that leaves parts of the
-    /// transaction open to change.
+    /// transaction open to change, and a fee above the safety cap
+    /// (allowed explicitly).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }

@@ -128,8 +128,8 @@ fn sign_psbt(a: &BtcSignPsbtArgs, ctx: &Ctx) -> Result<(), CliError> {
     let w = session::open(ctx, &a.name)?;
     let unlocked = session::unlock(ctx, &w)?;
     let to_sign = unlocked.review_psbt(&bytes, params, a.gap)?;
-    to_sign.review.check_fee(a.allow_high_fee)?;
     ctx.summary(&review_text(&to_sign.review, params.chain()), a.yes);
+    to_sign.review.check_fee(a.allow_high_fee)?;
     prompt::confirm(a.yes, "Sign this PSBT?", "yes")?;
     let policy = PsbtPolicy {
         allowed_sighash: allowed,
@@ -147,7 +147,7 @@ fn sign_psbt(a: &BtcSignPsbtArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
     }
     for w in &v.warnings {
-        ctx.warn(&format!("{w} (allowed by --allow-sighash)"));
+        ctx.warn(w);
     }
     let text = v.hex.clone().or_else(|| v.psbt.clone()).unwrap_or_default();
     ctx.emit(&v, |out| writeln!(out, "{text}"))

@@ -352,3 +352,65 @@ fn issue22_3_a_keystore_swapped_during_btc_send_cannot_take_the_change() {
         );
     }
 }
+
+/// Issue 22 item 7: `sign-psbt --finalize` of a transaction paying 99.9 %
+/// of its 100 LTC in fees. The outputs and the fee are shown, and the fee
+/// cap refuses it (naming `--allow-high-fee`) before anything is signed,
+/// with `--yes` and under `--json` too; allowed explicitly, it is signed
+/// and the JSON result carries the warning; without `--yes` a script gets
+/// no signature.
+#[test]
+fn issue22_7_finalize_of_a_99_9_percent_fee_is_shown_capped_and_warned() {
+    let Some(s) = Scene::new() else { return };
+    let pay = COIN / 10;
+    let p = s.psbt(&[50 * COIN, 50 * COIN], pay, true);
+    let r = s.sign(&p, &["--finalize"]);
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    let msg = e["message"].as_str().unwrap();
+    assert!(
+        msg.contains(&format!("a fee of {} sat", 100 * COIN - pay))
+            && msg.contains("safety cap; nothing was signed")
+            && msg.contains("--allow-high-fee"),
+        "{msg}"
+    );
+    assert!(r.stdout.is_empty(), "{r:?}");
+    // For people: what the PSBT does, then the refusal.
+    let mut a = vec!["btc", "sign-psbt", "w", "--yes", "--finalize"];
+    a.extend(["--chain", "ltc", "--network", "regtest"]);
+    let r = s.ks.run(&a, &p.to_string());
+    r.assert_fails(1);
+    let shown = format!("output 0: 0.1 LTC to {}", s.sink);
+    assert!(r.stderr.contains(&shown), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("fee 99.9 LTC (9990000000 sat"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--allow-high-fee"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{r:?}");
+    // No --yes and no terminal: nothing is signed, even when allowed.
+    let mut a = vec!["--json", "btc", "sign-psbt", "w", "--finalize"];
+    a.extend(["--chain", "ltc", "--network", "regtest", "--allow-high-fee"]);
+    let r = s.ks.run(&a, &p.to_string());
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "cancelled", "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+    // Allowed explicitly: signed, and the JSON says the fee is above the cap.
+    let r = s.sign(&p, &["--finalize", "--allow-high-fee"]);
+    r.assert_ok();
+    let v = r.json();
+    assert_eq!(v["fee_sat"], json!(100 * COIN - pay), "{v}");
+    assert_eq!(v["outputs"][0]["address"], s.sink.as_str(), "{v}");
+    assert_eq!(v["outputs"][0]["amount_sat"], json!(pay), "{v}");
+    let warnings = v["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .contains("above the 500 sat/vB safety cap (a high fee was allowed explicitly)")),
+        "{v}"
+    );
+    assert!(s.unspent(), "a coin moved");
+}

@@ -680,3 +680,115 @@ fn issue21_28d_bump_fee_refuses_what_it_cannot_replace() {
     let e = env.fails(1, "bump-fee g nope --fee-rate 10", "64 hex digits");
     assert_eq!(e["kind"], "invalid_input");
 }
+
+/// `wallet [--json] btc sign-psbt w ARGS` with the PSBT on stdin.
+fn sign_psbt(env: &Env, json: bool, args: &[&str], psbt: &str) -> Run {
+    let mut a = if json { vec!["--json"] } else { vec![] };
+    a.extend(["btc", "sign-psbt", "w"]);
+    a.extend_from_slice(args);
+    env.ks.run(&a, psbt)
+}
+
+/// Issue 21 item 3: `btc sign-psbt` reviews a PSBT for the network asked
+/// (`--chain`/`--network`). A Litecoin regtest PSBT is refused under the
+/// default (Bitcoin mainnet) and under Litecoin mainnet before anything is
+/// signed; on its own network every output (its address, or "change", with
+/// the coin's unit) and the fee are shown before the confirmation, which a
+/// script must give with `--yes`.
+#[test]
+fn issue21_3_sign_psbt_checks_the_network_and_shows_outputs_and_fee() {
+    let Some(env) = Env::new(&[]) else { return };
+    env.funded("w", 1);
+    let sink = sink();
+    let made = env.ok(&format!(
+        "create-psbt w --to {sink} --amount 1.25 --fee-rate 2"
+    ));
+    let psbt = made["psbt"].as_str().unwrap();
+    for net in [&["--yes"][..], &["--yes", "--chain", "ltc"]] {
+        let r = sign_psbt(&env, true, net, psbt);
+        r.assert_fails(1);
+        let e = r.err_json();
+        assert_eq!(e["kind"], "wrong_network", "{net:?}: {e}");
+        assert!(r.stdout.is_empty(), "{net:?}: {r:?}");
+    }
+    let own = ["--yes", "--chain", "ltc", "--network", "regtest"];
+    let r = sign_psbt(&env, false, &own, psbt);
+    r.assert_ok();
+    let change = made["change"]["address"].as_str().unwrap();
+    let change_sat = sat(&made["change"]["amount_sat"]);
+    let fee = sat(&made["fee_sat"]);
+    assert!(r.stderr.contains("This PSBT pays:"), "{r:?}");
+    assert!(
+        r.stderr.contains(&format!("1.25 LTC to {sink}")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("LTC to change (back to this wallet)"),
+        "{}",
+        r.stderr
+    );
+    let fee_line = format!("fee {} LTC ({fee} sat, ~", fee as f64 / COIN as f64);
+    assert!(r.stderr.contains(&fee_line), "{fee_line}: {}", r.stderr);
+    assert!(!r.stdout.trim().is_empty(), "{r:?}");
+    // The JSON result names the same outputs and fee.
+    let v = sign_psbt(&env, true, &own, psbt).json();
+    let outs = v["outputs"].as_array().unwrap();
+    assert_eq!(outs.len(), 2, "{v}");
+    assert!(outs.iter().any(|o| o["address"] == sink.as_str()
+        && o["amount_sat"] == json!(125_000_000)
+        && o["change"] == false));
+    assert!(outs.iter().any(|o| o["address"] == change
+        && o["amount_sat"] == json!(change_sat)
+        && o["change"] == true));
+    assert_eq!(v["fee_sat"], json!(fee), "{v}");
+    // No --yes and no terminal to confirm on: nothing is signed.
+    let r = sign_psbt(&env, true, &own[1..], psbt);
+    r.assert_fails(1);
+    assert_eq!(r.err_json()["kind"], "cancelled", "{r:?}");
+    assert!(r.stdout.is_empty(), "{r:?}");
+}
+
+/// Issue 21 item 14: amounts in Bitcoin-family messages carry the chain's
+/// unit; fee-rate refusals name `--allow-high-fee`; `--fee-rate 5sat` is a
+/// fee rate.
+#[test]
+fn issue21_14_bitcoin_messages_carry_units_and_name_allow_high_fee() {
+    let Some(env) = Env::new(&[]) else { return };
+    env.funded("w", 1);
+    let sink = sink();
+    let e = env.fails(
+        1,
+        &format!("send w --yes --to {sink} --amount 70 --fee-rate 2"),
+        "the wallet has 50 LTC spendable in 1 coins; paying 70 LTC plus the fee",
+    );
+    assert_eq!(e["kind"], "insufficient_funds", "{e}");
+    let e = env.fails(
+        1,
+        &format!("send w --yes --to {sink} --amount 1 --fee-rate 501"),
+        "pass --allow-high-fee to pay it anyway",
+    );
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    assert!(env.mempool().is_empty());
+    let p = env.ok(&format!(
+        "create-psbt w --to {sink} --amount 1 --fee-rate 5sat"
+    ));
+    assert_eq!(p["fee_rate"], json!(5.0), "{p}");
+    let p = env.ok(&format!(
+        "create-psbt w --to {sink} --amount 1 --fee-rate 501 --allow-high-fee"
+    ));
+    // Signing it is refused the same way, and allowed the same way.
+    let own = ["--yes", "--chain", "ltc", "--network", "regtest"];
+    let psbt = p["psbt"].as_str().unwrap();
+    let r = sign_psbt(&env, true, &own, psbt);
+    r.assert_fails(1);
+    let msg = r.err_json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        msg.contains("safety cap; nothing was signed (pass --allow-high-fee"),
+        "{msg}"
+    );
+    let mut allowed = own.to_vec();
+    allowed.push("--allow-high-fee");
+    let v = sign_psbt(&env, true, &allowed, psbt).json();
+    assert_eq!(v["signed"], 1, "{v}");
+}

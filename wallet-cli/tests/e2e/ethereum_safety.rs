@@ -120,6 +120,14 @@ fn eth_fee_above_the_cap_needs_allow_high_fee() {
     let e = r.err_json();
     assert_eq!(e["kind"], "invalid_input", "{e}");
     assert!(e["message"].as_str().unwrap().contains("safety cap"), "{e}");
+    // Issue 21 item 14: the refusal names the flag that pays it anyway.
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("(pass --allow-high-fee to pay it anyway)"),
+        "{e}"
+    );
     sign_tx(
         &ks,
         &["--to", TO, "--gas-price", "3000000gwei", "--allow-high-fee"],

@@ -739,7 +739,7 @@ fn a_node_estimating_an_absurd_fee_is_not_followed() {
         e["message"]
             .as_str()
             .unwrap()
-            .contains("5000.0 sat/vB, above the 500 sat/vB cap"),
+            .contains("5000.0 sat/vB, above the 500 sat/vB safety cap; nothing was sent (give --fee-rate and pass --allow-high-fee to pay it anyway)"),
         "{e}"
     );
     // A sane estimate is used (and then there is simply nothing to spend).

@@ -3,7 +3,8 @@
 //! Amounts are `Amount`s, rates `FeeRate`s, sizes `Weight`s.
 
 use super::address::AddressType;
-use super::amount::format_coins;
+use super::amount::format_with_unit;
+use super::network::Chain;
 use crate::error::{Error, Result};
 use crate::hd::DerivationPath;
 use bitcoin::{Amount, FeeRate, OutPoint, ScriptBuf, Transaction, Weight};
@@ -169,6 +170,8 @@ pub struct Target {
     pub change_kind: AddressType,
     /// The chain's dust relay fee.
     pub dust_relay: FeeRate,
+    /// The chain, whose unit the amounts in errors carry.
+    pub chain: Chain,
 }
 
 /// Selects coins for `t`. Branch-and-bound looks for a set that needs no
@@ -225,7 +228,7 @@ pub fn sweep(coins: &[Coin], t: &Target) -> Result<Selection> {
     if chosen.is_empty() || total <= fee {
         return Err(Error::InsufficientFunds(format!(
             "the wallet has {} spendable in {} coins, not more than the fee of spending them at {} sat/vB",
-            format_coins(coins.iter().map(|c| c.value).sum()),
+            format_with_unit(coins.iter().map(|c| c.value).sum(), t.chain),
             coins.len(),
             super::amount::sat_per_vb(t.rate)
         )));
@@ -242,9 +245,9 @@ fn short_of(coins: &[Coin], t: &Target) -> Error {
     let have: Amount = coins.iter().map(|c| c.value).sum();
     Error::InsufficientFunds(format!(
         "the wallet has {} spendable in {} coins; paying {} plus the fee at {} sat/vB needs more",
-        format_coins(have),
+        format_with_unit(have, t.chain),
         coins.len(),
-        format_coins(t.amount),
+        format_with_unit(t.amount, t.chain),
         super::amount::sat_per_vb(t.rate)
     ))
 }
@@ -384,6 +387,7 @@ mod tests {
             rate: r,
             change_kind: AddressType::P2wpkh,
             dust_relay: dust,
+            chain: Chain::Bitcoin,
         }
     }
 

@@ -10,7 +10,7 @@ use crate::bitcoin::coin_selection::{
 };
 use crate::bitcoin::payment::{self, build_psbt, ChangeOutput, PayTo, PsbtParts, MAX_FEE_RATE};
 use crate::bitcoin::{psbt, Address, AddressType, NetworkParams};
-use crate::error::{Error, Result};
+use crate::error::{Error, HighFeeRemedy, Result};
 use crate::hd::{ChildIndex, DerivationPath, ExtendedPublicKey, Fingerprint, Keychain};
 use crate::key::PublicKey;
 use crate::rpc::bitcoin::{BtcNode, ScannedOutput, TxOutInfo, COINBASE_MATURITY};
@@ -528,11 +528,14 @@ fn check_dust(to: &Address, amount: Amount, params: NetworkParams) -> Result<()>
 /// Refuses a given fee rate above [`MAX_FEE_RATE`] unless allowed.
 fn check_fee_cap(r: FeeRate, allow_high_fee: bool) -> Result<()> {
     if r > MAX_FEE_RATE && !allow_high_fee {
-        return Err(Error::input(format!(
-            "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent (allow a high fee explicitly to pay it)",
-            sat_per_vb(r),
-            sat_per_vb(MAX_FEE_RATE)
-        )));
+        return Err(Error::HighFee {
+            reason: format!(
+                "a fee rate of {} sat/vB is above the {} sat/vB safety cap; nothing was sent",
+                sat_per_vb(r),
+                sat_per_vb(MAX_FEE_RATE)
+            ),
+            remedy: HighFeeRemedy::Allow,
+        });
     }
     Ok(())
 }
@@ -553,11 +556,14 @@ fn pick_fee_rate(node: &BtcNode, req: &PaymentRequest) -> Result<(FeeRate, FeeRa
         return Ok((r, FeeRateSource::Given));
     }
     match node.estimate_fee(6)? {
-        Some(r) if r > MAX_FEE_RATE && !req.allow_high_fee => Err(Error::input(format!(
-            "the node estimates {:.1} sat/vB, above the {} sat/vB cap; give the fee rate explicitly (and allow a high fee) to pay it anyway",
-            sat_per_vb(r),
-            sat_per_vb(MAX_FEE_RATE)
-        ))),
+        Some(r) if r > MAX_FEE_RATE && !req.allow_high_fee => Err(Error::HighFee {
+            reason: format!(
+                "the node estimates {:.1} sat/vB, above the {} sat/vB safety cap; nothing was sent",
+                sat_per_vb(r),
+                sat_per_vb(MAX_FEE_RATE)
+            ),
+            remedy: HighFeeRemedy::GiveFeeRate,
+        }),
         Some(r) => Ok((r, FeeRateSource::NodeEstimate)),
         None => Ok((FALLBACK_FEE_RATE, FeeRateSource::Fallback)),
     }
@@ -586,6 +592,7 @@ pub fn prepare_payment(
         rate,
         change_kind,
         dust_relay: params.dust_relay_fee(),
+        chain: params.chain(),
     };
     let (change, change_index) = change_output(source, &found, change_kind, params)?;
     let max = req.payees.iter().any(|p| p.amount == PayAmount::Max);

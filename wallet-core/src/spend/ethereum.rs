@@ -7,7 +7,7 @@
 //! development chain, and fees above a cap derived from the node's own fee
 //! history are refused unless the caller allows them.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, HighFeeRemedy, Result};
 use crate::ethereum::transaction::resolve_authorizations;
 use crate::ethereum::{
     AccessListItem, Address, Authorization, AuthorizationItem, BlobFields, ChainId, Fees, Gas,
@@ -164,7 +164,7 @@ pub enum SendError {
         expected: u64,
     },
     /// A fee per gas above the cap.
-    #[error("{} of {} gwei per gas is above the safety cap of {} gwei ({FEE_CAP_MULTIPLIER}× the recent fees, at least {} gwei, or {} gwei without a node); nothing was signed{}", match .origin { FeeSource::Given => "a fee", FeeSource::Node => "the node suggests a fee" }, .fee.to_gwei_string(), .cap.to_gwei_string(), MIN_FEE_CAP.to_gwei_string(), OFFLINE_FEE_CAP.to_gwei_string(), match .origin { FeeSource::Given => " (allow it explicitly to pay it)", FeeSource::Node => ": give the fees explicitly (and allow them) to pay that much" })]
+    #[error("{} of {} gwei per gas is above the safety cap of {} gwei ({FEE_CAP_MULTIPLIER}× the recent fees, at least {} gwei, or {} gwei without a node); nothing was signed", match .origin { FeeSource::Given => "a fee", FeeSource::Node => "the node suggests a fee" }, .fee.to_gwei_string(), .cap.to_gwei_string(), MIN_FEE_CAP.to_gwei_string(), OFFLINE_FEE_CAP.to_gwei_string())]
     HighFee {
         /// The max fee or gas price.
         fee: Wei,
@@ -190,9 +190,15 @@ impl SendError {
 
 impl From<SendError> for Error {
     fn from(e: SendError) -> Self {
-        match e.kind() {
-            ErrorKind::WrongChain => Error::WrongChain(e.to_string()),
-            _ => Error::InvalidInput(e.to_string()),
+        match e {
+            SendError::HighFee { origin, .. } => Error::HighFee {
+                reason: e.to_string(),
+                remedy: match origin {
+                    FeeSource::Given => HighFeeRemedy::Allow,
+                    FeeSource::Node => HighFeeRemedy::GiveFeesPerGas,
+                },
+            },
+            _ => Error::WrongChain(e.to_string()),
         }
     }
 }
@@ -597,9 +603,28 @@ mod tests {
         assert!(check_cap(cap, cap, FeeSource::Node, false).is_ok());
         let e = check_cap(high, cap, FeeSource::Given, false).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidInput);
-        assert!(e.to_string().contains("allow it explicitly"), "{e}");
+        let e = Error::from(e);
+        assert!(
+            matches!(
+                e,
+                Error::HighFee {
+                    remedy: HighFeeRemedy::Allow,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert_eq!(e.kind(), ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("allow a high fee explicitly"), "{e}");
         assert!(check_cap(high, cap, FeeSource::Given, true).is_ok());
         let e = check_cap(high, cap, FeeSource::Node, true).unwrap_err();
         assert!(e.to_string().contains("the node suggests"), "{e}");
+        assert!(matches!(
+            Error::from(e),
+            Error::HighFee {
+                remedy: HighFeeRemedy::GiveFeesPerGas,
+                ..
+            }
+        ));
     }
 }

@@ -91,6 +91,11 @@ impl UnlockedWallet {
             return Err(nothing_signed(&report));
         }
         let mut outcome = PsbtOutcome::of(&report, &p.review);
+        if let Some(what) = p.review.above_cap() {
+            outcome
+                .warnings
+                .push(format!("{what} (a high fee was allowed explicitly)"));
+        }
         if policy.finalize {
             psbt::finalize(&mut p.psbt)?;
             let raw = psbt::extract(&p.psbt)?;
@@ -213,7 +218,7 @@ impl PsbtOutcome {
                 .into_iter()
                 .map(|(i, t)| {
                     format!(
-                        "input {i} was signed with {t}: that signature does not cover the whole transaction, so others can change the parts it leaves out"
+                        "input {i} was signed with {t} (allowed explicitly): that signature does not cover the whole transaction, so others can change the parts it leaves out"
                     )
                 })
                 .collect(),

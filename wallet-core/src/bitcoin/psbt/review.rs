@@ -11,7 +11,7 @@ use crate::bitcoin::amount::sat_per_vb;
 use crate::bitcoin::coin_selection::input_weight;
 use crate::bitcoin::payment::MAX_FEE_RATE;
 use crate::bitcoin::{taproot, Address, AddressType, NetworkParams};
-use crate::error::{Error, Result};
+use crate::error::{Error, HighFeeRemedy, Result};
 use crate::hash;
 use bitcoin::psbt::{Output, Psbt};
 use bitcoin::{Amount, Script, TxOut};
@@ -45,16 +45,27 @@ impl PsbtReview {
     /// Refuses a fee rate above the safety cap ([`MAX_FEE_RATE`])
     /// unless `allow_high_fee`.
     pub fn check_fee(&self, allow_high_fee: bool) -> Result<()> {
-        match (self.fee, self.fee_rate) {
-            (Some(fee), Some(rate)) if rate > sat_per_vb(MAX_FEE_RATE) && !allow_high_fee => {
-                Err(Error::input(format!(
-                    "the PSBT pays a fee of {} sat (~{rate:.1} sat/vB over ~{} vB), above the {} sat/vB safety cap; nothing was signed (allow a high fee explicitly to sign it)",
-                    fee.to_sat(),
-                    self.vsize,
-                    sat_per_vb(MAX_FEE_RATE)
-                )))
-            }
+        match self.above_cap() {
+            Some(what) if !allow_high_fee => Err(Error::HighFee {
+                reason: format!("{what}; nothing was signed"),
+                remedy: HighFeeRemedy::Allow,
+            }),
             _ => Ok(()),
+        }
+    }
+
+    /// What the fee is, when its rate is above the safety cap
+    /// ([`MAX_FEE_RATE`]): "the PSBT pays a fee of … above the … cap".
+    #[must_use]
+    pub fn above_cap(&self) -> Option<String> {
+        match (self.fee, self.fee_rate) {
+            (Some(fee), Some(rate)) if rate > sat_per_vb(MAX_FEE_RATE) => Some(format!(
+                "the PSBT pays a fee of {} sat (~{rate:.1} sat/vB over ~{} vB), above the {} sat/vB safety cap",
+                fee.to_sat(),
+                self.vsize,
+                sat_per_vb(MAX_FEE_RATE)
+            )),
+            _ => None,
         }
     }
 }
