@@ -146,24 +146,67 @@ fn load() -> Result<Loaded, String> {
             e.message()
         )
     })?;
-    let has_password = [&file.btc, &file.ltc].into_iter().flatten().any(|c| {
-        c.rpc_password.is_some()
-            || [&c.mainnet, &c.testnet, &c.signet, &c.regtest]
-                .into_iter()
-                .flatten()
-                .any(|n| n.rpc_password.is_some())
-    });
-    if has_password {
-        return Err(format!(
-            "the config file '{}' holds an rpc_password: put the password in a file of its own (mode 0600) and name it with rpc_password_file, or use rpc_cookie",
-            path.display()
-        ));
-    }
+    check_secrets(&file, &path)?;
     status::log(1, || format!("config: read {}", path.display()));
     Ok(Loaded {
         path,
         file: Some(file),
     })
+}
+
+impl ConfigFile {
+    /// Every `rpc_url` of the file.
+    fn urls(&self) -> impl Iterator<Item = &str> {
+        let chains = [&self.btc, &self.ltc].into_iter().flatten();
+        let nets = chains.clone().flat_map(|c| {
+            [&c.mainnet, &c.testnet, &c.signet, &c.regtest]
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.rpc_url.as_deref())
+        });
+        chains
+            .filter_map(|c| c.rpc_url.as_deref())
+            .chain(nets)
+            .chain(self.eth.iter().filter_map(|e| e.rpc_url.as_deref()))
+    }
+
+    /// Whether any section has an `rpc_password`.
+    fn has_password(&self) -> bool {
+        [&self.btc, &self.ltc].into_iter().flatten().any(|c| {
+            c.rpc_password.is_some()
+                || [&c.mainnet, &c.testnet, &c.signet, &c.regtest]
+                    .into_iter()
+                    .flatten()
+                    .any(|n| n.rpc_password.is_some())
+        })
+    }
+}
+
+/// Refuses a password in the file, and credentials inside an `rpc_url`
+/// (`http://user:pw@host`) when other users can read the file.
+fn check_secrets(file: &ConfigFile, path: &Path) -> Result<(), String> {
+    if file.has_password() {
+        return Err(format!(
+            "the config file '{}' holds an rpc_password: put the password in a file of its own (mode 0600) and name it with rpc_password_file, or use rpc_cookie",
+            path.display()
+        ));
+    }
+    if !file.urls().any(wallet_core::rpc::url_has_credentials) {
+        return Ok(());
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path)
+        .map_err(|e| format!("cannot read the config file '{}': {e}", path.display()))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "the config file '{}' has credentials inside an rpc_url and other users can read it (mode {:o}): make it private (chmod 600), or name a password file with rpc_password_file",
+            path.display(),
+            mode & 0o777
+        ));
+    }
+    Ok(())
 }
 
 fn loaded() -> Result<&'static Loaded, CliError> {
@@ -306,7 +349,10 @@ pub struct BtcFlags<'a> {
 }
 
 /// The node of a `btc` command on `chain`/`network`. The credentials are
-/// taken whole from one level (flags, environment or file), never mixed.
+/// taken whole from one level (flags, environment or file), never mixed,
+/// and those of the environment or the file go only to their own node: a
+/// URL from a level above them (`--rpc-url` over the file's `rpc_url`)
+/// that names another host or port gets none of them.
 pub fn btc_endpoint(
     chain: Chain,
     network: Network,
@@ -319,33 +365,39 @@ pub fn btc_endpoint(
         Network::Signet => c.signet.as_ref(),
         Network::Regtest => c.regtest.as_ref(),
     });
-    let (chain_key, net_key) = (
-        format!("[{}]", chain.code()),
-        format!("[{}.{network}]", chain.code()),
-    );
+    let keys = SectionKeys {
+        chain: format!("[{}]", chain.code()),
+        net: format!("[{}.{network}]", chain.code()),
+    };
     let file_url = net_section
         .and_then(|n| {
             n.rpc_url
                 .clone()
-                .map(|u| (u, Source::Config(format!("{net_key} rpc_url"))))
+                .map(|u| (u, Source::Config(format!("{} rpc_url", keys.net))))
         })
         .or_else(|| {
             section.and_then(|c| {
                 c.rpc_url
                     .clone()
-                    .map(|u| (u, Source::Config(format!("{chain_key} rpc_url"))))
+                    .map(|u| (u, Source::Config(format!("{} rpc_url", keys.chain))))
             })
         });
+    let env_url = env("WALLET_BTC_RPC_URL");
     let (url, url_source) = match flags.url {
         Some(u) => (u.to_owned(), Source::Flag("--rpc-url")),
-        None => env("WALLET_BTC_RPC_URL").or(file_url).ok_or_else(|| {
+        None => env_url.clone().or(file_url.clone()).ok_or_else(|| {
             CliError::usage(format!(
-                "no {chain} node: pass --rpc-url URL, set WALLET_BTC_RPC_URL, or add rpc_url to {net_key} in {}",
+                "no {chain} node: pass --rpc-url URL, set WALLET_BTC_RPC_URL, or add rpc_url to {} in {}",
+                keys.net,
                 shown_config_path()
             ))
         })?,
     };
-    let (auth, auth_source) = btc_auth(flags, section, net_section, &chain_key, &net_key)?;
+    let own_urls = OwnUrls {
+        env: env_url.map(|(u, _)| u),
+        file: file_url.map(|(u, _)| u),
+    };
+    let (auth, auth_source) = btc_auth(flags, (section, net_section), &keys, &url, &own_urls)?;
     Ok(BtcEndpoint {
         url,
         url_source,
@@ -354,38 +406,81 @@ pub fn btc_endpoint(
     })
 }
 
+/// The config file's keys of a chain's section and of its network's.
+struct SectionKeys {
+    chain: String,
+    net: String,
+}
+
+/// The node URL each level below the flags names, if any: its credentials
+/// go only there.
+struct OwnUrls {
+    env: Option<String>,
+    file: Option<String>,
+}
+
+/// Whether credentials whose level names `own` (if any) may be sent to
+/// `used`; when not, `-v` says why.
+fn sendable(own: Option<&str>, used: &str, source: &Source) -> bool {
+    let ok = own.is_none_or(|own| wallet_core::rpc::same_origin(own, used));
+    if !ok {
+        status::log(1, || {
+            format!("node: the credentials {source} are for another node than this one: not sent")
+        });
+    }
+    ok
+}
+
 fn btc_auth(
     flags: BtcFlags<'_>,
-    section: Option<&ChainSection>,
-    net_section: Option<&NodeSection>,
-    chain_key: &str,
-    net_key: &str,
+    sections: (Option<&ChainSection>, Option<&NodeSection>),
+    keys: &SectionKeys,
+    used: &str,
+    own: &OwnUrls,
 ) -> Result<(BtcAuth, Source), CliError> {
-    match (flags.user, flags.password_file, flags.cookie) {
-        (Some(u), Some(f), _) => {
-            return Ok((
-                BtcAuth::UserPass {
-                    user: u.to_owned(),
-                    password_file: f.to_path_buf(),
-                },
-                Source::Flag("--rpc-user/--rpc-password-file"),
-            ))
-        }
-        (_, _, Some(c)) => {
-            return Ok((
-                BtcAuth::Cookie(c.to_path_buf()),
-                Source::Flag("--rpc-cookie"),
-            ))
-        }
-        _ => {}
-    }
-    if let Some(auth) = env_auth()? {
+    if let Some(auth) = flag_auth(flags) {
         return Ok(auth);
     }
+    if let Some(auth) = env_auth()? {
+        if sendable(own.env.as_deref(), used, &auth.1) {
+            return Ok(auth);
+        }
+    }
+    if let Some(auth) = file_auth(sections, keys)? {
+        if sendable(own.file.as_deref(), used, &auth.1) {
+            return Ok(auth);
+        }
+    }
+    Ok((BtcAuth::None, Source::Default))
+}
+
+/// `--rpc-user` with `--rpc-password-file`, or `--rpc-cookie`.
+fn flag_auth(flags: BtcFlags<'_>) -> Option<(BtcAuth, Source)> {
+    match (flags.user, flags.password_file, flags.cookie) {
+        (Some(u), Some(f), _) => Some((
+            BtcAuth::UserPass {
+                user: u.to_owned(),
+                password_file: f.to_path_buf(),
+            },
+            Source::Flag("--rpc-user/--rpc-password-file"),
+        )),
+        (_, _, Some(c)) => Some((
+            BtcAuth::Cookie(c.to_path_buf()),
+            Source::Flag("--rpc-cookie"),
+        )),
+        _ => None,
+    }
+}
+
+/// The credentials of the network's section, else of the chain's.
+fn file_auth(
+    (section, net_section): (Option<&ChainSection>, Option<&NodeSection>),
+    keys: &SectionKeys,
+) -> Result<Option<(BtcAuth, Source)>, CliError> {
     let levels = [
         net_section.map(|n| {
             (
-                net_key,
+                &keys.net,
                 n.rpc_user.as_deref(),
                 n.rpc_password_file.as_deref(),
                 n.rpc_cookie.as_deref(),
@@ -393,7 +488,7 @@ fn btc_auth(
         }),
         section.map(|c| {
             (
-                chain_key,
+                &keys.chain,
                 c.rpc_user.as_deref(),
                 c.rpc_password_file.as_deref(),
                 c.rpc_cookie.as_deref(),
@@ -403,19 +498,19 @@ fn btc_auth(
     for (key, user, pw_file, cookie) in levels.into_iter().flatten() {
         match (user, pw_file, cookie) {
             (Some(u), Some(f), None) => {
-                return Ok((
+                return Ok(Some((
                     BtcAuth::UserPass {
                         user: u.to_owned(),
                         password_file: config_file_path(f),
                     },
                     Source::Config(format!("{key} rpc_user/rpc_password_file")),
-                ))
+                )))
             }
             (None, None, Some(c)) => {
-                return Ok((
+                return Ok(Some((
                     BtcAuth::Cookie(config_file_path(c)),
                     Source::Config(format!("{key} rpc_cookie")),
-                ))
+                )))
             }
             (None, None, None) => {}
             _ => {
@@ -429,7 +524,7 @@ fn btc_auth(
             }
         }
     }
-    Ok((BtcAuth::None, Source::Default))
+    Ok(None)
 }
 
 /// `$WALLET_BTC_RPC_USER` with `$WALLET_BTC_RPC_PASSWORD_FILE`, or

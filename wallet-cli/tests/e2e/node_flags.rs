@@ -693,3 +693,141 @@ fn watch_only_wallet_ignores_the_config_default_network() {
         assert_eq!(e["kind"], "wrong_network", "{other:?}: {e}");
     }
 }
+
+/// A port that records the head (request line and headers) of every
+/// request it gets, and closes each connection unanswered.
+fn head_recorder() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let rec = heads.clone();
+    std::thread::spawn(move || {
+        for mut conn in l.incoming().flatten() {
+            let mut buf = Vec::new();
+            let mut byte = [0u8; 1];
+            while !buf.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                buf.push(byte[0]);
+            }
+            rec.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf).into_owned());
+        }
+    });
+    (url, heads)
+}
+
+/// Review fix: the credentials of the config file (or the environment) go
+/// only to the node that level names. A `--rpc-url` to another host or port
+/// gets no Authorization header (and `-v` says why); the same node by
+/// another spelling still gets them.
+#[test]
+fn config_credentials_are_not_sent_to_another_node() {
+    let Some(node) = Node::litecoind() else {
+        return;
+    };
+    let cfg = tempfile::tempdir().unwrap();
+    let xdg = cfg.path().to_str().unwrap();
+    let ks = abandon_ks();
+    let pass_file = node.pass_file.to_str().unwrap();
+    write_config(
+        cfg.path(),
+        &format!(
+            "[ltc.regtest]\nrpc_url = \"127.0.0.1:{}\"\nrpc_user = \"test\"\nrpc_password_file = \"{pass_file}\"\n",
+            node.port
+        ),
+    );
+    let bal = |env: &[(&str, &str)], url: &str| {
+        let a = [
+            "-v",
+            "btc",
+            "balance",
+            "w",
+            "--chain",
+            "ltc",
+            "--network",
+            "regtest",
+            "--rpc-url",
+            url,
+            "--timeout",
+            "2",
+        ];
+        let mut e = vec![("XDG_CONFIG_HOME", xdg)];
+        e.extend_from_slice(env);
+        ks_run(&ks, &a, &e)
+    };
+    let (other, heads) = head_recorder();
+    let r = bal(&[], &other);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("rpc_user/rpc_password_file in")
+            && r.stderr
+                .contains("are for another node than this one: not sent"),
+        "{}",
+        r.stderr
+    );
+    let seen = heads.lock().unwrap().clone();
+    assert!(!seen.is_empty(), "no request reached the other node");
+    for h in &seen {
+        assert!(
+            !h.to_ascii_lowercase().contains("authorization:"),
+            "credentials sent to another node: {h}"
+        );
+    }
+    // The environment's cookie, meant for the node its URL names, is not
+    // sent to a --rpc-url elsewhere either.
+    let cookie = ks.dir.path().join("cookie");
+    std::fs::write(&cookie, format!("test:{}", node.pass)).unwrap();
+    let own = format!("127.0.0.1:{}", node.port);
+    let env = [
+        ("WALLET_BTC_RPC_URL", own.as_str()),
+        ("WALLET_BTC_RPC_COOKIE", cookie.to_str().unwrap()),
+    ];
+    heads.lock().unwrap().clear();
+    let r = bal(&env, &other);
+    assert_ne!(r.code, 0, "{r:?}");
+    let seen = heads.lock().unwrap().clone();
+    assert!(!seen.is_empty());
+    assert!(seen
+        .iter()
+        .all(|h| !h.to_ascii_lowercase().contains("authorization:")));
+    // The same node, spelled as a full URL: the file's credentials are used.
+    let r = bal(&[], &format!("http://127.0.0.1:{}/", node.port));
+    r.assert_ok();
+    assert_eq!(r.stdout.trim(), "0 LTC");
+}
+
+/// Review fix: a config file with credentials inside an `rpc_url` is
+/// refused while other users can read it, and read once it is private.
+#[test]
+fn config_with_url_credentials_must_be_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let cfg = tempfile::tempdir().unwrap();
+    let xdg = cfg.path().to_str().unwrap();
+    let (_silent, url) = silent_node();
+    let with_creds = url.replace("http://", "http://user:secret@");
+    write_config(cfg.path(), &format!("[eth]\nrpc_url = \"{with_creds}\"\n"));
+    let file = cfg.path().join("wallet/config.toml");
+    let eth = || {
+        wallet_with(
+            &["--json", "eth", "balance", DEV, "--timeout", "1"],
+            b"",
+            &[("XDG_CONFIG_HOME", xdg)],
+        )
+    };
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = eth();
+    r.assert_fails(1);
+    let e = r.err_json();
+    assert_eq!(e["kind"], "invalid_input", "{e}");
+    let m = e["message"].as_str().unwrap();
+    assert!(m.contains("mode 644") && m.contains("chmod 600"), "{m}");
+    assert!(!m.contains("secret"), "{m}");
+    // Private: read, and the (silent) node is asked.
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = eth();
+    assert_eq!(r.code, 3, "{r:?}");
+    // Without credentials in the URL the mode does not matter.
+    write_config(cfg.path(), &format!("[eth]\nrpc_url = \"{url}\"\n"));
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(eth().code, 3);
+}

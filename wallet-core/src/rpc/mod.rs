@@ -429,6 +429,22 @@ pub fn url_has_credentials(url: &str) -> bool {
         .is_some_and(|u| !u.username().is_empty() || u.password().is_some())
 }
 
+/// True when `a` and `b` name the same endpoint origin: scheme, host and
+/// port (the scheme's default when none is written); a bare `HOST:PORT`
+/// is `http://`. Unparsable URLs are never the same.
+#[must_use]
+pub fn same_origin(a: &str, b: &str) -> bool {
+    match (parse_url(a), parse_url(b)) {
+        (Ok(a), Ok(b)) => {
+            a.scheme() == b.scheme()
+                && a.host_str().map(str::to_ascii_lowercase)
+                    == b.host_str().map(str::to_ascii_lowercase)
+                && a.port_or_known_default() == b.port_or_known_default()
+        }
+        _ => false,
+    }
+}
+
 fn parse_url(url: &str) -> Result<reqwest::Url> {
     let t = url.trim();
     let with_scheme;
@@ -516,6 +532,29 @@ pub(crate) fn bad_field(what: &str) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_origin_is_scheme_host_and_port() {
+        let same = [
+            ("127.0.0.1:19443", "http://127.0.0.1:19443/"),
+            ("http://LocalHost:80/a", "http://localhost/b"),
+            ("https://node.example/v1", "https://node.example:443"),
+            ("http://u:p@10.0.0.1:8332", "10.0.0.1:8332"),
+        ];
+        for (a, b) in same {
+            assert!(same_origin(a, b), "{a} {b}");
+        }
+        let other = [
+            ("127.0.0.1:19443", "127.0.0.1:19444"),
+            ("http://node.example", "https://node.example"),
+            ("http://127.0.0.1:8332", "http://localhost:8332"),
+            ("http://evil.example:8332", "http://127.0.0.1:8332"),
+            ("not a url", "not a url"),
+        ];
+        for (a, b) in other {
+            assert!(!same_origin(a, b), "{a} {b}");
+        }
+    }
 
     #[test]
     fn loopback_nodes() {
