@@ -150,6 +150,10 @@ fun eip1559(exp: Properties, w: UnlockedWallet) {
     results.forEach { expectEqual(signed.raw, it.get(), "threaded raw") }
     val bad = expectThrows<WalletException.InvalidInput> { w.signEthTx(req.copy(nonce = null)) }
     expectEqual("invalid_input", bad.kind, "missing nonce kind")
+    expectEqual(emptyList<String>(), signed.warnings, "no warnings")
+    val zero = w.signEthTx(req.copy(to = "0x" + "00".repeat(20), maxFee = "30", priorityFee = "1"))
+    expectEqual(true, zero.warnings.any { it.contains("zero address") }, "zero-address warning")
+    expectEqual(true, zero.warnings.any { it.contains("only 30 wei") }, "low-fee warning")
 }
 
 fun psbt(exp: Properties, ks: Keystore) {
@@ -176,6 +180,7 @@ fun anvilSend(exp: Properties, w: UnlockedWallet, url: String) {
     val sent = w.ethSend(node, EthTxRequest(to = to, value = "0.25ether", chainId = 31337u), wait = true)
     expectEqual(1uL, sent.status, "receipt status")
     expectEqual(false, sent.reverted, "reverted")
+    expectEqual(false, sent.alreadyKnown, "already known")
     val after = BigInteger(node.balance(to).wei)
     expectEqual(BigInteger("250000000000000000"), after - before, "received")
     println("TX_HASH ${sent.tx.hash}")

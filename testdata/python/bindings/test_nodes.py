@@ -23,6 +23,22 @@ def test_eth_balance_and_send_with_wait(dev, anvil_url, expected):
     # Without waiting: the hash at once, the nonce the node gave.
     quick = dev.eth_send(node, W.EthTxRequest(to=to, value="1gwei", key=W.KeyChoice(index=1)))
     assert quick.status is None and quick.tx.nonce == 0 and quick.tx.sender == expected["eth.1"]
+    assert sent.already_known is False and sent.warnings == [] and sent.tx.warnings == []
+
+
+def test_eth_send_reports_already_known_and_warnings(dev, anvil_url):
+    node = W.EthereumNode(anvil_url, timeout_ms=20000)
+    zero = "0x" + "00" * 20
+    fixed = dict(to=zero, value="1wei", chain_id=31337, gas=21000, max_fee="100gwei",
+                 priority_fee="1gwei", key=W.KeyChoice(index=4))
+    sent = dev.eth_send(node, W.EthTxRequest(**fixed), wait=True)
+    assert sent.status == 1 and sent.already_known is False
+    assert any("zero address" in w for w in sent.warnings), sent.warnings
+    assert sent.tx.warnings == sent.warnings
+    # The same signed transaction again (same nonce and fields): the node
+    # has it mined; reported as already known, not as a rejection.
+    again = dev.eth_send(node, W.EthTxRequest(nonce=sent.tx.nonce, **fixed))
+    assert again.tx.hash == sent.tx.hash and again.already_known is True
 
 
 def test_eth_send_refusals(dev, anvil_url, expected):
@@ -124,6 +140,19 @@ def test_litecoin_balance_psbt_broadcast_and_send(keystore, dev, litecoind):
     assert paid.amount_sat == 150_000_000 and paid.fee_rate_source == "given"
     assert paid.fee_sat >= 3 * paid.vsize and paid.change is not None
     assert rpc("getmempoolentry", paid.txid)
+    assert paid.verified is None
+    # Verified: the coins are proven from regtest's genesis (scrypt proof
+    # of work, merkle proofs), and the payment says how.
+    rpc("generatetoaddress", 1, sink)
+    tip = rpc("getblockcount")
+    checked = dev.btc_send(node, W.BtcSendRequest(to=sink, amount="0.5", fee_rate=3.0, verify=True))
+    v = checked.verified
+    assert v is not None and v.pow == "scrypt" and v.checkpoint.height == 0
+    assert v.checkpoint.hash == rpc("getblockhash", 0) and v.checkpoint_built_in
+    assert v.tip.height == tip and v.tip.hash == rpc("getblockhash", tip)
+    assert v.headers == tip and v.coins_proven == len(checked.inputs) >= 1
+    assert v.summary and all(isinstance(line, str) for line in v.summary)
+    assert rpc("getmempoolentry", checked.txid)
     with pytest.raises(W.WalletError.InsufficientFunds) as info:
         dev.btc_send(node, W.BtcSendRequest(to=sink, amount="100000"))
     assert info.value.kind == "insufficient_funds"

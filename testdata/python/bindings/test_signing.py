@@ -29,6 +29,14 @@ def test_eip1559_equals_wallet_core(dev, expected):
     assert signed.value == "1500000000000000000" and signed.data == "0xdeadbeef"
 
 
+def test_signing_warnings(dev):
+    assert dev.sign_eth_tx(EIP1559).warnings == []
+    signed = dev.sign_eth_tx(W.EthTxRequest(to="0x" + "00" * 20, value="1wei", nonce=0, gas=21000,
+                                            chain_id=1, gas_price="30"))
+    assert any("zero address" in w for w in signed.warnings), signed.warnings
+    assert any("only 30 wei" in w for w in signed.warnings), signed.warnings
+
+
 def test_eip155_legacy_vector(keystore):
     w = key_wallet(keystore, "k", "46" * 32)
     signed = w.sign_eth_tx(W.EthTxRequest(to="0x3535353535353535353535353535353535353535",

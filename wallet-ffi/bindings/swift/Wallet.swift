@@ -2913,6 +2913,10 @@ public struct BtcPayment: Equatable, Hashable {
      * Confirmations seen (after a wait).
      */
     public let confirmations: UInt64?
+    /**
+     * With `verify`: how the coins spent were proven.
+     */
+    public let verified: BtcVerification?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2952,7 +2956,10 @@ public struct BtcPayment: Equatable, Hashable {
          */vsize: UInt64?, 
         /**
          * Confirmations seen (after a wait).
-         */confirmations: UInt64?) {
+         */confirmations: UInt64?, 
+        /**
+         * With `verify`: how the coins spent were proven.
+         */verified: BtcVerification?) {
         self.to = to
         self.amountSat = amountSat
         self.payees = payees
@@ -2965,6 +2972,7 @@ public struct BtcPayment: Equatable, Hashable {
         self.hex = hex
         self.vsize = vsize
         self.confirmations = confirmations
+        self.verified = verified
     }
 
     
@@ -2994,7 +3002,8 @@ public struct FfiConverterTypeBtcPayment: FfiConverterRustBuffer {
                 txid: FfiConverterOptionString.read(from: &buf), 
                 hex: FfiConverterOptionString.read(from: &buf), 
                 vsize: FfiConverterOptionUInt64.read(from: &buf), 
-                confirmations: FfiConverterOptionUInt64.read(from: &buf)
+                confirmations: FfiConverterOptionUInt64.read(from: &buf), 
+                verified: FfiConverterOptionTypeBtcVerification.read(from: &buf)
         )
     }
 
@@ -3011,6 +3020,7 @@ public struct FfiConverterTypeBtcPayment: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.hex, into: &buf)
         FfiConverterOptionUInt64.write(value.vsize, into: &buf)
         FfiConverterOptionUInt64.write(value.confirmations, into: &buf)
+        FfiConverterOptionTypeBtcVerification.write(value.verified, into: &buf)
     }
 }
 
@@ -3164,6 +3174,225 @@ public func FfiConverterTypeBtcSendRequest_lift(_ buf: RustBuffer) throws -> Btc
 #endif
 @Sendable public func FfiConverterTypeBtcSendRequest_lower(_ value: BtcSendRequest) -> RustBuffer {
     return FfiConverterTypeBtcSendRequest.lower(value)
+}
+
+
+/**
+ * How a Bitcoin-family payment's coins were verified: the node's headers
+ * checked by proof of work from a checkpoint, each coin by a merkle proof.
+ */
+public struct BtcVerification: Equatable, Hashable {
+    /**
+     * The block the chain was verified from.
+     */
+    public let checkpoint: ChainPoint
+    /**
+     * Whether that checkpoint is built in (else it was given).
+     */
+    public let checkpointBuiltIn: Bool
+    /**
+     * The proof-of-work hash checked: `sha256d` or `scrypt`.
+     */
+    public let pow: String
+    /**
+     * The verified tip.
+     */
+    public let tip: ChainPoint
+    /**
+     * Headers verified after the checkpoint.
+     */
+    public let headers: UInt32
+    /**
+     * Other chain tips the node reports that were compared by work.
+     */
+    public let forksCompared: UInt32
+    /**
+     * Other chain tips that could not be compared.
+     */
+    public let forksSkipped: UInt32
+    /**
+     * How many coins were proven.
+     */
+    public let coinsProven: UInt32
+    /**
+     * HTTP requests the verification made (batches count once).
+     */
+    public let requests: UInt32
+    /**
+     * The same, as lines of text for people.
+     */
+    public let summary: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The block the chain was verified from.
+         */checkpoint: ChainPoint, 
+        /**
+         * Whether that checkpoint is built in (else it was given).
+         */checkpointBuiltIn: Bool, 
+        /**
+         * The proof-of-work hash checked: `sha256d` or `scrypt`.
+         */pow: String, 
+        /**
+         * The verified tip.
+         */tip: ChainPoint, 
+        /**
+         * Headers verified after the checkpoint.
+         */headers: UInt32, 
+        /**
+         * Other chain tips the node reports that were compared by work.
+         */forksCompared: UInt32, 
+        /**
+         * Other chain tips that could not be compared.
+         */forksSkipped: UInt32, 
+        /**
+         * How many coins were proven.
+         */coinsProven: UInt32, 
+        /**
+         * HTTP requests the verification made (batches count once).
+         */requests: UInt32, 
+        /**
+         * The same, as lines of text for people.
+         */summary: [String]) {
+        self.checkpoint = checkpoint
+        self.checkpointBuiltIn = checkpointBuiltIn
+        self.pow = pow
+        self.tip = tip
+        self.headers = headers
+        self.forksCompared = forksCompared
+        self.forksSkipped = forksSkipped
+        self.coinsProven = coinsProven
+        self.requests = requests
+        self.summary = summary
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BtcVerification: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBtcVerification: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BtcVerification {
+        return
+            try BtcVerification(
+                checkpoint: FfiConverterTypeChainPoint.read(from: &buf), 
+                checkpointBuiltIn: FfiConverterBool.read(from: &buf), 
+                pow: FfiConverterString.read(from: &buf), 
+                tip: FfiConverterTypeChainPoint.read(from: &buf), 
+                headers: FfiConverterUInt32.read(from: &buf), 
+                forksCompared: FfiConverterUInt32.read(from: &buf), 
+                forksSkipped: FfiConverterUInt32.read(from: &buf), 
+                coinsProven: FfiConverterUInt32.read(from: &buf), 
+                requests: FfiConverterUInt32.read(from: &buf), 
+                summary: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BtcVerification, into buf: inout [UInt8]) {
+        FfiConverterTypeChainPoint.write(value.checkpoint, into: &buf)
+        FfiConverterBool.write(value.checkpointBuiltIn, into: &buf)
+        FfiConverterString.write(value.pow, into: &buf)
+        FfiConverterTypeChainPoint.write(value.tip, into: &buf)
+        FfiConverterUInt32.write(value.headers, into: &buf)
+        FfiConverterUInt32.write(value.forksCompared, into: &buf)
+        FfiConverterUInt32.write(value.forksSkipped, into: &buf)
+        FfiConverterUInt32.write(value.coinsProven, into: &buf)
+        FfiConverterUInt32.write(value.requests, into: &buf)
+        FfiConverterSequenceString.write(value.summary, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBtcVerification_lift(_ buf: RustBuffer) throws -> BtcVerification {
+    return try FfiConverterTypeBtcVerification.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+@Sendable public func FfiConverterTypeBtcVerification_lower(_ value: BtcVerification) -> RustBuffer {
+    return FfiConverterTypeBtcVerification.lower(value)
+}
+
+
+/**
+ * A block of a verified chain.
+ */
+public struct ChainPoint: Equatable, Hashable {
+    /**
+     * Its height.
+     */
+    public let height: UInt32
+    /**
+     * Its hash, hex.
+     */
+    public let hash: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its height.
+         */height: UInt32, 
+        /**
+         * Its hash, hex.
+         */hash: String) {
+        self.height = height
+        self.hash = hash
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChainPoint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChainPoint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChainPoint {
+        return
+            try ChainPoint(
+                height: FfiConverterUInt32.read(from: &buf), 
+                hash: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChainPoint, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.height, into: &buf)
+        FfiConverterString.write(value.hash, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChainPoint_lift(_ buf: RustBuffer) throws -> ChainPoint {
+    return try FfiConverterTypeChainPoint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+@Sendable public func FfiConverterTypeChainPoint_lower(_ value: ChainPoint) -> RustBuffer {
+    return FfiConverterTypeChainPoint.lower(value)
 }
 
 
@@ -3575,6 +3804,17 @@ public struct EthSendResult: Equatable, Hashable {
      * The contract a creation made (after waiting).
      */
     public let contractAddress: String?
+    /**
+     * `true` when the node already had this transaction (pending or
+     * mined): nothing new was sent, and it is not an error.
+     */
+    public let alreadyKnown: Bool
+    /**
+     * What the user was warned about before it was sent (the zero
+     * address, a fee below the base fee or suspiciously low); the same as
+     * `tx.warnings`.
+     */
+    public let warnings: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3599,7 +3839,16 @@ public struct EthSendResult: Equatable, Hashable {
          */effectiveGasPrice: String?, 
         /**
          * The contract a creation made (after waiting).
-         */contractAddress: String?) {
+         */contractAddress: String?, 
+        /**
+         * `true` when the node already had this transaction (pending or
+         * mined): nothing new was sent, and it is not an error.
+         */alreadyKnown: Bool, 
+        /**
+         * What the user was warned about before it was sent (the zero
+         * address, a fee below the base fee or suspiciously low); the same as
+         * `tx.warnings`.
+         */warnings: [String]) {
         self.tx = tx
         self.status = status
         self.reverted = reverted
@@ -3607,6 +3856,8 @@ public struct EthSendResult: Equatable, Hashable {
         self.gasUsed = gasUsed
         self.effectiveGasPrice = effectiveGasPrice
         self.contractAddress = contractAddress
+        self.alreadyKnown = alreadyKnown
+        self.warnings = warnings
     }
 
     
@@ -3631,7 +3882,9 @@ public struct FfiConverterTypeEthSendResult: FfiConverterRustBuffer {
                 blockNumber: FfiConverterOptionUInt64.read(from: &buf), 
                 gasUsed: FfiConverterOptionUInt64.read(from: &buf), 
                 effectiveGasPrice: FfiConverterOptionString.read(from: &buf), 
-                contractAddress: FfiConverterOptionString.read(from: &buf)
+                contractAddress: FfiConverterOptionString.read(from: &buf), 
+                alreadyKnown: FfiConverterBool.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -3643,6 +3896,8 @@ public struct FfiConverterTypeEthSendResult: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.gasUsed, into: &buf)
         FfiConverterOptionString.write(value.effectiveGasPrice, into: &buf)
         FfiConverterOptionString.write(value.contractAddress, into: &buf)
+        FfiConverterBool.write(value.alreadyKnown, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
     }
 }
 
@@ -5201,6 +5456,12 @@ public struct SignedEthTx: Equatable, Hashable {
      * The signature's s, 0x-hex.
      */
     public let s: String
+    /**
+     * What the signer warns about this transaction (the zero address as
+     * recipient, a fee per gas suspiciously low or below the base fee):
+     * show these before it is sent.
+     */
+    public let warnings: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5264,7 +5525,12 @@ public struct SignedEthTx: Equatable, Hashable {
          */r: String, 
         /**
          * The signature's s, 0x-hex.
-         */s: String) {
+         */s: String, 
+        /**
+         * What the signer warns about this transaction (the zero address as
+         * recipient, a fee per gas suspiciously low or below the base fee):
+         * show these before it is sent.
+         */warnings: [String]) {
         self.raw = raw
         self.hash = hash
         self.sender = sender
@@ -5285,6 +5551,7 @@ public struct SignedEthTx: Equatable, Hashable {
         self.v = v
         self.r = r
         self.s = s
+        self.warnings = warnings
     }
 
     
@@ -5322,7 +5589,8 @@ public struct FfiConverterTypeSignedEthTx: FfiConverterRustBuffer {
                 authorizationList: FfiConverterOptionString.read(from: &buf), 
                 v: FfiConverterUInt64.read(from: &buf), 
                 r: FfiConverterString.read(from: &buf), 
-                s: FfiConverterString.read(from: &buf)
+                s: FfiConverterString.read(from: &buf), 
+                warnings: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -5347,6 +5615,7 @@ public struct FfiConverterTypeSignedEthTx: FfiConverterRustBuffer {
         FfiConverterUInt64.write(value.v, into: &buf)
         FfiConverterString.write(value.r, into: &buf)
         FfiConverterString.write(value.s, into: &buf)
+        FfiConverterSequenceString.write(value.warnings, into: &buf)
     }
 }
 
@@ -7548,6 +7817,30 @@ fileprivate struct FfiConverterOptionTypeSecretText: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSecretText.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeBtcVerification: FfiConverterRustBuffer {
+    typealias SwiftType = BtcVerification?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeBtcVerification.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeBtcVerification.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

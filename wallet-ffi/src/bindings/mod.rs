@@ -35,8 +35,8 @@ pub use mnemonic::{
     library_version, suggest_words, validate_mnemonic, MasterKey, Mnemonic, MnemonicCheck,
 };
 pub use node::{
-    BitcoinNode, BtcBalance, BtcBroadcast, BtcPayment, BtcSendRequest, EthBalance, EthSendResult,
-    EthereumNode, PaymentChange, PaymentInput,
+    BitcoinNode, BtcBalance, BtcBroadcast, BtcPayment, BtcSendRequest, BtcVerification, ChainPoint,
+    EthBalance, EthSendResult, EthereumNode, PaymentChange, PaymentInput,
 };
 pub use secret::{Secret, SecretText};
 pub use types::{AddressType, Chain, KeyChoice, KeyForm, Keychain, Language, Network, Selection};

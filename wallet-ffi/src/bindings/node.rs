@@ -53,18 +53,29 @@ pub struct EthSendResult {
     pub effective_gas_price: Option<String>,
     /// The contract a creation made (after waiting).
     pub contract_address: Option<String>,
+    /// `true` when the node already had this transaction (pending or
+    /// mined): nothing new was sent, and it is not an error.
+    pub already_known: bool,
+    /// What the user was warned about before it was sent (the zero
+    /// address, a fee below the base fee or suspiciously low); the same as
+    /// `tx.warnings`.
+    pub warnings: Vec<String>,
 }
 
 impl From<core_wallet::EthSendResult> for EthSendResult {
     fn from(r: core_wallet::EthSendResult) -> Self {
+        let mut tx = SignedEthTx::from(r.tx);
+        tx.warnings.clone_from(&r.warnings);
         Self {
-            tx: r.tx.into(),
+            tx,
             status: r.status,
             reverted: r.reverted,
             block_number: r.block_number,
             gas_used: r.gas_used,
             effective_gas_price: r.effective_gas_price,
             contract_address: r.contract_address,
+            already_known: r.already_known.unwrap_or(false),
+            warnings: r.warnings,
         }
     }
 }
@@ -345,6 +356,73 @@ pub struct BtcPayment {
     pub vsize: Option<u64>,
     /// Confirmations seen (after a wait).
     pub confirmations: Option<u64>,
+    /// With `verify`: how the coins spent were proven.
+    pub verified: Option<BtcVerification>,
+}
+
+/// A block of a verified chain.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ChainPoint {
+    /// Its height.
+    pub height: u32,
+    /// Its hash, hex.
+    pub hash: String,
+}
+
+impl From<wallet_core::verify::ChainPoint> for ChainPoint {
+    fn from(p: wallet_core::verify::ChainPoint) -> Self {
+        Self {
+            height: p.height,
+            hash: p.hash,
+        }
+    }
+}
+
+/// How a Bitcoin-family payment's coins were verified: the node's headers
+/// checked by proof of work from a checkpoint, each coin by a merkle proof.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct BtcVerification {
+    /// The block the chain was verified from.
+    pub checkpoint: ChainPoint,
+    /// Whether that checkpoint is built in (else it was given).
+    pub checkpoint_built_in: bool,
+    /// The proof-of-work hash checked: `sha256d` or `scrypt`.
+    pub pow: String,
+    /// The verified tip.
+    pub tip: ChainPoint,
+    /// Headers verified after the checkpoint.
+    pub headers: u32,
+    /// Other chain tips the node reports that were compared by work.
+    pub forks_compared: u32,
+    /// Other chain tips that could not be compared.
+    pub forks_skipped: u32,
+    /// How many coins were proven.
+    pub coins_proven: u32,
+    /// HTTP requests the verification made (batches count once).
+    pub requests: u32,
+    /// The same, as lines of text for people.
+    pub summary: Vec<String>,
+}
+
+impl From<wallet_core::verify::BtcVerifyReport> for BtcVerification {
+    fn from(r: wallet_core::verify::BtcVerifyReport) -> Self {
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            summary: r.lines(),
+            checkpoint_built_in: matches!(
+                r.checkpoint_source,
+                wallet_core::verify::CheckpointSource::BuiltIn
+            ),
+            pow: r.pow.to_owned(),
+            headers: r.headers,
+            forks_compared: count(r.forks_compared),
+            forks_skipped: count(r.forks_skipped),
+            coins_proven: count(r.coins.len()),
+            requests: r.requests,
+            checkpoint: r.checkpoint.into(),
+            tip: r.tip.into(),
+        }
+    }
 }
 
 impl From<core_wallet::BtcPayment> for BtcPayment {
@@ -384,6 +462,7 @@ impl From<core_wallet::BtcPayment> for BtcPayment {
             hex: p.hex,
             vsize: p.vsize,
             confirmations: p.confirmations,
+            verified: None,
         }
     }
 }
@@ -441,20 +520,25 @@ impl UnlockedWallet {
             checkpoint: request.checkpoint,
         };
         let (params, payment) = r.payment()?;
-        let (prepared, accounts) = match r.verify_options()? {
+        let (prepared, accounts, report) = match r.verify_options()? {
             Some(opts) => {
-                let (prepared, accounts, _report) = self
+                let (prepared, accounts, report) = self
                     .unlocked
                     .prepare_btc_payment_verified(&node.node, params, payment, &opts)?;
-                (prepared, accounts)
+                (prepared, accounts, Some(report))
             }
-            None => self
-                .unlocked
-                .prepare_btc_payment(&node.node, params, payment)?,
+            None => {
+                let (prepared, accounts) = self
+                    .unlocked
+                    .prepare_btc_payment(&node.node, params, payment)?;
+                (prepared, accounts, None)
+            }
         };
-        Ok(self
-            .unlocked
-            .send_btc_payment(&node.node, params, prepared, &accounts)?
-            .into())
+        let mut paid = BtcPayment::from(
+            self.unlocked
+                .send_btc_payment(&node.node, params, prepared, &accounts)?,
+        );
+        paid.verified = report.map(Into::into);
+        Ok(paid)
     }
 }

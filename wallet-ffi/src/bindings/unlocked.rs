@@ -170,8 +170,10 @@ impl UnlockedWallet {
     /// and the fees given) with the key `request.key` names.
     pub fn sign_eth_tx(&self, request: EthTxRequest) -> WalletResult<SignedEthTx> {
         let r = request.to_core(false)?;
-        let (signed, _warnings) = self.unlocked.sign_eth_offline(r.offline()?, &r.choice()?)?;
-        Ok(signed.into())
+        let (signed, warnings) = self.unlocked.sign_eth_offline(r.offline()?, &r.choice()?)?;
+        let mut signed = SignedEthTx::from(signed);
+        signed.warnings = warnings.iter().map(ToString::to_string).collect();
+        Ok(signed)
     }
 
     /// EIP-191 `personal_sign` of `message` with the key `key` names.

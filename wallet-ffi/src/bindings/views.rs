@@ -314,6 +314,10 @@ pub struct SignedEthTx {
     pub r: String,
     /// The signature's s, 0x-hex.
     pub s: String,
+    /// What the signer warns about this transaction (the zero address as
+    /// recipient, a fee per gas suspiciously low or below the base fee):
+    /// show these before it is sent.
+    pub warnings: Vec<String>,
 }
 
 impl From<report::SignedEthTx> for SignedEthTx {
@@ -341,6 +345,7 @@ impl From<report::SignedEthTx> for SignedEthTx {
             v: t.v,
             r: t.r,
             s: t.s,
+            warnings: Vec::new(),
         }
     }
 }

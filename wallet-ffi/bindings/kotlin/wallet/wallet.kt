@@ -4961,6 +4961,11 @@ data class BtcPayment (
      * Confirmations seen (after a wait).
      */
     val `confirmations`: kotlin.ULong?
+    , 
+    /**
+     * With `verify`: how the coins spent were proven.
+     */
+    val `verified`: BtcVerification?
     
 ){
     
@@ -4989,6 +4994,7 @@ public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalTypeBtcVerification.read(buf),
         )
     }
 
@@ -5004,7 +5010,8 @@ public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
             FfiConverterOptionalString.allocationSize(value.`txid`) +
             FfiConverterOptionalString.allocationSize(value.`hex`) +
             FfiConverterOptionalULong.allocationSize(value.`vsize`) +
-            FfiConverterOptionalULong.allocationSize(value.`confirmations`)
+            FfiConverterOptionalULong.allocationSize(value.`confirmations`) +
+            FfiConverterOptionalTypeBtcVerification.allocationSize(value.`verified`)
     )
 
     override fun write(value: BtcPayment, buf: ByteBuffer) {
@@ -5020,6 +5027,7 @@ public object FfiConverterTypeBtcPayment: FfiConverterRustBuffer<BtcPayment> {
             FfiConverterOptionalString.write(value.`hex`, buf)
             FfiConverterOptionalULong.write(value.`vsize`, buf)
             FfiConverterOptionalULong.write(value.`confirmations`, buf)
+            FfiConverterOptionalTypeBtcVerification.write(value.`verified`, buf)
     }
 }
 
@@ -5119,6 +5127,165 @@ public object FfiConverterTypeBtcSendRequest: FfiConverterRustBuffer<BtcSendRequ
             FfiConverterOptionalUInt.write(value.`gap`, buf)
             FfiConverterBoolean.write(value.`verify`, buf)
             FfiConverterOptionalString.write(value.`checkpoint`, buf)
+    }
+}
+
+
+
+/**
+ * How a Bitcoin-family payment's coins were verified: the node's headers
+ * checked by proof of work from a checkpoint, each coin by a merkle proof.
+ */
+data class BtcVerification (
+    /**
+     * The block the chain was verified from.
+     */
+    val `checkpoint`: ChainPoint
+    , 
+    /**
+     * Whether that checkpoint is built in (else it was given).
+     */
+    val `checkpointBuiltIn`: kotlin.Boolean
+    , 
+    /**
+     * The proof-of-work hash checked: `sha256d` or `scrypt`.
+     */
+    val `pow`: kotlin.String
+    , 
+    /**
+     * The verified tip.
+     */
+    val `tip`: ChainPoint
+    , 
+    /**
+     * Headers verified after the checkpoint.
+     */
+    val `headers`: kotlin.UInt
+    , 
+    /**
+     * Other chain tips the node reports that were compared by work.
+     */
+    val `forksCompared`: kotlin.UInt
+    , 
+    /**
+     * Other chain tips that could not be compared.
+     */
+    val `forksSkipped`: kotlin.UInt
+    , 
+    /**
+     * How many coins were proven.
+     */
+    val `coinsProven`: kotlin.UInt
+    , 
+    /**
+     * HTTP requests the verification made (batches count once).
+     */
+    val `requests`: kotlin.UInt
+    , 
+    /**
+     * The same, as lines of text for people.
+     */
+    val `summary`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBtcVerification: FfiConverterRustBuffer<BtcVerification> {
+    override fun read(buf: ByteBuffer): BtcVerification {
+        return BtcVerification(
+            FfiConverterTypeChainPoint.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeChainPoint.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BtcVerification) = (
+            FfiConverterTypeChainPoint.allocationSize(value.`checkpoint`) +
+            FfiConverterBoolean.allocationSize(value.`checkpointBuiltIn`) +
+            FfiConverterString.allocationSize(value.`pow`) +
+            FfiConverterTypeChainPoint.allocationSize(value.`tip`) +
+            FfiConverterUInt.allocationSize(value.`headers`) +
+            FfiConverterUInt.allocationSize(value.`forksCompared`) +
+            FfiConverterUInt.allocationSize(value.`forksSkipped`) +
+            FfiConverterUInt.allocationSize(value.`coinsProven`) +
+            FfiConverterUInt.allocationSize(value.`requests`) +
+            FfiConverterSequenceString.allocationSize(value.`summary`)
+    )
+
+    override fun write(value: BtcVerification, buf: ByteBuffer) {
+            FfiConverterTypeChainPoint.write(value.`checkpoint`, buf)
+            FfiConverterBoolean.write(value.`checkpointBuiltIn`, buf)
+            FfiConverterString.write(value.`pow`, buf)
+            FfiConverterTypeChainPoint.write(value.`tip`, buf)
+            FfiConverterUInt.write(value.`headers`, buf)
+            FfiConverterUInt.write(value.`forksCompared`, buf)
+            FfiConverterUInt.write(value.`forksSkipped`, buf)
+            FfiConverterUInt.write(value.`coinsProven`, buf)
+            FfiConverterUInt.write(value.`requests`, buf)
+            FfiConverterSequenceString.write(value.`summary`, buf)
+    }
+}
+
+
+
+/**
+ * A block of a verified chain.
+ */
+data class ChainPoint (
+    /**
+     * Its height.
+     */
+    val `height`: kotlin.UInt
+    , 
+    /**
+     * Its hash, hex.
+     */
+    val `hash`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChainPoint: FfiConverterRustBuffer<ChainPoint> {
+    override fun read(buf: ByteBuffer): ChainPoint {
+        return ChainPoint(
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChainPoint) = (
+            FfiConverterUInt.allocationSize(value.`height`) +
+            FfiConverterString.allocationSize(value.`hash`)
+    )
+
+    override fun write(value: ChainPoint, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`height`, buf)
+            FfiConverterString.write(value.`hash`, buf)
     }
 }
 
@@ -5448,6 +5615,19 @@ data class EthSendResult (
      * The contract a creation made (after waiting).
      */
     val `contractAddress`: kotlin.String?
+    , 
+    /**
+     * `true` when the node already had this transaction (pending or
+     * mined): nothing new was sent, and it is not an error.
+     */
+    val `alreadyKnown`: kotlin.Boolean
+    , 
+    /**
+     * What the user was warned about before it was sent (the zero
+     * address, a fee below the base fee or suspiciously low); the same as
+     * `tx.warnings`.
+     */
+    val `warnings`: List<kotlin.String>
     
 ){
     
@@ -5471,6 +5651,8 @@ public object FfiConverterTypeEthSendResult: FfiConverterRustBuffer<EthSendResul
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -5481,7 +5663,9 @@ public object FfiConverterTypeEthSendResult: FfiConverterRustBuffer<EthSendResul
             FfiConverterOptionalULong.allocationSize(value.`blockNumber`) +
             FfiConverterOptionalULong.allocationSize(value.`gasUsed`) +
             FfiConverterOptionalString.allocationSize(value.`effectiveGasPrice`) +
-            FfiConverterOptionalString.allocationSize(value.`contractAddress`)
+            FfiConverterOptionalString.allocationSize(value.`contractAddress`) +
+            FfiConverterBoolean.allocationSize(value.`alreadyKnown`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`)
     )
 
     override fun write(value: EthSendResult, buf: ByteBuffer) {
@@ -5492,6 +5676,8 @@ public object FfiConverterTypeEthSendResult: FfiConverterRustBuffer<EthSendResul
             FfiConverterOptionalULong.write(value.`gasUsed`, buf)
             FfiConverterOptionalString.write(value.`effectiveGasPrice`, buf)
             FfiConverterOptionalString.write(value.`contractAddress`, buf)
+            FfiConverterBoolean.write(value.`alreadyKnown`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
     }
 }
 
@@ -6664,6 +6850,13 @@ data class SignedEthTx (
      * The signature's s, 0x-hex.
      */
     val `s`: kotlin.String
+    , 
+    /**
+     * What the signer warns about this transaction (the zero address as
+     * recipient, a fee per gas suspiciously low or below the base fee):
+     * show these before it is sent.
+     */
+    val `warnings`: List<kotlin.String>
     
 ){
     
@@ -6700,6 +6893,7 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
             FfiConverterULong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -6723,7 +6917,8 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
             FfiConverterOptionalString.allocationSize(value.`authorizationList`) +
             FfiConverterULong.allocationSize(value.`v`) +
             FfiConverterString.allocationSize(value.`r`) +
-            FfiConverterString.allocationSize(value.`s`)
+            FfiConverterString.allocationSize(value.`s`) +
+            FfiConverterSequenceString.allocationSize(value.`warnings`)
     )
 
     override fun write(value: SignedEthTx, buf: ByteBuffer) {
@@ -6747,6 +6942,7 @@ public object FfiConverterTypeSignedEthTx: FfiConverterRustBuffer<SignedEthTx> {
             FfiConverterULong.write(value.`v`, buf)
             FfiConverterString.write(value.`r`, buf)
             FfiConverterString.write(value.`s`, buf)
+            FfiConverterSequenceString.write(value.`warnings`, buf)
     }
 }
 
@@ -8973,6 +9169,38 @@ public object FfiConverterOptionalTypeSecretText: FfiConverterRustBuffer<SecretT
         } else {
             buf.put(1)
             FfiConverterTypeSecretText.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeBtcVerification: FfiConverterRustBuffer<BtcVerification?> {
+    override fun read(buf: ByteBuffer): BtcVerification? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeBtcVerification.read(buf)
+    }
+
+    override fun allocationSize(value: BtcVerification?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeBtcVerification.allocationSize(value)
+        }
+    }
+
+    override fun write(value: BtcVerification?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeBtcVerification.write(value, buf)
         }
     }
 }

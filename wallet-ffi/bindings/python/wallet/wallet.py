@@ -2211,11 +2211,186 @@ class _UniffiFfiConverterOptionalUInt64(_UniffiConverterRustBuffer):
             raise InternalError("Unexpected flag byte for optional type")
 
 @dataclass
+class ChainPoint:
+    """
+    A block of a verified chain.
+"""
+    def __init__(self, *, height:int, hash:str):
+        self.height = height
+        self.hash = hash
+        
+        
+
+    
+    def __str__(self):
+        return "ChainPoint(height={}, hash={})".format(self.height, self.hash)
+    def __eq__(self, other):
+        if self.height != other.height:
+            return False
+        if self.hash != other.hash:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeChainPoint(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ChainPoint(
+            height=_UniffiFfiConverterUInt32.read(buf),
+            hash=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterUInt32.check_lower(value.height)
+        _UniffiFfiConverterString.check_lower(value.hash)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterUInt32.write(value.height, buf)
+        _UniffiFfiConverterString.write(value.hash, buf)
+
+class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterString.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterString.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterString.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class BtcVerification:
+    """
+    How a Bitcoin-family payment's coins were verified: the node's headers
+    checked by proof of work from a checkpoint, each coin by a merkle proof.
+"""
+    def __init__(self, *, checkpoint:ChainPoint, checkpoint_built_in:bool, pow:str, tip:ChainPoint, headers:int, forks_compared:int, forks_skipped:int, coins_proven:int, requests:int, summary:typing.List[str]):
+        self.checkpoint = checkpoint
+        self.checkpoint_built_in = checkpoint_built_in
+        self.pow = pow
+        self.tip = tip
+        self.headers = headers
+        self.forks_compared = forks_compared
+        self.forks_skipped = forks_skipped
+        self.coins_proven = coins_proven
+        self.requests = requests
+        self.summary = summary
+        
+        
+
+    
+    def __str__(self):
+        return "BtcVerification(checkpoint={}, checkpoint_built_in={}, pow={}, tip={}, headers={}, forks_compared={}, forks_skipped={}, coins_proven={}, requests={}, summary={})".format(self.checkpoint, self.checkpoint_built_in, self.pow, self.tip, self.headers, self.forks_compared, self.forks_skipped, self.coins_proven, self.requests, self.summary)
+    def __eq__(self, other):
+        if self.checkpoint != other.checkpoint:
+            return False
+        if self.checkpoint_built_in != other.checkpoint_built_in:
+            return False
+        if self.pow != other.pow:
+            return False
+        if self.tip != other.tip:
+            return False
+        if self.headers != other.headers:
+            return False
+        if self.forks_compared != other.forks_compared:
+            return False
+        if self.forks_skipped != other.forks_skipped:
+            return False
+        if self.coins_proven != other.coins_proven:
+            return False
+        if self.requests != other.requests:
+            return False
+        if self.summary != other.summary:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeBtcVerification(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return BtcVerification(
+            checkpoint=_UniffiFfiConverterTypeChainPoint.read(buf),
+            checkpoint_built_in=_UniffiFfiConverterBoolean.read(buf),
+            pow=_UniffiFfiConverterString.read(buf),
+            tip=_UniffiFfiConverterTypeChainPoint.read(buf),
+            headers=_UniffiFfiConverterUInt32.read(buf),
+            forks_compared=_UniffiFfiConverterUInt32.read(buf),
+            forks_skipped=_UniffiFfiConverterUInt32.read(buf),
+            coins_proven=_UniffiFfiConverterUInt32.read(buf),
+            requests=_UniffiFfiConverterUInt32.read(buf),
+            summary=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeChainPoint.check_lower(value.checkpoint)
+        _UniffiFfiConverterBoolean.check_lower(value.checkpoint_built_in)
+        _UniffiFfiConverterString.check_lower(value.pow)
+        _UniffiFfiConverterTypeChainPoint.check_lower(value.tip)
+        _UniffiFfiConverterUInt32.check_lower(value.headers)
+        _UniffiFfiConverterUInt32.check_lower(value.forks_compared)
+        _UniffiFfiConverterUInt32.check_lower(value.forks_skipped)
+        _UniffiFfiConverterUInt32.check_lower(value.coins_proven)
+        _UniffiFfiConverterUInt32.check_lower(value.requests)
+        _UniffiFfiConverterSequenceString.check_lower(value.summary)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeChainPoint.write(value.checkpoint, buf)
+        _UniffiFfiConverterBoolean.write(value.checkpoint_built_in, buf)
+        _UniffiFfiConverterString.write(value.pow, buf)
+        _UniffiFfiConverterTypeChainPoint.write(value.tip, buf)
+        _UniffiFfiConverterUInt32.write(value.headers, buf)
+        _UniffiFfiConverterUInt32.write(value.forks_compared, buf)
+        _UniffiFfiConverterUInt32.write(value.forks_skipped, buf)
+        _UniffiFfiConverterUInt32.write(value.coins_proven, buf)
+        _UniffiFfiConverterUInt32.write(value.requests, buf)
+        _UniffiFfiConverterSequenceString.write(value.summary, buf)
+
+class _UniffiFfiConverterOptionalTypeBtcVerification(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeBtcVerification.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeBtcVerification.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeBtcVerification.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
 class BtcPayment:
     """
     A sent Bitcoin-family payment.
 """
-    def __init__(self, *, to:typing.Optional[str], amount_sat:int, payees:typing.List[PaymentPayee], fee_sat:int, fee_rate:float, fee_rate_source:str, inputs:typing.List[PaymentInput], change:typing.Optional[PaymentChange], txid:typing.Optional[str], hex:typing.Optional[str], vsize:typing.Optional[int], confirmations:typing.Optional[int]):
+    def __init__(self, *, to:typing.Optional[str], amount_sat:int, payees:typing.List[PaymentPayee], fee_sat:int, fee_rate:float, fee_rate_source:str, inputs:typing.List[PaymentInput], change:typing.Optional[PaymentChange], txid:typing.Optional[str], hex:typing.Optional[str], vsize:typing.Optional[int], confirmations:typing.Optional[int], verified:typing.Optional[BtcVerification]):
         self.to = to
         self.amount_sat = amount_sat
         self.payees = payees
@@ -2228,12 +2403,13 @@ class BtcPayment:
         self.hex = hex
         self.vsize = vsize
         self.confirmations = confirmations
+        self.verified = verified
         
         
 
     
     def __str__(self):
-        return "BtcPayment(to={}, amount_sat={}, payees={}, fee_sat={}, fee_rate={}, fee_rate_source={}, inputs={}, change={}, txid={}, hex={}, vsize={}, confirmations={})".format(self.to, self.amount_sat, self.payees, self.fee_sat, self.fee_rate, self.fee_rate_source, self.inputs, self.change, self.txid, self.hex, self.vsize, self.confirmations)
+        return "BtcPayment(to={}, amount_sat={}, payees={}, fee_sat={}, fee_rate={}, fee_rate_source={}, inputs={}, change={}, txid={}, hex={}, vsize={}, confirmations={}, verified={})".format(self.to, self.amount_sat, self.payees, self.fee_sat, self.fee_rate, self.fee_rate_source, self.inputs, self.change, self.txid, self.hex, self.vsize, self.confirmations, self.verified)
     def __eq__(self, other):
         if self.to != other.to:
             return False
@@ -2259,6 +2435,8 @@ class BtcPayment:
             return False
         if self.confirmations != other.confirmations:
             return False
+        if self.verified != other.verified:
+            return False
         return True
 
 class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
@@ -2277,6 +2455,7 @@ class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
             hex=_UniffiFfiConverterOptionalString.read(buf),
             vsize=_UniffiFfiConverterOptionalUInt64.read(buf),
             confirmations=_UniffiFfiConverterOptionalUInt64.read(buf),
+            verified=_UniffiFfiConverterOptionalTypeBtcVerification.read(buf),
         )
 
     @staticmethod
@@ -2293,6 +2472,7 @@ class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.check_lower(value.hex)
         _UniffiFfiConverterOptionalUInt64.check_lower(value.vsize)
         _UniffiFfiConverterOptionalUInt64.check_lower(value.confirmations)
+        _UniffiFfiConverterOptionalTypeBtcVerification.check_lower(value.verified)
 
     @staticmethod
     def write(value, buf):
@@ -2308,6 +2488,7 @@ class _UniffiFfiConverterTypeBtcPayment(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.hex, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.vsize, buf)
         _UniffiFfiConverterOptionalUInt64.write(value.confirmations, buf)
+        _UniffiFfiConverterOptionalTypeBtcVerification.write(value.verified, buf)
 
 class _UniffiFfiConverterOptionalFloat64(_UniffiConverterRustBuffer):
     @classmethod
@@ -2539,29 +2720,6 @@ class _UniffiFfiConverterTypeWalletSummary(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.fingerprint, buf)
         _UniffiFfiConverterMapStringString.write(value.addresses, buf)
         _UniffiFfiConverterString.write(value.file, buf)
-
-class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        for item in value:
-            _UniffiFfiConverterString.check_lower(item)
-
-    @classmethod
-    def write(cls, value, buf):
-        items = len(value)
-        buf.write_i32(items)
-        for item in value:
-            _UniffiFfiConverterString.write(item, buf)
-
-    @classmethod
-    def read(cls, buf):
-        count = buf.read_i32()
-        if count < 0:
-            raise InternalError("Unexpected negative sequence length")
-
-        return [
-            _UniffiFfiConverterString.read(buf) for i in range(count)
-        ]
 
 
 
@@ -5480,7 +5638,7 @@ class SignedEthTx:
     """
     A signed Ethereum transaction, every field decoded.
 """
-    def __init__(self, *, raw:str, hash:str, sender:str, to:typing.Optional[str], tx_type:int, chain_id:typing.Optional[int], nonce:int, gas:int, value:str, data:str, gas_price:typing.Optional[str], max_fee_per_gas:typing.Optional[str], max_priority_fee_per_gas:typing.Optional[str], access_list:typing.Optional[str], max_fee_per_blob_gas:typing.Optional[str], blob_versioned_hashes:typing.Optional[typing.List[str]], authorization_list:typing.Optional[str], v:int, r:str, s:str):
+    def __init__(self, *, raw:str, hash:str, sender:str, to:typing.Optional[str], tx_type:int, chain_id:typing.Optional[int], nonce:int, gas:int, value:str, data:str, gas_price:typing.Optional[str], max_fee_per_gas:typing.Optional[str], max_priority_fee_per_gas:typing.Optional[str], access_list:typing.Optional[str], max_fee_per_blob_gas:typing.Optional[str], blob_versioned_hashes:typing.Optional[typing.List[str]], authorization_list:typing.Optional[str], v:int, r:str, s:str, warnings:typing.List[str]):
         self.raw = raw
         self.hash = hash
         self.sender = sender
@@ -5501,12 +5659,13 @@ class SignedEthTx:
         self.v = v
         self.r = r
         self.s = s
+        self.warnings = warnings
         
         
 
     
     def __str__(self):
-        return "SignedEthTx(raw={}, hash={}, sender={}, to={}, tx_type={}, chain_id={}, nonce={}, gas={}, value={}, data={}, gas_price={}, max_fee_per_gas={}, max_priority_fee_per_gas={}, access_list={}, max_fee_per_blob_gas={}, blob_versioned_hashes={}, authorization_list={}, v={}, r={}, s={})".format(self.raw, self.hash, self.sender, self.to, self.tx_type, self.chain_id, self.nonce, self.gas, self.value, self.data, self.gas_price, self.max_fee_per_gas, self.max_priority_fee_per_gas, self.access_list, self.max_fee_per_blob_gas, self.blob_versioned_hashes, self.authorization_list, self.v, self.r, self.s)
+        return "SignedEthTx(raw={}, hash={}, sender={}, to={}, tx_type={}, chain_id={}, nonce={}, gas={}, value={}, data={}, gas_price={}, max_fee_per_gas={}, max_priority_fee_per_gas={}, access_list={}, max_fee_per_blob_gas={}, blob_versioned_hashes={}, authorization_list={}, v={}, r={}, s={}, warnings={})".format(self.raw, self.hash, self.sender, self.to, self.tx_type, self.chain_id, self.nonce, self.gas, self.value, self.data, self.gas_price, self.max_fee_per_gas, self.max_priority_fee_per_gas, self.access_list, self.max_fee_per_blob_gas, self.blob_versioned_hashes, self.authorization_list, self.v, self.r, self.s, self.warnings)
     def __eq__(self, other):
         if self.raw != other.raw:
             return False
@@ -5548,6 +5707,8 @@ class SignedEthTx:
             return False
         if self.s != other.s:
             return False
+        if self.warnings != other.warnings:
+            return False
         return True
 
 class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
@@ -5574,6 +5735,7 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
             v=_UniffiFfiConverterUInt64.read(buf),
             r=_UniffiFfiConverterString.read(buf),
             s=_UniffiFfiConverterString.read(buf),
+            warnings=_UniffiFfiConverterSequenceString.read(buf),
         )
 
     @staticmethod
@@ -5598,6 +5760,7 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt64.check_lower(value.v)
         _UniffiFfiConverterString.check_lower(value.r)
         _UniffiFfiConverterString.check_lower(value.s)
+        _UniffiFfiConverterSequenceString.check_lower(value.warnings)
 
     @staticmethod
     def write(value, buf):
@@ -5621,6 +5784,7 @@ class _UniffiFfiConverterTypeSignedEthTx(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt64.write(value.v, buf)
         _UniffiFfiConverterString.write(value.r, buf)
         _UniffiFfiConverterString.write(value.s, buf)
+        _UniffiFfiConverterSequenceString.write(value.warnings, buf)
 
 class _UniffiFfiConverterOptionalBoolean(_UniffiConverterRustBuffer):
     @classmethod
@@ -5652,7 +5816,7 @@ class EthSendResult:
     """
     A sent Ethereum transaction and, when waited for, its receipt.
 """
-    def __init__(self, *, tx:SignedEthTx, status:typing.Optional[int], reverted:typing.Optional[bool], block_number:typing.Optional[int], gas_used:typing.Optional[int], effective_gas_price:typing.Optional[str], contract_address:typing.Optional[str]):
+    def __init__(self, *, tx:SignedEthTx, status:typing.Optional[int], reverted:typing.Optional[bool], block_number:typing.Optional[int], gas_used:typing.Optional[int], effective_gas_price:typing.Optional[str], contract_address:typing.Optional[str], already_known:bool, warnings:typing.List[str]):
         self.tx = tx
         self.status = status
         self.reverted = reverted
@@ -5660,12 +5824,14 @@ class EthSendResult:
         self.gas_used = gas_used
         self.effective_gas_price = effective_gas_price
         self.contract_address = contract_address
+        self.already_known = already_known
+        self.warnings = warnings
         
         
 
     
     def __str__(self):
-        return "EthSendResult(tx={}, status={}, reverted={}, block_number={}, gas_used={}, effective_gas_price={}, contract_address={})".format(self.tx, self.status, self.reverted, self.block_number, self.gas_used, self.effective_gas_price, self.contract_address)
+        return "EthSendResult(tx={}, status={}, reverted={}, block_number={}, gas_used={}, effective_gas_price={}, contract_address={}, already_known={}, warnings={})".format(self.tx, self.status, self.reverted, self.block_number, self.gas_used, self.effective_gas_price, self.contract_address, self.already_known, self.warnings)
     def __eq__(self, other):
         if self.tx != other.tx:
             return False
@@ -5681,6 +5847,10 @@ class EthSendResult:
             return False
         if self.contract_address != other.contract_address:
             return False
+        if self.already_known != other.already_known:
+            return False
+        if self.warnings != other.warnings:
+            return False
         return True
 
 class _UniffiFfiConverterTypeEthSendResult(_UniffiConverterRustBuffer):
@@ -5694,6 +5864,8 @@ class _UniffiFfiConverterTypeEthSendResult(_UniffiConverterRustBuffer):
             gas_used=_UniffiFfiConverterOptionalUInt64.read(buf),
             effective_gas_price=_UniffiFfiConverterOptionalString.read(buf),
             contract_address=_UniffiFfiConverterOptionalString.read(buf),
+            already_known=_UniffiFfiConverterBoolean.read(buf),
+            warnings=_UniffiFfiConverterSequenceString.read(buf),
         )
 
     @staticmethod
@@ -5705,6 +5877,8 @@ class _UniffiFfiConverterTypeEthSendResult(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalUInt64.check_lower(value.gas_used)
         _UniffiFfiConverterOptionalString.check_lower(value.effective_gas_price)
         _UniffiFfiConverterOptionalString.check_lower(value.contract_address)
+        _UniffiFfiConverterBoolean.check_lower(value.already_known)
+        _UniffiFfiConverterSequenceString.check_lower(value.warnings)
 
     @staticmethod
     def write(value, buf):
@@ -5715,6 +5889,8 @@ class _UniffiFfiConverterTypeEthSendResult(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalUInt64.write(value.gas_used, buf)
         _UniffiFfiConverterOptionalString.write(value.effective_gas_price, buf)
         _UniffiFfiConverterOptionalString.write(value.contract_address, buf)
+        _UniffiFfiConverterBoolean.write(value.already_known, buf)
+        _UniffiFfiConverterSequenceString.write(value.warnings, buf)
 
 @dataclass
 class KeyChoice:
@@ -8809,6 +8985,8 @@ __all__ = [
     "PaymentPayee",
     "PaymentInput",
     "PaymentChange",
+    "ChainPoint",
+    "BtcVerification",
     "BtcPayment",
     "BtcSendRequest",
     "WalletSummary",
