@@ -198,7 +198,9 @@ impl From<SendError> for Error {
                     FeeSource::Node => HighFeeRemedy::GiveFeesPerGas,
                 },
             },
-            _ => Error::WrongChain(e.to_string()),
+            SendError::ChainIdRequired { .. } | SendError::WrongChain { .. } => {
+                Error::WrongChain(e.to_string())
+            }
         }
     }
 }
